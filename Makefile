@@ -1,0 +1,79 @@
+# cloudtrail: a SQLite extension that reads AWS CloudTrail logs.
+#
+#   make            build build/cloudtrail.so
+#   make demo       install what is missing (Debian), build, run the demo on data/
+#   make test       install what is missing (Debian), build, run the tests
+#   make asan-test  the tests against an AddressSanitizer + UBSan build
+#   make data       regenerate the sample corpus in data/ with data/generate.c
+#   make install PREFIX=/usr/local DESTDIR=
+#   make clean
+
+CC      ?= cc
+PKGS    := sqlite3 libcjson zlib libdeflate
+CFLAGS  ?= -O2 -g
+WARN    := -Wall -Wextra -Werror -Wshadow -Wformat=2
+DEPFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+DEPLIBS  = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lsqlite3 -lcjson -lz -ldeflate)
+PREFIX  ?= /usr/local
+
+SRC := $(wildcard ext/*.c)
+HDR := $(wildcard ext/*.h)
+
+# Debian packages the build, the tests and the demo need.
+DEB_PKGS := gcc make pkg-config sqlite3 libsqlite3-dev libcjson-dev libdeflate-dev zlib1g-dev
+
+.PHONY: all deps demo test asan-test data install clean
+
+all: build/cloudtrail.so
+
+build/cloudtrail.so: $(SRC) $(HDR) Makefile
+	@mkdir -p build
+	$(CC) $(CFLAGS) $(WARN) -std=c99 -D_GNU_SOURCE -fPIC -shared $(DEPFLAGS) \
+	  -o $@ $(SRC) $(DEPLIBS)
+
+build/asan/cloudtrail.so: $(SRC) $(HDR) Makefile
+	@mkdir -p build/asan
+	$(CC) -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all \
+	  $(WARN) -std=c99 -D_GNU_SOURCE -fPIC -shared $(DEPFLAGS) -o $@ $(SRC) $(DEPLIBS)
+
+build/generate: data/generate.c
+	@mkdir -p build
+	$(CC) -O2 $(WARN) -std=c99 -D_POSIX_C_SOURCE=200809L -o $@ $< -lz
+
+# Installs only what is missing, and only when it can (root, or sudo).
+deps:
+	@missing=""; for p in $(DEB_PKGS); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then sudo=""; \
+	  elif command -v sudo >/dev/null 2>&1; then sudo="sudo"; \
+	  else echo "missing Debian packages:$$missing (run as root, or install them)"; exit 1; fi; \
+	  echo "installing:$$missing"; \
+	  $$sudo apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	sqlite3 -box :memory: < sql/demo.sql
+
+test: deps
+	@$(MAKE) --no-print-directory all
+	@sh tests/run.sh build/cloudtrail.so
+
+asan-test: deps
+	@$(MAKE) --no-print-directory build/asan/cloudtrail.so
+	@ASAN_OPTIONS=detect_leaks=1 LD_PRELOAD="$$($(CC) -print-file-name=libasan.so) $$($(CC) -print-file-name=libubsan.so)" \
+	  sh tests/run.sh build/asan/cloudtrail.so
+
+data: build/generate
+	rm -rf data/AWSLogs
+	build/generate data
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/lib
+	install -m 0644 build/cloudtrail.so $(DESTDIR)$(PREFIX)/lib/cloudtrail.so
+
+clean:
+	rm -rf build

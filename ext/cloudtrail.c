@@ -1,0 +1,25 @@
+/*
+** cloudtrail.c: the extension's entry point.
+**
+**   .load ./build/cloudtrail
+**   SELECT eventName, count(*) FROM cloudtrail('AWSLogs') GROUP BY 1;
+**   SELECT * FROM cloudtrail_files('AWSLogs') WHERE status<>'ok';
+*/
+#include "sqlite3ext.h"
+SQLITE_EXTENSION_INIT1
+#include "files_vtab.h"
+#include "record.h"
+#include "trail_vtab.h"
+
+#ifdef _WIN32
+__declspec(dllexport)
+#endif
+int sqlite3_cloudtrail_init(sqlite3 *db, char **pzErrMsg, const sqlite3_api_routines *pApi){
+  int rc;
+  SQLITE_EXTENSION_INIT2(pApi);
+  (void)pzErrMsg;
+  record_init();
+  rc = trail_vtab_register(db);
+  if( rc==SQLITE_OK ) rc = files_vtab_register(db);
+  return rc;
+}

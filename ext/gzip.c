@@ -1,0 +1,124 @@
+/*
+** gzip.c: whole-file gzip decompression.
+**
+** CloudTrail objects are small gzip files, so each member is inflated in one call by
+** libdeflate, which is several times faster than zlib. libdeflate cannot return part of
+** a damaged member, so when it refuses one, zlib inflates that member as a stream and
+** keeps every byte it produced before the damage: the records before a cut survive.
+*/
+#include "sqlite3ext.h"
+SQLITE_EXTENSION_INIT3
+#include <string.h>
+#include <libdeflate.h>
+#include <zlib.h>
+#include "gzip.h"
+
+int gzip_is_gzip(const unsigned char *z, size_t n){
+  return n>=2 && z[0]==0x1f && z[1]==0x8b;
+}
+
+/* Make room for at least nMore further bytes without passing the output limit. */
+static int grow(JsonBuf *pOut, size_t nMore){
+  if( pOut->n + nMore > GZIP_MAX_OUTPUT ) nMore = GZIP_MAX_OUTPUT - pOut->n;
+  return json_buf_reserve(pOut, nMore);
+}
+
+/* Inflate the member at zIn[0..nIn) with zlib, appending to pOut. Returns SQLITE_OK and
+** sets *pUsed to the bytes consumed when the member ended cleanly; returns SQLITE_DONE
+** after recording a problem when it did not; SQLITE_NOMEM when out of memory. */
+static int inflate_member_zlib(const unsigned char *zIn, size_t nIn, size_t iBase,
+                               JsonBuf *pOut, Problem *pProb, size_t *pUsed){
+  z_stream zs;
+  int rc = SQLITE_OK, zrc;
+  memset(&zs, 0, sizeof(zs));
+  if( inflateInit2(&zs, 16+MAX_WBITS)!=Z_OK ) return SQLITE_NOMEM;
+  zs.next_in = (unsigned char*)zIn;
+  zs.avail_in = nIn > 0x7fffffff ? 0x7fffffff : (uInt)nIn;
+  for(;;){
+    size_t nAvail;
+    if( pOut->n >= GZIP_MAX_OUTPUT ){
+      problem_add(pProb, -1, PROBLEM_NO_OFFSET, "decompressed data exceeds 1 GiB");
+      rc = SQLITE_DONE;
+      break;
+    }
+    if( grow(pOut, 65536) ){ rc = SQLITE_NOMEM; break; }
+    nAvail = pOut->nAlloc - 1 - pOut->n;
+    if( nAvail > GZIP_MAX_OUTPUT - pOut->n ) nAvail = GZIP_MAX_OUTPUT - pOut->n;
+    zs.next_out = (unsigned char*)pOut->z + pOut->n;
+    zs.avail_out = nAvail > 0x7fffffff ? 0x7fffffff : (uInt)nAvail;
+    zrc = inflate(&zs, Z_NO_FLUSH);
+    pOut->n = (size_t)((char*)zs.next_out - pOut->z);
+    if( zrc==Z_STREAM_END ){
+      *pUsed = (size_t)zs.total_in;
+      break;
+    }
+    if( zrc==Z_OK ) continue;
+    if( zrc==Z_BUF_ERROR && zs.avail_in==0 ){
+      problem_add(pProb, (long long)(iBase+nIn), PROBLEM_AT_FILE, "gzip data truncated");
+    }else if( zrc==Z_MEM_ERROR ){
+      rc = SQLITE_NOMEM;
+      break;
+    }else{
+      problem_add(pProb, (long long)(iBase + zs.total_in), PROBLEM_AT_FILE,
+                  "gzip data damaged (%s)", zs.msg ? zs.msg : "invalid data");
+    }
+    rc = SQLITE_DONE;
+    break;
+  }
+  inflateEnd(&zs);
+  return rc;
+}
+
+/* Decompress every member of zIn into pOut (which is emptied first). Damage is recorded
+** in pProb and ends the decompression; what was inflated before it is kept. Returns
+** SQLITE_OK or SQLITE_NOMEM. */
+int gzip_inflate(void *pDecompressor, const unsigned char *zIn, size_t nIn,
+                 JsonBuf *pOut, Problem *pProb){
+  struct libdeflate_decompressor *pDec = pDecompressor;
+  size_t iPos = 0;
+  size_t nGuess;
+  pOut->n = 0;
+  /* The trailer's ISIZE is the exact size of a single-member file, the common case. */
+  nGuess = nIn>=18 ? (size_t)zIn[nIn-4] | (size_t)zIn[nIn-3]<<8 | (size_t)zIn[nIn-2]<<16
+                     | (size_t)zIn[nIn-1]<<24 : 0;
+  if( nGuess < nIn || nGuess/1032 > nIn ) nGuess = nIn*8;   /* implausible: damaged trailer */
+  if( nGuess > ((size_t)64<<20) ) nGuess = (size_t)64<<20;
+  while( iPos < nIn ){
+    size_t nUsed = 0, nProduced = 0;
+    enum libdeflate_result r = LIBDEFLATE_BAD_DATA;
+    if( !gzip_is_gzip(zIn+iPos, nIn-iPos) ){
+      size_t k = iPos;
+      while( k<nIn && zIn[k]==0 ) k++;          /* zero padding after the last member is harmless */
+      if( k<nIn ){
+        problem_add(pProb, (long long)iPos, PROBLEM_AT_FILE, "unexpected data after gzip member");
+      }
+      break;
+    }
+    if( pDec ){
+      for(;;){
+        size_t nAvail;
+        if( grow(pOut, nGuess) ) return SQLITE_NOMEM;
+        nAvail = pOut->nAlloc - 1 - pOut->n;
+        if( nAvail > GZIP_MAX_OUTPUT - pOut->n ) nAvail = GZIP_MAX_OUTPUT - pOut->n;
+        r = libdeflate_gzip_decompress_ex(pDec, zIn+iPos, nIn-iPos, pOut->z+pOut->n, nAvail,
+                                          &nUsed, &nProduced);
+        if( r!=LIBDEFLATE_INSUFFICIENT_SPACE ) break;
+        if( pOut->n + nAvail >= GZIP_MAX_OUTPUT ) break;
+        nGuess = (pOut->n + nAvail)*2;
+      }
+    }
+    if( r==LIBDEFLATE_SUCCESS ){
+      pOut->n += nProduced;
+      iPos += nUsed;
+      nGuess = nIn;                             /* later members: no size hint */
+      continue;
+    }else{
+      int rc = inflate_member_zlib(zIn+iPos, nIn-iPos, iPos, pOut, pProb, &nUsed);
+      if( rc==SQLITE_NOMEM ) return rc;
+      if( rc==SQLITE_DONE ) break;
+      iPos += nUsed;
+    }
+  }
+  if( pOut->z ) pOut->z[pOut->n] = 0;
+  return SQLITE_OK;
+}

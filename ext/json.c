@@ -1,0 +1,437 @@
+/*
+** json.c: validate, skip and read JSON values in place (see json.h).
+*/
+#include "sqlite3ext.h"
+SQLITE_EXTENSION_INIT3
+#include <string.h>
+#include "json.h"
+
+#define BAD ((size_t)-1)
+
+static int is_ws(char c){ return c==' ' || c=='\n' || c=='\r' || c=='\t'; }
+
+size_t json_ws(const char *z, size_t n, size_t i){
+  while( i<n && is_ws(z[i]) ) i++;
+  return i;
+}
+
+static size_t fail(JsonError *pErr, size_t iOff, const char *zWhat){
+  pErr->iOff = iOff;
+  pErr->zWhat = zWhat;
+  return BAD;
+}
+
+static int hexval(char c){
+  if( c>='0' && c<='9' ) return c-'0';
+  if( c>='a' && c<='f' ) return c-'a'+10;
+  if( c>='A' && c<='F' ) return c-'A'+10;
+  return -1;
+}
+
+/* z[i] is the opening quote. Raw control bytes are accepted (and flagged) rather than
+** rejected: one stray byte in a user agent must not cost an investigator the record. */
+static size_t skip_string(const char *z, size_t n, size_t i, unsigned *pFlags, JsonError *pErr){
+  size_t start = i++;
+  while( i<n ){
+    unsigned char c = (unsigned char)z[i];
+    if( c=='"' ) return i+1;
+    if( c=='\\' ){
+      if( i+1>=n ) break;
+      c = (unsigned char)z[i+1];
+      if( c=='u' ){
+        int k;
+        for(k=2; k<6; k++){
+          if( i+k>=n ) return fail(pErr, n, "unexpected end of data");
+          if( hexval(z[i+k])<0 ) return fail(pErr, i, "bad \\u escape in string");
+        }
+        i += 6;
+        continue;
+      }
+      if( !strchr("\"\\/bfnrt", c) || c==0 ) return fail(pErr, i, "bad escape in string");
+      i += 2;
+      continue;
+    }
+    if( c<0x20 ) *pFlags |= JSON_F_CTRL;
+    else if( c>=0x80 ) *pFlags |= JSON_F_HIGH;
+    i++;
+  }
+  (void)start;
+  return fail(pErr, n, "unexpected end of data");
+}
+
+static size_t skip_number(const char *z, size_t n, size_t i, JsonError *pErr){
+  size_t s = i;
+  if( i<n && z[i]=='-' ) i++;
+  if( i>=n ) return fail(pErr, i, "unexpected end of data");
+  if( z[i]=='0' ){
+    i++;
+  }else if( z[i]>='1' && z[i]<='9' ){
+    while( i<n && z[i]>='0' && z[i]<='9' ) i++;
+  }else{
+    return fail(pErr, s, "bad number");
+  }
+  if( i<n && z[i]=='.' ){
+    i++;
+    if( i>=n || z[i]<'0' || z[i]>'9' ) return fail(pErr, s, "bad number");
+    while( i<n && z[i]>='0' && z[i]<='9' ) i++;
+  }
+  if( i<n && (z[i]=='e' || z[i]=='E') ){
+    i++;
+    if( i<n && (z[i]=='+' || z[i]=='-') ) i++;
+    if( i>=n || z[i]<'0' || z[i]>'9' ) return fail(pErr, s, "bad number");
+    while( i<n && z[i]>='0' && z[i]<='9' ) i++;
+  }
+  return i;
+}
+
+static size_t skip_value(const char *z, size_t n, size_t i, int depth,
+                         unsigned *pFlags, JsonError *pErr){
+  if( i>=n ) return fail(pErr, n, "unexpected end of data");
+  switch( z[i] ){
+    case '"':
+      return skip_string(z, n, i, pFlags, pErr);
+    case '{': case '[': {
+      char close = z[i]=='{' ? '}' : ']';
+      int isObj = z[i]=='{';
+      if( depth>=JSON_MAX_DEPTH ) return fail(pErr, i, "nesting deeper than 1000 levels");
+      i = json_ws(z, n, i+1);
+      if( i<n && z[i]==close ) return i+1;
+      for(;;){
+        if( isObj ){
+          if( i>=n ) return fail(pErr, n, "unexpected end of data");
+          if( z[i]!='"' ) return fail(pErr, i, "expected a string key");
+          i = skip_string(z, n, i, pFlags, pErr);
+          if( i==BAD ) return BAD;
+          i = json_ws(z, n, i);
+          if( i>=n ) return fail(pErr, n, "unexpected end of data");
+          if( z[i]!=':' ) return fail(pErr, i, "expected ':'");
+          i = json_ws(z, n, i+1);
+        }
+        i = skip_value(z, n, i, depth+1, pFlags, pErr);
+        if( i==BAD ) return BAD;
+        i = json_ws(z, n, i);
+        if( i>=n ) return fail(pErr, n, "unexpected end of data");
+        if( z[i]==close ) return i+1;
+        if( z[i]!=',' ){
+          return fail(pErr, i, isObj ? "expected ',' or '}'" : "expected ',' or ']'");
+        }
+        i = json_ws(z, n, i+1);
+      }
+    }
+    case 't':
+      if( n-i>=4 && memcmp(z+i, "true", 4)==0 ) return i+4;
+      break;
+    case 'f':
+      if( n-i>=5 && memcmp(z+i, "false", 5)==0 ) return i+5;
+      break;
+    case 'n':
+      if( n-i>=4 && memcmp(z+i, "null", 4)==0 ) return i+4;
+      break;
+    default:
+      if( z[i]=='-' || (z[i]>='0' && z[i]<='9') ) return skip_number(z, n, i, pErr);
+      break;
+  }
+  if( n-i<5 && memcmp(z+i, "true", n-i)==0 ) return fail(pErr, n, "unexpected end of data");
+  if( n-i<5 && memcmp(z+i, "false", n-i)==0 ) return fail(pErr, n, "unexpected end of data");
+  if( n-i<4 && memcmp(z+i, "null", n-i)==0 ) return fail(pErr, n, "unexpected end of data");
+  return fail(pErr, i, "unexpected character");
+}
+
+/* Validate the value that starts at z[i]; return the offset just past it, or (size_t)-1. */
+size_t json_skip(const char *z, size_t n, size_t i, unsigned *pFlags, JsonError *pErr){
+  return skip_value(z, n, i, 0, pFlags, pErr);
+}
+
+/* End of an already validated value that starts at z[i], bounded by e. No checks: the
+** span was validated when the file was split, so this only counts brackets and quotes. */
+size_t json_end(const char *z, size_t e, size_t i){
+  int depth = 0;
+  if( z[i]!='{' && z[i]!='[' && z[i]!='"' ){
+    while( i<e && !is_ws(z[i]) && z[i]!=',' && z[i]!='}' && z[i]!=']' ) i++;
+    return i;
+  }
+  while( i<e ){
+    char c = z[i];
+    if( c=='"' ){
+      i++;
+      while( i<e && z[i]!='"' ){
+        if( z[i]=='\\' ) i++;
+        i++;
+      }
+      i++;
+      if( depth==0 ) return i;
+      continue;
+    }
+    if( c=='{' || c=='[' ) depth++;
+    else if( c=='}' || c==']' ){
+      depth--;
+      if( depth==0 ) return i+1;
+    }
+    i++;
+  }
+  return e;
+}
+
+/* Step through the members of a validated object. *pI starts just after '{'. Returns 1
+** with the key span (inside the quotes) and the value span, 0 after the last member. */
+int json_next_member(const char *z, size_t e, size_t *pI,
+                     size_t *pKs, size_t *pKe, size_t *pVs, size_t *pVe){
+  size_t i = json_ws(z, e, *pI);
+  if( i<e && z[i]==',' ) i = json_ws(z, e, i+1);
+  if( i>=e || z[i]!='"' ) return 0;
+  *pKs = i+1;
+  i = json_end(z, e, i);
+  *pKe = i-1;
+  i = json_ws(z, e, i);
+  if( i>=e || z[i]!=':' ) return 0;
+  i = json_ws(z, e, i+1);
+  *pVs = i;
+  i = json_end(z, e, i);
+  *pVe = i;
+  *pI = i;
+  return 1;
+}
+
+/* Does the raw key z[ks..ke) equal zKey once escapes are decoded? */
+int json_key_is(const char *z, size_t ks, size_t ke, const char *zKey, size_t nKey){
+  if( memchr(z+ks, '\\', ke-ks)==0 ){
+    return ke-ks==nKey && memcmp(z+ks, zKey, nKey)==0;
+  }else{
+    JsonBuf b = {0, 0, 0};
+    int eq;
+    if( json_decode_string(z, ks-1, ke+1, &b) ) return 0;
+    eq = b.n==nKey && memcmp(b.z, zKey, nKey)==0;
+    json_buf_free(&b);
+    return eq;
+  }
+}
+
+/* Look up zKey among the members of the validated object [s,e). First match wins, as in
+** cJSON. Returns 1 and the value span when found. */
+int json_find(const char *z, size_t s, size_t e, const char *zKey, size_t *pVs, size_t *pVe){
+  size_t i, ks, ke, vs, ve, nKey = strlen(zKey);
+  if( s>=e || z[s]!='{' ) return 0;
+  i = s+1;
+  while( json_next_member(z, e, &i, &ks, &ke, &vs, &ve) ){
+    if( json_key_is(z, ks, ke, zKey, nKey) ){
+      *pVs = vs;
+      *pVe = ve;
+      return 1;
+    }
+  }
+  return 0;
+}
+
+/* Elastic drops null, "", {} and [] before it maps a record: those count as absent. */
+int json_is_empty(const char *z, size_t s, size_t e){
+  if( s>=e ) return 1;
+  if( z[s]=='n' ) return 1;
+  if( z[s]=='"' ) return e-s==2;
+  if( z[s]=='{' || z[s]=='[' ) return json_ws(z, e, s+1)==e-1;
+  return 0;
+}
+
+/* Is the value span a string equal to zLit (compared after decoding)? */
+int json_str_is(const char *z, size_t s, size_t e, const char *zLit){
+  if( e-s<2 || z[s]!='"' ) return 0;
+  return json_key_is(z, s+1, e-1, zLit, strlen(zLit));
+}
+
+int json_buf_reserve(JsonBuf *p, size_t nMore){
+  if( p->n+nMore+1 > p->nAlloc ){
+    size_t nNew = p->nAlloc ? p->nAlloc*2 : 256;
+    char *zNew;
+    while( nNew < p->n+nMore+1 ) nNew *= 2;
+    zNew = sqlite3_realloc64(p->z, nNew);
+    if( zNew==0 ) return SQLITE_NOMEM;
+    p->z = zNew;
+    p->nAlloc = nNew;
+  }
+  return SQLITE_OK;
+}
+
+void json_buf_free(JsonBuf *p){
+  sqlite3_free(p->z);
+  p->z = 0;
+  p->n = p->nAlloc = 0;
+}
+
+static void put_utf8(JsonBuf *p, unsigned c){
+  char *o = p->z + p->n;
+  if( c<0x80 ){ o[0] = (char)c; p->n += 1; }
+  else if( c<0x800 ){ o[0] = (char)(0xC0|(c>>6)); o[1] = (char)(0x80|(c&0x3F)); p->n += 2; }
+  else if( c<0x10000 ){
+    o[0] = (char)(0xE0|(c>>12)); o[1] = (char)(0x80|((c>>6)&0x3F)); o[2] = (char)(0x80|(c&0x3F));
+    p->n += 3;
+  }else{
+    o[0] = (char)(0xF0|(c>>18)); o[1] = (char)(0x80|((c>>12)&0x3F));
+    o[2] = (char)(0x80|((c>>6)&0x3F)); o[3] = (char)(0x80|(c&0x3F));
+    p->n += 4;
+  }
+}
+
+/* Length of the valid UTF-8 sequence at z[0..n), or 0 if it is not one (RFC 3629:
+** no overlong forms, no surrogates, nothing above U+10FFFF). */
+static int utf8_seq(const unsigned char *z, size_t n){
+  unsigned c = z[0];
+  if( c<0x80 ) return 1;
+  if( c>=0xC2 && c<=0xDF ){
+    return n>=2 && (z[1]&0xC0)==0x80 ? 2 : 0;
+  }
+  if( c>=0xE0 && c<=0xEF ){
+    if( n<3 || (z[1]&0xC0)!=0x80 || (z[2]&0xC0)!=0x80 ) return 0;
+    if( c==0xE0 && z[1]<0xA0 ) return 0;
+    if( c==0xED && z[1]>=0xA0 ) return 0;
+    return 3;
+  }
+  if( c>=0xF0 && c<=0xF4 ){
+    if( n<4 || (z[1]&0xC0)!=0x80 || (z[2]&0xC0)!=0x80 || (z[3]&0xC0)!=0x80 ) return 0;
+    if( c==0xF0 && z[1]<0x90 ) return 0;
+    if( c==0xF4 && z[1]>=0x90 ) return 0;
+    return 4;
+  }
+  return 0;
+}
+
+int json_utf8_valid(const char *z, size_t n){
+  const unsigned char *u = (const unsigned char*)z;
+  size_t i = 0;
+  while( i<n ){
+    int k;
+    if( u[i]<0x80 ){ i++; continue; }
+    k = utf8_seq(u+i, n-i);
+    if( k==0 ) return 0;
+    i += k;
+  }
+  return 1;
+}
+
+/* Copy z[0..n) to pOut with each invalid UTF-8 byte replaced by U+FFFD, so that every
+** client (Python's sqlite3 raises on bad UTF-8) can read the value. */
+int json_utf8_repair(const char *z, size_t n, JsonBuf *pOut){
+  const unsigned char *u = (const unsigned char*)z;
+  size_t i = 0;
+  pOut->n = 0;
+  if( json_buf_reserve(pOut, n*3) ) return SQLITE_NOMEM;
+  while( i<n ){
+    int k = utf8_seq(u+i, n-i);
+    if( k==0 ){
+      put_utf8(pOut, 0xFFFD);
+      i++;
+    }else{
+      memcpy(pOut->z+pOut->n, z+i, k);
+      pOut->n += k;
+      i += k;
+    }
+  }
+  pOut->z[pOut->n] = 0;
+  return SQLITE_OK;
+}
+
+/* Decode the validated string span [s,e) (quotes included) into pOut as UTF-8 text.
+** Lone surrogates and invalid bytes become U+FFFD. */
+int json_decode_string(const char *z, size_t s, size_t e, JsonBuf *pOut){
+  const unsigned char *u = (const unsigned char*)z;
+  size_t i = s+1, end = e-1;
+  pOut->n = 0;
+  if( json_buf_reserve(pOut, (end-i)*3) ) return SQLITE_NOMEM;
+  while( i<end ){
+    unsigned c = u[i];
+    if( c=='\\' && i+1<end ){
+      char x = z[i+1];
+      i += 2;
+      switch( x ){
+        case 'b': c = '\b'; break;
+        case 'f': c = '\f'; break;
+        case 'n': c = '\n'; break;
+        case 'r': c = '\r'; break;
+        case 't': c = '\t'; break;
+        case 'u': {
+          unsigned cp = 0;
+          int k;
+          if( i+4>end ){ c = 0xFFFD; i = end; break; }
+          for(k=0; k<4; k++) cp = cp*16 + (unsigned)hexval(z[i+k]);
+          i += 4;
+          if( cp>=0xD800 && cp<0xDC00 ){
+            unsigned lo = 0;
+            if( i+6<=end && z[i]=='\\' && z[i+1]=='u' ){
+              for(k=0; k<4; k++) lo = lo*16 + (unsigned)hexval(z[i+2+k]);
+            }
+            if( lo>=0xDC00 && lo<0xE000 ){
+              cp = 0x10000 + ((cp-0xD800)<<10) + (lo-0xDC00);
+              i += 6;
+            }else{
+              cp = 0xFFFD;
+            }
+          }else if( cp>=0xDC00 && cp<0xE000 ){
+            cp = 0xFFFD;
+          }
+          c = cp;
+          break;
+        }
+        default: c = (unsigned char)x; break;
+      }
+      put_utf8(pOut, c);
+      continue;
+    }
+    if( c<0x80 ){
+      pOut->z[pOut->n++] = (char)c;
+      i++;
+    }else{
+      int k = utf8_seq(u+i, end-i);
+      if( k==0 ){
+        put_utf8(pOut, 0xFFFD);
+        i++;
+      }else{
+        memcpy(pOut->z+pOut->n, z+i, k);
+        pOut->n += k;
+        i += k;
+      }
+    }
+  }
+  pOut->z[pOut->n] = 0;
+  return SQLITE_OK;
+}
+
+/* Copy the validated JSON text [s,e) so that it is valid JSON in valid UTF-8: invalid
+** bytes become U+FFFD and raw control bytes inside strings become \u00XX escapes. */
+int json_repair(const char *z, size_t s, size_t e, JsonBuf *pOut){
+  const unsigned char *u = (const unsigned char*)z;
+  size_t i = s;
+  int inStr = 0;
+  pOut->n = 0;
+  if( json_buf_reserve(pOut, (e-s)*6) ) return SQLITE_NOMEM;
+  while( i<e ){
+    unsigned c = u[i];
+    if( inStr && c=='\\' && i+1<e ){
+      pOut->z[pOut->n++] = z[i];
+      pOut->z[pOut->n++] = z[i+1];
+      i += 2;
+      continue;
+    }
+    if( c=='"' ) inStr = !inStr;
+    if( c<0x20 && inStr ){
+      static const char hex[] = "0123456789abcdef";
+      memcpy(pOut->z+pOut->n, "\\u00", 4);
+      pOut->z[pOut->n+4] = hex[c>>4];
+      pOut->z[pOut->n+5] = hex[c&15];
+      pOut->n += 6;
+      i++;
+    }else if( c<0x80 ){
+      pOut->z[pOut->n++] = (char)c;
+      i++;
+    }else{
+      int k = utf8_seq(u+i, e-i);
+      if( k==0 ){
+        put_utf8(pOut, 0xFFFD);
+        i++;
+      }else{
+        memcpy(pOut->z+pOut->n, z+i, k);
+        pOut->n += k;
+        i += k;
+      }
+    }
+  }
+  pOut->z[pOut->n] = 0;
+  return SQLITE_OK;
+}

@@ -1,0 +1,46 @@
+/*
+** json.h: a small JSON scanner that works on byte spans.
+**
+** The reader never builds a tree for a whole file: it validates each element in place,
+** remembers where it starts and ends, and later looks up the few keys a column needs
+** straight from the bytes. Spans are half-open byte ranges [s,e) into one buffer.
+*/
+#ifndef CLOUDTRAIL_JSON_H
+#define CLOUDTRAIL_JSON_H
+#include <stddef.h>
+
+#define JSON_MAX_DEPTH 1000      /* the same bound cJSON uses; deeper input is malformed */
+
+/* Flags json_skip() reports about the bytes it validated. */
+#define JSON_F_HIGH  0x01        /* a byte >= 0x80 occurs (UTF-8 must be checked) */
+#define JSON_F_CTRL  0x02        /* a raw control byte (< 0x20, NUL included) occurs in a string */
+
+typedef struct JsonError {
+  size_t iOff;                   /* byte offset of the problem */
+  const char *zWhat;             /* static text: what was wrong */
+} JsonError;
+
+/* A growable byte buffer; capacity lives here, never in a caller's local. */
+typedef struct JsonBuf {
+  char *z;
+  size_t n, nAlloc;
+} JsonBuf;
+
+size_t json_ws(const char *z, size_t n, size_t i);
+size_t json_skip(const char *z, size_t n, size_t i, unsigned *pFlags, JsonError *pErr);
+size_t json_end(const char *z, size_t e, size_t i);
+int json_next_member(const char *z, size_t e, size_t *pI,
+                     size_t *pKs, size_t *pKe, size_t *pVs, size_t *pVe);
+int json_key_is(const char *z, size_t ks, size_t ke, const char *zKey, size_t nKey);
+int json_find(const char *z, size_t s, size_t e, const char *zKey, size_t *pVs, size_t *pVe);
+int json_is_empty(const char *z, size_t s, size_t e);
+int json_str_is(const char *z, size_t s, size_t e, const char *zLit);
+
+int json_buf_reserve(JsonBuf *p, size_t nMore);
+void json_buf_free(JsonBuf *p);
+int json_decode_string(const char *z, size_t s, size_t e, JsonBuf *pOut);
+int json_repair(const char *z, size_t s, size_t e, JsonBuf *pOut);
+int json_utf8_repair(const char *z, size_t n, JsonBuf *pOut);
+int json_utf8_valid(const char *z, size_t n);
+
+#endif

@@ -1,0 +1,73 @@
+/*
+** problem.c: record and describe the problems met in one file.
+*/
+#include "sqlite3ext.h"
+SQLITE_EXTENSION_INIT3
+#include <stdarg.h>
+#include <string.h>
+#include "problem.h"
+
+void problem_reset(Problem *p){
+  memset(p, 0, sizeof(*p));
+}
+
+void problem_add(Problem *p, long long iOff, int eAt, const char *zFormat, ...){
+  if( p->n++ == 0 ){
+    va_list ap;
+    va_start(ap, zFormat);
+    sqlite3_vsnprintf((int)sizeof(p->zMsg), p->zMsg, zFormat, ap);
+    va_end(ap);
+    p->iOff = iOff;
+    p->eAt = eAt;
+  }
+}
+
+/* "byte 4096: malformed JSON in record 12 (and 2 more problems)" */
+char *problem_text(const Problem *p){
+  const char *zMore = "";
+  char zBuf[48];
+  if( p->n==0 ) return 0;
+  if( p->n>1 ){
+    sqlite3_snprintf(sizeof(zBuf), zBuf, " (and %d more problem%s)", p->n-1, p->n>2 ? "s" : "");
+    zMore = zBuf;
+  }
+  switch( p->eAt ){
+    case PROBLEM_AT_FILE:
+      return sqlite3_mprintf("byte %lld: %s%s", p->iOff, p->zMsg, zMore);
+    case PROBLEM_AT_PLAIN:
+      return sqlite3_mprintf("byte %lld of the decompressed data: %s%s", p->iOff, p->zMsg, zMore);
+    default:
+      return sqlite3_mprintf("%s%s", p->zMsg, zMore);
+  }
+}
+
+/* Set the table's error message (freeing the old one). Returns SQLITE_ERROR, or
+** SQLITE_NOMEM when the message itself could not be made. */
+int vtab_error(sqlite3_vtab *pVtab, const char *zFormat, ...){
+  va_list ap;
+  sqlite3_free(pVtab->zErrMsg);
+  va_start(ap, zFormat);
+  pVtab->zErrMsg = sqlite3_vmprintf(zFormat, ap);
+  va_end(ap);
+  return pVtab->zErrMsg ? SQLITE_ERROR : SQLITE_NOMEM;
+}
+
+/* Remove SQL quoting ('x', "x", with doubled quotes inside) from a CREATE VIRTUAL TABLE
+** argument. *pzOut is sqlite3_malloc'd. */
+int vtab_dequote(const char *zIn, char **pzOut){
+  size_t n = strlen(zIn), i, j;
+  char q = zIn[0];
+  char *z = sqlite3_malloc64(n+1);
+  if( z==0 ) return SQLITE_NOMEM;
+  if( n>=2 && (q=='\'' || q=='"') && zIn[n-1]==q ){
+    for(i=1, j=0; i<n-1; i++){
+      z[j++] = zIn[i];
+      if( zIn[i]==q && zIn[i+1]==q ) i++;
+    }
+    z[j] = 0;
+  }else{
+    memcpy(z, zIn, n+1);
+  }
+  *pzOut = z;
+  return SQLITE_OK;
+}

@@ -1,0 +1,31 @@
+/*
+** problem.h: what went wrong in one file, and where.
+**
+** A file keeps its first problem in full (the one strict mode raises and the hygiene
+** report shows) and counts the rest.
+*/
+#ifndef CLOUDTRAIL_PROBLEM_H
+#define CLOUDTRAIL_PROBLEM_H
+
+/* Which bytes an offset counts. */
+#define PROBLEM_AT_FILE    0     /* the file as stored (also gzip damage, in compressed bytes) */
+#define PROBLEM_AT_PLAIN   1     /* the decompressed stream of a gzip file */
+#define PROBLEM_NO_OFFSET  2     /* the whole file: cannot open, not CloudTrail, ... */
+
+typedef struct Problem {
+  int n;                         /* how many problems this file has had */
+  long long iOff;                /* offset of the first one */
+  int eAt;                       /* PROBLEM_AT_... of the first one */
+  char zMsg[200];                /* the first one's text */
+} Problem;
+
+void problem_reset(Problem *p);
+void problem_add(Problem *p, long long iOff, int eAt, const char *zFormat, ...);
+char *problem_text(const Problem *p);          /* sqlite3_mprintf'd; NULL when none */
+
+
+
+typedef struct sqlite3_vtab sqlite3_vtab;
+int vtab_error(sqlite3_vtab *pVtab, const char *zFormat, ...);
+int vtab_dequote(const char *zIn, char **pzOut);
+#endif

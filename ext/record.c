@@ -1,0 +1,330 @@
+/*
+** record.c: record decoding.
+**
+** A row costs nothing until a column is asked for. The first request indexes the
+** record's top-level keys in one pass; raw fields are then read straight from the bytes
+** (strings decoded, objects returned as their own JSON text, numbers as their literal
+** text so big integers never pass through a double). The userIdentity object, which the
+** derived identity columns need whole, is handed to cJSON once per row.
+**
+** Derived columns follow Elastic's CloudTrail pipeline: null, "", {} and [] count as
+** absent, exactly as its drop-empty step does before any field is mapped.
+*/
+#include "sqlite3ext.h"
+SQLITE_EXTENSION_INIT3
+#include <string.h>
+#include <cJSON.h>
+#include "record.h"
+#include "s3path.h"
+
+const char *const record_field_names[RF_COUNT] = {
+  "eventVersion", "eventTime", "eventSource", "eventName", "awsRegion", "sourceIPAddress",
+  "userAgent", "errorCode", "errorMessage", "requestParameters", "responseElements",
+  "additionalEventData", "requestID", "eventID", "readOnly", "resources", "eventType",
+  "apiVersion", "managementEvent", "recipientAccountId", "serviceEventDetails",
+  "sharedEventID", "vpcEndpointId", "eventCategory", "tlsDetails",
+  "sessionCredentialFromConsole", "userIdentity", "insightDetails"
+};
+
+static size_t anFieldLen[RF_COUNT];
+
+static void *cjson_malloc(size_t n){ return sqlite3_malloc64(n); }
+static void cjson_free(void *p){ sqlite3_free(p); }
+
+/* Once per process, from the entry point. cJSON's hooks are process-wide; pointing them
+** at SQLite's allocator makes its memory visible to sqlite3_memory_used() and to SQLite's
+** out-of-memory testing. */
+void record_init(void){
+  cJSON_Hooks hooks;
+  int k;
+  for(k=0; k<RF_COUNT; k++) anFieldLen[k] = strlen(record_field_names[k]);
+  hooks.malloc_fn = cjson_malloc;
+  hooks.free_fn = cjson_free;
+  cJSON_InitHooks(&hooks);
+}
+
+void record_set(Record *r, const char *z, size_t s, size_t e, unsigned flags){
+  if( r->pIdent ) cJSON_Delete(r->pIdent);
+  r->pIdent = 0;
+  r->bIdentParsed = 0;
+  r->bIndexed = 0;
+  r->z = z;
+  r->s = s;
+  r->e = e;
+  r->flags = flags;
+}
+
+void record_clear(Record *r){
+  record_set(r, 0, 0, 0, 0);
+  json_buf_free(&r->buf);
+}
+
+static void index_fields(Record *r){
+  size_t i = r->s+1, ks, ke, vs, ve;
+  int k;
+  memset(r->aE, 0, sizeof(r->aE));
+  while( json_next_member(r->z, r->e, &i, &ks, &ke, &vs, &ve) ){
+    size_t nk = ke-ks;
+    for(k=0; k<RF_COUNT; k++){
+      if( anFieldLen[k]==nk && r->aE[k]==0 && json_key_is(r->z, ks, ke, record_field_names[k], nk) ){
+        r->aS[k] = vs;
+        r->aE[k] = ve;
+        break;
+      }
+    }
+  }
+  r->bIndexed = 1;
+}
+
+/* Return the span of field k, or 0 when absent. */
+static int field(Record *r, int k, size_t *pS, size_t *pE){
+  if( !r->bIndexed ) index_fields(r);
+  if( r->aE[k]==0 ) return 0;
+  *pS = r->aS[k];
+  *pE = r->aE[k];
+  return 1;
+}
+
+static int result_utf8(Record *r, sqlite3_context *ctx, const char *z, size_t n){
+  if( json_utf8_valid(z, n) ){
+    sqlite3_result_text64(ctx, z, n, SQLITE_TRANSIENT, SQLITE_UTF8);
+    return SQLITE_OK;
+  }
+  if( json_utf8_repair(z, n, &r->buf) ) return SQLITE_NOMEM;
+  sqlite3_result_text64(ctx, r->buf.z, r->buf.n, SQLITE_TRANSIENT, SQLITE_UTF8);
+  return SQLITE_OK;
+}
+
+/* A value span as SQL: strings decoded, null as NULL, everything else as its JSON text. */
+static int result_value(Record *r, sqlite3_context *ctx, size_t s, size_t e){
+  const char *z = r->z;
+  if( z[s]=='n' ) return SQLITE_OK;
+  if( z[s]=='"' ){
+    if( memchr(z+s+1, '\\', e-s-2)==0 ){
+      if( r->flags & JSON_F_HIGH ) return result_utf8(r, ctx, z+s+1, e-s-2);
+      sqlite3_result_text64(ctx, z+s+1, e-s-2, SQLITE_TRANSIENT, SQLITE_UTF8);
+      return SQLITE_OK;
+    }
+    if( json_decode_string(z, s, e, &r->buf) ) return SQLITE_NOMEM;
+  }else if( r->flags & (JSON_F_HIGH|JSON_F_CTRL) ){
+    if( json_repair(z, s, e, &r->buf) ) return SQLITE_NOMEM;
+  }else{
+    sqlite3_result_text64(ctx, z+s, e-s, SQLITE_TRANSIENT, SQLITE_UTF8);
+    return SQLITE_OK;
+  }
+  sqlite3_result_text64(ctx, r->buf.z, r->buf.n, SQLITE_TRANSIENT, SQLITE_UTF8);
+  return SQLITE_OK;
+}
+
+/* true/false, or the strings "true"/"false" some exporters write, as 1/0. */
+static void result_bool(Record *r, sqlite3_context *ctx, size_t s, size_t e){
+  const char *z = r->z;
+  if( (e-s==4 && memcmp(z+s, "true", 4)==0) || json_str_is(z, s, e, "true") ){
+    sqlite3_result_int(ctx, 1);
+  }else if( (e-s==5 && memcmp(z+s, "false", 5)==0) || json_str_is(z, s, e, "false") ){
+    sqlite3_result_int(ctx, 0);
+  }
+}
+
+static int leap(int y){ return (y%4==0 && y%100!=0) || y%400==0; }
+
+static int num(const char *z, size_t n, size_t i, int nDigit){
+  int v = 0, k;
+  if( i+nDigit>n ) return -1;
+  for(k=0; k<nDigit; k++){
+    char c = z[i+k];
+    if( c<'0' || c>'9' ) return -1;
+    v = v*10 + (c-'0');
+  }
+  return v;
+}
+
+/* ISO-8601 "YYYY-MM-DDTHH:MM:SS[.fff][Z|+HH:MM]" (or a space for T, as CloudTrail Lake
+** writes) to Unix seconds. Returns 0 when the text is not such a time. */
+int record_parse_time(const char *z, size_t n, long long *piOut){
+  static const int aDays[] = {31,28,31,30,31,30,31,31,30,31,30,31};
+  int y, mo, d, h, mi, sec, off = 0;
+  size_t i = 19;
+  if( n<19 ) return 0;
+  y = num(z, n, 0, 4); mo = num(z, n, 5, 2); d = num(z, n, 8, 2);
+  h = num(z, n, 11, 2); mi = num(z, n, 14, 2); sec = num(z, n, 17, 2);
+  if( y<0 || mo<1 || mo>12 || d<1 || h<0 || h>23 || mi<0 || mi>59 || sec<0 || sec>60 ) return 0;
+  if( z[4]!='-' || z[7]!='-' || (z[10]!='T' && z[10]!='t' && z[10]!=' ') || z[13]!=':'
+   || z[16]!=':' ){
+    return 0;
+  }
+  if( d > aDays[mo-1] + (mo==2 && leap(y)) ) return 0;
+  if( i<n && z[i]=='.' ){
+    i++;
+    if( i>=n || z[i]<'0' || z[i]>'9' ) return 0;
+    while( i<n && z[i]>='0' && z[i]<='9' ) i++;
+  }
+  if( i<n && (z[i]=='Z' || z[i]=='z') ){
+    i++;
+  }else if( i<n && (z[i]=='+' || z[i]=='-') ){
+    int oh = num(z, n, i+1, 2), om;
+    size_t j = i+3;
+    if( j<n && z[j]==':' ) j++;
+    om = num(z, n, j, 2);
+    if( oh<0 || oh>23 || om<0 || om>59 ) return 0;
+    off = (oh*60 + om)*60 * (z[i]=='+' ? 1 : -1);
+    i = j+2;
+  }
+  if( i!=n ) return 0;
+  *piOut = s3path_days_from_civil(y, mo, d)*86400 + h*3600 + mi*60 + sec - off;
+  return 1;
+}
+
+static cJSON *ident(Record *r){
+  size_t s, e;
+  if( !r->bIdentParsed ){
+    r->bIdentParsed = 1;
+    if( field(r, RF_userIdentity, &s, &e) && r->z[s]=='{' ){
+      const char *zEnd = 0;
+      r->pIdent = cJSON_ParseWithLengthOpts(r->z+s, e-s, &zEnd, 0);
+      if( r->pIdent && zEnd!=r->z+e ){
+        cJSON_Delete(r->pIdent);
+        r->pIdent = 0;
+      }
+    }
+  }
+  return r->pIdent;
+}
+
+/* A non-empty string member of obj, or NULL. */
+static const char *str(const cJSON *obj, const char *zKey){
+  const cJSON *p = cJSON_GetObjectItemCaseSensitive(obj, zKey);
+  return cJSON_IsString(p) && p->valuestring[0] ? p->valuestring : 0;
+}
+
+static const cJSON *obj(const cJSON *o, const char *zKey){
+  const cJSON *p = cJSON_GetObjectItemCaseSensitive(o, zKey);
+  return cJSON_IsObject(p) ? p : 0;
+}
+
+static int result_cstr(Record *r, sqlite3_context *ctx, const char *z){
+  if( z==0 ) return SQLITE_OK;
+  return result_utf8(r, ctx, z, strlen(z));
+}
+
+/* A top-level field that Elastic would keep (not null, "", {} or []), as text. */
+static int result_nonempty(Record *r, sqlite3_context *ctx, int k){
+  size_t s, e;
+  if( !field(r, k, &s, &e) || json_is_empty(r->z, s, e) ) return SQLITE_OK;
+  return result_value(r, ctx, s, e);
+}
+
+static int nonempty(Record *r, int k){
+  size_t s, e;
+  return field(r, k, &s, &e) && !json_is_empty(r->z, s, e);
+}
+
+/* event.outcome as Elastic computes it (see README, "outcome"). */
+static int result_outcome(Record *r, sqlite3_context *ctx){
+  size_t s, e, vs, ve;
+  if( field(r, RF_eventName, &s, &e) && json_str_is(r->z, s, e, "ConsoleLogin")
+   && field(r, RF_responseElements, &s, &e)
+   && json_find(r->z, s, e, "ConsoleLogin", &vs, &ve) && !json_is_empty(r->z, vs, ve) ){
+    size_t i;
+    if( r->z[vs]=='"' ){
+      if( json_decode_string(r->z, vs, ve, &r->buf) ) return SQLITE_NOMEM;
+    }else{
+      if( json_repair(r->z, vs, ve, &r->buf) ) return SQLITE_NOMEM;
+    }
+    for(i=0; i<r->buf.n; i++){
+      char c = r->buf.z[i];
+      if( c>='A' && c<='Z' ) r->buf.z[i] = c + ('a'-'A');
+    }
+    sqlite3_result_text64(ctx, r->buf.z, r->buf.n, SQLITE_TRANSIENT, SQLITE_UTF8);
+    return SQLITE_OK;
+  }
+  sqlite3_result_text(ctx, nonempty(r, RF_errorCode) || nonempty(r, RF_errorMessage)
+                           ? "failure" : "success", -1, SQLITE_STATIC);
+  return SQLITE_OK;
+}
+
+/* Compute column iCol (RF_* or RD_*) of the record into ctx. */
+int record_column(Record *r, int iCol, sqlite3_context *ctx){
+  size_t s, e;
+  const cJSON *pId, *pCtx;
+  const char *z;
+  if( iCol<RF_COUNT ){
+    if( !field(r, iCol, &s, &e) ) return SQLITE_OK;
+    if( iCol==RF_readOnly || iCol==RF_managementEvent ){
+      result_bool(r, ctx, s, e);
+      return SQLITE_OK;
+    }
+    return result_value(r, ctx, s, e);
+  }
+  switch( iCol ){
+    case RD_event_epoch: {
+      long long t;
+      if( field(r, RF_eventTime, &s, &e) && r->z[s]=='"'
+       && record_parse_time(r->z+s+1, e-s-2, &t) ){
+        sqlite3_result_int64(ctx, t);
+      }
+      return SQLITE_OK;
+    }
+    case RD_user_type:      return result_cstr(r, ctx, str(ident(r), "type"));
+    case RD_user_arn:       return result_cstr(r, ctx, str(ident(r), "arn"));
+    case RD_principal_id:   return result_cstr(r, ctx, str(ident(r), "principalId"));
+    case RD_access_key_id:  return result_cstr(r, ctx, str(ident(r), "accessKeyId"));
+    case RD_invoked_by:     return result_cstr(r, ctx, str(ident(r), "invokedBy"));
+    case RD_session_issuer_arn:
+      return result_cstr(r, ctx, str(obj(obj(ident(r), "sessionContext"), "sessionIssuer"), "arn"));
+    case RD_source_identity:
+      pCtx = obj(ident(r), "sessionContext");
+      z = str(pCtx, "sourceIdentity");
+      return result_cstr(r, ctx, z ? z : str(ident(r), "sourceIdentity"));
+    case RD_mfa_authenticated: {
+      const cJSON *p = cJSON_GetObjectItemCaseSensitive(
+          obj(obj(ident(r), "sessionContext"), "attributes"), "mfaAuthenticated");
+      if( cJSON_IsBool(p) ){
+        sqlite3_result_int(ctx, cJSON_IsTrue(p));
+      }else if( cJSON_IsString(p) ){
+        if( sqlite3_stricmp(p->valuestring, "true")==0 ) sqlite3_result_int(ctx, 1);
+        if( sqlite3_stricmp(p->valuestring, "false")==0 ) sqlite3_result_int(ctx, 0);
+      }
+      return SQLITE_OK;
+    }
+    case RD_user_name:
+      pId = ident(r);
+      z = str(pId, "userName");
+      if( z==0 && (z = str(pId, "type"))!=0
+       && (strcmp(z, "AssumedRole")==0 || strcmp(z, "FederatedUser")==0) ){
+        z = str(obj(obj(pId, "sessionContext"), "sessionIssuer"), "userName");
+      }else if( z==0 ){
+        return SQLITE_OK;
+      }
+      return result_cstr(r, ctx, z);
+    case RD_account_id:
+      z = str(ident(r), "accountId");
+      if( z ) return result_cstr(r, ctx, z);
+      return result_nonempty(r, ctx, RF_recipientAccountId);
+    case RD_actor:
+      pId = ident(r);
+      z = str(pId, "arn");
+      if( z==0 ) z = str(pId, "principalId");
+      if( z==0 ) z = str(pId, "invokedBy");
+      return result_cstr(r, ctx, z);
+    case RD_outcome:
+      return result_outcome(r, ctx);
+    case RD_target_user: {
+      size_t vs, ve;
+      if( field(r, RF_requestParameters, &s, &e)
+       && json_find(r->z, s, e, "userName", &vs, &ve) && !json_is_empty(r->z, vs, ve) ){
+        return result_value(r, ctx, vs, ve);
+      }
+      return SQLITE_OK;
+    }
+    case RD_record:
+      if( r->flags & (JSON_F_HIGH|JSON_F_CTRL) ){
+        if( json_repair(r->z, r->s, r->e, &r->buf) ) return SQLITE_NOMEM;
+        sqlite3_result_text64(ctx, r->buf.z, r->buf.n, SQLITE_TRANSIENT, SQLITE_UTF8);
+      }else{
+        sqlite3_result_text64(ctx, r->z+r->s, r->e-r->s, SQLITE_TRANSIENT, SQLITE_UTF8);
+      }
+      return SQLITE_OK;
+  }
+  return SQLITE_OK;
+}

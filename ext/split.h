@@ -1,0 +1,50 @@
+/*
+** split.h: find the records in a file's (decompressed) bytes.
+*/
+#ifndef CLOUDTRAIL_SPLIT_H
+#define CLOUDTRAIL_SPLIT_H
+#include <stddef.h>
+#include "problem.h"
+
+/* File formats, as the hygiene report names them (split_format_name). */
+#define FMT_UNKNOWN     0
+#define FMT_RECORDS     1        /* {"Records":[...]}, as CloudTrail delivers to S3 */
+#define FMT_ARRAY       2        /* a bare JSON array of records */
+#define FMT_NDJSON      3        /* one record per line (or several concatenated values) */
+#define FMT_OBJECT      4        /* a single record */
+#define FMT_EVENTBRIDGE 5        /* EventBridge envelopes, the record under "detail" */
+#define FMT_DIGEST      6        /* a CloudTrail digest file: never holds records */
+#define FMT_INSIGHT     7        /* a CloudTrail Insights file */
+
+typedef struct SplitItem {
+  size_t s, e;                   /* the record's span (the "detail" object for envelopes) */
+  int iIndex;                    /* element position in the file, skipped elements included */
+  unsigned flags;                /* JSON_F_* of the span's bytes */
+} SplitItem;
+
+typedef struct Splitter {
+  const char *z;                 /* the file's bytes */
+  size_t n;
+  size_t iPos;                   /* where scanning resumes */
+  int eMode;                     /* SPLIT_MODE_* (split.c) */
+  size_t iAfterArray;            /* where the sequence resumes after a Records array, or 0 */
+  int bInRecordsObj;             /* the array being read is the Records member of an object */
+  int nIndex;                    /* next element index */
+  int eFormat;                   /* FMT_* */
+  int nValues;                   /* top-level values seen in sequence mode */
+  int bFormatKnown;              /* a record (or a Records container) has been seen */
+  int bInsightPath;              /* CloudTrail-Insight in the path */
+  int nJunk;                     /* non-records seen before the format was known */
+  size_t iJunkOff;               /* ... the first one's offset and index */
+  int iJunkIndex;
+  int eAt;                       /* PROBLEM_AT_FILE or PROBLEM_AT_PLAIN for offsets */
+  Problem *pProb;                /* where problems go */
+  const char *zSkip;             /* why the file holds no records (FMT_UNKNOWN), static text */
+} Splitter;
+
+void split_init(Splitter *p, const char *z, size_t n, int bDigestPath, int bInsightPath,
+                int eAt, Problem *pProb);
+int split_next(Splitter *p, SplitItem *pItem);
+const char *split_format_name(int eFormat);
+
+#endif

@@ -1,0 +1,282 @@
+/*
+** walk.c: file discovery.
+**
+** The argument is a file, a directory (walked recursively) or a glob pattern where "*"
+** stays inside one path component and "**" matches any depth. Directories are listed one
+** at a time and sorted by byte value, so the order is the same on every machine and
+** memory follows the largest directory, not the number of files.
+**
+** Links to files are read like files. Links to directories are not followed: a copied
+** evidence tree should not reach outside itself, and this cannot loop.
+*/
+#include "sqlite3ext.h"
+SQLITE_EXTENSION_INIT3
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include "walk.h"
+
+struct WalkDir {
+  char *zDir;                    /* the directory's path */
+  char **azName;                 /* its entries, sorted */
+  int nName, iName;
+};
+
+static int cmp_name(const void *a, const void *b){
+  return strcmp(*(char*const*)a, *(char*const*)b);
+}
+
+static void dir_free(WalkDir *d){
+  int i;
+  for(i=0; i<d->nName; i++) sqlite3_free(d->azName[i]);
+  sqlite3_free(d->azName);
+  sqlite3_free(d->zDir);
+  memset(d, 0, sizeof(*d));
+}
+
+/* Push directory zDir (taking ownership). Returns SQLITE_OK, SQLITE_NOMEM, or
+** SQLITE_CANTOPEN with *piErrno set when it cannot be listed. */
+static int dir_push(Walk *p, char *zDir, int *piErrno){
+  DIR *pD;
+  struct dirent *pE;
+  WalkDir *d;
+  int nAlloc = 0;
+  if( p->nDir>=p->nDirAlloc ){
+    int nNew = p->nDirAlloc ? p->nDirAlloc*2 : 16;
+    WalkDir *aNew = sqlite3_realloc64(p->aDir, nNew*sizeof(WalkDir));
+    if( aNew==0 ){ sqlite3_free(zDir); return SQLITE_NOMEM; }
+    p->aDir = aNew;
+    p->nDirAlloc = nNew;
+  }
+  d = &p->aDir[p->nDir];
+  memset(d, 0, sizeof(*d));
+  d->zDir = zDir;
+  pD = opendir(zDir);
+  if( pD==0 ){
+    *piErrno = errno;
+    dir_free(d);
+    return SQLITE_CANTOPEN;
+  }
+  while( (pE = readdir(pD))!=0 ){
+    if( strcmp(pE->d_name, ".")==0 || strcmp(pE->d_name, "..")==0 ) continue;
+    if( d->nName>=nAlloc ){
+      int nNew = nAlloc ? nAlloc*2 : 64;
+      char **aNew = sqlite3_realloc64(d->azName, nNew*sizeof(char*));
+      if( aNew==0 ) goto nomem;
+      d->azName = aNew;
+      nAlloc = nNew;
+    }
+    d->azName[d->nName] = sqlite3_mprintf("%s", pE->d_name);
+    if( d->azName[d->nName]==0 ) goto nomem;
+    d->nName++;
+  }
+  closedir(pD);
+  if( d->nName>1 ) qsort(d->azName, d->nName, sizeof(char*), cmp_name);
+  p->nDir++;
+  return SQLITE_OK;
+nomem:
+  closedir(pD);
+  dir_free(d);
+  return SQLITE_NOMEM;
+}
+
+static int has_glob(const char *z){
+  return strpbrk(z, "*?[")!=0;
+}
+
+int walk_open(Walk *p, const char *zArg, char **pzErr){
+  struct stat st;
+  size_t n;
+  int iErrno = 0, rc;
+  memset(p, 0, sizeof(*p));
+  p->zArg = sqlite3_mprintf("%s", zArg);
+  if( p->zArg==0 ) return SQLITE_NOMEM;
+  n = strlen(p->zArg);
+  while( n>1 && p->zArg[n-1]=='/' ) p->zArg[--n] = 0;
+  if( n==0 ){
+    *pzErr = sqlite3_mprintf("cloudtrail: empty path");
+    return SQLITE_ERROR;
+  }
+  if( has_glob(p->zArg) && stat(p->zArg, &st)!=0 ){
+    /* The walk starts at the last directory before the first wildcard component. */
+    char *zBase;
+    const char *zMeta = strpbrk(p->zArg, "*?[");
+    const char *zSlash = zMeta;
+    while( zSlash>p->zArg && zSlash[-1]!='/' ) zSlash--;
+    p->zGlob = p->zArg;
+    p->zArg = 0;
+    if( zSlash==p->zGlob ){
+      zBase = sqlite3_mprintf(".");
+    }else if( zSlash-1==p->zGlob ){
+      zBase = sqlite3_mprintf("/");
+    }else{
+      zBase = sqlite3_mprintf("%.*s", (int)(zSlash-1-p->zGlob), p->zGlob);
+    }
+    if( zBase==0 ) return SQLITE_NOMEM;
+    rc = dir_push(p, zBase, &iErrno);
+    if( rc==SQLITE_CANTOPEN ){
+      *pzErr = sqlite3_mprintf("cloudtrail: cannot open '%s': %s", p->zGlob, strerror(iErrno));
+      return SQLITE_ERROR;
+    }
+    return rc;
+  }
+  if( stat(p->zArg, &st)!=0 ){
+    *pzErr = sqlite3_mprintf("cloudtrail: cannot open '%s': %s", p->zArg, strerror(errno));
+    return SQLITE_ERROR;
+  }
+  if( S_ISDIR(st.st_mode) ){
+    char *zDir = sqlite3_mprintf("%s", p->zArg);
+    if( zDir==0 ) return SQLITE_NOMEM;
+    rc = dir_push(p, zDir, &iErrno);
+    if( rc==SQLITE_CANTOPEN ){
+      *pzErr = sqlite3_mprintf("cloudtrail: cannot open '%s': %s", p->zArg, strerror(iErrno));
+      return SQLITE_ERROR;
+    }
+    return rc;
+  }
+  p->bSingle = 1;
+  return SQLITE_OK;
+}
+
+/* Advance to the next entry. Returns SQLITE_ROW with p->zPath and *peKind set,
+** SQLITE_DONE at the end, or SQLITE_NOMEM. */
+int walk_next(Walk *p, int *peKind, int *piErrno){
+  *piErrno = 0;
+  sqlite3_free(p->zPath);
+  p->zPath = 0;
+  if( p->bSingle ){
+    struct stat st;
+    if( p->nMatch++ ) return SQLITE_DONE;
+    p->zPath = sqlite3_mprintf("%s", p->zArg);
+    if( p->zPath==0 ) return SQLITE_NOMEM;
+    *peKind = (stat(p->zPath, &st)==0 && !S_ISREG(st.st_mode)) ? WALK_SPECIAL : WALK_FILE;
+    return SQLITE_ROW;
+  }
+  while( p->nDir>0 ){
+    WalkDir *d = &p->aDir[p->nDir-1];
+    struct stat st, lst;
+    char *zPath;
+    if( d->iName>=d->nName ){
+      dir_free(d);
+      p->nDir--;
+      continue;
+    }
+    if( strcmp(d->zDir, "/")==0 ){
+      zPath = sqlite3_mprintf("/%s", d->azName[d->iName++]);
+    }else if( p->zGlob && strcmp(d->zDir, ".")==0 && strncmp(p->zGlob, "./", 2)!=0 ){
+      zPath = sqlite3_mprintf("%s", d->azName[d->iName++]);
+    }else{
+      zPath = sqlite3_mprintf("%s/%s", d->zDir, d->azName[d->iName++]);
+    }
+    if( zPath==0 ) return SQLITE_NOMEM;
+    if( lstat(zPath, &lst)!=0 ){
+      sqlite3_free(zPath);                      /* vanished since the listing */
+      continue;
+    }
+    if( S_ISDIR(lst.st_mode) ){
+      int rc = dir_push(p, zPath, piErrno);
+      if( rc==SQLITE_NOMEM ) return rc;
+      if( rc==SQLITE_CANTOPEN ){
+        p->zPath = sqlite3_mprintf("%s/%s", d->zDir, d->azName[d->iName-1]);
+        if( p->zPath==0 ) return SQLITE_NOMEM;
+        *peKind = WALK_UNREADABLE;
+        p->nMatch++;
+        return SQLITE_ROW;
+      }
+      continue;
+    }
+    if( S_ISLNK(lst.st_mode) ){
+      if( stat(zPath, &st)!=0 || S_ISDIR(st.st_mode) ){
+        sqlite3_free(zPath);                    /* dangling, or a link to a directory */
+        continue;
+      }
+    }else{
+      st = lst;
+    }
+    if( p->zGlob && !walk_glob_match(p->zGlob, zPath) ){
+      sqlite3_free(zPath);
+      continue;
+    }
+    p->zPath = zPath;
+    *peKind = S_ISREG(st.st_mode) ? WALK_FILE : WALK_SPECIAL;
+    p->nMatch++;
+    return SQLITE_ROW;
+  }
+  return SQLITE_DONE;
+}
+
+void walk_close(Walk *p){
+  while( p->nDir>0 ) dir_free(&p->aDir[--p->nDir]);
+  sqlite3_free(p->aDir);
+  sqlite3_free(p->zArg);
+  sqlite3_free(p->zGlob);
+  sqlite3_free(p->zPath);
+  memset(p, 0, sizeof(*p));
+}
+
+static int match_class(const char **pzP, char c){
+  const char *zP = *pzP + 1;
+  int bNeg = 0, bHit = 0;
+  if( *zP=='!' || *zP=='^' ){ bNeg = 1; zP++; }
+  if( *zP==']' ){ bHit |= c==']'; zP++; }
+  while( *zP && *zP!=']' ){
+    if( zP[1]=='-' && zP[2] && zP[2]!=']' ){
+      if( c>=zP[0] && c<=zP[2] ) bHit = 1;
+      zP += 3;
+    }else{
+      if( c==*zP ) bHit = 1;
+      zP++;
+    }
+  }
+  if( *zP!=']' ) return -1;                     /* no closing bracket: not a class */
+  *pzP = zP + 1;
+  return bHit!=bNeg;
+}
+
+/* Does zPath match zPattern? "*" and "?" stop at a slash; a double star crosses directories:
+** the pattern a/STARSTAR/b also matches "a/b". */
+int walk_glob_match(const char *zP, const char *zS){
+  while( *zP ){
+    if( zP[0]=='*' && zP[1]=='*' ){
+      const char *zRest = zP+2;
+      int bSlash = *zRest=='/';
+      if( bSlash ) zRest++;
+      for(;;){
+        if( walk_glob_match(zRest, zS) ) return 1;
+        if( *zS==0 ) return 0;
+        if( bSlash ){
+          const char *zNext = strchr(zS, '/');
+          if( zNext==0 ) return 0;
+          zS = zNext+1;
+        }else{
+          zS++;
+        }
+      }
+    }
+    if( *zP=='*' ){
+      for(;;){
+        if( walk_glob_match(zP+1, zS) ) return 1;
+        if( *zS==0 || *zS=='/' ) return 0;
+        zS++;
+      }
+    }
+    if( *zP=='?' ){
+      if( *zS==0 || *zS=='/' ) return 0;
+      zP++; zS++;
+      continue;
+    }
+    if( *zP=='[' ){
+      const char *zQ = zP;
+      int r;
+      if( *zS==0 || *zS=='/' ) return 0;
+      r = match_class(&zQ, *zS);
+      if( r==0 ) return 0;
+      if( r>0 ){ zP = zQ; zS++; continue; }
+    }
+    if( *zP!=*zS ) return 0;
+    zP++; zS++;
+  }
+  return *zS==0;
+}
