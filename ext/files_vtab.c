@@ -94,7 +94,7 @@ static int filesNext(sqlite3_vtab_cursor *cur){
   sqlite3_free(c->zError);
   c->zError = 0;
   rc = source_next_file(&c->src);
-  if( rc ) return rc;
+  if( rc ) return source_vtab_error(&c->src, cur->pVtab, rc);
   if( c->src.bEof ){
     c->bEof = 1;
     return SQLITE_OK;

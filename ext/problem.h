@@ -6,6 +6,7 @@
 */
 #ifndef CLOUDTRAIL_PROBLEM_H
 #define CLOUDTRAIL_PROBLEM_H
+#include "sqlite3ext.h"
 
 /* Which bytes an offset counts. */
 #define PROBLEM_AT_FILE    0     /* the file as stored (also gzip damage, in compressed bytes) */
@@ -23,9 +24,7 @@ void problem_reset(Problem *p);
 void problem_add(Problem *p, long long iOff, int eAt, const char *zFormat, ...);
 char *problem_text(const Problem *p);          /* sqlite3_mprintf'd; NULL when none */
 
-
-
-typedef struct sqlite3_vtab sqlite3_vtab;
+/* Helpers for the virtual tables' error messages and arguments. */
 int vtab_error(sqlite3_vtab *pVtab, const char *zFormat, ...);
 int vtab_dequote(const char *zIn, char **pzOut);
 #endif

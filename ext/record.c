@@ -290,11 +290,11 @@ int record_column(Record *r, int iCol, sqlite3_context *ctx){
     case RD_user_name:
       pId = ident(r);
       z = str(pId, "userName");
-      if( z==0 && (z = str(pId, "type"))!=0
-       && (strcmp(z, "AssumedRole")==0 || strcmp(z, "FederatedUser")==0) ){
-        z = str(obj(obj(pId, "sessionContext"), "sessionIssuer"), "userName");
-      }else if( z==0 ){
-        return SQLITE_OK;
+      if( z==0 ){
+        const char *zType = str(pId, "type");
+        if( zType && (strcmp(zType, "AssumedRole")==0 || strcmp(zType, "FederatedUser")==0) ){
+          z = str(obj(obj(pId, "sessionContext"), "sessionIssuer"), "userName");
+        }
       }
       return result_cstr(r, ctx, z);
     case RD_account_id:

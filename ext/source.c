@@ -76,8 +76,8 @@ static int read_file(Source *p, const char *zPath){
   return SQLITE_OK;
 }
 
-/* Move to the next file and prepare its records. Returns SQLITE_OK (check p->bEof) or
-** SQLITE_NOMEM. */
+/* Move to the next file and prepare its records. Returns SQLITE_OK (check p->bEof),
+** SQLITE_EMPTY when a glob matched no file (see source_empty_error), or SQLITE_NOMEM. */
 int source_next_file(Source *p){
   SourceFile *f = &p->file;
   int eKind, iErrno, rc;
@@ -90,6 +90,7 @@ int source_next_file(Source *p){
   memset(&p->split, 0, sizeof(p->split));
   rc = walk_next(&p->walk, &eKind, &iErrno);
   if( rc==SQLITE_DONE ){ p->bEof = 1; return SQLITE_OK; }
+  if( rc==SQLITE_EMPTY ) p->bEof = 1;
   if( rc!=SQLITE_ROW ) return rc;
   p->bEof = 0;
   f->zPath = p->walk.zPath;
@@ -157,6 +158,14 @@ char *source_error_text(const Source *p){
   if( p->file.prob.n ) return problem_text(&p->file.prob);
   if( p->file.zSkip ) return sqlite3_mprintf("%s", p->file.zSkip);
   return 0;
+}
+
+/* Turn a return code of source_next_file() into the table's error. */
+int source_vtab_error(Source *p, sqlite3_vtab *pVtab, int rc){
+  if( rc==SQLITE_EMPTY ){
+    return vtab_error(pVtab, "cloudtrail: no files match '%s'", p->walk.zGlob);
+  }
+  return rc;
 }
 
 void source_close(Source *p){

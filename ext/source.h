@@ -45,6 +45,7 @@ const char *source_bytes(const Source *p);
 int source_status(const Source *p);
 const char *source_status_name(int eStatus);
 char *source_error_text(const Source *p);
+int source_vtab_error(Source *p, sqlite3_vtab *pVtab, int rc);
 void source_close(Source *p);
 
 #endif

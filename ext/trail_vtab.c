@@ -194,7 +194,7 @@ static int trailAdvance(TrailCursor *c){
     }
     record_set(&c->rec, 0, 0, 0, 0);
     rc = source_next_file(&c->src);
-    if( rc ) return rc;
+    if( rc ) return source_vtab_error(&c->src, c->base.pVtab, rc);
     if( c->src.bEof ){
       c->bEof = 1;
       return SQLITE_OK;

@@ -141,7 +141,8 @@ int walk_open(Walk *p, const char *zArg, char **pzErr){
 }
 
 /* Advance to the next entry. Returns SQLITE_ROW with p->zPath and *peKind set,
-** SQLITE_DONE at the end, or SQLITE_NOMEM. */
+** SQLITE_DONE at the end, SQLITE_EMPTY at the end of a glob that matched nothing (a
+** typo in a pattern should not look like an empty case), or SQLITE_NOMEM. */
 int walk_next(Walk *p, int *peKind, int *piErrno){
   *piErrno = 0;
   sqlite3_free(p->zPath);
@@ -203,6 +204,10 @@ int walk_next(Walk *p, int *peKind, int *piErrno){
     *peKind = S_ISREG(st.st_mode) ? WALK_FILE : WALK_SPECIAL;
     p->nMatch++;
     return SQLITE_ROW;
+  }
+  if( p->zGlob && p->nMatch==0 ){
+    p->nMatch = -1;                             /* say it once */
+    return SQLITE_EMPTY;
   }
   return SQLITE_DONE;
 }
