@@ -65,8 +65,10 @@ static void index_fields(Record *r){
   memset(r->aE, 0, sizeof(r->aE));
   while( json_next_member(r->z, r->e, &i, &ks, &ke, &vs, &ve) ){
     size_t nk = ke-ks;
+    int bEscaped = memchr(r->z+ks, '\\', nk)!=0;   /* "event\u004eame" is eventName too */
     for(k=0; k<RF_COUNT; k++){
-      if( anFieldLen[k]==nk && r->aE[k]==0 && json_key_is(r->z, ks, ke, record_field_names[k], nk) ){
+      if( (bEscaped || anFieldLen[k]==nk) && r->aE[k]==0
+       && json_key_is(r->z, ks, ke, record_field_names[k], anFieldLen[k]) ){
         r->aS[k] = vs;
         r->aE[k] = ve;
         break;

@@ -46,19 +46,17 @@ static int classify(const char *z, size_t s, size_t e, int depth, size_t *pS, si
   size_t recS = 0, recE = 0, detS = 0, detE = 0;
   int bName = 0, bInsight = 0, bDigest = 0, bDetailType = 0;
   while( json_next_member(z, e, &i, &ks, &ke, &vs, &ve) ){
-    size_t nk = ke-ks;
-    const char *k = z+ks;
-    if( nk==9 && memcmp(k, "eventName", 9)==0 ){
+    if( json_key_is(z, ks, ke, "eventName", 9) ){
       if( !bName ) bName = z[vs]=='"' ? 1 : -1;     /* the first occurrence decides */
-    }else if( nk==9 && memcmp(k, "eventType", 9)==0 ){
+    }else if( json_key_is(z, ks, ke, "eventType", 9) ){
       if( json_str_is(z, vs, ve, "AwsCloudTrailInsight") ) bInsight = 1;
-    }else if( nk==7 && memcmp(k, "Records", 7)==0 ){
+    }else if( json_key_is(z, ks, ke, "Records", 7) ){
       if( z[vs]=='[' && recE==0 ){ recS = vs; recE = ve; }
-    }else if( nk==11 && memcmp(k, "detail-type", 11)==0 ){
+    }else if( json_key_is(z, ks, ke, "detail-type", 11) ){
       bDetailType = z[vs]=='"';
-    }else if( nk==6 && memcmp(k, "detail", 6)==0 ){
+    }else if( json_key_is(z, ks, ke, "detail", 6) ){
       if( z[vs]=='{' && detE==0 ){ detS = vs; detE = ve; }
-    }else if( nk==15 && memcmp(k, "digestStartTime", 15)==0 ){
+    }else if( json_key_is(z, ks, ke, "digestStartTime", 15) ){
       bDigest = 1;
     }
   }

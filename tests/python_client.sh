@@ -1,0 +1,28 @@
+# A reporting script: Python's sqlite3 module loads the extension and reads every row,
+# including text that was invalid UTF-8 in the file (Python raises on bad UTF-8, so the
+# reader must have repaired it). Skips (exit 77) where /usr/bin/python3 is absent.
+py=/usr/bin/python3
+if [ ! -x "$py" ]; then
+  echo "skipped: $py not found"
+  exit 77
+fi
+mkdir -p build/tmp/python
+printf '{"eventName":"Bad\377Byte","userAgent":"a\000b"}\n{"eventName":"Next"}\n' >build/tmp/python/bytes.jsonl
+"$py" - "$EXT" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(":memory:")
+db.enable_load_extension(True)
+db.load_extension(sys.argv[1])
+db.enable_load_extension(False)
+for row in db.execute("SELECT format, records, status FROM cloudtrail_files('tests/fixtures/records.json.gz')"):
+    print("files:", row)
+for row in db.execute("SELECT eventName, user_name, outcome FROM cloudtrail('tests/fixtures/ndjson.jsonl')"):
+    print("row:", row)
+rows = db.execute("SELECT eventName, userAgent, record FROM cloudtrail('build/tmp/python/bytes.jsonl')").fetchall()
+for row in rows:
+    print("bytes:", row)
+try:
+    db.execute("SELECT count(*) FROM cloudtrail('tests/fixtures/damaged/truncated.json.gz', 1)").fetchall()
+except sqlite3.OperationalError as e:
+    print("error:", e)
+PY
