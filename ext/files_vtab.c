@@ -196,9 +196,14 @@ static int filesBestIndex(sqlite3_vtab *pVtab, sqlite3_index_info *pInfo){
     bPathSeen = 1;
     if( pC->usable && pC->op==SQLITE_INDEX_CONSTRAINT_EQ ) iPath = i;
   }
+  (void)pVtab;
   if( bPathSeen && iPath<0 ) return SQLITE_CONSTRAINT;
   if( iPath<0 ){
-    return vtab_error(pVtab, "cloudtrail_files: missing path argument: cloudtrail_files('folder')");
+    /* No path: say so in xFilter if this plan is used. Not an error here, because
+    ** SQLite also asks about the terms of an OR on their own, without the argument. */
+    pInfo->idxNum = 0;
+    pInfo->estimatedCost = 1e300;
+    return SQLITE_OK;
   }
   pInfo->aConstraintUsage[iPath].argvIndex = 1;
   pInfo->aConstraintUsage[iPath].omit = 1;

@@ -294,10 +294,13 @@ static int trailBestIndex(sqlite3_vtab *pVtab, sqlite3_index_info *pInfo){
     }
   }
   if( bPathSeen && iPath<0 ) return SQLITE_CONSTRAINT;   /* try another join order */
-  if( iPath<0 && p->zPath==0 ){
-    return vtab_error(pVtab, "cloudtrail: missing path argument: cloudtrail('folder')");
-  }
   pInfo->idxNum = 0;
+  if( iPath<0 && p->zPath==0 ){
+    /* No path: xFilter says so if this plan is used. Not an error here, because SQLite
+    ** also asks about the terms of an OR on their own, without the argument. */
+    pInfo->estimatedCost = 1e300;
+    return SQLITE_OK;
+  }
   if( iPath>=0 ){
     pInfo->aConstraintUsage[iPath].argvIndex = ++n;
     pInfo->aConstraintUsage[iPath].omit = 1;

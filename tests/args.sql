@@ -33,3 +33,9 @@ SELECT p, count(*) FROM cases, cloudtrail(cases.p) GROUP BY p ORDER BY p;
 -- the hidden columns show the arguments
 SELECT DISTINCT path, strict FROM cloudtrail('tests/fixtures/object.json');
 SELECT DISTINCT path FROM cloudtrail_files('tests/fixtures/object.json');
+-- an OR makes SQLite plan each of its terms alone, without the argument: not an error
+CREATE TEMP TABLE seen AS SELECT * FROM cloudtrail('tests/fixtures/ndjson.jsonl');
+SELECT count(*) FROM seen s JOIN cloudtrail_files('tests/fixtures') f ON f.file = s.source_file
+ WHERE f.records = 3 OR f.format = 'x';
+SELECT count(*) FROM seen s JOIN cloudtrail('tests/fixtures/ndjson.jsonl') t ON t.eventID = s.eventID
+ WHERE t.eventName = 'ListBuckets' OR t.readOnly = 0;

@@ -243,5 +243,36 @@ def main():
     write("damaged/cut_array.json", "[\n  " + good[0] + ",\n  " + good[1] + ",\n  " + good[2][:100])
 
 
+def damage_sample():
+    """data/damaged/: copies of four sample log files, each damaged in one way a
+    download or a disk can damage it (for the demo and the salvage test)."""
+    root = os.path.join(os.path.dirname(HERE), "..", "data")
+    logs = sorted(
+        os.path.join(d, f)
+        for d, _, fs in os.walk(os.path.join(root, "AWSLogs"))
+        for f in fs
+        if "_CloudTrail_" in f
+    )
+    out = os.path.join(root, "damaged")
+    os.makedirs(out, exist_ok=True)
+    pick = [logs[3], logs[10], logs[20], logs[30]]
+    raw = [open(p, "rb").read() for p in pick]
+    names = [os.path.basename(p) for p in pick]
+    # a download cut off half way
+    open(os.path.join(out, names[0]), "wb").write(raw[0][: len(raw[0]) // 2])
+    # one record's JSON damaged (a ':' turned into ';'), recompressed
+    text = gzip.decompress(raw[1])
+    third = text.index(b'{"eventVersion"', text.index(b'{"eventVersion"', 20) + 1)
+    colon = text.index(b'":', third) + 1
+    open(os.path.join(out, names[1]), "wb").write(gz(text[:colon] + b";" + text[colon + 1:]))
+    # a corrupted byte in the middle of the deflate data
+    bad = bytearray(raw[2])
+    bad[len(bad) // 2] ^= 0x55
+    open(os.path.join(out, names[2]), "wb").write(bytes(bad))
+    # an empty object left by a failed copy
+    open(os.path.join(out, names[3]), "wb").write(b"")
+
+
 if __name__ == "__main__":
     main()
+    damage_sample()

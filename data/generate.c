@@ -1,0 +1,3790 @@
+/*
+ * generate.c - deterministic synthetic AWS CloudTrail corpus generator.
+ *
+ * Writes CloudTrail log files (and optionally digest files) in the exact S3
+ * layout AWS uses:
+ *
+ *   OUTDIR/AWSLogs/<acct>/CloudTrail/<region>/YYYY/MM/DD/
+ *       <acct>_CloudTrail_<region>_<YYYYMMDDTHHMMZ>_<16 alnum>.json.gz
+ *   OUTDIR/AWSLogs/<acct>/CloudTrail-Digest/<region>/YYYY/MM/DD/
+ *       <acct>_CloudTrail-Digest_<region>_<trail>_<region>_<YYYYMMDDTHHMMSSZ>.json.gz
+ *
+ * The content is realistic background traffic plus a fixed set of MFA
+ * tampering scenarios with documented, fixed eventIDs (see data/README.md).
+ *
+ * Only libc + zlib.  Same arguments => byte-identical output (own PRNG, no
+ * clock, no locale, gzip header with mtime 0).
+ *
+ * Build:
+ *   gcc -std=c99 -D_POSIX_C_SOURCE=200809L -O2 -Wall -Wextra -Werror -Wshadow \
+ *       -Wformat=2 data/generate.c -lz -o build/generate
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#if defined(__GNUC__)
+#define FMT(a, b) __attribute__((format(printf, a, b)))
+#define NORET __attribute__((noreturn))
+#else
+#define FMT(a, b)
+#define NORET
+#endif
+
+/* ------------------------------------------------------------------ */
+/* errors                                                              */
+/* ------------------------------------------------------------------ */
+
+static void die(const char *fmt, ...) FMT(1, 2) NORET;
+static void die(const char *fmt, ...)
+{
+    va_list ap;
+    fputs("generate: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    exit(1);
+}
+
+/* ------------------------------------------------------------------ */
+/* growable byte buffer                                                */
+/* ------------------------------------------------------------------ */
+
+typedef struct {
+    char *p;
+    size_t n, cap;
+} Buf;
+
+static void b_res(Buf *b, size_t add)
+{
+    if (b->n + add + 1 > b->cap) {
+        size_t nc = b->cap ? b->cap : 1024;
+        char *np;
+        while (nc < b->n + add + 1)
+            nc *= 2;
+        np = realloc(b->p, nc);
+        if (!np)
+            die("out of memory");
+        b->p = np;
+        b->cap = nc;
+    }
+}
+
+static void b_put(Buf *b, const char *s, size_t n)
+{
+    b_res(b, n);
+    memcpy(b->p + b->n, s, n);
+    b->n += n;
+    b->p[b->n] = 0;
+}
+
+static void b_s(Buf *b, const char *s) { b_put(b, s, strlen(s)); }
+
+static void b_c(Buf *b, char c)
+{
+    b_res(b, 1);
+    b->p[b->n++] = c;
+    b->p[b->n] = 0;
+}
+
+static void b_clear(Buf *b)
+{
+    b->n = 0;
+    b_res(b, 0);
+    b->p[0] = 0;
+}
+
+static void b_i(Buf *b, int64_t v)
+{
+    char t[24];
+    int n = 0;
+    uint64_t u;
+    if (v < 0) {
+        b_c(b, '-');
+        u = (uint64_t)(-(v + 1)) + 1u;
+    } else {
+        u = (uint64_t)v;
+    }
+    do {
+        t[n++] = (char)('0' + (int)(u % 10u));
+        u /= 10u;
+    } while (u);
+    b_res(b, (size_t)n);
+    while (n)
+        b->p[b->n++] = t[--n];
+    b->p[b->n] = 0;
+}
+
+/* JSON string literal with escaping; UTF-8 passes through unchanged */
+static void b_q(Buf *b, const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    b_c(b, '"');
+    while (*p) {
+        const unsigned char *q = p;
+        while (*q && *q != '"' && *q != '\\' && *q >= 0x20)
+            q++;
+        if (q > p)
+            b_put(b, (const char *)p, (size_t)(q - p));
+        p = q;
+        if (!*p)
+            break;
+        switch (*p) {
+        case '"': b_s(b, "\\\""); break;
+        case '\\': b_s(b, "\\\\"); break;
+        case '\n': b_s(b, "\\n"); break;
+        case '\t': b_s(b, "\\t"); break;
+        case '\r': b_s(b, "\\r"); break;
+        default: {
+            static const char hx[] = "0123456789abcdef";
+            char e[7] = {'\\', 'u', '0', '0', 0, 0, 0};
+            e[4] = hx[(*p >> 4) & 15];
+            e[5] = hx[*p & 15];
+            b_put(b, e, 6);
+        }
+        }
+        p++;
+    }
+    b_c(b, '"');
+}
+
+
+/* ------------------------------------------------------------------ */
+/* tiny structured JSON writer (handles commas)                        */
+/* ------------------------------------------------------------------ */
+
+typedef struct {
+    Buf b;
+    int depth;
+    int ak; /* a key was just written */
+    unsigned char has[32];
+} J;
+
+static void j_reset(J *j)
+{
+    b_clear(&j->b);
+    j->depth = 0;
+    j->ak = 0;
+}
+
+static void jp(J *j)
+{
+    if (j->ak) {
+        j->ak = 0;
+        return;
+    }
+    if (j->depth > 0) {
+        if (j->has[j->depth])
+            b_c(&j->b, ',');
+        j->has[j->depth] = 1;
+    }
+}
+
+static void jo(J *j)
+{
+    jp(j);
+    b_c(&j->b, '{');
+    j->has[++j->depth] = 0;
+}
+static void jc(J *j)
+{
+    b_c(&j->b, '}');
+    j->depth--;
+}
+static void ja(J *j)
+{
+    jp(j);
+    b_c(&j->b, '[');
+    j->has[++j->depth] = 0;
+}
+static void jae(J *j)
+{
+    b_c(&j->b, ']');
+    j->depth--;
+}
+static void jk(J *j, const char *k)
+{
+    jp(j);
+    b_c(&j->b, '"');
+    b_s(&j->b, k);
+    b_s(&j->b, "\":");
+    j->ak = 1;
+}
+static void js(J *j, const char *s)
+{
+    jp(j);
+    b_q(&j->b, s);
+}
+static void ji(J *j, int64_t v)
+{
+    jp(j);
+    b_i(&j->b, v);
+}
+static void jb(J *j, int v)
+{
+    jp(j);
+    b_s(&j->b, v ? "true" : "false");
+}
+static void jn(J *j)
+{
+    jp(j);
+    b_s(&j->b, "null");
+}
+static void jr(J *j, const char *raw)
+{
+    jp(j);
+    b_s(&j->b, raw);
+}
+static void jks(J *j, const char *k, const char *s)
+{
+    jk(j, k);
+    js(j, s);
+}
+static void jki(J *j, const char *k, int64_t v)
+{
+    jk(j, k);
+    ji(j, v);
+}
+static void jkb(J *j, const char *k, int v)
+{
+    jk(j, k);
+    jb(j, v);
+}
+static void jkn(J *j, const char *k)
+{
+    jk(j, k);
+    jn(j);
+}
+static void jkr(J *j, const char *k, const char *raw)
+{
+    jk(j, k);
+    jr(j, raw);
+}
+static void jkeo(J *j, const char *k) /* "k":{} */
+{
+    jk(j, k);
+    jo(j);
+    jc(j);
+}
+static const char *jstr(const J *j) { return j->b.n ? j->b.p : NULL; }
+
+/* ------------------------------------------------------------------ */
+/* time (UTC, no libc time functions)                                  */
+/* ------------------------------------------------------------------ */
+
+static int64_t days_from_civil(int64_t y, int m, int d)
+{
+    int64_t era, yoe, doy, doe;
+    y -= m <= 2;
+    era = (y >= 0 ? y : y - 399) / 400;
+    yoe = y - era * 400;
+    doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+typedef struct {
+    int y, mo, d, h, mi, s;
+} Tm;
+
+static Tm tm_of(int64_t t)
+{
+    Tm r;
+    int64_t z = (t >= 0 ? t / 86400 : (t - 86399) / 86400);
+    int64_t sod = t - z * 86400;
+    int64_t era, doe, yoe, doy, mp;
+    z += 719468;
+    era = (z >= 0 ? z : z - 146096) / 146097;
+    doe = z - era * 146097;
+    yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    mp = (5 * doy + 2) / 153;
+    r.d = (int)(doy - (153 * mp + 2) / 5 + 1);
+    r.mo = (int)(mp < 10 ? mp + 3 : mp - 9);
+    r.y = (int)(yoe + era * 400 + (r.mo <= 2));
+    r.h = (int)(sod / 3600);
+    r.mi = (int)(sod / 60 % 60);
+    r.s = (int)(sod % 60);
+    return r;
+}
+
+static char *put_n(char *o, int v, int w)
+{
+    int i;
+    for (i = w - 1; i >= 0; i--) {
+        o[i] = (char)('0' + v % 10);
+        v /= 10;
+    }
+    return o + w;
+}
+
+/* 2026-03-02T14:07:31Z */
+static void fmt_iso(char *o, int64_t t)
+{
+    Tm m = tm_of(t);
+    o = put_n(o, m.y, 4);
+    *o++ = '-';
+    o = put_n(o, m.mo, 2);
+    *o++ = '-';
+    o = put_n(o, m.d, 2);
+    *o++ = 'T';
+    o = put_n(o, m.h, 2);
+    *o++ = ':';
+    o = put_n(o, m.mi, 2);
+    *o++ = ':';
+    o = put_n(o, m.s, 2);
+    *o++ = 'Z';
+    *o = 0;
+}
+
+/* 20260302T1415Z (withsec: 20260302T141500Z) */
+static void fmt_stamp(char *o, int64_t t, int withsec)
+{
+    Tm m = tm_of(t);
+    o = put_n(o, m.y, 4);
+    o = put_n(o, m.mo, 2);
+    o = put_n(o, m.d, 2);
+    *o++ = 'T';
+    o = put_n(o, m.h, 2);
+    o = put_n(o, m.mi, 2);
+    if (withsec)
+        o = put_n(o, m.s, 2);
+    *o++ = 'Z';
+    *o = 0;
+}
+
+/* 2026/03/02 */
+static void fmt_ymd_path(char *o, int64_t t)
+{
+    Tm m = tm_of(t);
+    o = put_n(o, m.y, 4);
+    *o++ = '/';
+    o = put_n(o, m.mo, 2);
+    *o++ = '/';
+    o = put_n(o, m.d, 2);
+    *o = 0;
+}
+
+/* "Mar 2, 2026, 2:21:45 PM" (the format IAM/STS use in responseElements) */
+static void fmt_aws(char *o, size_t n, int64_t t)
+{
+    static const char *const MON[12] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                        "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    Tm m = tm_of(t);
+    int h12 = m.h % 12 == 0 ? 12 : m.h % 12;
+    snprintf(o, n, "%s %d, %d, %d:%02d:%02d %s", MON[m.mo - 1], m.d, m.y, h12, m.mi, m.s,
+             m.h < 12 ? "AM" : "PM");
+}
+
+/* ------------------------------------------------------------------ */
+/* PRNG (xoshiro256**, seeded by splitmix64) and stable hashes         */
+/* ------------------------------------------------------------------ */
+
+typedef struct {
+    uint64_t s[4];
+} Rng;
+
+static uint64_t mix64(uint64_t z)
+{
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+}
+
+static void rng_init(Rng *r, uint64_t seed)
+{
+    int i;
+    uint64_t x = seed;
+    for (i = 0; i < 4; i++) {
+        x += 0x9E3779B97F4A7C15ULL;
+        r->s[i] = mix64(x);
+    }
+}
+
+static uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+
+static uint64_t rng_next(Rng *r)
+{
+    uint64_t *s = r->s;
+    uint64_t res = rotl(s[1] * 5, 7) * 9;
+    uint64_t t = s[1] << 17;
+    s[2] ^= s[0];
+    s[3] ^= s[1];
+    s[1] ^= s[2];
+    s[0] ^= s[3];
+    s[2] ^= t;
+    s[3] = rotl(s[3], 45);
+    return res;
+}
+
+/* uniform-ish in [0, n) */
+static uint32_t rnd(Rng *r, uint32_t n) { return n ? (uint32_t)((rng_next(r) >> 16) % n) : 0; }
+/* true with probability pm/1000 */
+static int pm(Rng *r, uint32_t permille) { return rnd(r, 1000) < permille; }
+
+static uint64_t hs(const char *s, uint64_t salt)
+{
+    uint64_t h = 1469598103934665603ULL ^ mix64(salt + 0x632BE59BD9B4E019ULL);
+    while (*s) {
+        h ^= (unsigned char)*s++;
+        h *= 1099511628211ULL;
+    }
+    return mix64(h);
+}
+
+static const char B32[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+static const char HEX[] = "0123456789abcdef";
+static const char ALNUM[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
+/* AWS style id: prefix + n chars of [A-Z2-7] */
+static void aws_id(char *o, const char *prefix, int n, uint64_t h)
+{
+    size_t pl = strlen(prefix);
+    uint64_t st = h, w = h;
+    int i;
+    memcpy(o, prefix, pl);
+    for (i = 0; i < n; i++) {
+        if (i && i % 12 == 0) {
+            st += 0x9E3779B97F4A7C15ULL;
+            w = mix64(st);
+        }
+        o[pl + (size_t)i] = B32[w & 31];
+        w >>= 5;
+    }
+    o[pl + (size_t)n] = 0;
+}
+
+static void hexn(char *o, int n, uint64_t h)
+{
+    uint64_t st = h, w = h;
+    int i;
+    for (i = 0; i < n; i++) {
+        if (i && i % 16 == 0) {
+            st += 0x9E3779B97F4A7C15ULL;
+            w = mix64(st);
+        }
+        o[i] = HEX[w & 15];
+        w >>= 4;
+    }
+    o[n] = 0;
+}
+
+static void rhex(char *o, int n, Rng *r) { hexn(o, n, rng_next(r)); }
+
+static void ralnum(char *o, int n, Rng *r, const char *set)
+{
+    size_t k = strlen(set);
+    int i;
+    for (i = 0; i < n; i++)
+        o[i] = set[rnd(r, (uint32_t)k)];
+    o[n] = 0;
+}
+
+static void uuid_of(char *o, uint64_t a, uint64_t b)
+{
+    int i, k = 0;
+    a = (a & ~0xF000ULL) | 0x4000ULL;
+    b = (b & 0x3FFFFFFFFFFFFFFFULL) | 0x8000000000000000ULL;
+    for (i = 0; i < 32; i++) {
+        uint64_t w = i < 16 ? a : b;
+        int sh = (15 - (i % 16)) * 4;
+        if (i == 8 || i == 12 || i == 16 || i == 20)
+            o[k++] = '-';
+        o[k++] = HEX[(w >> sh) & 15];
+    }
+    o[k] = 0;
+}
+
+static void ruuid(char *o, Rng *r)
+{
+    uint64_t a = rng_next(r);
+    uint64_t b = rng_next(r);
+    uuid_of(o, a, b);
+}
+
+/* ------------------------------------------------------------------ */
+/* world model                                                         */
+/* ------------------------------------------------------------------ */
+
+#define NACCT 2
+#define NREG 3
+#define DAY 86400
+
+static const char *const REGIONS[NREG] = {"us-east-1", "us-west-2", "eu-west-1"};
+static const char *const TRAIL = "management-events";
+static const char *const LOG_BUCKET = "example-org-cloudtrail-logs";
+
+enum { UA_CLI_MAC, UA_CLI_LINUX, UA_CLI_WIN, UA_TERRAFORM, UA_BOTO3, UA_JAVA };
+
+typedef struct {
+    const char *name;
+    int human, console;
+    const char *ip;
+    int ua;
+} UserDef;
+
+static const UserDef USERS_A[] = {
+    {"alice", 1, 1, "203.0.113.24", UA_CLI_MAC},
+    {"bob", 1, 0, "203.0.113.58", UA_CLI_LINUX},
+    {"carol", 1, 1, "203.0.113.91", UA_CLI_WIN},
+    {"dave", 1, 1, "203.0.113.51", UA_CLI_LINUX},
+    {"erin", 1, 1, "203.0.113.77", UA_CLI_MAC},
+    {"deploy-bot", 0, 0, "198.51.100.10", UA_TERRAFORM},
+    {"ci-runner", 0, 0, "198.51.100.23", UA_BOTO3},
+};
+static const UserDef USERS_B[] = {
+    {"grace", 1, 1, "203.0.113.130", UA_CLI_MAC},
+    {"heidi", 1, 1, "203.0.113.144", UA_CLI_WIN},
+    {"ivan", 1, 0, "203.0.113.150", UA_CLI_LINUX},
+    {"ops-admin", 1, 1, "203.0.113.160", UA_CLI_LINUX},
+    {"backup-bot", 0, 0, "198.51.100.40", UA_JAVA},
+};
+
+typedef struct {
+    const char *id;
+    const UserDef *users;
+    int nusers;
+    const char *bucket[NREG][2];
+    const char *sso_admin, *sso_ro;
+    const char *lambda_role, *lambda_fn;
+    const char *ec2_role;
+    const char *roles[3]; /* AssumeRole targets */
+    const char *funcs[3];
+    const char *params[3];
+} AcctDef;
+
+static const AcctDef ACCT[NACCT] = {
+    {"111122223333", USERS_A, (int)(sizeof USERS_A / sizeof USERS_A[0]),
+     {{"prod-finance-reports-111122223333", "prod-web-assets-use1"},
+      {"prod-ml-datasets-usw2", "prod-build-artifacts-usw2"},
+      {"prod-eu-customer-data", "prod-backups-euw1"}},
+     "AWSReservedSSO_AdministratorAccess_3f2a9c1d7e4b5a60",
+     "AWSReservedSSO_ReadOnlyAccess_9b0e4c7a1d2f3e85",
+     "orders-api-role", "orders-api", "web-tier-role",
+     {"DeployRole", "ReadOnlyAuditor", "HelpdeskAdmin"},
+     {"orders-api", "image-resizer", "nightly-report"},
+     {"/orders/db/host", "/orders/db/password", "/shared/feature-flags"}},
+    {"444455556666", USERS_B, (int)(sizeof USERS_B / sizeof USERS_B[0]),
+     {{"dev-data-lake-444455556666", "dev-scratch-use1"},
+      {"dev-ci-cache-usw2", "dev-logs-usw2"},
+      {"dev-eu-archive", "dev-test-fixtures-euw1"}},
+     "AWSReservedSSO_AdministratorAccess_8c1e0b7d2a9f4e31",
+     "AWSReservedSSO_ReadOnlyAccess_47d2a0e9c3b1f658",
+     "etl-job-role", "etl-job", "build-agent-role",
+     {"DeployRole", "ReadOnlyAuditor", "DataEngineer"},
+     {"etl-job", "schema-migrator", "slack-notifier"},
+     {"/etl/source/dsn", "/etl/api-token", "/shared/feature-flags"}},
+};
+
+static uint64_t asalt(int acct) { return 0xC0FFEE00ULL + (uint64_t)acct * 7919u; }
+
+static void user_aida(char *o, int acct, const char *u) { aws_id(o, "AIDA", 17, hs(u, asalt(acct))); }
+static void user_akia(char *o, int acct, const char *u) { aws_id(o, "AKIA", 16, hs(u, asalt(acct) ^ 0xA1A1)); }
+static void role_aroa(char *o, int acct, const char *role) { aws_id(o, "AROA", 17, hs(role, asalt(acct) ^ 0x5050)); }
+
+/* EC2 resource ids stable per (account, region, k) */
+static void ec2_id(char *o, const char *prefix, int acct, int reg, int k)
+{
+    char h[20];
+    hexn(h, 16, hs(prefix, asalt(acct) * 31u + (uint64_t)reg * 1009u + (uint64_t)k));
+    sprintf(o, "%s0%s", prefix, h); /* e.g. i-0 + 16 hex */
+}
+
+static void inst_id(char *o, int acct, int reg, int k) { ec2_id(o, "i-", acct, reg, k); }
+
+static void kms_key_arn(char *o, size_t n, int acct, int reg, int k)
+{
+    char u[40];
+    uint64_t h = hs("kms", asalt(acct) + (uint64_t)reg * 17u + (uint64_t)k);
+    uuid_of(u, h, mix64(h));
+    snprintf(o, n, "arn:aws:kms:%s:%s:key/%s", REGIONS[reg], ACCT[acct].id, u);
+}
+
+static void vpce_id(char *o, int acct, int reg)
+{
+    char h[20];
+    hexn(h, 17, hs("vpce", asalt(acct) + (uint64_t)reg));
+    sprintf(o, "vpce-0%.16s", h);
+}
+
+/* ------------------------------------------------------------------ */
+/* user agents                                                         */
+/* ------------------------------------------------------------------ */
+
+static const char *const UA_BROWSER[3] = {
+    "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/122.0.0.0 Safari/537.36",
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:123.0) Gecko/20100101 Firefox/123.0",
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/121.0.0.0 "
+    "Safari/537.36",
+};
+static const char *const UA_S3CONSOLE =
+    "[S3Console/0.4, aws-internal/3 aws-sdk-java/1.12.599 "
+    "Linux/5.10.210-178.852.amzn2int.x86_64 OpenJDK_64-Bit_Server_VM/25.402-b08 java/1.8.0_402 "
+    "vendor/Oracle_Corporation cfg/retry-mode/standard]";
+static const char *const UA_BOTO3_S =
+    "Boto3/1.34.69 md/Botocore#1.34.69 ua/2.0 os/linux#6.1.79-99.167.amzn2023.x86_64 "
+    "md/arch#x86_64 lang/python#3.11.6 md/pyimpl#CPython cfg/retry-mode#legacy Botocore/1.34.69";
+static const char *const UA_JAVA_S =
+    "aws-sdk-java/2.25.16 Linux/5.10.213-201.855.amzn2.x86_64 OpenJDK_64-Bit_Server_VM/"
+    "17.0.10+7-LTS Java/17.0.10 vendor/Amazon.com_Inc. io/sync http/Apache cfg/retry-mode/legacy";
+static const char *const UA_LAMBDA_S =
+    "Boto3/1.34.84 md/Botocore#1.34.84 ua/2.0 os/linux#5.10.216-225.855.amzn2.x86_64 "
+    "md/arch#x86_64 lang/python#3.12.3 md/pyimpl#CPython exec-env/AWS_Lambda_python3.12 "
+    "cfg/retry-mode#legacy Botocore/1.34.84";
+static const char *const UA_SSM_AGENT = "aws-sdk-go/1.50.8 (go1.21.6; linux; amd64) amazon-ssm-agent/3.3.131.0";
+static const char *const UA_FED_S =
+    "Boto3/1.33.13 md/Botocore#1.33.13 ua/2.0 os/linux#5.15.0-1053-azure md/arch#x86_64 "
+    "lang/python#3.10.12 md/pyimpl#CPython cfg/retry-mode#legacy Botocore/1.33.13";
+static const char *const UA_ATTACKER =
+    "Boto3/1.34.46 md/Botocore#1.34.46 ua/2.0 os/linux#5.15.0-97-generic md/arch#x86_64 "
+    "lang/python#3.10.12 md/pyimpl#CPython cfg/retry-mode#legacy Botocore/1.34.46";
+
+/* "DescribeInstances" -> "describe-instances"; stops at the first digit */
+static void kebab(char *o, size_t n, const char *name)
+{
+    size_t k = 0;
+    int i;
+    for (i = 0; name[i] && k + 2 < n; i++) {
+        char c = name[i];
+        if (c >= '0' && c <= '9')
+            break;
+        if (c >= 'A' && c <= 'Z') {
+            int prev_lower = i > 0 && name[i - 1] >= 'a' && name[i - 1] <= 'z';
+            int prev_upper = i > 0 && name[i - 1] >= 'A' && name[i - 1] <= 'Z';
+            int next_lower = name[i + 1] >= 'a' && name[i + 1] <= 'z';
+            if (prev_lower || (prev_upper && next_lower))
+                o[k++] = '-';
+            c = (char)(c - 'A' + 'a');
+        }
+        o[k++] = c;
+    }
+    o[k] = 0;
+}
+
+/* aws-cli command for a call, e.g. "ec2.describe-instances", "s3.cp" */
+static void cli_command(char *o, size_t n, const char *src, const char *name)
+{
+    char svc[32], kb[64];
+    size_t i;
+    for (i = 0; src[i] && src[i] != '.' && i + 1 < sizeof svc; i++)
+        svc[i] = src[i];
+    svc[i] = 0;
+    kebab(kb, sizeof kb, name);
+    if (!strcmp(svc, "s3")) {
+        if (!strcmp(name, "GetObject") || !strcmp(name, "PutObject"))
+            snprintf(o, n, "s3.cp");
+        else if (!strcmp(name, "ListBuckets"))
+            snprintf(o, n, "s3.ls");
+        else
+            snprintf(o, n, "s3api.%s", kb);
+    } else {
+        snprintf(o, n, "%s.%s", svc, kb);
+    }
+}
+
+static void ua_make(char *o, size_t n, int kind, const char *src, const char *name)
+{
+    char cmd[96], svc[32];
+    size_t i;
+    for (i = 0; src[i] && src[i] != '.' && i + 1 < sizeof svc; i++)
+        svc[i] = src[i];
+    svc[i] = 0;
+    cli_command(cmd, sizeof cmd, src, name);
+    switch (kind) {
+    case UA_CLI_MAC:
+        snprintf(o, n, "aws-cli/2.15.30 Python/3.11.8 Darwin/23.4.0 exe/x86_64 prompt/off command/%s", cmd);
+        break;
+    case UA_CLI_LINUX:
+        snprintf(o, n,
+                 "aws-cli/2.13.25 Python/3.11.5 Linux/6.5.0-1014-aws exe/x86_64.ubuntu.22 prompt/off "
+                 "command/%s",
+                 cmd);
+        break;
+    case UA_CLI_WIN:
+        snprintf(o, n,
+                 "aws-cli/2.17.5 md/awscrt#0.20.11 ua/2.0 os/windows#10 md/arch#amd64 "
+                 "lang/python#3.11.8 md/pyimpl#CPython cfg/retry-mode#standard md/installer#exe "
+                 "md/prompt#off md/command#%s",
+                 cmd);
+        break;
+    case UA_TERRAFORM:
+        snprintf(o, n,
+                 "APN/1.0 HashiCorp/1.0 Terraform/1.7.5 (+https://www.terraform.io) "
+                 "terraform-provider-aws/5.42.0 (+https://registry.terraform.io/providers/hashicorp/aws) "
+                 "aws-sdk-go-v2/1.25.3 os/linux lang/go#1.22.1 md/GOOS#linux md/GOARCH#amd64 api/%s#1.30.1",
+                 svc);
+        break;
+    case UA_BOTO3:
+        snprintf(o, n, "%s", UA_BOTO3_S);
+        break;
+    default:
+        snprintf(o, n, "%s", UA_JAVA_S);
+        break;
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* record model                                                        */
+/* ------------------------------------------------------------------ */
+
+typedef struct {
+    const char *ver;
+    const char *uid; /* raw JSON object */
+    int64_t t;
+    const char *src, *name, *region, *ip, *ua;
+    const char *ecode, *emsg; /* NULL = absent */
+    const char *req, *resp;   /* raw JSON; NULL = null */
+    const char *add;          /* raw JSON; NULL = absent */
+    const char *reqid;        /* NULL = absent */
+    const char *eid;
+    int ro; /* -1 absent */
+    const char *res; /* raw JSON; NULL = absent */
+    const char *etype;
+    const char *apiver;
+    int mgmt;
+    const char *acct;
+    const char *shared, *vpce;
+    const char *cat;
+    const char *tlsver, *cipher, *host; /* host NULL = no tlsDetails */
+    int console;
+} Rec;
+
+static void rec_init(Rec *r, int acct, int reg, int64_t t, const char *src, const char *name)
+{
+    memset(r, 0, sizeof *r);
+    r->ver = "1.08";
+    r->t = t;
+    r->src = src;
+    r->name = name;
+    r->region = REGIONS[reg];
+    r->ro = -1;
+    r->etype = "AwsApiCall";
+    r->mgmt = 1;
+    r->acct = ACCT[acct].id;
+    r->cat = "Management";
+    r->tlsver = "TLSv1.3";
+    r->cipher = "TLS_AES_128_GCM_SHA256";
+}
+
+static void write_rec(Buf *o, const Rec *r)
+{
+    char ts[24];
+    fmt_iso(ts, r->t);
+    b_s(o, "{\"eventVersion\":");
+    b_q(o, r->ver);
+    b_s(o, ",\"userIdentity\":");
+    b_s(o, r->uid);
+    b_s(o, ",\"eventTime\":\"");
+    b_s(o, ts);
+    b_s(o, "\",\"eventSource\":");
+    b_q(o, r->src);
+    b_s(o, ",\"eventName\":");
+    b_q(o, r->name);
+    b_s(o, ",\"awsRegion\":");
+    b_q(o, r->region);
+    b_s(o, ",\"sourceIPAddress\":");
+    b_q(o, r->ip);
+    b_s(o, ",\"userAgent\":");
+    b_q(o, r->ua);
+    if (r->ecode) {
+        b_s(o, ",\"errorCode\":");
+        b_q(o, r->ecode);
+    }
+    if (r->emsg) {
+        b_s(o, ",\"errorMessage\":");
+        b_q(o, r->emsg);
+    }
+    b_s(o, ",\"requestParameters\":");
+    b_s(o, r->req ? r->req : "null");
+    b_s(o, ",\"responseElements\":");
+    b_s(o, r->resp ? r->resp : "null");
+    if (r->add) {
+        b_s(o, ",\"additionalEventData\":");
+        b_s(o, r->add);
+    }
+    if (r->reqid) {
+        b_s(o, ",\"requestID\":");
+        b_q(o, r->reqid);
+    }
+    b_s(o, ",\"eventID\":");
+    b_q(o, r->eid);
+    if (r->ro >= 0)
+        b_s(o, r->ro ? ",\"readOnly\":true" : ",\"readOnly\":false");
+    if (r->res) {
+        b_s(o, ",\"resources\":");
+        b_s(o, r->res);
+    }
+    b_s(o, ",\"eventType\":");
+    b_q(o, r->etype);
+    if (r->apiver) {
+        b_s(o, ",\"apiVersion\":");
+        b_q(o, r->apiver);
+    }
+    b_s(o, r->mgmt ? ",\"managementEvent\":true" : ",\"managementEvent\":false");
+    b_s(o, ",\"recipientAccountId\":");
+    b_q(o, r->acct);
+    if (r->shared) {
+        b_s(o, ",\"sharedEventID\":");
+        b_q(o, r->shared);
+    }
+    if (r->vpce) {
+        b_s(o, ",\"vpcEndpointId\":");
+        b_q(o, r->vpce);
+    }
+    b_s(o, ",\"eventCategory\":");
+    b_q(o, r->cat);
+    if (r->host) {
+        b_s(o, ",\"tlsDetails\":{\"tlsVersion\":");
+        b_q(o, r->tlsver);
+        b_s(o, ",\"cipherSuite\":");
+        b_q(o, r->cipher);
+        b_s(o, ",\"clientProvidedHostHeader\":");
+        b_q(o, r->host);
+        b_c(o, '}');
+    }
+    if (r->console)
+        b_s(o, ",\"sessionCredentialFromConsole\":\"true\"");
+    b_c(o, '}');
+}
+
+/* ------------------------------------------------------------------ */
+/* userIdentity writers                                                */
+/* ------------------------------------------------------------------ */
+
+static void id_attrs(J *u, const char *mfa, int64_t created)
+{
+    char cd[24];
+    fmt_iso(cd, created);
+    jk(u, "attributes");
+    jo(u);
+    jks(u, "creationDate", cd);
+    jks(u, "mfaAuthenticated", mfa);
+    jc(u);
+}
+
+/* key NULL: no accessKeyId; mfa NULL: no sessionContext */
+static void id_user(J *u, int acct, const char *user, const char *key, const char *mfa, int64_t created,
+                    const char *invokedBy)
+{
+    char aida[32], arn[160];
+    user_aida(aida, acct, user);
+    snprintf(arn, sizeof arn, "arn:aws:iam::%s:user/%s", ACCT[acct].id, user);
+    jo(u);
+    jks(u, "type", "IAMUser");
+    jks(u, "principalId", aida);
+    jks(u, "arn", arn);
+    jks(u, "accountId", ACCT[acct].id);
+    if (key)
+        jks(u, "accessKeyId", key);
+    jks(u, "userName", user);
+    if (mfa) {
+        jk(u, "sessionContext");
+        jo(u);
+        jkeo(u, "sessionIssuer");
+        jkeo(u, "webIdFederationData");
+        id_attrs(u, mfa, created);
+        jc(u);
+    }
+    if (invokedBy)
+        jks(u, "invokedBy", invokedBy);
+    jc(u);
+}
+
+static void id_role(J *u, int acct, const char *role, const char *sess, const char *key, const char *mfa,
+                    int64_t created, const char *srcid, const char *invokedBy, int ec2)
+{
+    char aroa[32], arn[256], rarn[200], pid[128];
+    role_aroa(aroa, acct, role);
+    snprintf(arn, sizeof arn, "arn:aws:sts::%s:assumed-role/%s/%s", ACCT[acct].id, role, sess);
+    if (!strncmp(role, "AWSReservedSSO_", 15))
+        snprintf(rarn, sizeof rarn, "arn:aws:iam::%s:role/aws-reserved/sso.amazonaws.com/%s", ACCT[acct].id,
+                 role);
+    else if (!strncmp(role, "AWSServiceRoleFor", 17))
+        snprintf(rarn, sizeof rarn, "arn:aws:iam::%s:role/aws-service-role/config.amazonaws.com/%s",
+                 ACCT[acct].id, role);
+    else
+        snprintf(rarn, sizeof rarn, "arn:aws:iam::%s:role/%s", ACCT[acct].id, role);
+    snprintf(pid, sizeof pid, "%s:%s", aroa, sess);
+    jo(u);
+    jks(u, "type", "AssumedRole");
+    jks(u, "principalId", pid);
+    jks(u, "arn", arn);
+    jks(u, "accountId", ACCT[acct].id);
+    jks(u, "accessKeyId", key);
+    jk(u, "sessionContext");
+    jo(u);
+    jk(u, "sessionIssuer");
+    jo(u);
+    jks(u, "type", "Role");
+    jks(u, "principalId", aroa);
+    jks(u, "arn", rarn);
+    jks(u, "accountId", ACCT[acct].id);
+    jks(u, "userName", role);
+    jc(u);
+    jkeo(u, "webIdFederationData");
+    id_attrs(u, mfa, created);
+    if (srcid)
+        jks(u, "sourceIdentity", srcid);
+    if (ec2)
+        jks(u, "ec2RoleDelivery", "2.0");
+    jc(u);
+    if (invokedBy)
+        jks(u, "invokedBy", invokedBy);
+    jc(u);
+}
+
+static void id_root(J *u, int acct, const char *key, const char *mfa, int64_t created)
+{
+    char arn[64];
+    snprintf(arn, sizeof arn, "arn:aws:iam::%s:root", ACCT[acct].id);
+    jo(u);
+    jks(u, "type", "Root");
+    jks(u, "principalId", ACCT[acct].id);
+    jks(u, "arn", arn);
+    jks(u, "accountId", ACCT[acct].id);
+    jks(u, "accessKeyId", key);
+    if (mfa) {
+        jk(u, "sessionContext");
+        jo(u);
+        jkeo(u, "sessionIssuer");
+        jkeo(u, "webIdFederationData");
+        id_attrs(u, mfa, created);
+        jc(u);
+    }
+    jc(u);
+}
+
+static void id_service(J *u, const char *svc)
+{
+    jo(u);
+    jks(u, "type", "AWSService");
+    jks(u, "invokedBy", svc);
+    jc(u);
+}
+
+static void id_fed(J *u, int acct, const char *name, const char *key, int64_t created)
+{
+    char arn[160], pid[96], aida[32], iarn[160];
+    snprintf(arn, sizeof arn, "arn:aws:sts::%s:federated-user/%s", ACCT[acct].id, name);
+    snprintf(pid, sizeof pid, "%s:%s", ACCT[acct].id, name);
+    user_aida(aida, acct, "federation-broker");
+    snprintf(iarn, sizeof iarn, "arn:aws:iam::%s:user/federation-broker", ACCT[acct].id);
+    jo(u);
+    jks(u, "type", "FederatedUser");
+    jks(u, "principalId", pid);
+    jks(u, "arn", arn);
+    jks(u, "accountId", ACCT[acct].id);
+    jks(u, "accessKeyId", key);
+    jk(u, "sessionContext");
+    jo(u);
+    jk(u, "sessionIssuer");
+    jo(u);
+    jks(u, "type", "IAMUser");
+    jks(u, "principalId", aida);
+    jks(u, "arn", iarn);
+    jks(u, "accountId", ACCT[acct].id);
+    jks(u, "userName", "federation-broker");
+    jc(u);
+    jkeo(u, "webIdFederationData");
+    id_attrs(u, "false", created);
+    jc(u);
+    jc(u);
+}
+
+/* identity used in ConsoleLogin records */
+static void id_login(J *u, int acct, const char *user, int failed)
+{
+    if (!user) {
+        char arn[64];
+        snprintf(arn, sizeof arn, "arn:aws:iam::%s:root", ACCT[acct].id);
+        jo(u);
+        jks(u, "type", "Root");
+        jks(u, "principalId", ACCT[acct].id);
+        jks(u, "arn", arn);
+        jks(u, "accountId", ACCT[acct].id);
+        jks(u, "accessKeyId", "");
+        jc(u);
+    } else if (failed && !strcmp(user, "HIDDEN_DUE_TO_SECURITY_REASONS")) {
+        jo(u);
+        jks(u, "type", "IAMUser");
+        jks(u, "accountId", ACCT[acct].id);
+        jks(u, "accessKeyId", "");
+        jks(u, "userName", user);
+        jc(u);
+    } else {
+        char aida[32], arn[160];
+        user_aida(aida, acct, user);
+        snprintf(arn, sizeof arn, "arn:aws:iam::%s:user/%s", ACCT[acct].id, user);
+        jo(u);
+        jks(u, "type", "IAMUser");
+        jks(u, "principalId", aida);
+        jks(u, "arn", arn);
+        jks(u, "accountId", ACCT[acct].id);
+        if (failed)
+            jks(u, "accessKeyId", "");
+        jks(u, "userName", user);
+        jc(u);
+    }
+}
+
+/* console / session credentials: key rotates every 4 hours per principal */
+static void session_of(char *key, int64_t *created, const char *who, int acct, int64_t t, uint64_t seed)
+{
+    int64_t blk = t / 14400;
+    uint64_t h = mix64(hs(who, asalt(acct) ^ seed) + (uint64_t)blk * 0x9E3779B97F4A7C15ULL);
+    aws_id(key, "ASIA", 16, h);
+    *created = blk * 14400 - (int64_t)((h >> 40) % 1800);
+}
+
+/* ------------------------------------------------------------------ */
+/* templates                                                           */
+/* ------------------------------------------------------------------ */
+
+enum { C_HUMAN, C_BOT, C_SSO, C_APP, C_SVCROLE, C_SERVICE, C_ROOT, C_FED, NCLS };
+
+enum {
+    T_EC2_DI, T_EC2_DSG, T_EC2_DV, T_EC2_RUN, T_EC2_START, T_EC2_STOP, T_EC2_AUTH, T_EC2_TAGS,
+    T_S3_LB, T_S3_ACL, T_S3_LOC, T_S3_GET, T_S3_PUT,
+    T_STS_AR, T_STS_GCI,
+    T_KMS_DEC, T_KMS_GDK,
+    T_IAM_LU, T_IAM_GU, T_IAM_LMFA, T_IAM_CAK, T_IAM_LAK, T_IAM_AUP, T_IAM_LR, T_IAM_GR, T_IAM_PRP,
+    T_LOGIN,
+    T_CT_LE, T_CT_DT, T_CT_GTS,
+    T_LM_LF, T_LM_GF, T_LM_UFC,
+    T_SSM_GP, T_SSM_DII, T_SSM_UII,
+    NT
+};
+
+typedef struct {
+    int id;
+    const char *src, *name;
+    int ro, global, data;
+    const char *ver;
+    int w;
+    unsigned char cw[NCLS]; /* HUMAN BOT SSO APP SVCROLE SERVICE ROOT FED */
+} Tmpl;
+
+static const Tmpl TM[NT] = {
+    {T_EC2_DI, "ec2.amazonaws.com", "DescribeInstances", 1, 0, 0, "1.09", 120, {3, 3, 2, 1, 2, 0, 0, 0}},
+    {T_EC2_DSG, "ec2.amazonaws.com", "DescribeSecurityGroups", 1, 0, 0, "1.09", 60, {2, 2, 1, 0, 2, 0, 0, 0}},
+    {T_EC2_DV, "ec2.amazonaws.com", "DescribeVolumes", 1, 0, 0, "1.09", 40, {1, 2, 1, 0, 2, 0, 0, 0}},
+    {T_EC2_RUN, "ec2.amazonaws.com", "RunInstances", 0, 0, 0, "1.09", 10, {1, 3, 1, 0, 0, 0, 0, 0}},
+    {T_EC2_START, "ec2.amazonaws.com", "StartInstances", 0, 0, 0, "1.09", 8, {2, 2, 1, 0, 0, 0, 0, 0}},
+    {T_EC2_STOP, "ec2.amazonaws.com", "StopInstances", 0, 0, 0, "1.09", 8, {2, 2, 1, 0, 0, 0, 0, 0}},
+    {T_EC2_AUTH, "ec2.amazonaws.com", "AuthorizeSecurityGroupIngress", 0, 0, 0, "1.09", 5, {1, 2, 1, 0, 0, 0, 0, 0}},
+    {T_EC2_TAGS, "ec2.amazonaws.com", "CreateTags", 0, 0, 0, "1.09", 10, {1, 3, 1, 0, 0, 0, 0, 0}},
+    {T_S3_LB, "s3.amazonaws.com", "ListBuckets", 1, 1, 0, "1.09", 30, {3, 2, 2, 0, 1, 0, 1, 0}},
+    {T_S3_ACL, "s3.amazonaws.com", "GetBucketAcl", 1, 0, 0, "1.09", 40, {1, 1, 1, 0, 4, 0, 0, 0}},
+    {T_S3_LOC, "s3.amazonaws.com", "GetBucketLocation", 1, 0, 0, "1.09", 20, {1, 2, 1, 1, 2, 0, 0, 0}},
+    {T_S3_GET, "s3.amazonaws.com", "GetObject", 1, 0, 1, "1.09", 120, {2, 2, 1, 4, 0, 0, 0, 1}},
+    {T_S3_PUT, "s3.amazonaws.com", "PutObject", 0, 0, 1, "1.09", 60, {1, 3, 0, 4, 0, 0, 0, 1}},
+    {T_STS_AR, "sts.amazonaws.com", "AssumeRole", 1, 0, 0, "1.08", 60, {2, 2, 0, 0, 0, 4, 0, 0}},
+    {T_STS_GCI, "sts.amazonaws.com", "GetCallerIdentity", 1, 0, 0, "1.08", 40, {2, 3, 2, 2, 0, 0, 0, 1}},
+    {T_KMS_DEC, "kms.amazonaws.com", "Decrypt", 1, 0, 0, "1.08", 100, {0, 1, 0, 4, 0, 5, 0, 0}},
+    {T_KMS_GDK, "kms.amazonaws.com", "GenerateDataKey", 1, 0, 0, "1.08", 60, {0, 1, 0, 3, 0, 5, 0, 0}},
+    {T_IAM_LU, "iam.amazonaws.com", "ListUsers", 1, 1, 0, "1.08", 20, {2, 1, 2, 0, 2, 0, 0, 0}},
+    {T_IAM_GU, "iam.amazonaws.com", "GetUser", 1, 1, 0, "1.08", 30, {2, 1, 1, 0, 2, 0, 0, 0}},
+    {T_IAM_LMFA, "iam.amazonaws.com", "ListMFADevices", 1, 1, 0, "1.08", 15, {2, 0, 1, 0, 2, 0, 0, 0}},
+    {T_IAM_CAK, "iam.amazonaws.com", "CreateAccessKey", 0, 1, 0, "1.08", 3, {2, 1, 1, 0, 0, 0, 0, 0}},
+    {T_IAM_LAK, "iam.amazonaws.com", "ListAccessKeys", 1, 1, 0, "1.08", 20, {2, 1, 1, 0, 2, 0, 0, 0}},
+    {T_IAM_AUP, "iam.amazonaws.com", "AttachUserPolicy", 0, 1, 0, "1.08", 3, {1, 1, 1, 0, 0, 0, 0, 0}},
+    {T_IAM_LR, "iam.amazonaws.com", "ListRoles", 1, 1, 0, "1.08", 20, {1, 1, 2, 0, 2, 0, 0, 0}},
+    {T_IAM_GR, "iam.amazonaws.com", "GetRole", 1, 1, 0, "1.08", 20, {1, 2, 1, 0, 2, 0, 0, 0}},
+    {T_IAM_PRP, "iam.amazonaws.com", "PutRolePolicy", 0, 1, 0, "1.08", 2, {0, 2, 1, 0, 0, 0, 0, 0}},
+    {T_LOGIN, "signin.amazonaws.com", "ConsoleLogin", 0, 1, 0, "1.08", 22, {10, 0, 0, 0, 0, 0, 1, 0}},
+    {T_CT_LE, "cloudtrail.amazonaws.com", "LookupEvents", 1, 0, 0, "1.09", 10, {2, 0, 1, 0, 0, 0, 0, 0}},
+    {T_CT_DT, "cloudtrail.amazonaws.com", "DescribeTrails", 1, 0, 0, "1.09", 10, {1, 1, 1, 0, 2, 0, 0, 0}},
+    {T_CT_GTS, "cloudtrail.amazonaws.com", "GetTrailStatus", 1, 0, 0, "1.09", 8, {1, 1, 1, 0, 2, 0, 0, 0}},
+    {T_LM_LF, "lambda.amazonaws.com", "ListFunctions20150331", 1, 0, 0, "1.08", 20, {1, 2, 1, 0, 2, 0, 0, 0}},
+    {T_LM_GF, "lambda.amazonaws.com", "GetFunction20150331v2", 1, 0, 0, "1.08", 10, {1, 2, 1, 0, 1, 0, 0, 0}},
+    {T_LM_UFC, "lambda.amazonaws.com", "UpdateFunctionCode20150331v2", 0, 0, 0, "1.08", 3, {0, 3, 0, 0, 0, 0, 0, 0}},
+    {T_SSM_GP, "ssm.amazonaws.com", "GetParameter", 1, 0, 0, "1.08", 40, {1, 1, 0, 4, 0, 0, 0, 0}},
+    {T_SSM_DII, "ssm.amazonaws.com", "DescribeInstanceInformation", 1, 0, 0, "1.08", 10, {1, 1, 1, 0, 1, 0, 0, 0}},
+    {T_SSM_UII, "ssm.amazonaws.com", "UpdateInstanceInformation", 0, 0, 0, "1.08", 40, {0, 0, 0, 1, 0, 0, 0, 0}},
+};
+
+/* ------------------------------------------------------------------ */
+/* generator state                                                     */
+/* ------------------------------------------------------------------ */
+
+typedef struct {
+    int acct, reg;
+    int64_t stamp;   /* delivery time, 5-minute boundary */
+    int64_t w0, w1;  /* background event window [w0, w1) */
+    int nbg;         /* number of background records */
+    int *sidx;       /* scenario record indices */
+    int ns, scap;
+    int tag;         /* 0 normal, 1 duplicate copy, 2 late */
+    int scen;        /* 1 if created for scenario records */
+    uint32_t order;
+    uint64_t fseed; /* per-file PRNG stream: content is independent of write order */
+    char suffix[17];
+    int64_t oldest, newest;
+    char hash[65];
+} LogFile;
+
+typedef struct {
+    int acct, reg;
+    int64_t t, stamp;
+    int tag;
+    int sc;
+    char *json;
+} SRec;
+
+typedef struct {
+    /* options */
+    const char *outdir;
+    long events;
+    int days;
+    uint64_t seed;
+    int perfile;
+    int64_t start, end;
+    int plain, digests, jobs;
+
+    Rng rng;  /* planning, then per-file content */
+    Rng srng; /* scenarios (independent of --events etc.) */
+
+    J uid, req, resp, add, res;
+    Rec sr; /* scenario record being built */
+
+    Buf out, gz, path;
+    z_stream z;
+    gz_header gzh;
+
+    LogFile *files;
+    int nfiles, capfiles;
+    SRec *srecs;
+    int nsrec, capsrec;
+    int nscen;
+
+    int cum_all[NT], cum_reg[NT];
+    int tot_all, tot_reg;
+
+    char lastdir[1024];
+    long nrecords, ndigests;
+} Gen;
+
+/* ------------------------------------------------------------------ */
+/* file system                                                         */
+/* ------------------------------------------------------------------ */
+
+static void mkdirs(Gen *g, const char *dir)
+{
+    char tmp[1024];
+    size_t i, n = strlen(dir);
+    if (n >= sizeof tmp)
+        die("path too long: %s", dir);
+    if (!strcmp(g->lastdir, dir))
+        return;
+    memcpy(tmp, dir, n + 1);
+    for (i = 1; i <= n; i++) {
+        if (tmp[i] == '/' || tmp[i] == 0) {
+            char c = tmp[i];
+            tmp[i] = 0;
+            if (mkdir(tmp, 0755) != 0 && errno != EEXIST)
+                die("mkdir %s: %s", tmp, strerror(errno));
+            tmp[i] = c;
+        }
+    }
+    memcpy(g->lastdir, dir, n + 1);
+}
+
+static void write_file(Gen *g, const char *dir, const char *name, const char *data, size_t n)
+{
+    char path[1280];
+    FILE *f;
+    const char *payload = data;
+    size_t plen = n;
+    mkdirs(g, dir);
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    if (!g->plain) {
+        z_stream *z = &g->z;
+        uLong bound;
+        int rc;
+        if (deflateReset(z) != Z_OK)
+            die("deflateReset failed");
+        memset(&g->gzh, 0, sizeof g->gzh); /* mtime 0, no name: reproducible */
+        if (deflateSetHeader(z, &g->gzh) != Z_OK)
+            die("deflateSetHeader failed");
+        bound = deflateBound(z, (uLong)n) + 64;
+        b_clear(&g->gz);
+        b_res(&g->gz, (size_t)bound);
+        z->next_in = (Bytef *)(uintptr_t)data;
+        z->avail_in = (uInt)n;
+        z->next_out = (Bytef *)g->gz.p;
+        z->avail_out = (uInt)bound;
+        rc = deflate(z, Z_FINISH);
+        if (rc != Z_STREAM_END)
+            die("deflate failed (%d)", rc);
+        payload = g->gz.p;
+        plen = (size_t)bound - z->avail_out;
+    }
+    f = fopen(path, "wb");
+    if (!f)
+        die("open %s: %s", path, strerror(errno));
+    if (plen && fwrite(payload, 1, plen, f) != plen)
+        die("write %s: %s", path, strerror(errno));
+    if (fclose(f) != 0)
+        die("close %s: %s", path, strerror(errno));
+}
+
+static const char *ext(const Gen *g) { return g->plain ? ".json" : ".json.gz"; }
+
+/* key relative to bucket root: AWSLogs/<acct>/CloudTrail/<region>/YYYY/MM/DD[/name] */
+static void log_dir(char *o, size_t n, const LogFile *f)
+{
+    char ymd[16];
+    fmt_ymd_path(ymd, f->stamp);
+    snprintf(o, n, "AWSLogs/%s/CloudTrail/%s/%s", ACCT[f->acct].id, REGIONS[f->reg], ymd);
+}
+
+static void log_name(char *o, size_t n, const Gen *g, const LogFile *f)
+{
+    char st[24];
+    fmt_stamp(st, f->stamp, 0);
+    snprintf(o, n, "%s_CloudTrail_%s_%s_%s%s", ACCT[f->acct].id, REGIONS[f->reg], st, f->suffix, ext(g));
+}
+
+/* ------------------------------------------------------------------ */
+/* background events                                                   */
+/* ------------------------------------------------------------------ */
+
+typedef struct {
+    int cls;
+    int user; /* index for HUMAN/BOT, -1 otherwise */
+    char arn[256];
+    char name[96]; /* userName / session name */
+    const char *ip;
+    char ipb[64];
+    const char *ua;
+    char uab[640];
+    int console, tls;
+    const char *svc;
+    int uakind;
+    int readonly; /* read-only role: write calls are denied */
+} Actor;
+
+static int pick_weighted(Rng *r, const unsigned char *w, int n)
+{
+    int i, tot = 0, x;
+    for (i = 0; i < n; i++)
+        tot += w[i];
+    x = (int)rnd(r, (uint32_t)tot);
+    for (i = 0; i < n; i++) {
+        if (x < w[i])
+            return i;
+        x -= w[i];
+    }
+    return n - 1;
+}
+
+static int pick_user(Gen *g, int acct, int human)
+{
+    const AcctDef *a = &ACCT[acct];
+    int idx[16], n = 0, i;
+    for (i = 0; i < a->nusers; i++)
+        if (a->users[i].human == human)
+            idx[n++] = i;
+    return idx[rnd(&g->rng, (uint32_t)n)];
+}
+
+static const char *svc_for(Gen *g, int tid)
+{
+    static const char *const KMS_SVCS[4] = {"cloudtrail.amazonaws.com", "ec2.amazonaws.com",
+                                            "s3.amazonaws.com", "secretsmanager.amazonaws.com"};
+    static const char *const STS_SVCS[3] = {"ec2.amazonaws.com", "lambda.amazonaws.com",
+                                            "config.amazonaws.com"};
+    if (tid == T_STS_AR)
+        return STS_SVCS[rnd(&g->rng, 3)];
+    return KMS_SVCS[rnd(&g->rng, 4)];
+}
+
+static void build_actor(Gen *g, Actor *a, int cls, const Tmpl *tp, int acct, int reg, int64_t t)
+{
+    const AcctDef *ad = &ACCT[acct];
+    Rng *r = &g->rng;
+    J *u = &g->uid;
+    char key[32];
+    int64_t created;
+
+    memset(a, 0, sizeof *a);
+    a->cls = cls;
+    a->user = -1;
+    a->tls = 1;
+    j_reset(u);
+
+    switch (cls) {
+    case C_HUMAN:
+    case C_BOT: {
+        int idx = pick_user(g, acct, cls == C_HUMAN);
+        const UserDef *ud = &ad->users[idx];
+        int console = cls == C_HUMAN && ud->console && tp->id != T_STS_GCI && pm(r, 400);
+        a->user = idx;
+        snprintf(a->arn, sizeof a->arn, "arn:aws:iam::%s:user/%s", ad->id, ud->name);
+        snprintf(a->name, sizeof a->name, "%s", ud->name);
+        a->ip = ud->ip;
+        a->uakind = ud->ua;
+        if (cls == C_HUMAN && pm(r, 80)) {
+            /* one PRNG call per statement: argument evaluation order is unspecified */
+            unsigned net = (unsigned)rnd(r, 4) * 0x100;
+            unsigned host6 = 0x1000 + (unsigned)rnd(r, 0xE000);
+            snprintf(a->ipb, sizeof a->ipb, "2001:db8:%x:%x::%x", 0x4a0 + acct * 16 + idx, net, host6);
+            a->ip = a->ipb;
+        }
+        if (console) {
+            session_of(key, &created, ud->name, acct, t, g->seed);
+            id_user(u, acct, ud->name, key, "true", created, NULL);
+            a->console = 1;
+            if (tp->data || tp->id == T_S3_LB || tp->id == T_S3_ACL || tp->id == T_S3_LOC)
+                a->ua = UA_S3CONSOLE;
+            else if (pm(r, 300)) {
+                a->ua = "AWS Internal";
+                a->ip = "AWS Internal";
+                a->tls = 0;
+            } else
+                a->ua = "console.amazonaws.com";
+        } else {
+            user_akia(key, acct, ud->name);
+            id_user(u, acct, ud->name, key, NULL, 0, NULL);
+            ua_make(a->uab, sizeof a->uab, ud->ua, tp->src, tp->name);
+            a->ua = a->uab;
+        }
+        break;
+    }
+    case C_SSO: {
+        int admin = pm(r, 650);
+        const char *role = admin ? ad->sso_admin : ad->sso_ro;
+        int hu = pick_user(g, acct, 1);
+        a->readonly = !admin;
+        const UserDef *ud = &ad->users[hu];
+        snprintf(a->name, sizeof a->name, "%s@example.com", ud->name);
+        snprintf(a->arn, sizeof a->arn, "arn:aws:sts::%s:assumed-role/%s/%s", ad->id, role, a->name);
+        session_of(key, &created, a->name, acct, t, g->seed);
+        id_role(u, acct, role, a->name, key, "false", created, NULL, NULL, 0);
+        a->ip = ud->ip;
+        if (pm(r, 500)) {
+            a->console = 1;
+            a->ua = tp->src[0] == 's' && tp->src[1] == '3' ? UA_S3CONSOLE : "console.amazonaws.com";
+        } else {
+            ua_make(a->uab, sizeof a->uab, ud->ua, tp->src, tp->name);
+            a->ua = a->uab;
+        }
+        break;
+    }
+    case C_APP: {
+        int ec2 = tp->id == T_SSM_UII || (tp->id != T_KMS_DEC && tp->id != T_KMS_GDK && pm(r, 400));
+        if (ec2) {
+            char iid[32];
+            int k = (int)rnd(r, 6);
+            inst_id(iid, acct, reg, k);
+            snprintf(a->name, sizeof a->name, "%s", iid);
+            snprintf(a->arn, sizeof a->arn, "arn:aws:sts::%s:assumed-role/%s/%s", ad->id, ad->ec2_role, iid);
+            session_of(key, &created, iid, acct, t, g->seed);
+            id_role(u, acct, ad->ec2_role, iid, key, "false", created, NULL, NULL, 1);
+            snprintf(a->ipb, sizeof a->ipb, "192.0.2.%d", 10 + acct * 40 + reg * 10 + k);
+            a->ip = a->ipb;
+            if (tp->id == T_SSM_UII || tp->id == T_SSM_GP)
+                a->ua = UA_SSM_AGENT;
+            else {
+                char cmd[96];
+                cli_command(cmd, sizeof cmd, tp->src, tp->name);
+                snprintf(a->uab, sizeof a->uab,
+                         "aws-cli/2.15.30 Python/3.11.6 Linux/6.1.79-99.167.amzn2023.x86_64 "
+                         "source/x86_64.amzn.2023 prompt/off command/%s",
+                         cmd);
+                a->ua = a->uab;
+            }
+        } else {
+            snprintf(a->name, sizeof a->name, "%s", ad->lambda_fn);
+            snprintf(a->arn, sizeof a->arn, "arn:aws:sts::%s:assumed-role/%s/%s", ad->id, ad->lambda_role,
+                     ad->lambda_fn);
+            session_of(key, &created, ad->lambda_fn, acct, t, g->seed);
+            id_role(u, acct, ad->lambda_role, ad->lambda_fn, key, "false", created, NULL, NULL, 0);
+            snprintf(a->ipb, sizeof a->ipb, "198.51.100.%d", 200 + (int)rnd(r, 40));
+            a->ip = a->ipb;
+            a->ua = UA_LAMBDA_S;
+        }
+        break;
+    }
+    case C_SVCROLE: {
+        const char *sess = "AWSConfig-Describe";
+        snprintf(a->name, sizeof a->name, "%s", sess);
+        snprintf(a->arn, sizeof a->arn, "arn:aws:sts::%s:assumed-role/AWSServiceRoleForConfig/%s", ad->id, sess);
+        session_of(key, &created, "AWSServiceRoleForConfig", acct, t, g->seed);
+        id_role(u, acct, "AWSServiceRoleForConfig", sess, key, "false", created, NULL, "config.amazonaws.com", 0);
+        a->ip = a->ua = "config.amazonaws.com";
+        a->svc = "config.amazonaws.com";
+        a->tls = 0;
+        break;
+    }
+    case C_SERVICE:
+        a->svc = svc_for(g, tp->id);
+        snprintf(a->arn, sizeof a->arn, "%s", a->svc);
+        id_service(u, a->svc);
+        a->ip = a->ua = a->svc;
+        a->tls = 0;
+        break;
+    case C_ROOT:
+        snprintf(a->arn, sizeof a->arn, "arn:aws:iam::%s:root", ad->id);
+        session_of(key, &created, "root", acct, t, g->seed);
+        id_root(u, acct, key, "true", created);
+        a->ip = acct == 0 ? "203.0.113.200" : "203.0.113.210";
+        a->ua = "console.amazonaws.com";
+        a->console = 1;
+        break;
+    default: /* C_FED */
+        snprintf(a->name, sizeof a->name, "partner-sync");
+        snprintf(a->arn, sizeof a->arn, "arn:aws:sts::%s:federated-user/partner-sync", ad->id);
+        session_of(key, &created, "partner-sync", acct, t, g->seed);
+        id_fed(u, acct, "partner-sync", key, created);
+        a->ip = "198.51.100.150";
+        a->ua = UA_FED_S;
+        break;
+    }
+}
+
+static void host_for(char *o, size_t n, const char *src, int reg)
+{
+    char svc[32];
+    size_t i;
+    for (i = 0; src[i] && src[i] != '.' && i + 1 < sizeof svc; i++)
+        svc[i] = src[i];
+    svc[i] = 0;
+    if (!strcmp(svc, "iam"))
+        snprintf(o, n, "iam.amazonaws.com");
+    else if (!strcmp(svc, "sts") && reg == 0)
+        snprintf(o, n, "sts.amazonaws.com");
+    else if (!strcmp(svc, "signin"))
+        snprintf(o, n, "signin.aws.amazon.com");
+    else if (!strcmp(svc, "s3") && reg == 0)
+        snprintf(o, n, "s3.amazonaws.com");
+    else
+        snprintf(o, n, "%s.%s.amazonaws.com", svc, REGIONS[reg]);
+}
+
+static void s3_key(char *o, size_t n, Rng *r, int64_t t)
+{
+    Tm m = tm_of(t);
+    switch (rnd(r, 6)) {
+    case 0:
+        snprintf(o, n, "exports/%04d/%02d/%02d/part-%05u.parquet", m.y, m.mo, m.d, (unsigned)rnd(r, 400));
+        break;
+    case 1:
+        snprintf(o, n, "images/product-%u.jpg", 1000u + (unsigned)rnd(r, 9000));
+        break;
+    case 2: {
+        char h[16];
+        rhex(h, 12, r);
+        snprintf(o, n, "builds/app-%s.zip", h);
+        break;
+    }
+    case 3:
+        snprintf(o, n, "reports/%04d-%02d-%02d/summary.csv", m.y, m.mo, m.d);
+        break;
+    case 4:
+        snprintf(o, n, "logs/app/%04d/%02d/%02d/%02d/events-%u.json.gz", m.y, m.mo, m.d, m.h,
+                 (unsigned)rnd(r, 60));
+        break;
+    default:
+        snprintf(o, n, "models/churn/v%u/model.tar.gz", 1u + (unsigned)rnd(r, 9));
+        break;
+    }
+}
+
+static void amz_id2(char *o, Rng *r)
+{
+    static const char B64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    ralnum(o, 75, r, B64);
+    o[75] = '=';
+    o[76] = 0;
+}
+
+static void s3_add(J *d, Rng *r, int64_t in, int64_t out, int tls13)
+{
+    char id2[80];
+    amz_id2(id2, r);
+    jo(d);
+    jks(d, "SignatureVersion", "SigV4");
+    jks(d, "CipherSuite", tls13 ? "TLS_AES_128_GCM_SHA256" : "ECDHE-RSA-AES128-GCM-SHA256");
+    jki(d, "bytesTransferredIn", in);
+    jks(d, "AuthenticationMethod", "AuthHeader");
+    jks(d, "x-amz-id-2", id2);
+    jki(d, "bytesTransferredOut", out);
+    jc(d);
+}
+
+static void creds_resp(J *p, Rng *r, int acct, const char *role_arn_role, const char *sess, int64_t t,
+                       const char *srcid)
+{
+    static const char B64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    char key[32], tok[200], exp[48], aroa[32], rid[128], arn[256];
+    aws_id(key, "ASIA", 16, rng_next(r));
+    memcpy(tok, "IQoJb3JpZ2luX2VjE", 17);
+    ralnum(tok + 17, 139, r, B64);
+    fmt_aws(exp, sizeof exp, t + 3600);
+    role_aroa(aroa, acct, role_arn_role);
+    snprintf(rid, sizeof rid, "%s:%s", aroa, sess);
+    snprintf(arn, sizeof arn, "arn:aws:sts::%s:assumed-role/%s/%s", ACCT[acct].id, role_arn_role, sess);
+    jo(p);
+    jk(p, "credentials");
+    jo(p);
+    jks(p, "accessKeyId", key);
+    jks(p, "sessionToken", tok);
+    jks(p, "expiration", exp);
+    jc(p);
+    jk(p, "assumedRoleUser");
+    jo(p);
+    jks(p, "assumedRoleId", rid);
+    jks(p, "arn", arn);
+    jc(p);
+    if (srcid)
+        jks(p, "sourceIdentity", srcid);
+    jc(p);
+}
+
+static void res_one(J *s, const char *acct, const char *type, const char *arn)
+{
+    ja(s);
+    jo(s);
+    if (acct)
+        jks(s, "accountId", acct);
+    jks(s, "type", type);
+    jks(s, "ARN", arn);
+    jc(s);
+    jae(s);
+}
+
+static const char *svc_prefix(char *o, size_t n, const char *src)
+{
+    size_t i;
+    for (i = 0; src[i] && src[i] != '.' && i + 1 < n; i++)
+        o[i] = src[i];
+    o[i] = 0;
+    return o;
+}
+
+/* action name as used in IAM policies: strip Lambda's version suffix */
+static void action_name(char *o, size_t n, const char *name)
+{
+    size_t i;
+    for (i = 0; name[i] && !(name[i] >= '0' && name[i] <= '9') && i + 1 < n; i++)
+        o[i] = name[i];
+    o[i] = 0;
+}
+
+static void gen_bg(Gen *g, Buf *out, int acct, int reg, int64_t t)
+{
+    Rng *r = &g->rng;
+    const AcctDef *ad = &ACCT[acct];
+    const Tmpl *tp;
+    Actor a;
+    Rec rec;
+    J *q = &g->req, *p = &g->resp, *d = &g->add, *s = &g->res;
+    char reqid[40], eid[40], host[128], tmp[512], tmp2[256], emsg[1536], shared[40], vpce[40];
+    const char *ecode = NULL;
+    const char *resarn = NULL; /* resource for AccessDenied messages */
+    char resbuf[300];
+    char target[64] = "";
+    int fail, cls, x, tid;
+
+    /* template */
+    if (reg == 0) {
+        x = (int)rnd(r, (uint32_t)g->tot_all);
+        for (tid = 0; tid < NT - 1 && x >= g->cum_all[tid]; tid++)
+            ;
+    } else {
+        x = (int)rnd(r, (uint32_t)g->tot_reg);
+        for (tid = 0; tid < NT - 1 && x >= g->cum_reg[tid]; tid++)
+            ;
+    }
+    tp = &TM[tid];
+    cls = pick_weighted(r, tp->cw, NCLS);
+    build_actor(g, &a, cls, tp, acct, reg, t);
+
+    j_reset(q);
+    j_reset(p);
+    j_reset(d);
+    j_reset(s);
+    ruuid(eid, r);
+    if (!strcmp(tp->src, "s3.amazonaws.com"))
+        ralnum(reqid, 16, r, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789");
+    else
+        ruuid(reqid, r);
+
+    rec_init(&rec, acct, reg, t, tp->src, tp->name);
+    rec.ver = tp->ver;
+    rec.ip = a.ip;
+    rec.ua = a.ua;
+    rec.reqid = reqid;
+    rec.eid = eid;
+    rec.ro = tp->ro;
+    rec.console = a.console;
+    if (pm(r, 350)) {
+        rec.tlsver = "TLSv1.2";
+        rec.cipher = "ECDHE-RSA-AES128-GCM-SHA256";
+    }
+    host_for(host, sizeof host, tp->src, reg);
+    rec.host = a.tls ? host : NULL;
+
+    fail = (cls == C_SERVICE || cls == C_SVCROLE) ? pm(r, 8) : pm(r, 78);
+    if (a.readonly && !tp->ro)
+        fail = 1;
+    if (tid == T_LOGIN)
+        fail = 0; /* handled below */
+
+    switch (tid) {
+    case T_EC2_DI: {
+        char iid[32];
+        int v = (int)rnd(r, 3);
+        jo(q);
+        if (v == 0) {
+            jkeo(q, "instancesSet");
+            jkeo(q, "filterSet");
+        } else if (v == 1) {
+            inst_id(iid, acct, reg, (int)rnd(r, 6));
+            jk(q, "instancesSet");
+            jo(q);
+            jk(q, "items");
+            ja(q);
+            jo(q);
+            jks(q, "instanceId", iid);
+            jc(q);
+            jae(q);
+            jc(q);
+            jkeo(q, "filterSet");
+        } else {
+            jki(q, "maxResults", 1000);
+            jkeo(q, "instancesSet");
+            jk(q, "filterSet");
+            jo(q);
+            jk(q, "items");
+            ja(q);
+            jo(q);
+            jks(q, "name", "tag:Environment");
+            jk(q, "valueSet");
+            jo(q);
+            jk(q, "items");
+            ja(q);
+            jo(q);
+            jks(q, "value", acct == 0 ? "prod" : "dev");
+            jc(q);
+            jae(q);
+            jc(q);
+            jc(q);
+            jae(q);
+            jc(q);
+        }
+        jc(q);
+        break;
+    }
+    case T_EC2_DSG: {
+        char sg[32];
+        jo(q);
+        jkeo(q, "securityGroupSet");
+        if (pm(r, 500)) {
+            ec2_id(sg, "sg-", acct, reg, (int)rnd(r, 3));
+            jk(q, "securityGroupIdSet");
+            jo(q);
+            jk(q, "items");
+            ja(q);
+            jo(q);
+            jks(q, "groupId", sg);
+            jc(q);
+            jae(q);
+            jc(q);
+        } else
+            jkeo(q, "securityGroupIdSet");
+        jkeo(q, "filterSet");
+        jc(q);
+        break;
+    }
+    case T_EC2_DV: {
+        char iid[32];
+        inst_id(iid, acct, reg, (int)rnd(r, 6));
+        jo(q);
+        jkeo(q, "volumeSet");
+        jk(q, "filterSet");
+        jo(q);
+        jk(q, "items");
+        ja(q);
+        jo(q);
+        jks(q, "name", "attachment.instance-id");
+        jk(q, "valueSet");
+        jo(q);
+        jk(q, "items");
+        ja(q);
+        jo(q);
+        jks(q, "value", iid);
+        jc(q);
+        jae(q);
+        jc(q);
+        jc(q);
+        jae(q);
+        jc(q);
+        jc(q);
+        break;
+    }
+    case T_EC2_RUN: {
+        static const char *const TYPES[4] = {"t3.micro", "t3.medium", "m6i.large", "c6g.xlarge"};
+        char ami[32], sub[40], vpc[40], sg[32], tok[40], iid[32], rsv[32], az[24], pip[24], dns[96], name[32];
+        const char *itype = TYPES[rnd(r, 4)];
+        int k = (int)rnd(r, 2), o3 = (int)rnd(r, 250) + 4;
+        ec2_id(ami, "ami-", acct, reg, 0);
+        ec2_id(sub, "subnet-", acct, reg, k);
+        ec2_id(vpc, "vpc-", acct, reg, 0);
+        ec2_id(sg, "sg-", acct, reg, 0);
+        ruuid(tok, r);
+        snprintf(name, sizeof name, "%s-%u", acct == 0 ? "web" : "build", (unsigned)rnd(r, 90) + 10);
+        jo(q);
+        jk(q, "instancesSet");
+        jo(q);
+        jk(q, "items");
+        ja(q);
+        jo(q);
+        jks(q, "imageId", ami);
+        jki(q, "minCount", 1);
+        jki(q, "maxCount", 1);
+        jc(q);
+        jae(q);
+        jc(q);
+        jks(q, "instanceType", itype);
+        jkeo(q, "blockDeviceMapping");
+        jk(q, "monitoring");
+        jo(q);
+        jkb(q, "enabled", 0);
+        jc(q);
+        jks(q, "subnetId", sub);
+        jkb(q, "disableApiTermination", 0);
+        jkb(q, "disableApiStop", 0);
+        jks(q, "clientToken", tok);
+        jk(q, "tagSpecificationSet");
+        jo(q);
+        jk(q, "items");
+        ja(q);
+        jo(q);
+        jks(q, "resourceType", "instance");
+        jk(q, "tags");
+        ja(q);
+        jo(q);
+        jks(q, "key", "Name");
+        jks(q, "value", name);
+        jc(q);
+        jae(q);
+        jc(q);
+        jae(q);
+        jc(q);
+        jc(q);
+        if (!fail) {
+            char h[20];
+            rhex(h, 16, r);
+            snprintf(iid, sizeof iid, "i-0%.16s", h);
+            rhex(h, 16, r);
+            snprintf(rsv, sizeof rsv, "r-0%.16s", h);
+            snprintf(az, sizeof az, "%s%c", REGIONS[reg], 'a' + k);
+            snprintf(pip, sizeof pip, "10.%d.%d.%d", acct == 0 ? 0 : 20, k + 1, o3);
+            if (reg == 0)
+                snprintf(dns, sizeof dns, "ip-10-%d-%d-%d.ec2.internal", acct == 0 ? 0 : 20, k + 1, o3);
+            else
+                snprintf(dns, sizeof dns, "ip-10-%d-%d-%d.%s.compute.internal", acct == 0 ? 0 : 20, k + 1, o3,
+                         REGIONS[reg]);
+            jo(p);
+            jks(p, "requestId", reqid);
+            jks(p, "reservationId", rsv);
+            jks(p, "ownerId", ad->id);
+            jkeo(p, "groupSet");
+            jk(p, "instancesSet");
+            jo(p);
+            jk(p, "items");
+            ja(p);
+            jo(p);
+            jks(p, "instanceId", iid);
+            jks(p, "imageId", ami);
+            jk(p, "instanceState");
+            jo(p);
+            jki(p, "code", 0);
+            jks(p, "name", "pending");
+            jc(p);
+            jks(p, "privateDnsName", dns);
+            jki(p, "amiLaunchIndex", 0);
+            jkeo(p, "productCodes");
+            jks(p, "instanceType", itype);
+            jki(p, "launchTime", t * 1000);
+            jk(p, "placement");
+            jo(p);
+            jks(p, "availabilityZone", az);
+            jks(p, "tenancy", "default");
+            jc(p);
+            jk(p, "monitoring");
+            jo(p);
+            jks(p, "state", "disabled");
+            jc(p);
+            jks(p, "subnetId", sub);
+            jks(p, "vpcId", vpc);
+            jks(p, "privateIpAddress", pip);
+            jk(p, "stateReason");
+            jo(p);
+            jks(p, "code", "pending");
+            jks(p, "message", "pending");
+            jc(p);
+            jks(p, "architecture", itype[0] == 'c' ? "arm64" : "x86_64");
+            jks(p, "rootDeviceType", "ebs");
+            jks(p, "rootDeviceName", "/dev/xvda");
+            jkeo(p, "blockDeviceMapping");
+            jks(p, "virtualizationType", "hvm");
+            jks(p, "hypervisor", "xen");
+            jk(p, "tagSet");
+            jo(p);
+            jk(p, "items");
+            ja(p);
+            jo(p);
+            jks(p, "key", "Name");
+            jks(p, "value", name);
+            jc(p);
+            jae(p);
+            jc(p);
+            jk(p, "groupSet");
+            jo(p);
+            jk(p, "items");
+            ja(p);
+            jo(p);
+            jks(p, "groupId", sg);
+            jks(p, "groupName", acct == 0 ? "web-tier" : "build-agents");
+            jc(p);
+            jae(p);
+            jc(p);
+            jkb(p, "sourceDestCheck", 1);
+            jkb(p, "ebsOptimized", 0);
+            jkb(p, "enaSupport", 1);
+            jk(p, "cpuOptions");
+            jo(p);
+            jki(p, "coreCount", 1);
+            jki(p, "threadsPerCore", 2);
+            jc(p);
+            jk(p, "metadataOptions");
+            jo(p);
+            jks(p, "state", "pending");
+            jks(p, "httpTokens", "required");
+            jki(p, "httpPutResponseHopLimit", 2);
+            jks(p, "httpEndpoint", "enabled");
+            jc(p);
+            jks(p, "currentInstanceBootMode", "legacy-bios");
+            jc(p);
+            jae(p);
+            jc(p);
+            jc(p);
+        }
+        snprintf(resbuf, sizeof resbuf, "arn:aws:ec2:%s:%s:instance/*", REGIONS[reg], ad->id);
+        resarn = resbuf;
+        break;
+    }
+    case T_EC2_START:
+    case T_EC2_STOP: {
+        char iid[32];
+        int start = tid == T_EC2_START;
+        inst_id(iid, acct, reg, (int)rnd(r, 6));
+        jo(q);
+        jk(q, "instancesSet");
+        jo(q);
+        jk(q, "items");
+        ja(q);
+        jo(q);
+        jks(q, "instanceId", iid);
+        jc(q);
+        jae(q);
+        jc(q);
+        if (!start)
+            jkb(q, "force", 0);
+        jc(q);
+        if (!fail) {
+            jo(p);
+            jks(p, "requestId", reqid);
+            jk(p, "instancesSet");
+            jo(p);
+            jk(p, "items");
+            ja(p);
+            jo(p);
+            jks(p, "instanceId", iid);
+            jk(p, "currentState");
+            jo(p);
+            jki(p, "code", start ? 0 : 64);
+            jks(p, "name", start ? "pending" : "stopping");
+            jc(p);
+            jk(p, "previousState");
+            jo(p);
+            jki(p, "code", start ? 80 : 16);
+            jks(p, "name", start ? "stopped" : "running");
+            jc(p);
+            jc(p);
+            jae(p);
+            jc(p);
+            jc(p);
+        }
+        snprintf(resbuf, sizeof resbuf, "arn:aws:ec2:%s:%s:instance/%s", REGIONS[reg], ad->id, iid);
+        resarn = resbuf;
+        break;
+    }
+    case T_EC2_AUTH: {
+        char sg[32], sgr[40], h[20];
+        static const int PORTS[4] = {22, 443, 3389, 5432};
+        int port = PORTS[rnd(r, 4)];
+        const char *cidr = pm(r, 500) ? "0.0.0.0/0" : "10.0.0.0/16";
+        ec2_id(sg, "sg-", acct, reg, (int)rnd(r, 3));
+        jo(q);
+        jks(q, "groupId", sg);
+        jk(q, "ipPermissions");
+        jo(q);
+        jk(q, "items");
+        ja(q);
+        jo(q);
+        jks(q, "ipProtocol", "tcp");
+        jki(q, "fromPort", port);
+        jki(q, "toPort", port);
+        jkeo(q, "groups");
+        jk(q, "ipRanges");
+        jo(q);
+        jk(q, "items");
+        ja(q);
+        jo(q);
+        jks(q, "cidrIp", cidr);
+        jc(q);
+        jae(q);
+        jc(q);
+        jkeo(q, "ipv6Ranges");
+        jkeo(q, "prefixListIds");
+        jc(q);
+        jae(q);
+        jc(q);
+        jc(q);
+        if (!fail) {
+            rhex(h, 16, r);
+            snprintf(sgr, sizeof sgr, "sgr-0%.16s", h);
+            jo(p);
+            jks(p, "requestId", reqid);
+            jkb(p, "_return", 1);
+            jk(p, "securityGroupRuleSet");
+            jo(p);
+            jk(p, "items");
+            ja(p);
+            jo(p);
+            jks(p, "groupOwnerId", ad->id);
+            jks(p, "groupId", sg);
+            jks(p, "securityGroupRuleId", sgr);
+            jkb(p, "isEgress", 0);
+            jks(p, "ipProtocol", "tcp");
+            jki(p, "fromPort", port);
+            jki(p, "toPort", port);
+            jks(p, "cidrIpv4", cidr);
+            jc(p);
+            jae(p);
+            jc(p);
+            jc(p);
+        }
+        snprintf(resbuf, sizeof resbuf, "arn:aws:ec2:%s:%s:security-group/%s", REGIONS[reg], ad->id, sg);
+        resarn = resbuf;
+        break;
+    }
+    case T_EC2_TAGS: {
+        static const char *const OWN[4] = {"team-web", "team-data", "platform", "finance"};
+        char iid[32];
+        inst_id(iid, acct, reg, (int)rnd(r, 6));
+        jo(q);
+        jk(q, "resourcesSet");
+        jo(q);
+        jk(q, "items");
+        ja(q);
+        jo(q);
+        jks(q, "resourceId", iid);
+        jc(q);
+        jae(q);
+        jc(q);
+        jk(q, "tagSet");
+        jo(q);
+        jk(q, "items");
+        ja(q);
+        jo(q);
+        jks(q, "key", "Owner");
+        jks(q, "value", OWN[rnd(r, 4)]);
+        jc(q);
+        jae(q);
+        jc(q);
+        jc(q);
+        if (!fail) {
+            jo(p);
+            jks(p, "requestId", reqid);
+            jkb(p, "_return", 1);
+            jc(p);
+        }
+        snprintf(resbuf, sizeof resbuf, "arn:aws:ec2:%s:%s:instance/%s", REGIONS[reg], ad->id, iid);
+        resarn = resbuf;
+        break;
+    }
+    case T_S3_LB:
+        jo(q);
+        jks(q, "Host", "s3.amazonaws.com");
+        jc(q);
+        s3_add(d, r, 0, 600 + (int64_t)rnd(r, 3000), rec.tlsver[6] == '3');
+        rec.reqid = reqid;
+        snprintf(resbuf, sizeof resbuf, "arn:aws:s3:::*");
+        resarn = resbuf;
+        break;
+    case T_S3_ACL:
+    case T_S3_LOC: {
+        const char *bk = ad->bucket[reg][rnd(r, 2)];
+        snprintf(host, sizeof host, "%s.s3.%s.amazonaws.com", bk, REGIONS[reg]);
+        jo(q);
+        jks(q, "bucketName", bk);
+        jks(q, "Host", host);
+        jks(q, tid == T_S3_ACL ? "acl" : "location", "");
+        jc(q);
+        s3_add(d, r, 0, tid == T_S3_ACL ? 550 + (int64_t)rnd(r, 200) : 137, rec.tlsver[6] == '3');
+        snprintf(resbuf, sizeof resbuf, "arn:aws:s3:::%s", bk);
+        res_one(s, ad->id, "AWS::S3::Bucket", resbuf);
+        resarn = resbuf;
+        break;
+    }
+    case T_S3_GET:
+    case T_S3_PUT: {
+        const char *bk = ad->bucket[reg][rnd(r, 2)];
+        char key[200], oarn[300];
+        int64_t size = 200 + (int64_t)rnd(r, 5000000);
+        int put = tid == T_S3_PUT;
+        s3_key(key, sizeof key, r, t);
+        snprintf(host, sizeof host, "%s.s3.%s.amazonaws.com", bk, REGIONS[reg]);
+        jo(q);
+        jks(q, "bucketName", bk);
+        jks(q, "Host", host);
+        jks(q, "key", key);
+        if (!put && pm(r, 200))
+            jks(q, "x-id", "GetObject");
+        jc(q);
+        if (put && !fail) {
+            jo(p);
+            jks(p, "x-amz-server-side-encryption", "AES256");
+            jc(p);
+        }
+        s3_add(d, r, put ? size : 0, put || fail ? 0 : size, rec.tlsver[6] == '3');
+        snprintf(oarn, sizeof oarn, "arn:aws:s3:::%s/%s", bk, key);
+        snprintf(resbuf, sizeof resbuf, "arn:aws:s3:::%s", bk);
+        ja(s);
+        jo(s);
+        jks(s, "type", "AWS::S3::Object");
+        jks(s, "ARN", oarn);
+        jc(s);
+        jo(s);
+        jks(s, "accountId", ad->id);
+        jks(s, "type", "AWS::S3::Bucket");
+        jks(s, "ARN", resbuf);
+        jc(s);
+        jae(s);
+        rec.mgmt = 0;
+        rec.cat = "Data";
+        if (cls == C_APP && pm(r, 300)) {
+            vpce_id(vpce, acct, reg);
+            rec.vpce = vpce;
+        }
+        resarn = resbuf;
+        break;
+    }
+    case T_STS_AR: {
+        const char *role, *sess;
+        char rarn[200], sessb[160];
+        if (cls == C_SERVICE) {
+            if (!strcmp(a.svc, "ec2.amazonaws.com")) {
+                role = ad->ec2_role;
+                inst_id(sessb, acct, reg, (int)rnd(r, 6));
+            } else if (!strcmp(a.svc, "lambda.amazonaws.com")) {
+                role = ad->lambda_role;
+                snprintf(sessb, sizeof sessb, "%s", ad->lambda_fn);
+            } else {
+                role = "AWSServiceRoleForConfig";
+                snprintf(sessb, sizeof sessb, "AWSConfig-Describe");
+            }
+        } else {
+            role = ad->roles[rnd(r, 3)];
+            if (a.uakind == UA_TERRAFORM)
+                snprintf(sessb, sizeof sessb, "terraform-%lld", (long long)t);
+            else if (a.uakind == UA_BOTO3 || a.uakind == UA_JAVA)
+                snprintf(sessb, sizeof sessb, "botocore-session-%lld", (long long)t - (int64_t)rnd(r, 60));
+            else
+                snprintf(sessb, sizeof sessb, "%s-%lld", a.name, (long long)t);
+        }
+        sess = sessb;
+        if (!strcmp(role, "AWSServiceRoleForConfig"))
+            snprintf(rarn, sizeof rarn, "arn:aws:iam::%s:role/aws-service-role/config.amazonaws.com/%s", ad->id,
+                     role);
+        else
+            snprintf(rarn, sizeof rarn, "arn:aws:iam::%s:role/%s", ad->id, role);
+        jo(q);
+        jks(q, "roleArn", rarn);
+        jks(q, "roleSessionName", sess);
+        jki(q, "durationSeconds", 3600);
+        jc(q);
+        if (!fail)
+            creds_resp(p, r, acct, role, sess, t, NULL);
+        res_one(s, ad->id, "AWS::IAM::Role", rarn);
+        if (cls == C_SERVICE && pm(r, 500)) {
+            ruuid(shared, r);
+            rec.shared = shared;
+        }
+        snprintf(resbuf, sizeof resbuf, "%s", rarn);
+        resarn = resbuf;
+        break;
+    }
+    case T_STS_GCI:
+        break;
+    case T_KMS_DEC:
+    case T_KMS_GDK: {
+        char karn[160];
+        kms_key_arn(karn, sizeof karn, acct, reg, (int)rnd(r, 2));
+        jo(q);
+        if (tid == T_KMS_GDK) {
+            jks(q, "keyId", karn);
+            jks(q, "keySpec", "AES_256");
+        } else
+            jks(q, "encryptionAlgorithm", "SYMMETRIC_DEFAULT");
+        jk(q, "encryptionContext");
+        jo(q);
+        if (a.svc && !strcmp(a.svc, "cloudtrail.amazonaws.com")) {
+            Tm m = tm_of(t);
+            snprintf(tmp, sizeof tmp, "arn:aws:cloudtrail:us-east-1:%s:trail/%s", ad->id, TRAIL);
+            jks(q, "aws:cloudtrail:arn", tmp);
+            snprintf(tmp, sizeof tmp, "arn:aws:s3:::%s/AWSLogs/%s/CloudTrail/%s/%04d/%02d/%02d/", LOG_BUCKET,
+                     ad->id, REGIONS[reg], m.y, m.mo, m.d);
+            jks(q, "aws:s3:arn", tmp);
+        } else if (a.svc && !strcmp(a.svc, "ec2.amazonaws.com")) {
+            char vol[32];
+            ec2_id(vol, "vol-", acct, reg, (int)rnd(r, 6));
+            jks(q, "aws:ebs:id", vol);
+        } else if (a.svc && !strcmp(a.svc, "secretsmanager.amazonaws.com")) {
+            char sv[40];
+            snprintf(tmp, sizeof tmp, "arn:aws:secretsmanager:%s:%s:secret:%s/db-credentials-Xk29Qa",
+                     REGIONS[reg], ad->id, acct == 0 ? "prod" : "dev");
+            jks(q, "SecretARN", tmp);
+            ruuid(sv, r);
+            jks(q, "SecretVersionId", sv);
+        } else if (cls == C_APP && strstr(a.arn, ad->lambda_role)) {
+            snprintf(tmp, sizeof tmp, "arn:aws:lambda:%s:%s:function:%s", REGIONS[reg], ad->id, ad->lambda_fn);
+            jks(q, "aws:lambda:FunctionArn", tmp);
+        } else {
+            const char *bk = ad->bucket[reg][rnd(r, 2)];
+            char key[200];
+            s3_key(key, sizeof key, r, t);
+            snprintf(tmp, sizeof tmp, "arn:aws:s3:::%s/%s", bk, key);
+            jks(q, "aws:s3:arn", tmp);
+        }
+        jc(q);
+        jc(q);
+        res_one(s, ad->id, "AWS::KMS::Key", karn);
+        if (cls == C_SERVICE && pm(r, 400)) {
+            ruuid(shared, r);
+            rec.shared = shared;
+        }
+        if (cls == C_APP && pm(r, 300)) {
+            vpce_id(vpce, acct, reg);
+            rec.vpce = vpce;
+        }
+        snprintf(resbuf, sizeof resbuf, "%s", karn);
+        resarn = resbuf;
+        break;
+    }
+    case T_IAM_LU:
+    case T_IAM_LR:
+        if (pm(r, 500)) {
+            jo(q);
+            jki(q, "maxItems", tid == T_IAM_LU ? 100 : 1000);
+            jc(q);
+        }
+        snprintf(resbuf, sizeof resbuf, "arn:aws:iam::%s:%s/", ad->id, tid == T_IAM_LU ? "user" : "role");
+        resarn = resbuf;
+        break;
+    case T_IAM_GU:
+    case T_IAM_LMFA:
+    case T_IAM_LAK:
+    case T_IAM_CAK:
+    case T_IAM_AUP: {
+        int self = a.user >= 0 && pm(r, 500);
+        const char *tu;
+        if (self)
+            tu = ad->users[a.user].name;
+        else if (fail && pm(r, 400))
+            tu = "contractor-tmp";
+        else
+            tu = ad->users[rnd(r, (uint32_t)ad->nusers)].name;
+        snprintf(target, sizeof target, "%s", tu);
+        jo(q);
+        jks(q, "userName", tu);
+        if (tid == T_IAM_AUP) {
+            static const char *const POL[3] = {"arn:aws:iam::aws:policy/ReadOnlyAccess",
+                                               "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess",
+                                               "arn:aws:iam::aws:policy/AdministratorAccess"};
+            jks(q, "policyArn", POL[rnd(r, 3)]);
+        }
+        jc(q);
+        if (tid == T_IAM_CAK && !fail) {
+            char nk[32], cd[48];
+            aws_id(nk, "AKIA", 16, rng_next(r));
+            fmt_aws(cd, sizeof cd, t);
+            jo(p);
+            jk(p, "accessKey");
+            jo(p);
+            jks(p, "accessKeyId", nk);
+            jks(p, "status", "Active");
+            jks(p, "userName", tu);
+            jks(p, "createDate", cd);
+            jc(p);
+            jc(p);
+        }
+        snprintf(resbuf, sizeof resbuf, "arn:aws:iam::%s:user/%s", ad->id, tu);
+        resarn = resbuf;
+        break;
+    }
+    case T_IAM_GR:
+    case T_IAM_PRP: {
+        const char *role = ad->roles[rnd(r, 3)];
+        jo(q);
+        jks(q, "roleName", role);
+        if (tid == T_IAM_PRP) {
+            const char *bk = ad->bucket[reg][rnd(r, 2)];
+            jks(q, "policyName", "inline-s3-access");
+            snprintf(tmp, sizeof tmp,
+                     "{\n    \"Version\": \"2012-10-17\",\n    \"Statement\": [\n        {\n"
+                     "            \"Effect\": \"Allow\",\n            \"Action\": [\"s3:GetObject\", "
+                     "\"s3:ListBucket\"],\n            \"Resource\": [\"arn:aws:s3:::%s\", "
+                     "\"arn:aws:s3:::%s/*\"]\n        }\n    ]\n}",
+                     bk, bk);
+            jks(q, "policyDocument", tmp);
+        }
+        jc(q);
+        snprintf(resbuf, sizeof resbuf, "arn:aws:iam::%s:role/%s", ad->id, role);
+        resarn = resbuf;
+        break;
+    }
+    case T_LOGIN: {
+        const char *who = NULL;
+        int failed = pm(r, 120);
+        int mfa;
+        static const char *const DEST[3] = {
+            "https://console.aws.amazon.com/console/home?hashArgs=%23&isauthcode=true&state=hashArgsFromTB_us-east-1_",
+            "https://us-east-1.console.aws.amazon.com/ec2/home?region=us-east-1",
+            "https://s3.console.aws.amazon.com/s3/buckets?region=us-west-2"};
+        if (cls != C_ROOT) {
+            who = failed && pm(r, 300) ? "HIDDEN_DUE_TO_SECURITY_REASONS" : a.name;
+            if (failed && a.user >= 0)
+                a.ip = (pm(r, 500) ? "192.0.2.201" : "192.0.2.202");
+        }
+        j_reset(&g->uid);
+        id_login(&g->uid, acct, who, failed);
+        mfa = !failed && pm(r, 850);
+        jo(p);
+        jks(p, "ConsoleLogin", failed ? "Failure" : "Success");
+        jc(p);
+        jo(d);
+        if (failed)
+            jks(d, "LoginTo", DEST[0]);
+        else
+            jks(d, "LoginTo", DEST[rnd(r, 3)]);
+        jks(d, "MobileVersion", "No");
+        jks(d, "MFAUsed", mfa ? "Yes" : "No");
+        jc(d);
+        rec.ip = a.user >= 0 && !failed ? ad->users[a.user].ip : a.ip;
+        rec.ua = UA_BROWSER[rnd(r, 3)];
+        rec.reqid = NULL;
+        rec.etype = "AwsConsoleSignIn";
+        rec.console = 0;
+        rec.host = host;
+        rec.tlsver = "TLSv1.3";
+        rec.cipher = "TLS_AES_128_GCM_SHA256";
+        if (failed)
+            rec.emsg = "Failed authentication";
+        break;
+    }
+    case T_CT_LE:
+        jo(q);
+        if (pm(r, 600)) {
+            static const char *const EV[4] = {"ConsoleLogin", "CreateAccessKey", "RunInstances", "DeleteTrail"};
+            jk(q, "lookupAttributes");
+            ja(q);
+            jo(q);
+            jks(q, "attributeKey", "EventName");
+            jks(q, "attributeValue", EV[rnd(r, 4)]);
+            jc(q);
+            jae(q);
+        } else {
+            char s0[48], s1[48];
+            fmt_aws(s0, sizeof s0, t - 86400);
+            fmt_aws(s1, sizeof s1, t);
+            jks(q, "startTime", s0);
+            jks(q, "endTime", s1);
+        }
+        jki(q, "maxResults", 50);
+        jc(q);
+        snprintf(resbuf, sizeof resbuf, "arn:aws:cloudtrail:%s:%s:trail/*", REGIONS[reg], ad->id);
+        resarn = resbuf;
+        break;
+    case T_CT_DT:
+        jo(q);
+        jk(q, "trailNameList");
+        ja(q);
+        jae(q);
+        jkb(q, "includeShadowTrails", 1);
+        jc(q);
+        snprintf(resbuf, sizeof resbuf, "arn:aws:cloudtrail:%s:%s:trail/*", REGIONS[reg], ad->id);
+        resarn = resbuf;
+        break;
+    case T_CT_GTS:
+        snprintf(resbuf, sizeof resbuf, "arn:aws:cloudtrail:us-east-1:%s:trail/%s", ad->id, TRAIL);
+        jo(q);
+        jks(q, "name", resbuf);
+        jc(q);
+        resarn = resbuf;
+        break;
+    case T_LM_LF:
+        rec.apiver = "2015-03-31";
+        snprintf(resbuf, sizeof resbuf, "arn:aws:lambda:%s:%s:function:*", REGIONS[reg], ad->id);
+        resarn = resbuf;
+        break;
+    case T_LM_GF:
+    case T_LM_UFC: {
+        const char *fn = ad->funcs[rnd(r, 3)];
+        rec.apiver = "2015-03-31";
+        jo(q);
+        jks(q, "functionName", fn);
+        if (tid == T_LM_UFC) {
+            jkb(q, "publish", 0);
+            jkb(q, "dryRun", 0);
+        }
+        jc(q);
+        snprintf(resbuf, sizeof resbuf, "arn:aws:lambda:%s:%s:function:%s", REGIONS[reg], ad->id, fn);
+        resarn = resbuf;
+        if (tid == T_LM_UFC && !fail) {
+            char rev[40], sha[48], ms[32];
+            static const char B64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+            Tm m = tm_of(t);
+            ruuid(rev, r);
+            ralnum(sha, 43, r, B64);
+            sha[43] = '=';
+            sha[44] = 0;
+            snprintf(ms, sizeof ms, "%04d-%02d-%02dT%02d:%02d:%02d.%03u+0000", m.y, m.mo, m.d, m.h, m.mi, m.s,
+                     (unsigned)rnd(r, 1000));
+            snprintf(tmp2, sizeof tmp2, "arn:aws:iam::%s:role/%s", ad->id, ad->lambda_role);
+            jo(p);
+            jks(p, "functionName", fn);
+            jks(p, "functionArn", resbuf);
+            jks(p, "runtime", "python3.12");
+            jks(p, "role", tmp2);
+            jks(p, "handler", "app.handler");
+            jki(p, "codeSize", 4096 + (int64_t)rnd(r, 2000000));
+            jks(p, "description", "");
+            jki(p, "timeout", 30);
+            jki(p, "memorySize", 512);
+            jks(p, "lastModified", ms);
+            jks(p, "codeSha256", sha);
+            jks(p, "version", "$LATEST");
+            jk(p, "tracingConfig");
+            jo(p);
+            jks(p, "mode", "PassThrough");
+            jc(p);
+            jks(p, "revisionId", rev);
+            jks(p, "state", "Active");
+            jks(p, "lastUpdateStatus", "InProgress");
+            jks(p, "lastUpdateStatusReason", "The function is being created.");
+            jks(p, "lastUpdateStatusReasonCode", "Creating");
+            jks(p, "packageType", "Zip");
+            jk(p, "architectures");
+            ja(p);
+            js(p, "x86_64");
+            jae(p);
+            jk(p, "ephemeralStorage");
+            jo(p);
+            jki(p, "size", 512);
+            jc(p);
+            jc(p);
+        }
+        break;
+    }
+    case T_SSM_GP: {
+        const char *pn = ad->params[rnd(r, 3)];
+        jo(q);
+        jks(q, "name", pn);
+        jkb(q, "withDecryption", pn[strlen(pn) - 1] == 'd' || strstr(pn, "token") != NULL);
+        jc(q);
+        snprintf(resbuf, sizeof resbuf, "arn:aws:ssm:%s:%s:parameter%s", REGIONS[reg], ad->id, pn);
+        resarn = resbuf;
+        break;
+    }
+    case T_SSM_DII:
+        jo(q);
+        jki(q, "maxResults", 50);
+        jc(q);
+        snprintf(resbuf, sizeof resbuf, "arn:aws:ssm:%s:%s:*", REGIONS[reg], ad->id);
+        resarn = resbuf;
+        break;
+    case T_SSM_UII: {
+        char pip[24], cn[96], az[24];
+        int k;
+        const char *iid = a.name;
+        k = (int)(hs(iid, 1) % 200) + 10;
+        snprintf(pip, sizeof pip, "10.%d.1.%d", acct == 0 ? 0 : 20, k);
+        if (reg == 0)
+            snprintf(cn, sizeof cn, "ip-10-%d-1-%d.ec2.internal", acct == 0 ? 0 : 20, k);
+        else
+            snprintf(cn, sizeof cn, "ip-10-%d-1-%d.%s.compute.internal", acct == 0 ? 0 : 20, k, REGIONS[reg]);
+        snprintf(az, sizeof az, "%sa", REGIONS[reg]);
+        jo(q);
+        jks(q, "instanceId", iid);
+        jks(q, "agentVersion", "3.3.131.0");
+        jks(q, "agentStatus", "Active");
+        jks(q, "platformType", "Linux");
+        jks(q, "platformName", "Amazon Linux");
+        jks(q, "platformVersion", "2023");
+        jks(q, "iPAddress", pip);
+        jks(q, "computerName", cn);
+        jks(q, "agentName", "amazon-ssm-agent");
+        jks(q, "availabilityZone", az);
+        jks(q, "sSMConnectionChannel", "ssmmessages");
+        jc(q);
+        snprintf(resbuf, sizeof resbuf, "arn:aws:ec2:%s:%s:instance/%s", REGIONS[reg], ad->id, iid);
+        resarn = resbuf;
+        break;
+    }
+    default:
+        break;
+    }
+
+    if (fail) {
+        char svc[32], act[64];
+        int ec2 = !strcmp(tp->src, "ec2.amazonaws.com");
+        int s3 = !strcmp(tp->src, "s3.amazonaws.com");
+        int iam = !strcmp(tp->src, "iam.amazonaws.com");
+        int roll = (int)rnd(r, 100);
+        svc_prefix(svc, sizeof svc, tp->src);
+        action_name(act, sizeof act, tp->name);
+        j_reset(p); /* responseElements null on failure */
+        if (cls == C_SERVICE || cls == C_SVCROLE || (roll < 12 && !a.readonly)) {
+            if (ec2) {
+                ecode = "Client.RequestLimitExceeded";
+                snprintf(emsg, sizeof emsg, "Request limit exceeded.");
+            } else {
+                ecode = "ThrottlingException";
+                snprintf(emsg, sizeof emsg, "Rate exceeded");
+            }
+        } else if (ec2) {
+            char enc[64];
+            static const char B64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+            ecode = "Client.UnauthorizedOperation";
+            if (tp->ro)
+                snprintf(emsg, sizeof emsg,
+                         "You are not authorized to perform this operation. User: %s is not authorized to "
+                         "perform: ec2:%s because no identity-based policy allows the ec2:%s action",
+                         a.arn, act, act);
+            else {
+                ralnum(enc, 48, r, B64);
+                snprintf(emsg, sizeof emsg,
+                         "You are not authorized to perform this operation. User: %s is not authorized to "
+                         "perform: ec2:%s on resource: %s because no identity-based policy allows the ec2:%s "
+                         "action. Encoded authorization failure message: %s",
+                         a.arn, act, resarn ? resarn : "*", act, enc);
+            }
+        } else if (s3) {
+            if (tid == T_S3_GET && roll < 35) {
+                ecode = "NoSuchKey";
+                snprintf(emsg, sizeof emsg, "The specified key does not exist.");
+            } else {
+                ecode = "AccessDenied";
+                snprintf(emsg, sizeof emsg, "Access Denied");
+            }
+        } else if (iam && target[0] && !a.readonly && (!strcmp(target, "contractor-tmp") || roll < 30)) {
+            ecode = "NoSuchEntityException";
+            if (!strcmp(target, "contractor-tmp"))
+                snprintf(emsg, sizeof emsg, "The user with name %s cannot be found.", target);
+            else {
+                snprintf(target, sizeof target, "contractor-tmp");
+                snprintf(emsg, sizeof emsg, "The user with name %s cannot be found.", target);
+            }
+        } else {
+            ecode = "AccessDenied";
+            snprintf(emsg, sizeof emsg,
+                     "User: %s is not authorized to perform: %s:%s on resource: %s because no identity-based "
+                     "policy allows the %s:%s action",
+                     a.arn, svc, act, resarn ? resarn : "*", svc, act);
+        }
+        rec.ecode = ecode;
+        rec.emsg = emsg;
+    }
+
+    rec.uid = g->uid.b.p;
+    rec.req = jstr(q);
+    rec.resp = jstr(p);
+    rec.add = jstr(d);
+    rec.res = jstr(s);
+    write_rec(out, &rec);
+}
+
+/* ------------------------------------------------------------------ */
+/* scenarios                                                           */
+/* ------------------------------------------------------------------ */
+
+#define A_ 0
+#define B_ 1
+#define TAG_NORMAL 0
+#define TAG_DUP 1
+#define TAG_LATE 2
+
+static int64_t T(const Gen *g, int day, int h, int m, int s)
+{
+    return g->start + (int64_t)day * DAY + h * 3600 + m * 60 + s;
+}
+
+static int64_t normal_stamp(int64_t t) { return t / 300 * 300 + 600; }
+
+/* start a scenario record; identity goes into g->uid, fragments into g->req/resp/add/res */
+static Rec *S_begin(Gen *g, int acct, int reg, int64_t t, const char *src, const char *name, int ro, const char *ip,
+                    const char *ua)
+{
+    static char host[128];
+    Rec *r = &g->sr;
+    rec_init(r, acct, reg, t, src, name);
+    r->ip = ip;
+    r->ua = ua;
+    r->ro = ro;
+    host_for(host, sizeof host, src, reg);
+    r->host = host;
+    j_reset(&g->uid);
+    j_reset(&g->req);
+    j_reset(&g->resp);
+    j_reset(&g->add);
+    j_reset(&g->res);
+    return r;
+}
+
+static void S_emit_tag(Gen *g, int sc, int nn, int tag, int64_t stamp)
+{
+    Rec *r = &g->sr;
+    char eid[40], reqid[40];
+    Buf o = {0, 0, 0};
+    int acct = !strcmp(r->acct, ACCT[0].id) ? 0 : 1;
+    int reg, i;
+    SRec *sr;
+    for (reg = 0; reg < NREG; reg++)
+        if (!strcmp(REGIONS[reg], r->region))
+            break;
+    snprintf(eid, sizeof eid, "00000000-0000-4000-8000-000000%02d00%02d", sc, nn);
+    if (!strcmp(r->src, "s3.amazonaws.com"))
+        ralnum(reqid, 16, &g->srng, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789");
+    else
+        ruuid(reqid, &g->srng);
+    r->eid = eid;
+    if (strcmp(r->etype, "AwsConsoleSignIn") != 0)
+        r->reqid = reqid;
+    r->uid = g->uid.b.p;
+    r->req = jstr(&g->req);
+    r->resp = jstr(&g->resp);
+    r->add = jstr(&g->add);
+    r->res = jstr(&g->res);
+    write_rec(&o, r);
+    for (i = 0; i < (tag == TAG_DUP ? 2 : 1); i++) {
+        if (g->nsrec == g->capsrec) {
+            g->capsrec = g->capsrec ? g->capsrec * 2 : 64;
+            g->srecs = realloc(g->srecs, (size_t)g->capsrec * sizeof *g->srecs);
+            if (!g->srecs)
+                die("out of memory");
+        }
+        sr = &g->srecs[g->nsrec++];
+        sr->acct = acct;
+        sr->reg = reg;
+        sr->t = r->t;
+        sr->sc = sc;
+        sr->tag = i == 0 ? (tag == TAG_DUP ? TAG_NORMAL : tag) : TAG_DUP;
+        sr->stamp = (i == 0 && stamp) ? stamp : normal_stamp(r->t);
+        if (i == 1)
+            sr->stamp = normal_stamp(r->t) + 300; /* second delivery, next 5-minute file */
+        sr->json = malloc(o.n + 1);
+        if (!sr->json)
+            die("out of memory");
+        memcpy(sr->json, o.p, o.n + 1);
+    }
+    free(o.p);
+}
+
+static void S_emit(Gen *g, int sc, int nn) { S_emit_tag(g, sc, nn, TAG_NORMAL, 0); }
+
+static void S_user(Gen *g, int acct, const char *user, const char *key, const char *mfa, int64_t created)
+{
+    id_user(&g->uid, acct, user, key, mfa, created, NULL);
+}
+
+static void S_akia(char *o, int acct, const char *user) { user_akia(o, acct, user); }
+
+static void S_login(Gen *g, int sc, int nn, int acct, const char *user, int64_t t, const char *ip, const char *ua,
+                    int mfa)
+{
+    Rec *r = S_begin(g, acct, 0, t, "signin.amazonaws.com", "ConsoleLogin", 0, ip, ua);
+    J *p = &g->resp, *d = &g->add;
+    id_login(&g->uid, acct, user, 0);
+    r->etype = "AwsConsoleSignIn";
+    jo(p);
+    jks(p, "ConsoleLogin", "Success");
+    jc(p);
+    jo(d);
+    jks(d, "LoginTo",
+        "https://console.aws.amazon.com/console/home?hashArgs=%23&isauthcode=true&state=hashArgsFromTB_us-east-1_");
+    jks(d, "MobileVersion", "No");
+    jks(d, "MFAUsed", mfa ? "Yes" : "No");
+    jc(d);
+    S_emit(g, sc, nn);
+}
+
+/* {"userName":u,"serialNumber":arn:aws:iam::<acct>:mfa/<dev>} ; u may be NULL */
+static void S_req_mfa(Gen *g, int acct, const char *u, const char *dev)
+{
+    J *q = &g->req;
+    char sn[128];
+    snprintf(sn, sizeof sn, "arn:aws:iam::%s:mfa/%s", ACCT[acct].id, dev);
+    jo(q);
+    if (u)
+        jks(q, "userName", u);
+    jks(q, "serialNumber", sn);
+    jc(q);
+}
+
+static void S_req_user(Gen *g, const char *u)
+{
+    J *q = &g->req;
+    jo(q);
+    jks(q, "userName", u);
+    jc(q);
+}
+
+static void S_get_object(Gen *g, int sc, int nn, int acct, int64_t t, const char *ip, const char *ua,
+                         const char *key_id, const char *user, const char *bucket, const char *key, int64_t size)
+{
+    Rec *r = S_begin(g, acct, 0, t, "s3.amazonaws.com", "GetObject", 1, ip, ua);
+    J *q = &g->req, *s = &g->res;
+    char host[160], oarn[300], barn[200];
+    snprintf(host, sizeof host, "%s.s3.us-east-1.amazonaws.com", bucket);
+    S_user(g, acct, user, key_id, NULL, 0);
+    jo(q);
+    jks(q, "bucketName", bucket);
+    jks(q, "Host", host);
+    jks(q, "key", key);
+    jc(q);
+    s3_add(&g->add, &g->srng, 0, size, 1);
+    snprintf(oarn, sizeof oarn, "arn:aws:s3:::%s/%s", bucket, key);
+    snprintf(barn, sizeof barn, "arn:aws:s3:::%s", bucket);
+    ja(s);
+    jo(s);
+    jks(s, "type", "AWS::S3::Object");
+    jks(s, "ARN", oarn);
+    jc(s);
+    jo(s);
+    jks(s, "accountId", ACCT[acct].id);
+    jks(s, "type", "AWS::S3::Bucket");
+    jks(s, "ARN", barn);
+    jc(s);
+    jae(s);
+    r->mgmt = 0;
+    r->cat = "Data";
+    r->host = host;
+    S_emit(g, sc, nn);
+}
+
+static void S_iam(Gen *g, Rec **rp, int acct, int64_t t, const char *name, int ro, const char *ip, const char *ua)
+{
+    *rp = S_begin(g, acct, 0, t, "iam.amazonaws.com", name, ro, ip, ua);
+}
+
+static void build_scenarios(Gen *g)
+{
+    Rec *r;
+    char k[32], k2[32], cd[48], tmp[256];
+    int64_t created;
+    const char *cli_mac = "aws-cli/2.15.30 Python/3.11.8 Darwin/23.4.0 exe/x86_64 prompt/off command/";
+    char ua[512];
+    J *q = &g->req, *p = &g->resp;
+
+    /* ---- S01: alice deactivates her own MFA from an unusual IP, then persists ---- */
+    if (g->days > 0) {
+        const char *ip = "198.51.100.77";
+        int64_t tl = T(g, 0, 13, 58, 2);
+        char newkey[32];
+        g->nscen++;
+        S_login(g, 1, 10, A_, "alice", tl, ip, UA_BROWSER[1], 1);
+        aws_id(k, "ASIA", 16, hs("alice-s01-console", 1));
+        created = tl;
+        S_iam(g, &r, A_, T(g, 0, 14, 6, 12), "ListMFADevices", 1, ip, "console.amazonaws.com");
+        S_user(g, A_, "alice", k, "true", created);
+        S_req_user(g, "alice");
+        r->console = 1;
+        S_emit(g, 1, 11);
+
+        S_iam(g, &r, A_, T(g, 0, 14, 7, 31), "DeactivateMFADevice", 0, ip, "console.amazonaws.com");
+        S_user(g, A_, "alice", k, "true", created);
+        S_req_mfa(g, A_, "alice", "alice");
+        r->console = 1;
+        S_emit(g, 1, 1);
+
+        S_iam(g, &r, A_, T(g, 0, 14, 21, 45), "CreateAccessKey", 0, ip, "console.amazonaws.com");
+        S_user(g, A_, "alice", k, "true", created);
+        S_req_user(g, "alice");
+        aws_id(newkey, "AKIA", 16, hs("alice-s01-newkey", 1));
+        fmt_aws(cd, sizeof cd, T(g, 0, 14, 21, 45));
+        jo(p);
+        jk(p, "accessKey");
+        jo(p);
+        jks(p, "accessKeyId", newkey);
+        jks(p, "status", "Active");
+        jks(p, "userName", "alice");
+        jks(p, "createDate", cd);
+        jc(p);
+        jc(p);
+        r->console = 1;
+        S_emit(g, 1, 12);
+
+        S_login(g, 1, 13, A_, "alice", T(g, 0, 15, 40, 9), ip, UA_BROWSER[1], 0);
+
+        snprintf(ua, sizeof ua, "%ss3.ls", cli_mac);
+        r = S_begin(g, A_, 0, T(g, 0, 15, 41, 30), "s3.amazonaws.com", "ListBuckets", 1, ip, ua);
+        S_user(g, A_, "alice", newkey, NULL, 0);
+        jo(q);
+        jks(q, "Host", "s3.amazonaws.com");
+        jc(q);
+        s3_add(&g->add, &g->srng, 0, 2311, 1);
+        S_emit(g, 1, 14);
+
+        snprintf(ua, sizeof ua, "%ss3.cp", cli_mac);
+        S_get_object(g, 1, 15, A_, T(g, 0, 15, 43, 2), ip, ua, newkey, "alice", "prod-finance-reports-111122223333",
+                     "2026/02/payroll.xlsx", 482113);
+        S_get_object(g, 1, 16, A_, T(g, 0, 15, 43, 19), ip, ua, newkey, "alice", "prod-finance-reports-111122223333",
+                     "2026/02/board-deck.pdf", 3311842);
+        S_get_object(g, 1, 17, A_, T(g, 0, 15, 44, 51), ip, ua, newkey, "alice", "prod-finance-reports-111122223333",
+                     "customers/export-full.csv", 19933410);
+    }
+
+    /* ---- S02: attacker with bob's keys deactivates + deletes carol's MFA ---- */
+    if (g->days > 0) {
+        const char *ip = "192.0.2.200";
+        g->nscen++;
+        S_akia(k, A_, "bob");
+        r = S_begin(g, A_, 0, T(g, 0, 22, 28, 40), "sts.amazonaws.com", "GetCallerIdentity", 1, ip, UA_ATTACKER);
+        S_user(g, A_, "bob", k, NULL, 0);
+        S_emit(g, 2, 10);
+        S_iam(g, &r, A_, T(g, 0, 22, 29, 10), "ListUsers", 1, ip, UA_ATTACKER);
+        S_user(g, A_, "bob", k, NULL, 0);
+        S_emit(g, 2, 11);
+        S_iam(g, &r, A_, T(g, 0, 22, 30, 2), "ListMFADevices", 1, ip, UA_ATTACKER);
+        S_user(g, A_, "bob", k, NULL, 0);
+        S_req_user(g, "carol");
+        S_emit(g, 2, 12);
+        S_iam(g, &r, A_, T(g, 0, 22, 31, 5), "DeactivateMFADevice", 0, ip, UA_ATTACKER);
+        S_user(g, A_, "bob", k, NULL, 0);
+        S_req_mfa(g, A_, "carol", "carol");
+        S_emit(g, 2, 1);
+        S_iam(g, &r, A_, T(g, 0, 22, 31, 20), "DeleteVirtualMFADevice", 0, ip, UA_ATTACKER);
+        S_user(g, A_, "bob", k, NULL, 0);
+        S_req_mfa(g, A_, NULL, "carol");
+        S_emit(g, 2, 2);
+        S_iam(g, &r, A_, T(g, 0, 22, 32, 44), "UpdateLoginProfile", 0, ip, UA_ATTACKER);
+        S_user(g, A_, "bob", k, NULL, 0);
+        jo(q);
+        jks(q, "userName", "carol");
+        jkb(q, "passwordResetRequired", 0);
+        jc(q);
+        S_emit(g, 2, 13);
+        S_login(g, 2, 14, A_, "carol", T(g, 0, 22, 35, 10), ip, UA_BROWSER[2], 0);
+    }
+
+    /* ---- S03: failed DeactivateMFADevice (AccessDenied) ---- */
+    if (g->days > 1) {
+        const char *ip = "203.0.113.51";
+        g->nscen++;
+        S_akia(k, A_, "dave");
+        ua_make(ua, sizeof ua, UA_CLI_LINUX, "iam.amazonaws.com", "ListMFADevices");
+        S_iam(g, &r, A_, T(g, 1, 9, 11, 58), "ListMFADevices", 1, ip, ua);
+        S_user(g, A_, "dave", k, NULL, 0);
+        S_req_user(g, "alice");
+        S_emit(g, 3, 10);
+        ua_make(ua, sizeof ua, UA_CLI_LINUX, "iam.amazonaws.com", "DeactivateMFADevice");
+        S_iam(g, &r, A_, T(g, 1, 9, 12, 40), "DeactivateMFADevice", 0, ip, ua);
+        S_user(g, A_, "dave", k, NULL, 0);
+        S_req_mfa(g, A_, "alice", "alice");
+        r->ecode = "AccessDenied";
+        r->emsg = "User: arn:aws:iam::111122223333:user/dave is not authorized to perform: "
+                  "iam:DeactivateMFADevice on resource: user alice because no identity-based policy allows the "
+                  "iam:DeactivateMFADevice action";
+        S_emit(g, 3, 1);
+        ua_make(ua, sizeof ua, UA_CLI_LINUX, "iam.amazonaws.com", "GetUser");
+        S_iam(g, &r, A_, T(g, 1, 9, 13, 5), "GetUser", 1, ip, ua);
+        S_user(g, A_, "dave", k, NULL, 0);
+        S_req_user(g, "alice");
+        S_emit(g, 3, 11);
+    }
+
+    /* ---- S04: AssumedRole session (HelpdeskAdmin) deactivates dave's MFA ---- */
+    if (g->days > 1) {
+        const char *ip = "203.0.113.91";
+        char rarn[128];
+        int64_t ta = T(g, 1, 11, 43, 50);
+        g->nscen++;
+        S_akia(k, A_, "carol");
+        ua_make(ua, sizeof ua, UA_CLI_WIN, "sts.amazonaws.com", "AssumeRole");
+        r = S_begin(g, A_, 0, ta, "sts.amazonaws.com", "AssumeRole", 1, ip, ua);
+        S_user(g, A_, "carol", k, NULL, 0);
+        snprintf(rarn, sizeof rarn, "arn:aws:iam::%s:role/HelpdeskAdmin", ACCT[A_].id);
+        jo(q);
+        jks(q, "roleArn", rarn);
+        jks(q, "roleSessionName", "carol-helpdesk");
+        jks(q, "sourceIdentity", "carol");
+        jki(q, "durationSeconds", 3600);
+        jc(q);
+        creds_resp(p, &g->srng, A_, "HelpdeskAdmin", "carol-helpdesk", ta, "carol");
+        res_one(&g->res, ACCT[A_].id, "AWS::IAM::Role", rarn);
+        S_emit(g, 4, 10);
+        aws_id(k2, "ASIA", 16, hs("carol-helpdesk-s04", 4));
+        ua_make(ua, sizeof ua, UA_CLI_WIN, "iam.amazonaws.com", "ListMFADevices");
+        S_iam(g, &r, A_, T(g, 1, 11, 44, 30), "ListMFADevices", 1, ip, ua);
+        id_role(&g->uid, A_, "HelpdeskAdmin", "carol-helpdesk", k2, "false", ta, "carol", NULL, 0);
+        S_req_user(g, "dave");
+        S_emit(g, 4, 11);
+        ua_make(ua, sizeof ua, UA_CLI_WIN, "iam.amazonaws.com", "DeactivateMFADevice");
+        S_iam(g, &r, A_, T(g, 1, 11, 45, 18), "DeactivateMFADevice", 0, ip, ua);
+        id_role(&g->uid, A_, "HelpdeskAdmin", "carol-helpdesk", k2, "false", ta, "carol", NULL, 0);
+        S_req_mfa(g, A_, "dave", "dave");
+        S_emit(g, 4, 1);
+        ua_make(ua, sizeof ua, UA_CLI_WIN, "iam.amazonaws.com", "ListMFADevices");
+        S_iam(g, &r, A_, T(g, 1, 11, 46, 2), "ListMFADevices", 1, ip, ua);
+        id_role(&g->uid, A_, "HelpdeskAdmin", "carol-helpdesk", k2, "false", ta, "carol", NULL, 0);
+        S_req_user(g, "dave");
+        S_emit(g, 4, 12);
+    }
+
+    /* ---- S05: root deletes its virtual MFA device ---- */
+    if (g->days > 1) {
+        const char *ip = "203.0.113.200";
+        int64_t tl = T(g, 1, 16, 15, 3);
+        g->nscen++;
+        S_login(g, 5, 10, A_, NULL, tl, ip, UA_BROWSER[0], 1);
+        aws_id(k, "ASIA", 16, hs("root-s05", 5));
+        S_iam(g, &r, A_, T(g, 1, 16, 19, 40), "ListVirtualMFADevices", 1, ip, "console.amazonaws.com");
+        id_root(&g->uid, A_, k, "true", tl);
+        jo(q);
+        jks(q, "assignmentStatus", "Any");
+        jc(q);
+        r->console = 1;
+        S_emit(g, 5, 11);
+        S_iam(g, &r, A_, T(g, 1, 16, 20, 55), "DeleteVirtualMFADevice", 0, ip, "console.amazonaws.com");
+        id_root(&g->uid, A_, k, "true", tl);
+        S_req_mfa(g, A_, NULL, "root-account-mfa-device");
+        r->console = 1;
+        S_emit(g, 5, 1);
+    }
+
+    /* ---- S06: same DeactivateMFADevice delivered twice ---- */
+    if (g->days > 1) {
+        const char *ip = "203.0.113.77";
+        g->nscen++;
+        S_akia(k, A_, "erin");
+        ua_make(ua, sizeof ua, UA_CLI_MAC, "iam.amazonaws.com", "DeactivateMFADevice");
+        S_iam(g, &r, A_, T(g, 1, 20, 5, 12), "DeactivateMFADevice", 0, ip, ua);
+        S_user(g, A_, "erin", k, NULL, 0);
+        S_req_mfa(g, A_, "erin", "erin");
+        S_emit_tag(g, 6, 1, TAG_DUP, 0);
+        ua_make(ua, sizeof ua, UA_CLI_MAC, "iam.amazonaws.com", "CreateVirtualMFADevice");
+        S_iam(g, &r, A_, T(g, 1, 20, 9, 40), "CreateVirtualMFADevice", 0, ip, ua);
+        S_user(g, A_, "erin", k, NULL, 0);
+        jo(q);
+        jks(q, "virtualMFADeviceName", "erin-2026");
+        jks(q, "path", "/");
+        jc(q);
+        snprintf(tmp, sizeof tmp, "arn:aws:iam::%s:mfa/erin-2026", ACCT[A_].id);
+        jo(p);
+        jk(p, "virtualMFADevice");
+        jo(p);
+        jks(p, "serialNumber", tmp);
+        jc(p);
+        jc(p);
+        S_emit(g, 6, 10);
+        ua_make(ua, sizeof ua, UA_CLI_MAC, "iam.amazonaws.com", "EnableMFADevice");
+        S_iam(g, &r, A_, T(g, 1, 20, 10, 5), "EnableMFADevice", 0, ip, ua);
+        S_user(g, A_, "erin", k, NULL, 0);
+        S_req_mfa(g, A_, "erin", "erin-2026");
+        S_emit(g, 6, 11);
+    }
+
+    /* ---- S07: DeactivateMFADevice delivered late (file stamped 4h27m later) ---- */
+    if (g->days > 2) {
+        const char *ip = "2001:db8:85a3::8a2e:370:7334";
+        int64_t late = T(g, 2, 7, 45, 0);
+        g->nscen++;
+        S_akia(k, A_, "bob");
+        ua_make(ua, sizeof ua, UA_CLI_LINUX, "sts.amazonaws.com", "GetCallerIdentity");
+        r = S_begin(g, A_, 0, T(g, 2, 3, 16, 50), "sts.amazonaws.com", "GetCallerIdentity", 1, ip, ua);
+        S_user(g, A_, "bob", k, NULL, 0);
+        S_emit_tag(g, 7, 10, TAG_LATE, late);
+        ua_make(ua, sizeof ua, UA_CLI_LINUX, "iam.amazonaws.com", "DeactivateMFADevice");
+        S_iam(g, &r, A_, T(g, 2, 3, 17, 44), "DeactivateMFADevice", 0, ip, ua);
+        S_user(g, A_, "bob", k, NULL, 0);
+        S_req_mfa(g, A_, "bob", "bob");
+        S_emit_tag(g, 7, 1, TAG_LATE, late);
+    }
+
+    /* ---- S08: DeleteVirtualMFADevice fails with NoSuchEntity ---- */
+    if (g->days > 2) {
+        const char *ip = "203.0.113.91";
+        int64_t tc = T(g, 2, 8, 21, 30);
+        g->nscen++;
+        session_of(k, &created, "carol-s08", A_, tc, 8);
+        created = tc;
+        S_iam(g, &r, A_, T(g, 2, 8, 39, 30), "ListVirtualMFADevices", 1, ip, "console.amazonaws.com");
+        S_user(g, A_, "carol", k, "true", created);
+        jo(q);
+        jks(q, "assignmentStatus", "Unassigned");
+        jc(q);
+        r->console = 1;
+        S_emit(g, 8, 10);
+        S_iam(g, &r, A_, T(g, 2, 8, 40, 10), "DeleteVirtualMFADevice", 0, ip, "console.amazonaws.com");
+        S_user(g, A_, "carol", k, "true", created);
+        S_req_mfa(g, A_, NULL, "dave-old");
+        r->ecode = "NoSuchEntityException";
+        r->emsg = "VirtualMFADevice with serial number arn:aws:iam::111122223333:mfa/dave-old doesn't exist.";
+        r->console = 1;
+        S_emit(g, 8, 1);
+    }
+
+    /* ---- S09: account 444455556666, ops-admin deactivates ivan's MFA ---- */
+    if (g->days > 2) {
+        const char *ip = "203.0.113.160";
+        int64_t t9 = T(g, 2, 12, 6, 2);
+        char nk[32];
+        g->nscen++;
+        S_akia(k, B_, "ops-admin");
+        ua_make(ua, sizeof ua, UA_CLI_LINUX, "iam.amazonaws.com", "ListMFADevices");
+        S_iam(g, &r, B_, T(g, 2, 12, 1, 10), "ListMFADevices", 1, ip, ua);
+        S_user(g, B_, "ops-admin", k, NULL, 0);
+        S_req_user(g, "ivan");
+        S_emit(g, 9, 10);
+        ua_make(ua, sizeof ua, UA_CLI_LINUX, "iam.amazonaws.com", "DeactivateMFADevice");
+        S_iam(g, &r, B_, T(g, 2, 12, 2, 33), "DeactivateMFADevice", 0, ip, ua);
+        S_user(g, B_, "ops-admin", k, NULL, 0);
+        S_req_mfa(g, B_, "ivan", "ivan");
+        S_emit(g, 9, 1);
+        ua_make(ua, sizeof ua, UA_CLI_LINUX, "iam.amazonaws.com", "ListAccessKeys");
+        S_iam(g, &r, B_, T(g, 2, 12, 4, 45), "ListAccessKeys", 1, ip, ua);
+        S_user(g, B_, "ops-admin", k, NULL, 0);
+        S_req_user(g, "ivan");
+        S_emit(g, 9, 11);
+        ua_make(ua, sizeof ua, UA_CLI_LINUX, "iam.amazonaws.com", "CreateAccessKey");
+        S_iam(g, &r, B_, t9, "CreateAccessKey", 0, ip, ua);
+        S_user(g, B_, "ops-admin", k, NULL, 0);
+        S_req_user(g, "ivan");
+        aws_id(nk, "AKIA", 16, hs("ivan-s09-newkey", 9));
+        fmt_aws(cd, sizeof cd, t9);
+        jo(p);
+        jk(p, "accessKey");
+        jo(p);
+        jks(p, "accessKeyId", nk);
+        jks(p, "status", "Active");
+        jks(p, "userName", "ivan");
+        jks(p, "createDate", cd);
+        jc(p);
+        jc(p);
+        S_emit(g, 9, 12);
+    }
+
+    /* ---- S10: wrong case eventName (lookalike) ---- */
+    if (g->days > 2) {
+        const char *ip = "203.0.113.51";
+        g->nscen++;
+        S_akia(k, A_, "dave");
+        ua_make(ua, sizeof ua, UA_CLI_LINUX, "iam.amazonaws.com", "DeactivateMFADevice");
+        S_iam(g, &r, A_, T(g, 2, 14, 10, 0), "deactivateMFADevice", 0, ip, ua);
+        S_user(g, A_, "dave", k, NULL, 0);
+        S_req_mfa(g, A_, "dave", "dave");
+        S_emit(g, 10, 1);
+    }
+
+    /* ---- S11: other MFA APIs (lookalikes) ---- */
+    if (g->days > 2) {
+        const char *ip = "203.0.113.51";
+        g->nscen++;
+        S_akia(k, A_, "dave");
+        ua_make(ua, sizeof ua, UA_CLI_LINUX, "iam.amazonaws.com", "CreateVirtualMFADevice");
+        S_iam(g, &r, A_, T(g, 2, 15, 29, 0), "CreateVirtualMFADevice", 0, ip, ua);
+        S_user(g, A_, "dave", k, NULL, 0);
+        jo(q);
+        jks(q, "virtualMFADeviceName", "dave-2026");
+        jks(q, "path", "/");
+        jc(q);
+        snprintf(tmp, sizeof tmp, "arn:aws:iam::%s:mfa/dave-2026", ACCT[A_].id);
+        jo(p);
+        jk(p, "virtualMFADevice");
+        jo(p);
+        jks(p, "serialNumber", tmp);
+        jc(p);
+        jc(p);
+        S_emit(g, 11, 1);
+        ua_make(ua, sizeof ua, UA_CLI_LINUX, "iam.amazonaws.com", "EnableMFADevice");
+        S_iam(g, &r, A_, T(g, 2, 15, 31, 40), "EnableMFADevice", 0, ip, ua);
+        S_user(g, A_, "dave", k, NULL, 0);
+        S_req_mfa(g, A_, "dave", "dave-2026");
+        S_emit(g, 11, 2);
+        ua_make(ua, sizeof ua, UA_CLI_LINUX, "iam.amazonaws.com", "ResyncMFADevice");
+        S_iam(g, &r, A_, T(g, 2, 15, 33, 5), "ResyncMFADevice", 0, ip, ua);
+        S_user(g, A_, "dave", k, NULL, 0);
+        S_req_mfa(g, A_, "dave", "dave-2026");
+        S_emit(g, 11, 3);
+        ua_make(ua, sizeof ua, UA_CLI_LINUX, "iam.amazonaws.com", "ListMFADevices");
+        S_iam(g, &r, A_, T(g, 2, 15, 34, 12), "ListMFADevices", 1, ip, ua);
+        S_user(g, A_, "dave", k, NULL, 0);
+        S_req_user(g, "dave");
+        S_emit(g, 11, 4);
+    }
+
+    /* ---- S12: DeactivateMFADevice with errorCode "" (counts as success) ---- */
+    if (g->days > 2) {
+        const char *ip = "203.0.113.91";
+        g->nscen++;
+        S_akia(k, A_, "carol");
+        ua_make(ua, sizeof ua, UA_CLI_WIN, "iam.amazonaws.com", "DeactivateMFADevice");
+        S_iam(g, &r, A_, T(g, 2, 18, 22, 9), "DeactivateMFADevice", 0, ip, ua);
+        S_user(g, A_, "carol", k, NULL, 0);
+        S_req_mfa(g, A_, "bob", "bob");
+        r->ecode = "";
+        S_emit(g, 12, 1);
+    }
+
+    /* ---- S13: DeactivateMFADevice with errorMessage only (failure) ---- */
+    if (g->days > 2) {
+        const char *ip = "203.0.113.91";
+        g->nscen++;
+        S_akia(k, A_, "carol");
+        ua_make(ua, sizeof ua, UA_CLI_WIN, "iam.amazonaws.com", "DeactivateMFADevice");
+        S_iam(g, &r, A_, T(g, 2, 21, 47, 30), "DeactivateMFADevice", 0, ip, ua);
+        S_user(g, A_, "carol", k, NULL, 0);
+        S_req_mfa(g, A_, "erin", "erin-2026");
+        r->emsg = "An unknown error occurred";
+        S_emit(g, 13, 1);
+    }
+
+    /* ---- S99: parser edge cases (not MFA scenarios) ---- */
+    if (g->days > 0) {
+        /* 99/01: 23-digit integer in requestParameters */
+        r = S_begin(g, A_, 1, T(g, 0, 10, 15, 27), "kms.amazonaws.com", "GenerateRandom", 1, "198.51.100.23",
+                    UA_BOTO3_S);
+        S_akia(k, A_, "ci-runner");
+        S_user(g, A_, "ci-runner", k, NULL, 0);
+        jo(q);
+        jkr(q, "numberOfBytes", "12345678901234567890123");
+        jc(q);
+        r->ecode = "ValidationException";
+        r->emsg = "1 validation error detected: Value '12345678901234567890123' at 'numberOfBytes' failed to "
+                  "satisfy constraint: Member must have value less than or equal to 1024";
+        S_emit(g, 99, 1);
+
+        /* 99/02: 2^53+1 in requestParameters */
+        r = S_begin(g, B_, 2, T(g, 0, 11, 2, 48), "ec2.amazonaws.com", "DescribeInstances", 1, "198.51.100.40",
+                    UA_JAVA_S);
+        r->ver = "1.09";
+        S_akia(k, B_, "backup-bot");
+        S_user(g, B_, "backup-bot", k, NULL, 0);
+        jo(q);
+        jkeo(q, "instancesSet");
+        jkeo(q, "filterSet");
+        jkr(q, "maxResults", "9007199254740993");
+        jc(q);
+        r->ecode = "Client.InvalidParameterValue";
+        r->emsg = "Value ( 9007199254740993 ) for parameter maxResults is invalid. Expecting a value between 5 and "
+                  "1000.";
+        S_emit(g, 99, 2);
+
+        /* 99/03: non-ASCII user agent and tag value */
+        r = S_begin(g, A_, 2, T(g, 0, 12, 31, 9), "ec2.amazonaws.com", "CreateTags", 0, "203.0.113.91",
+                    "aws-cli/2.17.5 md/awscrt#0.20.11 ua/2.0 os/windows#10 md/arch#amd64 lang/python#3.11.8 "
+                    "md/pyimpl#CPython cfg/retry-mode#standard md/installer#exe md/prompt#off "
+                    "md/command#ec2.create-tags app/poste-de-René");
+        r->ver = "1.09";
+        S_akia(k, A_, "carol");
+        S_user(g, A_, "carol", k, NULL, 0);
+        inst_id(tmp, A_, 2, 0);
+        jo(q);
+        jk(q, "resourcesSet");
+        jo(q);
+        jk(q, "items");
+        ja(q);
+        jo(q);
+        jks(q, "resourceId", tmp);
+        jc(q);
+        jae(q);
+        jc(q);
+        jk(q, "tagSet");
+        jo(q);
+        jk(q, "items");
+        ja(q);
+        jo(q);
+        jks(q, "key", "Team");
+        jks(q, "value", "Équipe données – 東京/日本");
+        jc(q);
+        jae(q);
+        jc(q);
+        jc(q);
+        ruuid(tmp, &g->srng);
+        jo(p);
+        jks(p, "requestId", tmp);
+        jkb(p, "_return", 1);
+        jc(p);
+        S_emit(g, 99, 3);
+    }
+    if (g->days > 1) {
+        /* 99/04: policy document as an escaped JSON string, with a \u escape */
+        r = S_begin(g, B_, 0, T(g, 1, 13, 20, 5), "iam.amazonaws.com", "PutRolePolicy", 0, "203.0.113.160",
+                    "console.amazonaws.com");
+        session_of(k, &created, "ops-admin-s99", B_, T(g, 1, 13, 20, 5), 99);
+        S_user(g, B_, "ops-admin", k, "true", created);
+        jo(q);
+        jks(q, "roleName", "DataEngineer");
+        jks(q, "policyName", "cafe-reports");
+        jkr(q, "policyDocument",
+            "\"{\\n  \\\"Version\\\": \\\"2012-10-17\\\",\\n  \\\"Statement\\\": [{\\n    \\\"Sid\\\": "
+            "\\\"Caf\\u00e9Reports\\\",\\n    \\\"Effect\\\": \\\"Allow\\\",\\n    \\\"Action\\\": "
+            "\\\"s3:GetObject\\\",\\n    \\\"Resource\\\": \\\"arn:aws:s3:::dev-data-lake-444455556666/caf\\u00e9/*"
+            "\\\"\\n  }]\\n}\"");
+        jc(q);
+        r->console = 1;
+        S_emit(g, 99, 4);
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* file planning                                                       */
+/* ------------------------------------------------------------------ */
+
+static LogFile *new_file(Gen *g, int acct, int reg, int64_t stamp)
+{
+    LogFile *f;
+    if (g->nfiles == g->capfiles) {
+        g->capfiles = g->capfiles ? g->capfiles * 2 : 256;
+        g->files = realloc(g->files, (size_t)g->capfiles * sizeof *g->files);
+        if (!g->files)
+            die("out of memory");
+    }
+    f = &g->files[g->nfiles];
+    memset(f, 0, sizeof *f);
+    f->acct = acct;
+    f->reg = reg;
+    f->stamp = stamp;
+    f->w0 = stamp - 900;
+    f->w1 = stamp - 300;
+    f->order = (uint32_t)g->nfiles;
+    g->nfiles++;
+    return f;
+}
+
+static void file_add_srec(LogFile *f, int idx)
+{
+    if (f->ns == f->scap) {
+        f->scap = f->scap ? f->scap * 2 : 4;
+        f->sidx = realloc(f->sidx, (size_t)f->scap * sizeof *f->sidx);
+        if (!f->sidx)
+            die("out of memory");
+    }
+    f->sidx[f->ns++] = idx;
+}
+
+static const int HOUR_W[24] = {30, 25, 20, 20, 20, 25, 35, 55, 75, 85, 90, 95,
+                               100, 100, 100, 100, 95, 90, 80, 70, 60, 50, 40, 35};
+/* stream weights: acct x region */
+static const int STREAM_W[NACCT][NREG] = {{27, 18, 15}, {18, 12, 10}};
+
+static int cmp_file(const void *a, const void *b)
+{
+    const LogFile *x = a, *y = b;
+    if (x->acct != y->acct)
+        return x->acct - y->acct;
+    if (x->reg != y->reg)
+        return x->reg - y->reg;
+    if (x->stamp != y->stamp)
+        return x->stamp < y->stamp ? -1 : 1;
+    return x->order < y->order ? -1 : (x->order > y->order);
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return x < y ? -1 : (x > y);
+}
+
+static void plan_files(Gen *g)
+{
+    Rng *r = &g->rng;
+    long scen_records = g->nsrec;
+    long bg = g->events - scen_records;
+    int K = g->perfile;
+    int i, j, F;
+    int *sizes;
+    long sum;
+    int nslots = 288 * g->days - 2;
+    int per_stream[NACCT * NREG];
+
+    /* scenario files */
+    for (i = 0; i < g->nsrec; i++) {
+        SRec *s = &g->srecs[i];
+        LogFile *f = NULL;
+        for (j = 0; j < g->nfiles; j++) {
+            LogFile *c = &g->files[j];
+            if (c->acct == s->acct && c->reg == s->reg && c->stamp == s->stamp && c->tag == s->tag) {
+                f = c;
+                break;
+            }
+        }
+        if (!f) {
+            f = new_file(g, s->acct, s->reg, s->stamp);
+            f->tag = s->tag;
+            f->scen = 1;
+            if (s->tag == TAG_LATE) {
+                f->w0 = s->t - 300;
+                f->w1 = s->t + 300;
+            }
+        }
+        file_add_srec(f, i);
+    }
+    /* filler background records in scenario files */
+    for (j = 0; j < g->nfiles && bg > 0; j++) {
+        long fill = K / 4 + (long)rnd(r, (uint32_t)(K / 2 + 1));
+        if (fill > bg)
+            fill = bg;
+        if (g->files[j].w0 < g->start)
+            g->files[j].w0 = g->start;
+        g->files[j].nbg = (int)fill;
+        bg -= fill;
+    }
+
+    /* regular files */
+    if (bg <= 0)
+        return;
+    F = (int)((bg + K / 2) / K);
+    if (F < 1)
+        F = 1;
+    if (F > bg)
+        F = (int)bg;
+    sizes = malloc((size_t)F * sizeof *sizes);
+    if (!sizes)
+        die("out of memory");
+    sum = 0;
+    for (i = 0; i < F; i++) {
+        sizes[i] = 1 + (int)rnd(r, (uint32_t)(2 * K - 1 > 0 ? 2 * K - 1 : 1));
+        sum += sizes[i];
+    }
+    {
+        int cap = 2 * K;
+        if ((long)cap * F < bg)
+            cap = (int)((bg + F - 1) / F) + 1;
+        while (sum < bg) {
+            i = (int)rnd(r, (uint32_t)F);
+            if (sizes[i] < cap) {
+                sizes[i]++;
+                sum++;
+            }
+        }
+        while (sum > bg) {
+            i = (int)rnd(r, (uint32_t)F);
+            if (sizes[i] > 1) {
+                sizes[i]--;
+                sum--;
+            }
+        }
+    }
+    /* stratified split of the files over the (account, region) streams */
+    {
+        long tot = 0, given = 0;
+        int st, best;
+        long rem[NACCT * NREG];
+        for (st = 0; st < NACCT * NREG; st++)
+            tot += STREAM_W[st / NREG][st % NREG];
+        for (st = 0; st < NACCT * NREG; st++) {
+            long num = (long)F * STREAM_W[st / NREG][st % NREG];
+            per_stream[st] = (int)(num / tot);
+            rem[st] = num % tot;
+            given += per_stream[st];
+        }
+        while (given < F) { /* largest remainder first, ties by stream order */
+            best = 0;
+            for (st = 1; st < NACCT * NREG; st++)
+                if (rem[st] > rem[best])
+                    best = st;
+            per_stream[best]++;
+            rem[best] = -1;
+            given++;
+        }
+    }
+    for (i = 0; i < F; i++) {
+        int acct = 0, reg = 0, st = 0, x = i;
+        int64_t stamp;
+        LogFile *f;
+        while (x >= per_stream[st]) {
+            x -= per_stream[st];
+            st++;
+        }
+        acct = st / NREG;
+        reg = st % NREG;
+        for (;;) {
+            int slot = (int)rnd(r, (uint32_t)(nslots > 0 ? nslots : 1));
+            Tm m;
+            stamp = g->start + 900 + (int64_t)slot * 300;
+            m = tm_of(stamp - 600);
+            if ((int)rnd(r, 100) < HOUR_W[m.h])
+                break;
+        }
+        f = new_file(g, acct, reg, stamp);
+        f->nbg = sizes[i];
+        if (pm(r, 10) || (F >= 20 && i == F / 2)) { /* ~1% late deliveries (at least one) */
+            int64_t late = 3600 + (int64_t)rnd(r, 4 * 3600);
+            if (stamp - late - 600 >= g->start) {
+                f->w0 = stamp - late - 600;
+                f->w1 = stamp - late;
+                f->tag = TAG_LATE;
+            }
+        }
+    }
+    free(sizes);
+}
+
+static void finish_plan(Gen *g)
+{
+    int i;
+    /* random suffixes and fake hashes, in creation order (deterministic) */
+    for (i = 0; i < g->nfiles; i++) {
+        ralnum(g->files[i].suffix, 16, &g->rng, ALNUM);
+        hexn(g->files[i].hash, 64, rng_next(&g->rng));
+        g->files[i].fseed = mix64(rng_next(&g->rng) ^ ((uint64_t)i + 1) * 0xD1B54A32D192ED03ULL);
+    }
+    qsort(g->files, (size_t)g->nfiles, sizeof *g->files, cmp_file);
+}
+
+/* ------------------------------------------------------------------ */
+/* writing                                                             */
+/* ------------------------------------------------------------------ */
+
+/* background event times of a file; leaves g->rng positioned for its content */
+static int64_t *file_times(Gen *g, const LogFile *f, int64_t **times, size_t *tcap)
+{
+    int k, n = f->nbg;
+    if ((size_t)n + 1 > *tcap) {
+        *tcap = (size_t)n * 2 + 1;
+        *times = realloc(*times, *tcap * sizeof **times);
+        if (!*times)
+            die("out of memory");
+    }
+    rng_init(&g->rng, f->fseed);
+    for (k = 0; k < n; k++)
+        (*times)[k] = f->w0 + (int64_t)rnd(&g->rng, (uint32_t)(f->w1 - f->w0));
+    qsort(*times, (size_t)n, sizeof **times, cmp_i64);
+    return *times;
+}
+
+/* sort scenario record indices by time (insertion sort; ties by index) and
+ * compute oldest/newest event time and record count of every file */
+static void file_meta(Gen *g)
+{
+    int64_t *times = NULL;
+    size_t tcap = 0;
+    int i, k;
+    for (i = 0; i < g->nfiles; i++) {
+        LogFile *f = &g->files[i];
+        int *si = f->sidx;
+        for (k = 1; k < f->ns; k++) {
+            int v = si[k], m = k - 1;
+            while (m >= 0 && (g->srecs[si[m]].t > g->srecs[v].t ||
+                              (g->srecs[si[m]].t == g->srecs[v].t && si[m] > v))) {
+                si[m + 1] = si[m];
+                m--;
+            }
+            si[m + 1] = v;
+        }
+        file_times(g, f, &times, &tcap);
+        f->oldest = INT64_MAX;
+        f->newest = INT64_MIN;
+        if (f->nbg) {
+            f->oldest = times[0];
+            f->newest = times[f->nbg - 1];
+        }
+        for (k = 0; k < f->ns; k++) {
+            int64_t tt = g->srecs[si[k]].t;
+            if (tt < f->oldest)
+                f->oldest = tt;
+            if (tt > f->newest)
+                f->newest = tt;
+        }
+        g->nrecords += f->nbg + f->ns;
+    }
+    free(times);
+}
+
+static void write_one(Gen *g, const LogFile *f, int64_t **times, size_t *tcap)
+{
+    int n = f->nbg, a = 0, b = 0, first = 1;
+    char dir[1024], rel[512], name[256];
+    const int *si = f->sidx;
+    int64_t *tm = file_times(g, f, times, tcap);
+    b_clear(&g->out);
+    b_s(&g->out, "{\"Records\":[");
+    while (a < n || b < f->ns) {
+        if (!first)
+            b_c(&g->out, ',');
+        first = 0;
+        if (b < f->ns && (a >= n || g->srecs[si[b]].t <= tm[a])) {
+            b_s(&g->out, g->srecs[si[b]].json);
+            b++;
+        } else {
+            gen_bg(g, &g->out, f->acct, f->reg, tm[a]);
+            a++;
+        }
+    }
+    b_s(&g->out, "]}");
+    log_dir(rel, sizeof rel, f);
+    log_name(name, sizeof name, g, f);
+    snprintf(dir, sizeof dir, "%s/%s", g->outdir, rel);
+    write_file(g, dir, name, g->out.p, g->out.n);
+}
+
+/* worker w of n writes files w, w+n, w+2n, ... */
+static void write_share(Gen *g, int w, int n)
+{
+    int64_t *times = NULL;
+    size_t tcap = 0;
+    int i;
+    for (i = w; i < g->nfiles; i += n)
+        write_one(g, &g->files[i], &times, &tcap);
+    free(times);
+}
+
+/* log files are written by up to --jobs forked processes (compression is the
+ * bottleneck); each file's bytes depend only on its own PRNG stream */
+static void write_logs(Gen *g)
+{
+    int jobs = g->jobs, w, failed = 0, started = 0;
+    pid_t pids[64];
+    if (jobs > g->nfiles / 16)
+        jobs = g->nfiles / 16;
+    if (jobs <= 1) {
+        write_share(g, 0, 1);
+        return;
+    }
+    fflush(stdout);
+    fflush(stderr);
+    for (w = 0; w < jobs; w++) {
+        pid_t pid = fork();
+        if (pid < 0)
+            break;
+        if (pid == 0) {
+            write_share(g, w, jobs);
+            fflush(stderr);
+            _exit(0);
+        }
+        pids[started++] = pid;
+    }
+    for (w = started; w < jobs; w++) /* fork failed: do the missing shares here */
+        write_share(g, w, jobs);
+    for (w = 0; w < started; w++) {
+        int st;
+        if (waitpid(pids[w], &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
+            failed = 1;
+    }
+    if (failed)
+        die("a writer process failed");
+}
+
+static void write_digests(Gen *g)
+{
+    const int64_t P = 6 * 3600;
+    int W = g->days * 4;
+    int acct, reg, k, i = 0;
+    Rng dr, *r = &dr;
+    J dj = {{0, 0, 0}, 0, 0, {0}};
+
+    rng_init(&dr, g->seed ^ 0xD16E57D16E57ULL);
+    for (acct = 0; acct < NACCT; acct++) {
+        for (reg = 0; reg < NREG; reg++) {
+            char fpr[40], prevkey[512] = "", prevhash[80] = "", prevsig[520] = "";
+            int64_t off = 60 + (int64_t)(hs(REGIONS[reg], asalt(acct) ^ g->seed) % 1740);
+            int first_f, last_f;
+            hexn(fpr, 32, hs(REGIONS[reg], 0xF1F1)); /* per-region public key */
+            while (i < g->nfiles && (g->files[i].acct < acct || (g->files[i].acct == acct && g->files[i].reg < reg)))
+                i++;
+            first_f = i;
+            last_f = i;
+            while (last_f < g->nfiles && g->files[last_f].acct == acct && g->files[last_f].reg == reg)
+                last_f++;
+            for (k = 1; k <= W; k++) {
+                int64_t ds = k == 1 ? g->start : g->start + (int64_t)(k - 1) * P - off;
+                int64_t de = g->start + (int64_t)k * P - off;
+                int64_t oldest = INT64_MAX, newest = INT64_MIN;
+                char ts[24], st[24], ymd[16], dkey[512], dname[256], dir[1024];
+                int fi;
+                fmt_stamp(st, de, 1);
+                fmt_ymd_path(ymd, de);
+                snprintf(dname, sizeof dname, "%s_CloudTrail-Digest_%s_%s_%s_%s%s", ACCT[acct].id, REGIONS[reg], TRAIL,
+                         REGIONS[reg], st, ext(g));
+                snprintf(dkey, sizeof dkey, "AWSLogs/%s/CloudTrail-Digest/%s/%s/%s", ACCT[acct].id, REGIONS[reg], ymd,
+                         dname);
+                for (fi = first_f; fi < last_f; fi++) {
+                    const LogFile *f = &g->files[fi];
+                    if (f->stamp >= ds && f->stamp < de) {
+                        if (f->oldest < oldest)
+                            oldest = f->oldest;
+                        if (f->newest > newest)
+                            newest = f->newest;
+                    }
+                }
+                j_reset(&dj);
+                jo(&dj);
+                jks(&dj, "awsAccountId", ACCT[acct].id);
+                fmt_iso(ts, ds);
+                jks(&dj, "digestStartTime", ts);
+                fmt_iso(ts, de);
+                jks(&dj, "digestEndTime", ts);
+                jks(&dj, "digestS3Bucket", LOG_BUCKET);
+                jks(&dj, "digestS3Object", dkey);
+                jks(&dj, "digestPublicKeyFingerprint", fpr);
+                jks(&dj, "digestSignatureAlgorithm", "SHA256withRSA");
+                if (newest != INT64_MIN) {
+                    fmt_iso(ts, newest);
+                    jks(&dj, "newestEventTime", ts);
+                    fmt_iso(ts, oldest);
+                    jks(&dj, "oldestEventTime", ts);
+                } else {
+                    jkn(&dj, "newestEventTime");
+                    jkn(&dj, "oldestEventTime");
+                }
+                if (prevkey[0]) {
+                    jks(&dj, "previousDigestS3Bucket", LOG_BUCKET);
+                    jks(&dj, "previousDigestS3Object", prevkey);
+                    jks(&dj, "previousDigestHashValue", prevhash);
+                    jks(&dj, "previousDigestHashAlgorithm", "SHA-256");
+                    jks(&dj, "previousDigestSignature", prevsig);
+                } else {
+                    jkn(&dj, "previousDigestS3Bucket");
+                    jkn(&dj, "previousDigestS3Object");
+                    jkn(&dj, "previousDigestHashValue");
+                    jkn(&dj, "previousDigestHashAlgorithm");
+                    jkn(&dj, "previousDigestSignature");
+                }
+                jk(&dj, "logFiles");
+                ja(&dj);
+                for (fi = first_f; fi < last_f; fi++) {
+                    const LogFile *f = &g->files[fi];
+                    char rel[512], nm[256], key[800];
+                    if (f->stamp < ds || f->stamp >= de)
+                        continue;
+                    log_dir(rel, sizeof rel, f);
+                    log_name(nm, sizeof nm, g, f);
+                    snprintf(key, sizeof key, "%s/%s", rel, nm);
+                    jo(&dj);
+                    jks(&dj, "s3Bucket", LOG_BUCKET);
+                    jks(&dj, "s3Object", key);
+                    jks(&dj, "hashValue", f->hash);
+                    jks(&dj, "hashAlgorithm", "SHA-256");
+                    fmt_iso(ts, f->newest);
+                    jks(&dj, "newestEventTime", ts);
+                    fmt_iso(ts, f->oldest);
+                    jks(&dj, "oldestEventTime", ts);
+                    jc(&dj);
+                }
+                jae(&dj);
+                jc(&dj);
+                snprintf(dir, sizeof dir, "%s/AWSLogs/%s/CloudTrail-Digest/%s/%s", g->outdir, ACCT[acct].id,
+                         REGIONS[reg], ymd);
+                write_file(g, dir, dname, dj.b.p, dj.b.n);
+                g->ndigests++;
+                snprintf(prevkey, sizeof prevkey, "%s", dkey);
+                rhex(prevhash, 64, r);
+                {
+                    int z;
+                    for (z = 0; z < 8; z++)
+                        rhex(prevsig + z * 64, 64, r);
+                    prevsig[512] = 0;
+                }
+            }
+        }
+    }
+    free(dj.b.p);
+}
+
+/* ------------------------------------------------------------------ */
+/* main                                                                */
+/* ------------------------------------------------------------------ */
+
+static void usage(void)
+{
+    fputs("usage: generate OUTDIR [--events N] [--days D] [--seed S] [--per-file K]\n"
+          "                [--start YYYY-MM-DD] [--plain] [--digests | --no-digests] [--jobs J]\n"
+          "  --events N      total records written (default 3000)\n"
+          "  --days D        days covered, starting at --start (default 3)\n"
+          "  --seed S        PRNG seed (default 1)\n"
+          "  --per-file K    average records per log file (default 50; files hold 1..2K)\n"
+          "  --start DATE    first day, UTC (default 2026-03-02)\n"
+          "  --plain         write uncompressed .json instead of .json.gz\n"
+          "  --digests       also write CloudTrail-Digest files (default)\n"
+          "  --no-digests    do not write digest files\n"
+          "  --jobs J        writer processes (default: online CPUs, max 8); output is\n"
+          "                  identical for any J\n",
+          stderr);
+    exit(2);
+}
+
+static long parse_long(const char *s, const char *opt, long lo, long hi)
+{
+    char *end;
+    long v;
+    errno = 0;
+    v = strtol(s, &end, 10);
+    if (errno || *end || end == s || v < lo || v > hi)
+        die("bad value for %s: %s (expected %ld..%ld)", opt, s, lo, hi);
+    return v;
+}
+
+int main(int argc, char **argv)
+{
+    Gen *g = calloc(1, sizeof *g);
+    int i;
+    if (!g)
+        die("out of memory");
+    g->events = 3000;
+    g->days = 3;
+    g->seed = 1;
+    g->perfile = 50;
+    g->digests = 1;
+    g->jobs = 0;
+    g->start = days_from_civil(2026, 3, 2) * DAY;
+
+    for (i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "--events") && i + 1 < argc)
+            g->events = parse_long(argv[++i], a, 1, 100000000L);
+        else if (!strcmp(a, "--days") && i + 1 < argc)
+            g->days = (int)parse_long(argv[++i], a, 1, 366);
+        else if (!strcmp(a, "--seed") && i + 1 < argc) {
+            char *end;
+            errno = 0;
+            g->seed = (uint64_t)strtoull(argv[++i], &end, 10);
+            if (errno || *end || end == argv[i])
+                die("bad value for --seed: %s", argv[i]);
+        } else if (!strcmp(a, "--per-file") && i + 1 < argc)
+            g->perfile = (int)parse_long(argv[++i], a, 1, 1000000);
+        else if (!strcmp(a, "--start") && i + 1 < argc) {
+            const char *s = argv[++i];
+            int y, m, d, ok = strlen(s) == 10 && s[4] == '-' && s[7] == '-';
+            int k;
+            for (k = 0; ok && k < 10; k++)
+                if (k != 4 && k != 7 && (s[k] < '0' || s[k] > '9'))
+                    ok = 0;
+            if (!ok)
+                die("bad value for --start: %s (expected YYYY-MM-DD)", s);
+            y = atoi(s);
+            m = atoi(s + 5);
+            d = atoi(s + 8);
+            if (y < 1970 || m < 1 || m > 12 || d < 1 || d > 31)
+                die("bad value for --start: %s", s);
+            g->start = days_from_civil(y, m, d) * DAY;
+            if (tm_of(g->start).d != d)
+                die("bad value for --start: %s", s);
+        } else if (!strcmp(a, "--jobs") && i + 1 < argc)
+            g->jobs = (int)parse_long(argv[++i], a, 1, 64);
+        else if (!strcmp(a, "--plain"))
+            g->plain = 1;
+        else if (!strcmp(a, "--digests"))
+            g->digests = 1;
+        else if (!strcmp(a, "--no-digests"))
+            g->digests = 0;
+        else if (!strcmp(a, "-h") || !strcmp(a, "--help"))
+            usage();
+        else if (a[0] == '-' || g->outdir)
+            usage();
+        else
+            g->outdir = a;
+    }
+    if (!g->outdir)
+        usage();
+    g->end = g->start + (int64_t)g->days * DAY;
+    if (!g->jobs) {
+        long nc = 1;
+#ifdef _SC_NPROCESSORS_ONLN
+        nc = sysconf(_SC_NPROCESSORS_ONLN);
+#endif
+        g->jobs = nc < 1 ? 1 : nc > 8 ? 8 : (int)nc;
+    }
+
+    rng_init(&g->rng, g->seed);
+    rng_init(&g->srng, g->seed ^ 0x5CE7A210DEADBEEFULL);
+
+    {
+        int t, ca = 0, cr = 0;
+        for (t = 0; t < NT; t++) {
+            ca += TM[t].w;
+            if (!TM[t].global)
+                cr += TM[t].w;
+            g->cum_all[t] = ca;
+            g->cum_reg[t] = cr;
+        }
+        g->tot_all = ca;
+        g->tot_reg = cr;
+    }
+
+    /* zero-initialised J buffers need an allocation before use */
+    j_reset(&g->uid);
+    j_reset(&g->req);
+    j_reset(&g->resp);
+    j_reset(&g->add);
+    j_reset(&g->res);
+
+    build_scenarios(g);
+    if (g->nsrec * 2 > g->events) { /* too few events for the scenarios: drop them */
+        for (i = 0; i < g->nsrec; i++)
+            free(g->srecs[i].json);
+        g->nsrec = 0;
+        g->nscen = 0;
+    }
+
+    if (!g->plain) {
+        memset(&g->z, 0, sizeof g->z);
+        if (deflateInit2(&g->z, 6, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+            die("deflateInit2 failed");
+    }
+    mkdirs(g, g->outdir);
+
+    plan_files(g);
+    finish_plan(g);
+    file_meta(g);
+    write_logs(g);
+    if (g->digests)
+        write_digests(g);
+
+    printf("generate: %d log files, %ld digest files, %ld records (%d MFA scenarios) in %s\n", g->nfiles,
+           g->ndigests, g->nrecords, g->nscen, g->outdir);
+
+    if (!g->plain)
+        deflateEnd(&g->z);
+    for (i = 0; i < g->nsrec; i++)
+        free(g->srecs[i].json);
+    for (i = 0; i < g->nfiles; i++)
+        free(g->files[i].sidx);
+    free(g->srecs);
+    free(g->files);
+    free(g->out.p);
+    free(g->gz.p);
+    free(g->uid.b.p);
+    free(g->req.b.p);
+    free(g->resp.b.p);
+    free(g->add.b.p);
+    free(g->res.b.p);
+    free(g);
+    return 0;
+}
