@@ -5,6 +5,7 @@
 #   make test       install what is missing (Debian), build, run the tests
 #   make asan-test  the tests against an AddressSanitizer + UBSan build
 #   make data       regenerate the sample corpus in data/ with data/generate.c
+#   make memory     peak RSS of a full scan: the sample, and corpora 10x and 100x larger
 #   make install PREFIX=/usr/local DESTDIR=
 #   make clean
 
@@ -22,7 +23,7 @@ HDR := $(wildcard ext/*.h)
 # Debian packages the build, the tests and the demo need.
 DEB_PKGS := gcc make pkg-config sqlite3 libsqlite3-dev libcjson-dev libdeflate-dev zlib1g-dev
 
-.PHONY: all deps demo test asan-test data install clean
+.PHONY: all deps demo test asan-test data memory install clean
 
 all: build/cloudtrail.so
 
@@ -70,6 +71,16 @@ asan-test: deps
 data: build/generate
 	rm -rf data/AWSLogs
 	build/generate data
+
+# Peak memory must not grow with the number of files: scan 1x, 10x and 100x the sample.
+MEMQ := SELECT count(*), sum(length(record)), count(DISTINCT user_name) FROM cloudtrail
+memory: all build/generate
+	@for n in 10 100; do [ -d build/corpus-x$$n ] || build/generate build/corpus-x$$n --events $$((3000*n)) --days 3 >/dev/null; done
+	@for d in data/AWSLogs build/corpus-x10/AWSLogs build/corpus-x100/AWSLogs; do \
+	  files=$$(find $$d -type f | wc -l); \
+	  /usr/bin/time -f "%M" -o build/mem.txt sqlite3 :memory: -cmd ".load build/cloudtrail" "$(MEMQ)('$$d')" >build/mem.out; \
+	  echo "$$d: $$files files, $$(cut -d'|' -f1 build/mem.out) records, peak RSS $$(cat build/mem.txt) KiB"; \
+	done
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/lib
