@@ -31,7 +31,7 @@ static int hexval(char c){
 /* z[i] is the opening quote. Raw control bytes are accepted (and flagged) rather than
 ** rejected: one stray byte in a user agent must not cost an investigator the record. */
 static size_t skip_string(const char *z, size_t n, size_t i, unsigned *pFlags, JsonError *pErr){
-  size_t start = i++;
+  i++;
   while( i<n ){
     unsigned char c = (unsigned char)z[i];
     if( c=='"' ) return i+1;
@@ -55,7 +55,6 @@ static size_t skip_string(const char *z, size_t n, size_t i, unsigned *pFlags, J
     else if( c>=0x80 ) *pFlags |= JSON_F_HIGH;
     i++;
   }
-  (void)start;
   return fail(pErr, n, "unexpected end of data");
 }
 
