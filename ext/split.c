@@ -172,7 +172,18 @@ void split_init(Splitter *p, const char *z, size_t n, int bDigestPath, int bInsi
   if( z[i]=='{' ){
     unsigned flags = 0;
     JsonError err;
-    size_t end = json_skip(z, n, i, &flags, &err);
+    size_t end, k = records_prefix(z, n, i);
+    if( k!=BAD ){
+      /* A log file, as AWS writes it: read the Records array element by element, without
+      ** first validating the whole file (and a damaged file is read the same way). */
+      p->eFormat = bInsightPath ? FMT_INSIGHT : FMT_RECORDS;
+      p->bFormatKnown = 1;
+      p->eMode = MODE_ELEMENTS;
+      p->iPos = k;
+      p->bInRecordsObj = 1;
+      return;
+    }
+    end = json_skip(z, n, i, &flags, &err);
     if( end!=BAD ){
       size_t as, ae;
       int kind = classify(z, i, end, 0, &as, &ae);
@@ -186,17 +197,6 @@ void split_init(Splitter *p, const char *z, size_t n, int bDigestPath, int bInsi
       }
       if( kind==KIND_DIGEST ){
         p->eFormat = FMT_DIGEST;
-        return;
-      }
-    }else{
-      size_t k = records_prefix(z, n, i);
-      if( k!=BAD ){
-        /* a damaged log file: read its Records array element by element */
-        p->eFormat = bInsightPath ? FMT_INSIGHT : FMT_RECORDS;
-        p->bFormatKnown = 1;
-        p->eMode = MODE_ELEMENTS;
-        p->iPos = k;
-        p->bInRecordsObj = 1;
         return;
       }
     }
