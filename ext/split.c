@@ -369,6 +369,18 @@ static int next_value(Splitter *p, SplitItem *pItem){
       if( p->iPos==BAD ){ finish(p); return 0; }
       continue;
     }
+    k = records_prefix(z, n, i);
+    if( k!=BAD ){
+      /* another log file's object (files concatenated): read it element by element */
+      if( !p->bFormatKnown ){
+        p->bFormatKnown = 1;
+        p->eFormat = p->bInsightPath ? FMT_INSIGHT : FMT_RECORDS;
+      }
+      p->eMode = MODE_ELEMENTS;
+      p->iPos = k;
+      p->bInRecordsObj = 1;
+      return 0;
+    }
     end = json_skip(z, n, i, &flags, &err);
     if( end==BAD ){
       element_error(p, i, p->nIndex++, &err);

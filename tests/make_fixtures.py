@@ -240,6 +240,8 @@ def main():
     write("damaged/broken_line.jsonl", good[0] + "\n" + good[1][:40] + "\n" + good[2] + "\n")
     write("damaged/garbage_between.json", '{"Records":[' + good[0] + ", GARBAGE ," + good[1] + "]}")
     write("damaged/not_a_record.json", '{"Records":[' + good[0] + ',{"eventName":42},' + good[1] + "]}")
+    # two log files concatenated, the second one cut short
+    write("damaged/concatenated.json", compact({"Records": three[:1]}) + '{"Records":[' + good[1] + "," + good[2][:50])
     write("damaged/cut_array.json", "[\n  " + good[0] + ",\n  " + good[1] + ",\n  " + good[2][:100])
 
 
