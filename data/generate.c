@@ -55,6 +55,26 @@ static void die(const char *fmt, ...)
     exit(1);
 }
 
+static void *xmalloc(size_t n)
+{
+    void *p = malloc(n);
+    if (!p)
+        die("out of memory");
+    return p;
+}
+
+/* room for element n of an array of cap elements: doubles cap when full */
+static void *grow(void *p, int n, int *cap, int first, size_t size)
+{
+    if (n < *cap)
+        return p;
+    *cap = *cap ? *cap * 2 : first;
+    p = realloc(p, (size_t)*cap * size);
+    if (!p)
+        die("out of memory");
+    return p;
+}
+
 /* ------------------------------------------------------------------ */
 /* growable byte buffer                                                */
 /* ------------------------------------------------------------------ */
@@ -157,6 +177,23 @@ static void b_q(Buf *b, const char *s)
     b_c(b, '"');
 }
 
+/* ,"k": */
+static void b_key(Buf *b, const char *k)
+{
+    b_s(b, ",\"");
+    b_s(b, k);
+    b_s(b, "\":");
+}
+static void b_ks(Buf *b, const char *k, const char *v)
+{
+    b_key(b, k);
+    b_q(b, v);
+}
+static void b_kr(Buf *b, const char *k, const char *raw)
+{
+    b_key(b, k);
+    b_s(b, raw);
+}
 
 /* ------------------------------------------------------------------ */
 /* tiny structured JSON writer (handles commas)                        */
@@ -189,28 +226,21 @@ static void jp(J *j)
     }
 }
 
-static void jo(J *j)
+static void j_open(J *j, char c)
 {
     jp(j);
-    b_c(&j->b, '{');
+    b_c(&j->b, c);
     j->has[++j->depth] = 0;
 }
-static void jc(J *j)
+static void j_close(J *j, char c)
 {
-    b_c(&j->b, '}');
+    b_c(&j->b, c);
     j->depth--;
 }
-static void ja(J *j)
-{
-    jp(j);
-    b_c(&j->b, '[');
-    j->has[++j->depth] = 0;
-}
-static void jae(J *j)
-{
-    b_c(&j->b, ']');
-    j->depth--;
-}
+static void jo(J *j) { j_open(j, '{'); }
+static void jc(J *j) { j_close(j, '}'); }
+static void ja(J *j) { j_open(j, '['); }
+static void jae(J *j) { j_close(j, ']'); }
 static void jk(J *j, const char *k)
 {
     jp(j);
@@ -277,6 +307,29 @@ static void jkeo(J *j, const char *k) /* "k":{} */
 }
 static const char *jstr(const J *j) { return j->b.n ? j->b.p : NULL; }
 
+/* EC2 wraps every list as "k":{"items":[{...}]}: open up to the first item */
+static void jk_items(J *j, const char *k)
+{
+    jk(j, k);
+    jo(j);
+    jk(j, "items");
+    ja(j);
+    jo(j);
+}
+static void j_items_end(J *j)
+{
+    jc(j);
+    jae(j);
+    jc(j);
+}
+/* "k":{"items":[{"ik":"iv"}]} */
+static void jk_item1(J *j, const char *k, const char *ik, const char *iv)
+{
+    jk_items(j, k);
+    jks(j, ik, iv);
+    j_items_end(j);
+}
+
 /* ------------------------------------------------------------------ */
 /* time (UTC, no libc time functions)                                  */
 /* ------------------------------------------------------------------ */
@@ -327,52 +380,35 @@ static char *put_n(char *o, int v, int w)
     return o + w;
 }
 
-/* 2026-03-02T14:07:31Z */
-static void fmt_iso(char *o, int64_t t)
+/* the first nf of year, month, day, hour, minute, second, each followed by
+ * its separator in sep (' ': none) */
+static void fmt_fields(char *o, int64_t t, int nf, const char *sep)
 {
     Tm m = tm_of(t);
-    o = put_n(o, m.y, 4);
-    *o++ = '-';
-    o = put_n(o, m.mo, 2);
-    *o++ = '-';
-    o = put_n(o, m.d, 2);
-    *o++ = 'T';
-    o = put_n(o, m.h, 2);
-    *o++ = ':';
-    o = put_n(o, m.mi, 2);
-    *o++ = ':';
-    o = put_n(o, m.s, 2);
-    *o++ = 'Z';
+    const int v[6] = {m.y, m.mo, m.d, m.h, m.mi, m.s};
+    int i;
+    for (i = 0; i < nf; i++) {
+        o = put_n(o, v[i], i ? 2 : 4);
+        if (sep[i] != ' ')
+            *o++ = sep[i];
+    }
     *o = 0;
 }
+
+/* 2026-03-02T14:07:31Z */
+static void fmt_iso(char *o, int64_t t) { fmt_fields(o, t, 6, "--T::Z"); }
 
 /* 20260302T1415Z (withsec: 20260302T141500Z) */
 static void fmt_stamp(char *o, int64_t t, int withsec)
 {
-    Tm m = tm_of(t);
-    o = put_n(o, m.y, 4);
-    o = put_n(o, m.mo, 2);
-    o = put_n(o, m.d, 2);
-    *o++ = 'T';
-    o = put_n(o, m.h, 2);
-    o = put_n(o, m.mi, 2);
     if (withsec)
-        o = put_n(o, m.s, 2);
-    *o++ = 'Z';
-    *o = 0;
+        fmt_fields(o, t, 6, "  T  Z");
+    else
+        fmt_fields(o, t, 5, "  T Z");
 }
 
 /* 2026/03/02 */
-static void fmt_ymd_path(char *o, int64_t t)
-{
-    Tm m = tm_of(t);
-    o = put_n(o, m.y, 4);
-    *o++ = '/';
-    o = put_n(o, m.mo, 2);
-    *o++ = '/';
-    o = put_n(o, m.d, 2);
-    *o = 0;
-}
+static void fmt_ymd_path(char *o, int64_t t) { fmt_fields(o, t, 3, "// "); }
 
 /* "Mar 2, 2026, 2:21:45 PM" (the format IAM/STS use in responseElements) */
 static void fmt_aws(char *o, size_t n, int64_t t)
@@ -444,6 +480,7 @@ static uint64_t hs(const char *s, uint64_t salt)
 static const char B32[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 static const char HEX[] = "0123456789abcdef";
 static const char ALNUM[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+static const char B64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 /* AWS style id: prefix + n chars of [A-Z2-7] */
 static void aws_id(char *o, const char *prefix, int n, uint64_t h)
@@ -487,6 +524,14 @@ static void ralnum(char *o, int n, Rng *r, const char *set)
     for (i = 0; i < n; i++)
         o[i] = set[rnd(r, (uint32_t)k)];
     o[n] = 0;
+}
+
+/* n random base64 characters and one '=' (x-amz-id-2, codeSha256) */
+static void b64_padded(char *o, int n, Rng *r)
+{
+    ralnum(o, n, r, B64);
+    o[n] = '=';
+    o[n + 1] = 0;
 }
 
 static void uuid_of(char *o, uint64_t a, uint64_t b)
@@ -649,6 +694,16 @@ static const char *const UA_ATTACKER =
     "Boto3/1.34.46 md/Botocore#1.34.46 ua/2.0 os/linux#5.15.0-97-generic md/arch#x86_64 "
     "lang/python#3.10.12 md/pyimpl#CPython cfg/retry-mode#legacy Botocore/1.34.46";
 
+/* "ec2.amazonaws.com" -> "ec2" */
+static const char *svc_prefix(char *o, size_t n, const char *src)
+{
+    size_t i;
+    for (i = 0; src[i] && src[i] != '.' && i + 1 < n; i++)
+        o[i] = src[i];
+    o[i] = 0;
+    return o;
+}
+
 /* "DescribeInstances" -> "describe-instances"; stops at the first digit */
 static void kebab(char *o, size_t n, const char *name)
 {
@@ -675,10 +730,7 @@ static void kebab(char *o, size_t n, const char *name)
 static void cli_command(char *o, size_t n, const char *src, const char *name)
 {
     char svc[32], kb[64];
-    size_t i;
-    for (i = 0; src[i] && src[i] != '.' && i + 1 < sizeof svc; i++)
-        svc[i] = src[i];
-    svc[i] = 0;
+    svc_prefix(svc, sizeof svc, src);
     kebab(kb, sizeof kb, name);
     if (!strcmp(svc, "s3")) {
         if (!strcmp(name, "GetObject") || !strcmp(name, "PutObject"))
@@ -695,10 +747,7 @@ static void cli_command(char *o, size_t n, const char *src, const char *name)
 static void ua_make(char *o, size_t n, int kind, const char *src, const char *name)
 {
     char cmd[96], svc[32];
-    size_t i;
-    for (i = 0; src[i] && src[i] != '.' && i + 1 < sizeof svc; i++)
-        svc[i] = src[i];
-    svc[i] = 0;
+    svc_prefix(svc, sizeof svc, src);
     cli_command(cmd, sizeof cmd, src, name);
     switch (kind) {
     case UA_CLI_MAC:
@@ -782,84 +831,84 @@ static void write_rec(Buf *o, const Rec *r)
     fmt_iso(ts, r->t);
     b_s(o, "{\"eventVersion\":");
     b_q(o, r->ver);
-    b_s(o, ",\"userIdentity\":");
-    b_s(o, r->uid);
-    b_s(o, ",\"eventTime\":\"");
-    b_s(o, ts);
-    b_s(o, "\",\"eventSource\":");
-    b_q(o, r->src);
-    b_s(o, ",\"eventName\":");
-    b_q(o, r->name);
-    b_s(o, ",\"awsRegion\":");
-    b_q(o, r->region);
-    b_s(o, ",\"sourceIPAddress\":");
-    b_q(o, r->ip);
-    b_s(o, ",\"userAgent\":");
-    b_q(o, r->ua);
-    if (r->ecode) {
-        b_s(o, ",\"errorCode\":");
-        b_q(o, r->ecode);
-    }
-    if (r->emsg) {
-        b_s(o, ",\"errorMessage\":");
-        b_q(o, r->emsg);
-    }
-    b_s(o, ",\"requestParameters\":");
-    b_s(o, r->req ? r->req : "null");
-    b_s(o, ",\"responseElements\":");
-    b_s(o, r->resp ? r->resp : "null");
-    if (r->add) {
-        b_s(o, ",\"additionalEventData\":");
-        b_s(o, r->add);
-    }
-    if (r->reqid) {
-        b_s(o, ",\"requestID\":");
-        b_q(o, r->reqid);
-    }
-    b_s(o, ",\"eventID\":");
-    b_q(o, r->eid);
+    b_kr(o, "userIdentity", r->uid);
+    b_ks(o, "eventTime", ts);
+    b_ks(o, "eventSource", r->src);
+    b_ks(o, "eventName", r->name);
+    b_ks(o, "awsRegion", r->region);
+    b_ks(o, "sourceIPAddress", r->ip);
+    b_ks(o, "userAgent", r->ua);
+    if (r->ecode)
+        b_ks(o, "errorCode", r->ecode);
+    if (r->emsg)
+        b_ks(o, "errorMessage", r->emsg);
+    b_kr(o, "requestParameters", r->req ? r->req : "null");
+    b_kr(o, "responseElements", r->resp ? r->resp : "null");
+    if (r->add)
+        b_kr(o, "additionalEventData", r->add);
+    if (r->reqid)
+        b_ks(o, "requestID", r->reqid);
+    b_ks(o, "eventID", r->eid);
     if (r->ro >= 0)
-        b_s(o, r->ro ? ",\"readOnly\":true" : ",\"readOnly\":false");
-    if (r->res) {
-        b_s(o, ",\"resources\":");
-        b_s(o, r->res);
-    }
-    b_s(o, ",\"eventType\":");
-    b_q(o, r->etype);
-    if (r->apiver) {
-        b_s(o, ",\"apiVersion\":");
-        b_q(o, r->apiver);
-    }
-    b_s(o, r->mgmt ? ",\"managementEvent\":true" : ",\"managementEvent\":false");
-    b_s(o, ",\"recipientAccountId\":");
-    b_q(o, r->acct);
-    if (r->shared) {
-        b_s(o, ",\"sharedEventID\":");
-        b_q(o, r->shared);
-    }
-    if (r->vpce) {
-        b_s(o, ",\"vpcEndpointId\":");
-        b_q(o, r->vpce);
-    }
-    b_s(o, ",\"eventCategory\":");
-    b_q(o, r->cat);
+        b_kr(o, "readOnly", r->ro ? "true" : "false");
+    if (r->res)
+        b_kr(o, "resources", r->res);
+    b_ks(o, "eventType", r->etype);
+    if (r->apiver)
+        b_ks(o, "apiVersion", r->apiver);
+    b_kr(o, "managementEvent", r->mgmt ? "true" : "false");
+    b_ks(o, "recipientAccountId", r->acct);
+    if (r->shared)
+        b_ks(o, "sharedEventID", r->shared);
+    if (r->vpce)
+        b_ks(o, "vpcEndpointId", r->vpce);
+    b_ks(o, "eventCategory", r->cat);
     if (r->host) {
         b_s(o, ",\"tlsDetails\":{\"tlsVersion\":");
         b_q(o, r->tlsver);
-        b_s(o, ",\"cipherSuite\":");
-        b_q(o, r->cipher);
-        b_s(o, ",\"clientProvidedHostHeader\":");
-        b_q(o, r->host);
+        b_ks(o, "cipherSuite", r->cipher);
+        b_ks(o, "clientProvidedHostHeader", r->host);
         b_c(o, '}');
     }
     if (r->console)
-        b_s(o, ",\"sessionCredentialFromConsole\":\"true\"");
+        b_ks(o, "sessionCredentialFromConsole", "true");
     b_c(o, '}');
 }
 
 /* ------------------------------------------------------------------ */
 /* userIdentity writers                                                */
 /* ------------------------------------------------------------------ */
+
+/* IAM role ARN: reserved SSO and service-linked roles live under their own paths */
+static void role_arn(char *o, size_t n, int acct, const char *role)
+{
+    if (!strncmp(role, "AWSReservedSSO_", 15))
+        snprintf(o, n, "arn:aws:iam::%s:role/aws-reserved/sso.amazonaws.com/%s", ACCT[acct].id, role);
+    else if (!strncmp(role, "AWSServiceRoleFor", 17))
+        snprintf(o, n, "arn:aws:iam::%s:role/aws-service-role/config.amazonaws.com/%s", ACCT[acct].id, role);
+    else
+        snprintf(o, n, "arn:aws:iam::%s:role/%s", ACCT[acct].id, role);
+}
+
+static void user_arn(char *o, size_t n, int acct, const char *user)
+{
+    snprintf(o, n, "arn:aws:iam::%s:user/%s", ACCT[acct].id, user);
+}
+
+static void sts_role_arn(char *o, size_t n, int acct, const char *role, const char *sess)
+{
+    snprintf(o, n, "arn:aws:sts::%s:assumed-role/%s/%s", ACCT[acct].id, role, sess);
+}
+
+/* opens an identity (or session issuer) object with the keys all of them start with */
+static void id_head(J *u, const char *type, const char *pid, const char *arn, int acct)
+{
+    jo(u);
+    jks(u, "type", type);
+    jks(u, "principalId", pid);
+    jks(u, "arn", arn);
+    jks(u, "accountId", ACCT[acct].id);
+}
 
 static void id_attrs(J *u, const char *mfa, int64_t created)
 {
@@ -872,29 +921,45 @@ static void id_attrs(J *u, const char *mfa, int64_t created)
     jc(u);
 }
 
+/* sessionContext of an IAM user or root session: nobody issued it */
+static void id_own_session(J *u, const char *mfa, int64_t created)
+{
+    jk(u, "sessionContext");
+    jo(u);
+    jkeo(u, "sessionIssuer");
+    jkeo(u, "webIdFederationData");
+    id_attrs(u, mfa, created);
+    jc(u);
+}
+
+/* opens the sessionContext of a role or federated session, issued by `name`;
+ * the caller may add keys after the attributes, then closes it */
+static void id_issued_session(J *u, const char *type, const char *pid, const char *arn, int acct, const char *name,
+                              const char *mfa, int64_t created)
+{
+    jk(u, "sessionContext");
+    jo(u);
+    jk(u, "sessionIssuer");
+    id_head(u, type, pid, arn, acct);
+    jks(u, "userName", name);
+    jc(u);
+    jkeo(u, "webIdFederationData");
+    id_attrs(u, mfa, created);
+}
+
 /* key NULL: no accessKeyId; mfa NULL: no sessionContext */
 static void id_user(J *u, int acct, const char *user, const char *key, const char *mfa, int64_t created,
                     const char *invokedBy)
 {
     char aida[32], arn[160];
     user_aida(aida, acct, user);
-    snprintf(arn, sizeof arn, "arn:aws:iam::%s:user/%s", ACCT[acct].id, user);
-    jo(u);
-    jks(u, "type", "IAMUser");
-    jks(u, "principalId", aida);
-    jks(u, "arn", arn);
-    jks(u, "accountId", ACCT[acct].id);
+    user_arn(arn, sizeof arn, acct, user);
+    id_head(u, "IAMUser", aida, arn, acct);
     if (key)
         jks(u, "accessKeyId", key);
     jks(u, "userName", user);
-    if (mfa) {
-        jk(u, "sessionContext");
-        jo(u);
-        jkeo(u, "sessionIssuer");
-        jkeo(u, "webIdFederationData");
-        id_attrs(u, mfa, created);
-        jc(u);
-    }
+    if (mfa)
+        id_own_session(u, mfa, created);
     if (invokedBy)
         jks(u, "invokedBy", invokedBy);
     jc(u);
@@ -905,34 +970,12 @@ static void id_role(J *u, int acct, const char *role, const char *sess, const ch
 {
     char aroa[32], arn[256], rarn[200], pid[128];
     role_aroa(aroa, acct, role);
-    snprintf(arn, sizeof arn, "arn:aws:sts::%s:assumed-role/%s/%s", ACCT[acct].id, role, sess);
-    if (!strncmp(role, "AWSReservedSSO_", 15))
-        snprintf(rarn, sizeof rarn, "arn:aws:iam::%s:role/aws-reserved/sso.amazonaws.com/%s", ACCT[acct].id,
-                 role);
-    else if (!strncmp(role, "AWSServiceRoleFor", 17))
-        snprintf(rarn, sizeof rarn, "arn:aws:iam::%s:role/aws-service-role/config.amazonaws.com/%s",
-                 ACCT[acct].id, role);
-    else
-        snprintf(rarn, sizeof rarn, "arn:aws:iam::%s:role/%s", ACCT[acct].id, role);
+    sts_role_arn(arn, sizeof arn, acct, role, sess);
+    role_arn(rarn, sizeof rarn, acct, role);
     snprintf(pid, sizeof pid, "%s:%s", aroa, sess);
-    jo(u);
-    jks(u, "type", "AssumedRole");
-    jks(u, "principalId", pid);
-    jks(u, "arn", arn);
-    jks(u, "accountId", ACCT[acct].id);
+    id_head(u, "AssumedRole", pid, arn, acct);
     jks(u, "accessKeyId", key);
-    jk(u, "sessionContext");
-    jo(u);
-    jk(u, "sessionIssuer");
-    jo(u);
-    jks(u, "type", "Role");
-    jks(u, "principalId", aroa);
-    jks(u, "arn", rarn);
-    jks(u, "accountId", ACCT[acct].id);
-    jks(u, "userName", role);
-    jc(u);
-    jkeo(u, "webIdFederationData");
-    id_attrs(u, mfa, created);
+    id_issued_session(u, "Role", aroa, rarn, acct, role, mfa, created);
     if (srcid)
         jks(u, "sourceIdentity", srcid);
     if (ec2)
@@ -943,24 +986,15 @@ static void id_role(J *u, int acct, const char *role, const char *sess, const ch
     jc(u);
 }
 
+/* mfa NULL: no sessionContext */
 static void id_root(J *u, int acct, const char *key, const char *mfa, int64_t created)
 {
     char arn[64];
     snprintf(arn, sizeof arn, "arn:aws:iam::%s:root", ACCT[acct].id);
-    jo(u);
-    jks(u, "type", "Root");
-    jks(u, "principalId", ACCT[acct].id);
-    jks(u, "arn", arn);
-    jks(u, "accountId", ACCT[acct].id);
+    id_head(u, "Root", ACCT[acct].id, arn, acct);
     jks(u, "accessKeyId", key);
-    if (mfa) {
-        jk(u, "sessionContext");
-        jo(u);
-        jkeo(u, "sessionIssuer");
-        jkeo(u, "webIdFederationData");
-        id_attrs(u, mfa, created);
-        jc(u);
-    }
+    if (mfa)
+        id_own_session(u, mfa, created);
     jc(u);
 }
 
@@ -978,42 +1012,20 @@ static void id_fed(J *u, int acct, const char *name, const char *key, int64_t cr
     snprintf(arn, sizeof arn, "arn:aws:sts::%s:federated-user/%s", ACCT[acct].id, name);
     snprintf(pid, sizeof pid, "%s:%s", ACCT[acct].id, name);
     user_aida(aida, acct, "federation-broker");
-    snprintf(iarn, sizeof iarn, "arn:aws:iam::%s:user/federation-broker", ACCT[acct].id);
-    jo(u);
-    jks(u, "type", "FederatedUser");
-    jks(u, "principalId", pid);
-    jks(u, "arn", arn);
-    jks(u, "accountId", ACCT[acct].id);
+    user_arn(iarn, sizeof iarn, acct, "federation-broker");
+    id_head(u, "FederatedUser", pid, arn, acct);
     jks(u, "accessKeyId", key);
-    jk(u, "sessionContext");
-    jo(u);
-    jk(u, "sessionIssuer");
-    jo(u);
-    jks(u, "type", "IAMUser");
-    jks(u, "principalId", aida);
-    jks(u, "arn", iarn);
-    jks(u, "accountId", ACCT[acct].id);
-    jks(u, "userName", "federation-broker");
-    jc(u);
-    jkeo(u, "webIdFederationData");
-    id_attrs(u, "false", created);
+    id_issued_session(u, "IAMUser", aida, iarn, acct, "federation-broker", "false", created);
     jc(u);
     jc(u);
 }
 
-/* identity used in ConsoleLogin records */
+/* identity used in ConsoleLogin records: no credentials yet, so an empty
+ * accessKeyId for root and failed sign-ins, and no session */
 static void id_login(J *u, int acct, const char *user, int failed)
 {
     if (!user) {
-        char arn[64];
-        snprintf(arn, sizeof arn, "arn:aws:iam::%s:root", ACCT[acct].id);
-        jo(u);
-        jks(u, "type", "Root");
-        jks(u, "principalId", ACCT[acct].id);
-        jks(u, "arn", arn);
-        jks(u, "accountId", ACCT[acct].id);
-        jks(u, "accessKeyId", "");
-        jc(u);
+        id_root(u, acct, "", NULL, 0);
     } else if (failed && !strcmp(user, "HIDDEN_DUE_TO_SECURITY_REASONS")) {
         jo(u);
         jks(u, "type", "IAMUser");
@@ -1022,18 +1034,7 @@ static void id_login(J *u, int acct, const char *user, int failed)
         jks(u, "userName", user);
         jc(u);
     } else {
-        char aida[32], arn[160];
-        user_aida(aida, acct, user);
-        snprintf(arn, sizeof arn, "arn:aws:iam::%s:user/%s", ACCT[acct].id, user);
-        jo(u);
-        jks(u, "type", "IAMUser");
-        jks(u, "principalId", aida);
-        jks(u, "arn", arn);
-        jks(u, "accountId", ACCT[acct].id);
-        if (failed)
-            jks(u, "accessKeyId", "");
-        jks(u, "userName", user);
-        jc(u);
+        id_user(u, acct, user, failed ? "" : NULL, NULL, 0, NULL);
     }
 }
 
@@ -1174,6 +1175,35 @@ typedef struct {
     long nrecords, ndigests;
 } Gen;
 
+/* a record is assembled from five JSON fragments: identity, request,
+ * response, additionalEventData and resources (empty = null/absent) */
+static void frags_reset(Gen *g)
+{
+    j_reset(&g->uid);
+    j_reset(&g->req);
+    j_reset(&g->resp);
+    j_reset(&g->add);
+    j_reset(&g->res);
+}
+
+static void rec_frags(Rec *r, const Gen *g)
+{
+    r->uid = g->uid.b.p;
+    r->req = jstr(&g->req);
+    r->resp = jstr(&g->resp);
+    r->add = jstr(&g->add);
+    r->res = jstr(&g->res);
+}
+
+/* S3 request ids are 16 upper-case alphanumerics, the other services' UUIDs */
+static void request_id(char *o, const char *src, Rng *r)
+{
+    if (!strcmp(src, "s3.amazonaws.com"))
+        ralnum(o, 16, r, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789");
+    else
+        ruuid(o, r);
+}
+
 /* ------------------------------------------------------------------ */
 /* file system                                                         */
 /* ------------------------------------------------------------------ */
@@ -1309,6 +1339,19 @@ static const char *svc_for(Gen *g, int tid)
     return KMS_SVCS[rnd(&g->rng, 4)];
 }
 
+/* an assumed-role actor; `who` names the principal its rotating session keys belong to */
+static void actor_role(Gen *g, Actor *a, int acct, const char *role, const char *sess, const char *who, int64_t t,
+                       const char *invokedBy, int ec2)
+{
+    char key[32];
+    int64_t created;
+    snprintf(a->name, sizeof a->name, "%s", sess);
+    sts_role_arn(a->arn, sizeof a->arn, acct, role, sess);
+    session_of(key, &created, who, acct, t, g->seed);
+    id_role(&g->uid, acct, role, sess, key, "false", created, NULL, invokedBy, ec2);
+}
+
+/* writes the actor's identity into g->uid, which must be empty */
 static void build_actor(Gen *g, Actor *a, int cls, const Tmpl *tp, int acct, int reg, int64_t t)
 {
     const AcctDef *ad = &ACCT[acct];
@@ -1321,7 +1364,6 @@ static void build_actor(Gen *g, Actor *a, int cls, const Tmpl *tp, int acct, int
     a->cls = cls;
     a->user = -1;
     a->tls = 1;
-    j_reset(u);
 
     switch (cls) {
     case C_HUMAN:
@@ -1330,7 +1372,7 @@ static void build_actor(Gen *g, Actor *a, int cls, const Tmpl *tp, int acct, int
         const UserDef *ud = &ad->users[idx];
         int console = cls == C_HUMAN && ud->console && tp->id != T_STS_GCI && pm(r, 400);
         a->user = idx;
-        snprintf(a->arn, sizeof a->arn, "arn:aws:iam::%s:user/%s", ad->id, ud->name);
+        user_arn(a->arn, sizeof a->arn, acct, ud->name);
         snprintf(a->name, sizeof a->name, "%s", ud->name);
         a->ip = ud->ip;
         a->uakind = ud->ua;
@@ -1364,13 +1406,11 @@ static void build_actor(Gen *g, Actor *a, int cls, const Tmpl *tp, int acct, int
     case C_SSO: {
         int admin = pm(r, 650);
         const char *role = admin ? ad->sso_admin : ad->sso_ro;
-        int hu = pick_user(g, acct, 1);
+        const UserDef *ud = &ad->users[pick_user(g, acct, 1)];
+        char sess[96];
         a->readonly = !admin;
-        const UserDef *ud = &ad->users[hu];
-        snprintf(a->name, sizeof a->name, "%s@example.com", ud->name);
-        snprintf(a->arn, sizeof a->arn, "arn:aws:sts::%s:assumed-role/%s/%s", ad->id, role, a->name);
-        session_of(key, &created, a->name, acct, t, g->seed);
-        id_role(u, acct, role, a->name, key, "false", created, NULL, NULL, 0);
+        snprintf(sess, sizeof sess, "%s@example.com", ud->name);
+        actor_role(g, a, acct, role, sess, sess, t, NULL, 0);
         a->ip = ud->ip;
         if (pm(r, 500)) {
             a->console = 1;
@@ -1387,10 +1427,7 @@ static void build_actor(Gen *g, Actor *a, int cls, const Tmpl *tp, int acct, int
             char iid[32];
             int k = (int)rnd(r, 6);
             inst_id(iid, acct, reg, k);
-            snprintf(a->name, sizeof a->name, "%s", iid);
-            snprintf(a->arn, sizeof a->arn, "arn:aws:sts::%s:assumed-role/%s/%s", ad->id, ad->ec2_role, iid);
-            session_of(key, &created, iid, acct, t, g->seed);
-            id_role(u, acct, ad->ec2_role, iid, key, "false", created, NULL, NULL, 1);
+            actor_role(g, a, acct, ad->ec2_role, iid, iid, t, NULL, 1);
             snprintf(a->ipb, sizeof a->ipb, "192.0.2.%d", 10 + acct * 40 + reg * 10 + k);
             a->ip = a->ipb;
             if (tp->id == T_SSM_UII || tp->id == T_SSM_GP)
@@ -1405,28 +1442,20 @@ static void build_actor(Gen *g, Actor *a, int cls, const Tmpl *tp, int acct, int
                 a->ua = a->uab;
             }
         } else {
-            snprintf(a->name, sizeof a->name, "%s", ad->lambda_fn);
-            snprintf(a->arn, sizeof a->arn, "arn:aws:sts::%s:assumed-role/%s/%s", ad->id, ad->lambda_role,
-                     ad->lambda_fn);
-            session_of(key, &created, ad->lambda_fn, acct, t, g->seed);
-            id_role(u, acct, ad->lambda_role, ad->lambda_fn, key, "false", created, NULL, NULL, 0);
+            actor_role(g, a, acct, ad->lambda_role, ad->lambda_fn, ad->lambda_fn, t, NULL, 0);
             snprintf(a->ipb, sizeof a->ipb, "198.51.100.%d", 200 + (int)rnd(r, 40));
             a->ip = a->ipb;
             a->ua = UA_LAMBDA_S;
         }
         break;
     }
-    case C_SVCROLE: {
-        const char *sess = "AWSConfig-Describe";
-        snprintf(a->name, sizeof a->name, "%s", sess);
-        snprintf(a->arn, sizeof a->arn, "arn:aws:sts::%s:assumed-role/AWSServiceRoleForConfig/%s", ad->id, sess);
-        session_of(key, &created, "AWSServiceRoleForConfig", acct, t, g->seed);
-        id_role(u, acct, "AWSServiceRoleForConfig", sess, key, "false", created, NULL, "config.amazonaws.com", 0);
+    case C_SVCROLE:
+        actor_role(g, a, acct, "AWSServiceRoleForConfig", "AWSConfig-Describe", "AWSServiceRoleForConfig", t,
+                   "config.amazonaws.com", 0);
         a->ip = a->ua = "config.amazonaws.com";
         a->svc = "config.amazonaws.com";
         a->tls = 0;
         break;
-    }
     case C_SERVICE:
         a->svc = svc_for(g, tp->id);
         snprintf(a->arn, sizeof a->arn, "%s", a->svc);
@@ -1456,10 +1485,7 @@ static void build_actor(Gen *g, Actor *a, int cls, const Tmpl *tp, int acct, int
 static void host_for(char *o, size_t n, const char *src, int reg)
 {
     char svc[32];
-    size_t i;
-    for (i = 0; src[i] && src[i] != '.' && i + 1 < sizeof svc; i++)
-        svc[i] = src[i];
-    svc[i] = 0;
+    svc_prefix(svc, sizeof svc, src);
     if (!strcmp(svc, "iam"))
         snprintf(o, n, "iam.amazonaws.com");
     else if (!strcmp(svc, "sts") && reg == 0)
@@ -1501,18 +1527,10 @@ static void s3_key(char *o, size_t n, Rng *r, int64_t t)
     }
 }
 
-static void amz_id2(char *o, Rng *r)
-{
-    static const char B64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    ralnum(o, 75, r, B64);
-    o[75] = '=';
-    o[76] = 0;
-}
-
 static void s3_add(J *d, Rng *r, int64_t in, int64_t out, int tls13)
 {
     char id2[80];
-    amz_id2(id2, r);
+    b64_padded(id2, 75, r);
     jo(d);
     jks(d, "SignatureVersion", "SigV4");
     jks(d, "CipherSuite", tls13 ? "TLS_AES_128_GCM_SHA256" : "ECDHE-RSA-AES128-GCM-SHA256");
@@ -1526,7 +1544,6 @@ static void s3_add(J *d, Rng *r, int64_t in, int64_t out, int tls13)
 static void creds_resp(J *p, Rng *r, int acct, const char *role_arn_role, const char *sess, int64_t t,
                        const char *srcid)
 {
-    static const char B64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     char key[32], tok[200], exp[48], aroa[32], rid[128], arn[256];
     aws_id(key, "ASIA", 16, rng_next(r));
     memcpy(tok, "IQoJb3JpZ2luX2VjE", 17);
@@ -1534,7 +1551,7 @@ static void creds_resp(J *p, Rng *r, int acct, const char *role_arn_role, const 
     fmt_aws(exp, sizeof exp, t + 3600);
     role_aroa(aroa, acct, role_arn_role);
     snprintf(rid, sizeof rid, "%s:%s", aroa, sess);
-    snprintf(arn, sizeof arn, "arn:aws:sts::%s:assumed-role/%s/%s", ACCT[acct].id, role_arn_role, sess);
+    sts_role_arn(arn, sizeof arn, acct, role_arn_role, sess);
     jo(p);
     jk(p, "credentials");
     jo(p);
@@ -1564,13 +1581,145 @@ static void res_one(J *s, const char *acct, const char *type, const char *arn)
     jae(s);
 }
 
-static const char *svc_prefix(char *o, size_t n, const char *src)
+/* "filterSet":{"items":[{"name":name,"valueSet":{"items":[{"value":value}]}}]} */
+static void jk_filter(J *q, const char *name, const char *value)
 {
-    size_t i;
-    for (i = 0; src[i] && src[i] != '.' && i + 1 < n; i++)
-        o[i] = src[i];
-    o[i] = 0;
-    return o;
+    jk_items(q, "filterSet");
+    jks(q, "name", name);
+    jk_item1(q, "valueSet", "value", value);
+    j_items_end(q);
+}
+
+/* "tagSet":{"items":[{"key":k,"value":v}]} */
+static void jk_tag(J *j, const char *k, const char *v)
+{
+    jk_items(j, "tagSet");
+    jks(j, "key", k);
+    jks(j, "value", v);
+    j_items_end(j);
+}
+
+/* CreateTags request: one tag on one resource */
+static void create_tags_req(J *q, const char *id, const char *k, const char *v)
+{
+    jo(q);
+    jk_item1(q, "resourcesSet", "resourceId", id);
+    jk_tag(q, k, v);
+    jc(q);
+}
+
+/* EC2's response to a call that has nothing to return but success */
+static void ec2_return_resp(J *p, const char *reqid)
+{
+    jo(p);
+    jks(p, "requestId", reqid);
+    jkb(p, "_return", 1);
+    jc(p);
+}
+
+static void jk_state(J *p, const char *k, int code, const char *name)
+{
+    jk(p, k);
+    jo(p);
+    jki(p, "code", code);
+    jks(p, "name", name);
+    jc(p);
+}
+
+/* private address 10.<0|20>.c.d of an instance, and its internal DNS name */
+static void private_addr(char *ip, size_t ipn, char *dns, size_t dnsn, int acct, int reg, int c, int d)
+{
+    int b = acct == 0 ? 0 : 20;
+    snprintf(ip, ipn, "10.%d.%d.%d", b, c, d);
+    if (reg == 0)
+        snprintf(dns, dnsn, "ip-10-%d-%d-%d.ec2.internal", b, c, d);
+    else
+        snprintf(dns, dnsn, "ip-10-%d-%d-%d.%s.compute.internal", b, c, d, REGIONS[reg]);
+}
+
+/* id of a resource the call creates: prefix, "0", 16 random hex digits */
+static void new_ec2_id(char *o, size_t n, const char *prefix, Rng *r)
+{
+    char h[20];
+    rhex(h, 16, r);
+    snprintf(o, n, "%s0%.16s", prefix, h);
+}
+
+static void s3_host(char *o, size_t n, const char *bk, int reg)
+{
+    snprintf(o, n, "%s.s3.%s.amazonaws.com", bk, REGIONS[reg]);
+}
+
+/* GetObject/PutObject request (xid NULL: no x-id) and its resources: the object and its bucket */
+static void s3_object(J *q, J *s, const char *acct, const char *bk, const char *host, const char *key,
+                      const char *xid)
+{
+    char oarn[300], barn[300];
+    jo(q);
+    jks(q, "bucketName", bk);
+    jks(q, "Host", host);
+    jks(q, "key", key);
+    if (xid)
+        jks(q, "x-id", xid);
+    jc(q);
+    snprintf(oarn, sizeof oarn, "arn:aws:s3:::%s/%s", bk, key);
+    snprintf(barn, sizeof barn, "arn:aws:s3:::%s", bk);
+    ja(s);
+    jo(s);
+    jks(s, "type", "AWS::S3::Object");
+    jks(s, "ARN", oarn);
+    jc(s);
+    jo(s);
+    jks(s, "accountId", acct);
+    jks(s, "type", "AWS::S3::Bucket");
+    jks(s, "ARN", barn);
+    jc(s);
+    jae(s);
+}
+
+static void assume_role_req(J *q, const char *rarn, const char *sess, const char *srcid)
+{
+    jo(q);
+    jks(q, "roleArn", rarn);
+    jks(q, "roleSessionName", sess);
+    if (srcid)
+        jks(q, "sourceIdentity", srcid);
+    jki(q, "durationSeconds", 3600);
+    jc(q);
+}
+
+static void access_key_resp(J *p, const char *key, const char *user, int64_t t)
+{
+    char cd[48];
+    fmt_aws(cd, sizeof cd, t);
+    jo(p);
+    jk(p, "accessKey");
+    jo(p);
+    jks(p, "accessKeyId", key);
+    jks(p, "status", "Active");
+    jks(p, "userName", user);
+    jks(p, "createDate", cd);
+    jc(p);
+    jc(p);
+}
+
+/* where a console sign-in lands; failed sign-ins and the scenarios always show the first */
+static const char *const LOGIN_TO[3] = {
+    "https://console.aws.amazon.com/console/home?hashArgs=%23&isauthcode=true&state=hashArgsFromTB_us-east-1_",
+    "https://us-east-1.console.aws.amazon.com/ec2/home?region=us-east-1",
+    "https://s3.console.aws.amazon.com/s3/buckets?region=us-west-2"};
+
+/* ConsoleLogin responseElements and additionalEventData */
+static void login_frags(J *p, J *d, int failed, const char *to, int mfa)
+{
+    jo(p);
+    jks(p, "ConsoleLogin", failed ? "Failure" : "Success");
+    jc(p);
+    jo(d);
+    jks(d, "LoginTo", to);
+    jks(d, "MobileVersion", "No");
+    jks(d, "MFAUsed", mfa ? "Yes" : "No");
+    jc(d);
 }
 
 /* action name as used in IAM policies: strip Lambda's version suffix */
@@ -1592,34 +1741,24 @@ static void gen_bg(Gen *g, Buf *out, int acct, int reg, int64_t t)
     J *q = &g->req, *p = &g->resp, *d = &g->add, *s = &g->res;
     char reqid[40], eid[40], host[128], tmp[512], tmp2[256], emsg[1536], shared[40], vpce[40];
     const char *ecode = NULL;
-    const char *resarn = NULL; /* resource for AccessDenied messages */
-    char resbuf[300];
+    char resbuf[300] = ""; /* resource for AccessDenied messages; empty: "*" */
     char target[64] = "";
     int fail, cls, x, tid;
 
-    /* template */
-    if (reg == 0) {
-        x = (int)rnd(r, (uint32_t)g->tot_all);
-        for (tid = 0; tid < NT - 1 && x >= g->cum_all[tid]; tid++)
-            ;
-    } else {
-        x = (int)rnd(r, (uint32_t)g->tot_reg);
-        for (tid = 0; tid < NT - 1 && x >= g->cum_reg[tid]; tid++)
+    /* template: global services are logged in us-east-1 only */
+    {
+        const int *cum = reg == 0 ? g->cum_all : g->cum_reg;
+        x = (int)rnd(r, (uint32_t)(reg == 0 ? g->tot_all : g->tot_reg));
+        for (tid = 0; tid < NT - 1 && x >= cum[tid]; tid++)
             ;
     }
     tp = &TM[tid];
     cls = pick_weighted(r, tp->cw, NCLS);
+    frags_reset(g);
     build_actor(g, &a, cls, tp, acct, reg, t);
 
-    j_reset(q);
-    j_reset(p);
-    j_reset(d);
-    j_reset(s);
     ruuid(eid, r);
-    if (!strcmp(tp->src, "s3.amazonaws.com"))
-        ralnum(reqid, 16, r, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789");
-    else
-        ruuid(reqid, r);
+    request_id(reqid, tp->src, r);
 
     rec_init(&rec, acct, reg, t, tp->src, tp->name);
     rec.ver = tp->ver;
@@ -1652,37 +1791,12 @@ static void gen_bg(Gen *g, Buf *out, int acct, int reg, int64_t t)
             jkeo(q, "filterSet");
         } else if (v == 1) {
             inst_id(iid, acct, reg, (int)rnd(r, 6));
-            jk(q, "instancesSet");
-            jo(q);
-            jk(q, "items");
-            ja(q);
-            jo(q);
-            jks(q, "instanceId", iid);
-            jc(q);
-            jae(q);
-            jc(q);
+            jk_item1(q, "instancesSet", "instanceId", iid);
             jkeo(q, "filterSet");
         } else {
             jki(q, "maxResults", 1000);
             jkeo(q, "instancesSet");
-            jk(q, "filterSet");
-            jo(q);
-            jk(q, "items");
-            ja(q);
-            jo(q);
-            jks(q, "name", "tag:Environment");
-            jk(q, "valueSet");
-            jo(q);
-            jk(q, "items");
-            ja(q);
-            jo(q);
-            jks(q, "value", acct == 0 ? "prod" : "dev");
-            jc(q);
-            jae(q);
-            jc(q);
-            jc(q);
-            jae(q);
-            jc(q);
+            jk_filter(q, "tag:Environment", acct == 0 ? "prod" : "dev");
         }
         jc(q);
         break;
@@ -1693,15 +1807,7 @@ static void gen_bg(Gen *g, Buf *out, int acct, int reg, int64_t t)
         jkeo(q, "securityGroupSet");
         if (pm(r, 500)) {
             ec2_id(sg, "sg-", acct, reg, (int)rnd(r, 3));
-            jk(q, "securityGroupIdSet");
-            jo(q);
-            jk(q, "items");
-            ja(q);
-            jo(q);
-            jks(q, "groupId", sg);
-            jc(q);
-            jae(q);
-            jc(q);
+            jk_item1(q, "securityGroupIdSet", "groupId", sg);
         } else
             jkeo(q, "securityGroupIdSet");
         jkeo(q, "filterSet");
@@ -1713,30 +1819,13 @@ static void gen_bg(Gen *g, Buf *out, int acct, int reg, int64_t t)
         inst_id(iid, acct, reg, (int)rnd(r, 6));
         jo(q);
         jkeo(q, "volumeSet");
-        jk(q, "filterSet");
-        jo(q);
-        jk(q, "items");
-        ja(q);
-        jo(q);
-        jks(q, "name", "attachment.instance-id");
-        jk(q, "valueSet");
-        jo(q);
-        jk(q, "items");
-        ja(q);
-        jo(q);
-        jks(q, "value", iid);
-        jc(q);
-        jae(q);
-        jc(q);
-        jc(q);
-        jae(q);
-        jc(q);
+        jk_filter(q, "attachment.instance-id", iid);
         jc(q);
         break;
     }
     case T_EC2_RUN: {
         static const char *const TYPES[4] = {"t3.micro", "t3.medium", "m6i.large", "c6g.xlarge"};
-        char ami[32], sub[40], vpc[40], sg[32], tok[40], iid[32], rsv[32], az[24], pip[24], dns[96], name[32];
+        char ami[32], sub[40], vpc[40], sg[32], tok[40], iid[32], rsv[32], az[24], pip[48], dns[96], name[32];
         const char *itype = TYPES[rnd(r, 4)];
         int k = (int)rnd(r, 2), o3 = (int)rnd(r, 250) + 4;
         ec2_id(ami, "ami-", acct, reg, 0);
@@ -1746,17 +1835,11 @@ static void gen_bg(Gen *g, Buf *out, int acct, int reg, int64_t t)
         ruuid(tok, r);
         snprintf(name, sizeof name, "%s-%u", acct == 0 ? "web" : "build", (unsigned)rnd(r, 90) + 10);
         jo(q);
-        jk(q, "instancesSet");
-        jo(q);
-        jk(q, "items");
-        ja(q);
-        jo(q);
+        jk_items(q, "instancesSet");
         jks(q, "imageId", ami);
         jki(q, "minCount", 1);
         jki(q, "maxCount", 1);
-        jc(q);
-        jae(q);
-        jc(q);
+        j_items_end(q);
         jks(q, "instanceType", itype);
         jkeo(q, "blockDeviceMapping");
         jk(q, "monitoring");
@@ -1767,11 +1850,7 @@ static void gen_bg(Gen *g, Buf *out, int acct, int reg, int64_t t)
         jkb(q, "disableApiTermination", 0);
         jkb(q, "disableApiStop", 0);
         jks(q, "clientToken", tok);
-        jk(q, "tagSpecificationSet");
-        jo(q);
-        jk(q, "items");
-        ja(q);
-        jo(q);
+        jk_items(q, "tagSpecificationSet");
         jks(q, "resourceType", "instance");
         jk(q, "tags");
         ja(q);
@@ -1780,40 +1859,22 @@ static void gen_bg(Gen *g, Buf *out, int acct, int reg, int64_t t)
         jks(q, "value", name);
         jc(q);
         jae(q);
-        jc(q);
-        jae(q);
-        jc(q);
+        j_items_end(q);
         jc(q);
         if (!fail) {
-            char h[20];
-            rhex(h, 16, r);
-            snprintf(iid, sizeof iid, "i-0%.16s", h);
-            rhex(h, 16, r);
-            snprintf(rsv, sizeof rsv, "r-0%.16s", h);
+            new_ec2_id(iid, sizeof iid, "i-", r);
+            new_ec2_id(rsv, sizeof rsv, "r-", r);
             snprintf(az, sizeof az, "%s%c", REGIONS[reg], 'a' + k);
-            snprintf(pip, sizeof pip, "10.%d.%d.%d", acct == 0 ? 0 : 20, k + 1, o3);
-            if (reg == 0)
-                snprintf(dns, sizeof dns, "ip-10-%d-%d-%d.ec2.internal", acct == 0 ? 0 : 20, k + 1, o3);
-            else
-                snprintf(dns, sizeof dns, "ip-10-%d-%d-%d.%s.compute.internal", acct == 0 ? 0 : 20, k + 1, o3,
-                         REGIONS[reg]);
+            private_addr(pip, sizeof pip, dns, sizeof dns, acct, reg, k + 1, o3);
             jo(p);
             jks(p, "requestId", reqid);
             jks(p, "reservationId", rsv);
             jks(p, "ownerId", ad->id);
             jkeo(p, "groupSet");
-            jk(p, "instancesSet");
-            jo(p);
-            jk(p, "items");
-            ja(p);
-            jo(p);
+            jk_items(p, "instancesSet");
             jks(p, "instanceId", iid);
             jks(p, "imageId", ami);
-            jk(p, "instanceState");
-            jo(p);
-            jki(p, "code", 0);
-            jks(p, "name", "pending");
-            jc(p);
+            jk_state(p, "instanceState", 0, "pending");
             jks(p, "privateDnsName", dns);
             jki(p, "amiLaunchIndex", 0);
             jkeo(p, "productCodes");
@@ -1842,26 +1903,11 @@ static void gen_bg(Gen *g, Buf *out, int acct, int reg, int64_t t)
             jkeo(p, "blockDeviceMapping");
             jks(p, "virtualizationType", "hvm");
             jks(p, "hypervisor", "xen");
-            jk(p, "tagSet");
-            jo(p);
-            jk(p, "items");
-            ja(p);
-            jo(p);
-            jks(p, "key", "Name");
-            jks(p, "value", name);
-            jc(p);
-            jae(p);
-            jc(p);
-            jk(p, "groupSet");
-            jo(p);
-            jk(p, "items");
-            ja(p);
-            jo(p);
+            jk_tag(p, "Name", name);
+            jk_items(p, "groupSet");
             jks(p, "groupId", sg);
             jks(p, "groupName", acct == 0 ? "web-tier" : "build-agents");
-            jc(p);
-            jae(p);
-            jc(p);
+            j_items_end(p);
             jkb(p, "sourceDestCheck", 1);
             jkb(p, "ebsOptimized", 0);
             jkb(p, "enaSupport", 1);
@@ -1878,13 +1924,10 @@ static void gen_bg(Gen *g, Buf *out, int acct, int reg, int64_t t)
             jks(p, "httpEndpoint", "enabled");
             jc(p);
             jks(p, "currentInstanceBootMode", "legacy-bios");
-            jc(p);
-            jae(p);
-            jc(p);
+            j_items_end(p);
             jc(p);
         }
         snprintf(resbuf, sizeof resbuf, "arn:aws:ec2:%s:%s:instance/*", REGIONS[reg], ad->id);
-        resarn = resbuf;
         break;
     }
     case T_EC2_START:
@@ -1893,89 +1936,47 @@ static void gen_bg(Gen *g, Buf *out, int acct, int reg, int64_t t)
         int start = tid == T_EC2_START;
         inst_id(iid, acct, reg, (int)rnd(r, 6));
         jo(q);
-        jk(q, "instancesSet");
-        jo(q);
-        jk(q, "items");
-        ja(q);
-        jo(q);
-        jks(q, "instanceId", iid);
-        jc(q);
-        jae(q);
-        jc(q);
+        jk_item1(q, "instancesSet", "instanceId", iid);
         if (!start)
             jkb(q, "force", 0);
         jc(q);
         if (!fail) {
             jo(p);
             jks(p, "requestId", reqid);
-            jk(p, "instancesSet");
-            jo(p);
-            jk(p, "items");
-            ja(p);
-            jo(p);
+            jk_items(p, "instancesSet");
             jks(p, "instanceId", iid);
-            jk(p, "currentState");
-            jo(p);
-            jki(p, "code", start ? 0 : 64);
-            jks(p, "name", start ? "pending" : "stopping");
-            jc(p);
-            jk(p, "previousState");
-            jo(p);
-            jki(p, "code", start ? 80 : 16);
-            jks(p, "name", start ? "stopped" : "running");
-            jc(p);
-            jc(p);
-            jae(p);
-            jc(p);
+            jk_state(p, "currentState", start ? 0 : 64, start ? "pending" : "stopping");
+            jk_state(p, "previousState", start ? 80 : 16, start ? "stopped" : "running");
+            j_items_end(p);
             jc(p);
         }
         snprintf(resbuf, sizeof resbuf, "arn:aws:ec2:%s:%s:instance/%s", REGIONS[reg], ad->id, iid);
-        resarn = resbuf;
         break;
     }
     case T_EC2_AUTH: {
-        char sg[32], sgr[40], h[20];
+        char sg[32], sgr[40];
         static const int PORTS[4] = {22, 443, 3389, 5432};
         int port = PORTS[rnd(r, 4)];
         const char *cidr = pm(r, 500) ? "0.0.0.0/0" : "10.0.0.0/16";
         ec2_id(sg, "sg-", acct, reg, (int)rnd(r, 3));
         jo(q);
         jks(q, "groupId", sg);
-        jk(q, "ipPermissions");
-        jo(q);
-        jk(q, "items");
-        ja(q);
-        jo(q);
+        jk_items(q, "ipPermissions");
         jks(q, "ipProtocol", "tcp");
         jki(q, "fromPort", port);
         jki(q, "toPort", port);
         jkeo(q, "groups");
-        jk(q, "ipRanges");
-        jo(q);
-        jk(q, "items");
-        ja(q);
-        jo(q);
-        jks(q, "cidrIp", cidr);
-        jc(q);
-        jae(q);
-        jc(q);
+        jk_item1(q, "ipRanges", "cidrIp", cidr);
         jkeo(q, "ipv6Ranges");
         jkeo(q, "prefixListIds");
-        jc(q);
-        jae(q);
-        jc(q);
+        j_items_end(q);
         jc(q);
         if (!fail) {
-            rhex(h, 16, r);
-            snprintf(sgr, sizeof sgr, "sgr-0%.16s", h);
+            new_ec2_id(sgr, sizeof sgr, "sgr-", r);
             jo(p);
             jks(p, "requestId", reqid);
             jkb(p, "_return", 1);
-            jk(p, "securityGroupRuleSet");
-            jo(p);
-            jk(p, "items");
-            ja(p);
-            jo(p);
+            jk_items(p, "securityGroupRuleSet");
             jks(p, "groupOwnerId", ad->id);
             jks(p, "groupId", sg);
             jks(p, "securityGroupRuleId", sgr);
@@ -1984,48 +1985,20 @@ static void gen_bg(Gen *g, Buf *out, int acct, int reg, int64_t t)
             jki(p, "fromPort", port);
             jki(p, "toPort", port);
             jks(p, "cidrIpv4", cidr);
-            jc(p);
-            jae(p);
-            jc(p);
+            j_items_end(p);
             jc(p);
         }
         snprintf(resbuf, sizeof resbuf, "arn:aws:ec2:%s:%s:security-group/%s", REGIONS[reg], ad->id, sg);
-        resarn = resbuf;
         break;
     }
     case T_EC2_TAGS: {
         static const char *const OWN[4] = {"team-web", "team-data", "platform", "finance"};
         char iid[32];
         inst_id(iid, acct, reg, (int)rnd(r, 6));
-        jo(q);
-        jk(q, "resourcesSet");
-        jo(q);
-        jk(q, "items");
-        ja(q);
-        jo(q);
-        jks(q, "resourceId", iid);
-        jc(q);
-        jae(q);
-        jc(q);
-        jk(q, "tagSet");
-        jo(q);
-        jk(q, "items");
-        ja(q);
-        jo(q);
-        jks(q, "key", "Owner");
-        jks(q, "value", OWN[rnd(r, 4)]);
-        jc(q);
-        jae(q);
-        jc(q);
-        jc(q);
-        if (!fail) {
-            jo(p);
-            jks(p, "requestId", reqid);
-            jkb(p, "_return", 1);
-            jc(p);
-        }
+        create_tags_req(q, iid, "Owner", OWN[rnd(r, 4)]);
+        if (!fail)
+            ec2_return_resp(p, reqid);
         snprintf(resbuf, sizeof resbuf, "arn:aws:ec2:%s:%s:instance/%s", REGIONS[reg], ad->id, iid);
-        resarn = resbuf;
         break;
     }
     case T_S3_LB:
@@ -2033,14 +2006,12 @@ static void gen_bg(Gen *g, Buf *out, int acct, int reg, int64_t t)
         jks(q, "Host", "s3.amazonaws.com");
         jc(q);
         s3_add(d, r, 0, 600 + (int64_t)rnd(r, 3000), rec.tlsver[6] == '3');
-        rec.reqid = reqid;
         snprintf(resbuf, sizeof resbuf, "arn:aws:s3:::*");
-        resarn = resbuf;
         break;
     case T_S3_ACL:
     case T_S3_LOC: {
         const char *bk = ad->bucket[reg][rnd(r, 2)];
-        snprintf(host, sizeof host, "%s.s3.%s.amazonaws.com", bk, REGIONS[reg]);
+        s3_host(host, sizeof host, bk, reg);
         jo(q);
         jks(q, "bucketName", bk);
         jks(q, "Host", host);
@@ -2049,50 +2020,30 @@ static void gen_bg(Gen *g, Buf *out, int acct, int reg, int64_t t)
         s3_add(d, r, 0, tid == T_S3_ACL ? 550 + (int64_t)rnd(r, 200) : 137, rec.tlsver[6] == '3');
         snprintf(resbuf, sizeof resbuf, "arn:aws:s3:::%s", bk);
         res_one(s, ad->id, "AWS::S3::Bucket", resbuf);
-        resarn = resbuf;
         break;
     }
     case T_S3_GET:
     case T_S3_PUT: {
         const char *bk = ad->bucket[reg][rnd(r, 2)];
-        char key[200], oarn[300];
+        char key[200];
         int64_t size = 200 + (int64_t)rnd(r, 5000000);
         int put = tid == T_S3_PUT;
         s3_key(key, sizeof key, r, t);
-        snprintf(host, sizeof host, "%s.s3.%s.amazonaws.com", bk, REGIONS[reg]);
-        jo(q);
-        jks(q, "bucketName", bk);
-        jks(q, "Host", host);
-        jks(q, "key", key);
-        if (!put && pm(r, 200))
-            jks(q, "x-id", "GetObject");
-        jc(q);
+        s3_host(host, sizeof host, bk, reg);
+        s3_object(q, s, ad->id, bk, host, key, !put && pm(r, 200) ? "GetObject" : NULL);
         if (put && !fail) {
             jo(p);
             jks(p, "x-amz-server-side-encryption", "AES256");
             jc(p);
         }
         s3_add(d, r, put ? size : 0, put || fail ? 0 : size, rec.tlsver[6] == '3');
-        snprintf(oarn, sizeof oarn, "arn:aws:s3:::%s/%s", bk, key);
         snprintf(resbuf, sizeof resbuf, "arn:aws:s3:::%s", bk);
-        ja(s);
-        jo(s);
-        jks(s, "type", "AWS::S3::Object");
-        jks(s, "ARN", oarn);
-        jc(s);
-        jo(s);
-        jks(s, "accountId", ad->id);
-        jks(s, "type", "AWS::S3::Bucket");
-        jks(s, "ARN", resbuf);
-        jc(s);
-        jae(s);
         rec.mgmt = 0;
         rec.cat = "Data";
         if (cls == C_APP && pm(r, 300)) {
             vpce_id(vpce, acct, reg);
             rec.vpce = vpce;
         }
-        resarn = resbuf;
         break;
     }
     case T_STS_AR: {
@@ -2119,16 +2070,8 @@ static void gen_bg(Gen *g, Buf *out, int acct, int reg, int64_t t)
                 snprintf(sessb, sizeof sessb, "%s-%lld", a.name, (long long)t);
         }
         sess = sessb;
-        if (!strcmp(role, "AWSServiceRoleForConfig"))
-            snprintf(rarn, sizeof rarn, "arn:aws:iam::%s:role/aws-service-role/config.amazonaws.com/%s", ad->id,
-                     role);
-        else
-            snprintf(rarn, sizeof rarn, "arn:aws:iam::%s:role/%s", ad->id, role);
-        jo(q);
-        jks(q, "roleArn", rarn);
-        jks(q, "roleSessionName", sess);
-        jki(q, "durationSeconds", 3600);
-        jc(q);
+        role_arn(rarn, sizeof rarn, acct, role);
+        assume_role_req(q, rarn, sess, NULL);
         if (!fail)
             creds_resp(p, r, acct, role, sess, t, NULL);
         res_one(s, ad->id, "AWS::IAM::Role", rarn);
@@ -2137,7 +2080,6 @@ static void gen_bg(Gen *g, Buf *out, int acct, int reg, int64_t t)
             rec.shared = shared;
         }
         snprintf(resbuf, sizeof resbuf, "%s", rarn);
-        resarn = resbuf;
         break;
     }
     case T_STS_GCI:
@@ -2194,7 +2136,6 @@ static void gen_bg(Gen *g, Buf *out, int acct, int reg, int64_t t)
             rec.vpce = vpce;
         }
         snprintf(resbuf, sizeof resbuf, "%s", karn);
-        resarn = resbuf;
         break;
     }
     case T_IAM_LU:
@@ -2205,7 +2146,6 @@ static void gen_bg(Gen *g, Buf *out, int acct, int reg, int64_t t)
             jc(q);
         }
         snprintf(resbuf, sizeof resbuf, "arn:aws:iam::%s:%s/", ad->id, tid == T_IAM_LU ? "user" : "role");
-        resarn = resbuf;
         break;
     case T_IAM_GU:
     case T_IAM_LMFA:
@@ -2231,21 +2171,11 @@ static void gen_bg(Gen *g, Buf *out, int acct, int reg, int64_t t)
         }
         jc(q);
         if (tid == T_IAM_CAK && !fail) {
-            char nk[32], cd[48];
+            char nk[32];
             aws_id(nk, "AKIA", 16, rng_next(r));
-            fmt_aws(cd, sizeof cd, t);
-            jo(p);
-            jk(p, "accessKey");
-            jo(p);
-            jks(p, "accessKeyId", nk);
-            jks(p, "status", "Active");
-            jks(p, "userName", tu);
-            jks(p, "createDate", cd);
-            jc(p);
-            jc(p);
+            access_key_resp(p, nk, tu, t);
         }
         snprintf(resbuf, sizeof resbuf, "arn:aws:iam::%s:user/%s", ad->id, tu);
-        resarn = resbuf;
         break;
     }
     case T_IAM_GR:
@@ -2266,17 +2196,12 @@ static void gen_bg(Gen *g, Buf *out, int acct, int reg, int64_t t)
         }
         jc(q);
         snprintf(resbuf, sizeof resbuf, "arn:aws:iam::%s:role/%s", ad->id, role);
-        resarn = resbuf;
         break;
     }
     case T_LOGIN: {
         const char *who = NULL;
         int failed = pm(r, 120);
         int mfa;
-        static const char *const DEST[3] = {
-            "https://console.aws.amazon.com/console/home?hashArgs=%23&isauthcode=true&state=hashArgsFromTB_us-east-1_",
-            "https://us-east-1.console.aws.amazon.com/ec2/home?region=us-east-1",
-            "https://s3.console.aws.amazon.com/s3/buckets?region=us-west-2"};
         if (cls != C_ROOT) {
             who = failed && pm(r, 300) ? "HIDDEN_DUE_TO_SECURITY_REASONS" : a.name;
             if (failed && a.user >= 0)
@@ -2285,17 +2210,7 @@ static void gen_bg(Gen *g, Buf *out, int acct, int reg, int64_t t)
         j_reset(&g->uid);
         id_login(&g->uid, acct, who, failed);
         mfa = !failed && pm(r, 850);
-        jo(p);
-        jks(p, "ConsoleLogin", failed ? "Failure" : "Success");
-        jc(p);
-        jo(d);
-        if (failed)
-            jks(d, "LoginTo", DEST[0]);
-        else
-            jks(d, "LoginTo", DEST[rnd(r, 3)]);
-        jks(d, "MobileVersion", "No");
-        jks(d, "MFAUsed", mfa ? "Yes" : "No");
-        jc(d);
+        login_frags(p, d, failed, failed ? LOGIN_TO[0] : LOGIN_TO[rnd(r, 3)], mfa);
         rec.ip = a.user >= 0 && !failed ? ad->users[a.user].ip : a.ip;
         rec.ua = UA_BROWSER[rnd(r, 3)];
         rec.reqid = NULL;
@@ -2329,7 +2244,6 @@ static void gen_bg(Gen *g, Buf *out, int acct, int reg, int64_t t)
         jki(q, "maxResults", 50);
         jc(q);
         snprintf(resbuf, sizeof resbuf, "arn:aws:cloudtrail:%s:%s:trail/*", REGIONS[reg], ad->id);
-        resarn = resbuf;
         break;
     case T_CT_DT:
         jo(q);
@@ -2339,19 +2253,16 @@ static void gen_bg(Gen *g, Buf *out, int acct, int reg, int64_t t)
         jkb(q, "includeShadowTrails", 1);
         jc(q);
         snprintf(resbuf, sizeof resbuf, "arn:aws:cloudtrail:%s:%s:trail/*", REGIONS[reg], ad->id);
-        resarn = resbuf;
         break;
     case T_CT_GTS:
         snprintf(resbuf, sizeof resbuf, "arn:aws:cloudtrail:us-east-1:%s:trail/%s", ad->id, TRAIL);
         jo(q);
         jks(q, "name", resbuf);
         jc(q);
-        resarn = resbuf;
         break;
     case T_LM_LF:
         rec.apiver = "2015-03-31";
         snprintf(resbuf, sizeof resbuf, "arn:aws:lambda:%s:%s:function:*", REGIONS[reg], ad->id);
-        resarn = resbuf;
         break;
     case T_LM_GF:
     case T_LM_UFC: {
@@ -2365,15 +2276,11 @@ static void gen_bg(Gen *g, Buf *out, int acct, int reg, int64_t t)
         }
         jc(q);
         snprintf(resbuf, sizeof resbuf, "arn:aws:lambda:%s:%s:function:%s", REGIONS[reg], ad->id, fn);
-        resarn = resbuf;
         if (tid == T_LM_UFC && !fail) {
             char rev[40], sha[48], ms[32];
-            static const char B64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
             Tm m = tm_of(t);
             ruuid(rev, r);
-            ralnum(sha, 43, r, B64);
-            sha[43] = '=';
-            sha[44] = 0;
+            b64_padded(sha, 43, r);
             snprintf(ms, sizeof ms, "%04d-%02d-%02dT%02d:%02d:%02d.%03u+0000", m.y, m.mo, m.d, m.h, m.mi, m.s,
                      (unsigned)rnd(r, 1000));
             snprintf(tmp2, sizeof tmp2, "arn:aws:iam::%s:role/%s", ad->id, ad->lambda_role);
@@ -2419,7 +2326,6 @@ static void gen_bg(Gen *g, Buf *out, int acct, int reg, int64_t t)
         jkb(q, "withDecryption", pn[strlen(pn) - 1] == 'd' || strstr(pn, "token") != NULL);
         jc(q);
         snprintf(resbuf, sizeof resbuf, "arn:aws:ssm:%s:%s:parameter%s", REGIONS[reg], ad->id, pn);
-        resarn = resbuf;
         break;
     }
     case T_SSM_DII:
@@ -2427,18 +2333,13 @@ static void gen_bg(Gen *g, Buf *out, int acct, int reg, int64_t t)
         jki(q, "maxResults", 50);
         jc(q);
         snprintf(resbuf, sizeof resbuf, "arn:aws:ssm:%s:%s:*", REGIONS[reg], ad->id);
-        resarn = resbuf;
         break;
     case T_SSM_UII: {
-        char pip[24], cn[96], az[24];
+        char pip[48], cn[96], az[24];
         int k;
         const char *iid = a.name;
         k = (int)(hs(iid, 1) % 200) + 10;
-        snprintf(pip, sizeof pip, "10.%d.1.%d", acct == 0 ? 0 : 20, k);
-        if (reg == 0)
-            snprintf(cn, sizeof cn, "ip-10-%d-1-%d.ec2.internal", acct == 0 ? 0 : 20, k);
-        else
-            snprintf(cn, sizeof cn, "ip-10-%d-1-%d.%s.compute.internal", acct == 0 ? 0 : 20, k, REGIONS[reg]);
+        private_addr(pip, sizeof pip, cn, sizeof cn, acct, reg, 1, k);
         snprintf(az, sizeof az, "%sa", REGIONS[reg]);
         jo(q);
         jks(q, "instanceId", iid);
@@ -2454,7 +2355,6 @@ static void gen_bg(Gen *g, Buf *out, int acct, int reg, int64_t t)
         jks(q, "sSMConnectionChannel", "ssmmessages");
         jc(q);
         snprintf(resbuf, sizeof resbuf, "arn:aws:ec2:%s:%s:instance/%s", REGIONS[reg], ad->id, iid);
-        resarn = resbuf;
         break;
     }
     default:
@@ -2463,6 +2363,7 @@ static void gen_bg(Gen *g, Buf *out, int acct, int reg, int64_t t)
 
     if (fail) {
         char svc[32], act[64];
+        const char *resarn = resbuf[0] ? resbuf : "*";
         int ec2 = !strcmp(tp->src, "ec2.amazonaws.com");
         int s3 = !strcmp(tp->src, "s3.amazonaws.com");
         int iam = !strcmp(tp->src, "iam.amazonaws.com");
@@ -2480,7 +2381,7 @@ static void gen_bg(Gen *g, Buf *out, int acct, int reg, int64_t t)
             }
         } else if (ec2) {
             char enc[64];
-            static const char B64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+            static const char B64URL[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
             ecode = "Client.UnauthorizedOperation";
             if (tp->ro)
                 snprintf(emsg, sizeof emsg,
@@ -2488,12 +2389,12 @@ static void gen_bg(Gen *g, Buf *out, int acct, int reg, int64_t t)
                          "perform: ec2:%s because no identity-based policy allows the ec2:%s action",
                          a.arn, act, act);
             else {
-                ralnum(enc, 48, r, B64);
+                ralnum(enc, 48, r, B64URL);
                 snprintf(emsg, sizeof emsg,
                          "You are not authorized to perform this operation. User: %s is not authorized to "
                          "perform: ec2:%s on resource: %s because no identity-based policy allows the ec2:%s "
                          "action. Encoded authorization failure message: %s",
-                         a.arn, act, resarn ? resarn : "*", act, enc);
+                         a.arn, act, resarn, act, enc);
             }
         } else if (s3) {
             if (tid == T_S3_GET && roll < 35) {
@@ -2516,17 +2417,13 @@ static void gen_bg(Gen *g, Buf *out, int acct, int reg, int64_t t)
             snprintf(emsg, sizeof emsg,
                      "User: %s is not authorized to perform: %s:%s on resource: %s because no identity-based "
                      "policy allows the %s:%s action",
-                     a.arn, svc, act, resarn ? resarn : "*", svc, act);
+                     a.arn, svc, act, resarn, svc, act);
         }
         rec.ecode = ecode;
         rec.emsg = emsg;
     }
 
-    rec.uid = g->uid.b.p;
-    rec.req = jstr(q);
-    rec.resp = jstr(p);
-    rec.add = jstr(d);
-    rec.res = jstr(s);
+    rec_frags(&rec, g);
     write_rec(out, &rec);
 }
 
@@ -2559,11 +2456,7 @@ static Rec *S_begin(Gen *g, int acct, int reg, int64_t t, const char *src, const
     r->ro = ro;
     host_for(host, sizeof host, src, reg);
     r->host = host;
-    j_reset(&g->uid);
-    j_reset(&g->req);
-    j_reset(&g->resp);
-    j_reset(&g->add);
-    j_reset(&g->res);
+    frags_reset(g);
     return r;
 }
 
@@ -2579,26 +2472,14 @@ static void S_emit_tag(Gen *g, int sc, int nn, int tag, int64_t stamp)
         if (!strcmp(REGIONS[reg], r->region))
             break;
     snprintf(eid, sizeof eid, "00000000-0000-4000-8000-000000%02d00%02d", sc, nn);
-    if (!strcmp(r->src, "s3.amazonaws.com"))
-        ralnum(reqid, 16, &g->srng, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789");
-    else
-        ruuid(reqid, &g->srng);
+    request_id(reqid, r->src, &g->srng);
     r->eid = eid;
     if (strcmp(r->etype, "AwsConsoleSignIn") != 0)
         r->reqid = reqid;
-    r->uid = g->uid.b.p;
-    r->req = jstr(&g->req);
-    r->resp = jstr(&g->resp);
-    r->add = jstr(&g->add);
-    r->res = jstr(&g->res);
+    rec_frags(r, g);
     write_rec(&o, r);
     for (i = 0; i < (tag == TAG_DUP ? 2 : 1); i++) {
-        if (g->nsrec == g->capsrec) {
-            g->capsrec = g->capsrec ? g->capsrec * 2 : 64;
-            g->srecs = realloc(g->srecs, (size_t)g->capsrec * sizeof *g->srecs);
-            if (!g->srecs)
-                die("out of memory");
-        }
+        g->srecs = grow(g->srecs, g->nsrec, &g->capsrec, 64, sizeof *g->srecs);
         sr = &g->srecs[g->nsrec++];
         sr->acct = acct;
         sr->reg = reg;
@@ -2608,494 +2489,406 @@ static void S_emit_tag(Gen *g, int sc, int nn, int tag, int64_t stamp)
         sr->stamp = (i == 0 && stamp) ? stamp : normal_stamp(r->t);
         if (i == 1)
             sr->stamp = normal_stamp(r->t) + 300; /* second delivery, next 5-minute file */
-        sr->json = malloc(o.n + 1);
-        if (!sr->json)
-            die("out of memory");
+        sr->json = xmalloc(o.n + 1);
         memcpy(sr->json, o.p, o.n + 1);
     }
     free(o.p);
 }
 
-static void S_emit(Gen *g, int sc, int nn) { S_emit_tag(g, sc, nn, TAG_NORMAL, 0); }
+/* who makes a scenario's calls, from where, with which client: an IAM user
+ * (user set), root (user NULL) or an assumed-role session (role set) */
+typedef struct {
+    Gen *g;
+    int sc, acct;
+    const char *ip;
+    const char *ua; /* NULL: the CLI of kind uakind, command named after each call */
+    int uakind;
+    int console;
+    const char *user;
+    const char *role, *sess, *srcid;
+    char key[32];
+    const char *mfa; /* NULL: no sessionContext */
+    int64_t created;
+    char uab[512];
+} Who;
 
-static void S_user(Gen *g, int acct, const char *user, const char *key, const char *mfa, int64_t created)
+static void who_init(Who *w, Gen *g, int sc, int acct, const char *user, const char *ip)
 {
-    id_user(&g->uid, acct, user, key, mfa, created, NULL);
+    memset(w, 0, sizeof *w);
+    w->g = g;
+    w->sc = sc;
+    w->acct = acct;
+    w->user = user;
+    w->ip = ip;
 }
 
-static void S_akia(char *o, int acct, const char *user) { user_akia(o, acct, user); }
-
-static void S_login(Gen *g, int sc, int nn, int acct, const char *user, int64_t t, const char *ip, const char *ua,
-                    int mfa)
+/* a user calling through a CLI or SDK with the user's long-term access key */
+static void who_cli(Who *w, Gen *g, int sc, int acct, const char *user, const char *ip, int uakind)
 {
-    Rec *r = S_begin(g, acct, 0, t, "signin.amazonaws.com", "ConsoleLogin", 0, ip, ua);
-    J *p = &g->resp, *d = &g->add;
-    id_login(&g->uid, acct, user, 0);
+    who_init(w, g, sc, acct, user, ip);
+    w->uakind = uakind;
+    user_akia(w->key, acct, user);
+}
+
+/* a console session of a user (NULL: root) signed in with MFA; the caller
+ * sets its key and creation time */
+static void who_console(Who *w, Gen *g, int sc, int acct, const char *user, const char *ip)
+{
+    who_init(w, g, sc, acct, user, ip);
+    w->ua = "console.amazonaws.com";
+    w->console = 1;
+    w->mfa = "true";
+}
+
+/* start a record of a call by w: identity written, the rest is the caller's */
+static Rec *S_call(Who *w, int reg, int64_t t, const char *src, const char *name, int ro)
+{
+    Gen *g = w->g;
+    const char *ua = w->ua;
+    Rec *r;
+    if (!ua) {
+        ua_make(w->uab, sizeof w->uab, w->uakind, src, name);
+        ua = w->uab;
+    }
+    r = S_begin(g, w->acct, reg, t, src, name, ro, w->ip, ua);
+    r->console = w->console;
+    if (w->role)
+        id_role(&g->uid, w->acct, w->role, w->sess, w->key, w->mfa, w->created, w->srcid, NULL, 0);
+    else if (w->user)
+        id_user(&g->uid, w->acct, w->user, w->key, w->mfa, w->created, NULL);
+    else
+        id_root(&g->uid, w->acct, w->key, w->mfa, w->created);
+    return r;
+}
+
+static Rec *S_iam(Who *w, int64_t t, const char *name, int ro)
+{
+    return S_call(w, 0, t, "iam.amazonaws.com", name, ro);
+}
+
+static void S_end(Who *w, int nn) { S_emit_tag(w->g, w->sc, nn, TAG_NORMAL, 0); }
+
+static void S_login(Who *w, int nn, const char *user, int64_t t, const char *ua, int mfa)
+{
+    Gen *g = w->g;
+    Rec *r = S_begin(g, w->acct, 0, t, "signin.amazonaws.com", "ConsoleLogin", 0, w->ip, ua);
+    id_login(&g->uid, w->acct, user, 0);
     r->etype = "AwsConsoleSignIn";
-    jo(p);
-    jks(p, "ConsoleLogin", "Success");
-    jc(p);
-    jo(d);
-    jks(d, "LoginTo",
-        "https://console.aws.amazon.com/console/home?hashArgs=%23&isauthcode=true&state=hashArgsFromTB_us-east-1_");
-    jks(d, "MobileVersion", "No");
-    jks(d, "MFAUsed", mfa ? "Yes" : "No");
-    jc(d);
-    S_emit(g, sc, nn);
+    login_frags(&g->resp, &g->add, 0, LOGIN_TO[0], mfa);
+    S_end(w, nn);
 }
 
-/* {"userName":u,"serialNumber":arn:aws:iam::<acct>:mfa/<dev>} ; u may be NULL */
-static void S_req_mfa(Gen *g, int acct, const char *u, const char *dev)
+/* IAM call whose request names user u (NULL: no parameters) */
+static Rec *S_on_user(Who *w, int64_t t, const char *name, int ro, const char *u)
 {
-    J *q = &g->req;
+    Rec *r = S_iam(w, t, name, ro);
+    J *q = &w->g->req;
+    if (u) {
+        jo(q);
+        jks(q, "userName", u);
+        jc(q);
+    }
+    return r;
+}
+
+/* read-only IAM call about a user: ListMFADevices, GetUser, ListAccessKeys, ... */
+static void S_read(Who *w, int nn, int64_t t, const char *name, const char *u)
+{
+    S_on_user(w, t, name, 1, u);
+    S_end(w, nn);
+}
+
+static void mfa_serial(char *o, size_t n, int acct, const char *dev)
+{
+    snprintf(o, n, "arn:aws:iam::%s:mfa/%s", ACCT[acct].id, dev);
+}
+
+/* IAM call on virtual MFA device dev, of user u (NULL: not named in the request) */
+static Rec *S_mfa_call(Who *w, int64_t t, const char *name, const char *u, const char *dev)
+{
+    Rec *r = S_iam(w, t, name, 0);
+    J *q = &w->g->req;
     char sn[128];
-    snprintf(sn, sizeof sn, "arn:aws:iam::%s:mfa/%s", ACCT[acct].id, dev);
+    mfa_serial(sn, sizeof sn, w->acct, dev);
     jo(q);
     if (u)
         jks(q, "userName", u);
     jks(q, "serialNumber", sn);
     jc(q);
+    return r;
 }
 
-static void S_req_user(Gen *g, const char *u)
+static void S_mfa(Who *w, int nn, int64_t t, const char *name, const char *u, const char *dev)
 {
-    J *q = &g->req;
-    jo(q);
-    jks(q, "userName", u);
-    jc(q);
+    S_mfa_call(w, t, name, u, dev);
+    S_end(w, nn);
 }
 
-static void S_get_object(Gen *g, int sc, int nn, int acct, int64_t t, const char *ip, const char *ua,
-                         const char *key_id, const char *user, const char *bucket, const char *key, int64_t size)
+static void S_create_vmfa(Who *w, int nn, int64_t t, const char *dev)
 {
-    Rec *r = S_begin(g, acct, 0, t, "s3.amazonaws.com", "GetObject", 1, ip, ua);
-    J *q = &g->req, *s = &g->res;
-    char host[160], oarn[300], barn[200];
-    snprintf(host, sizeof host, "%s.s3.us-east-1.amazonaws.com", bucket);
-    S_user(g, acct, user, key_id, NULL, 0);
+    J *q = &w->g->req, *p = &w->g->resp;
+    char sn[128];
+    S_iam(w, t, "CreateVirtualMFADevice", 0);
     jo(q);
-    jks(q, "bucketName", bucket);
-    jks(q, "Host", host);
-    jks(q, "key", key);
+    jks(q, "virtualMFADeviceName", dev);
+    jks(q, "path", "/");
     jc(q);
+    mfa_serial(sn, sizeof sn, w->acct, dev);
+    jo(p);
+    jk(p, "virtualMFADevice");
+    jo(p);
+    jks(p, "serialNumber", sn);
+    jc(p);
+    jc(p);
+    S_end(w, nn);
+}
+
+static void S_list_vmfa(Who *w, int nn, int64_t t, const char *status)
+{
+    J *q = &w->g->req;
+    S_iam(w, t, "ListVirtualMFADevices", 1);
+    jo(q);
+    jks(q, "assignmentStatus", status);
+    jc(q);
+    S_end(w, nn);
+}
+
+/* CreateAccessKey for user u, returning key */
+static void S_create_key(Who *w, int nn, int64_t t, const char *u, const char *key)
+{
+    S_on_user(w, t, "CreateAccessKey", 0, u);
+    access_key_resp(&w->g->resp, key, u, t);
+    S_end(w, nn);
+}
+
+static void S_get_object(Who *w, int nn, int64_t t, const char *bucket, const char *key, int64_t size)
+{
+    Gen *g = w->g;
+    Rec *r = S_call(w, 0, t, "s3.amazonaws.com", "GetObject", 1);
+    char host[160];
+    s3_host(host, sizeof host, bucket, 0);
+    s3_object(&g->req, &g->res, ACCT[w->acct].id, bucket, host, key, NULL);
     s3_add(&g->add, &g->srng, 0, size, 1);
-    snprintf(oarn, sizeof oarn, "arn:aws:s3:::%s/%s", bucket, key);
-    snprintf(barn, sizeof barn, "arn:aws:s3:::%s", bucket);
-    ja(s);
-    jo(s);
-    jks(s, "type", "AWS::S3::Object");
-    jks(s, "ARN", oarn);
-    jc(s);
-    jo(s);
-    jks(s, "accountId", ACCT[acct].id);
-    jks(s, "type", "AWS::S3::Bucket");
-    jks(s, "ARN", barn);
-    jc(s);
-    jae(s);
     r->mgmt = 0;
     r->cat = "Data";
     r->host = host;
-    S_emit(g, sc, nn);
-}
-
-static void S_iam(Gen *g, Rec **rp, int acct, int64_t t, const char *name, int ro, const char *ip, const char *ua)
-{
-    *rp = S_begin(g, acct, 0, t, "iam.amazonaws.com", name, ro, ip, ua);
+    S_end(w, nn);
 }
 
 static void build_scenarios(Gen *g)
 {
     Rec *r;
-    char k[32], k2[32], cd[48], tmp[256];
-    int64_t created;
-    const char *cli_mac = "aws-cli/2.15.30 Python/3.11.8 Darwin/23.4.0 exe/x86_64 prompt/off command/";
-    char ua[512];
-    J *q = &g->req, *p = &g->resp;
+    Who w;
+    J *q = &g->req;
+    int i;
 
     /* ---- S01: alice deactivates her own MFA from an unusual IP, then persists ---- */
     if (g->days > 0) {
+        static const struct {
+            int m, s;
+            const char *key;
+            int64_t size;
+        } TAKEN[3] = {{43, 2, "2026/02/payroll.xlsx", 482113},
+                      {43, 19, "2026/02/board-deck.pdf", 3311842},
+                      {44, 51, "customers/export-full.csv", 19933410}};
         const char *ip = "198.51.100.77";
         int64_t tl = T(g, 0, 13, 58, 2);
-        char newkey[32];
+        Who cli;
         g->nscen++;
-        S_login(g, 1, 10, A_, "alice", tl, ip, UA_BROWSER[1], 1);
-        aws_id(k, "ASIA", 16, hs("alice-s01-console", 1));
-        created = tl;
-        S_iam(g, &r, A_, T(g, 0, 14, 6, 12), "ListMFADevices", 1, ip, "console.amazonaws.com");
-        S_user(g, A_, "alice", k, "true", created);
-        S_req_user(g, "alice");
-        r->console = 1;
-        S_emit(g, 1, 11);
+        who_console(&w, g, 1, A_, "alice", ip);
+        aws_id(w.key, "ASIA", 16, hs("alice-s01-console", 1));
+        w.created = tl;
+        who_cli(&cli, g, 1, A_, "alice", ip, UA_CLI_MAC);
+        aws_id(cli.key, "AKIA", 16, hs("alice-s01-newkey", 1)); /* not her old key: the one she creates */
+        S_login(&w, 10, "alice", tl, UA_BROWSER[1], 1);
+        S_read(&w, 11, T(g, 0, 14, 6, 12), "ListMFADevices", "alice");
+        S_mfa(&w, 1, T(g, 0, 14, 7, 31), "DeactivateMFADevice", "alice", "alice");
+        S_create_key(&w, 12, T(g, 0, 14, 21, 45), "alice", cli.key);
+        S_login(&w, 13, "alice", T(g, 0, 15, 40, 9), UA_BROWSER[1], 0);
 
-        S_iam(g, &r, A_, T(g, 0, 14, 7, 31), "DeactivateMFADevice", 0, ip, "console.amazonaws.com");
-        S_user(g, A_, "alice", k, "true", created);
-        S_req_mfa(g, A_, "alice", "alice");
-        r->console = 1;
-        S_emit(g, 1, 1);
-
-        S_iam(g, &r, A_, T(g, 0, 14, 21, 45), "CreateAccessKey", 0, ip, "console.amazonaws.com");
-        S_user(g, A_, "alice", k, "true", created);
-        S_req_user(g, "alice");
-        aws_id(newkey, "AKIA", 16, hs("alice-s01-newkey", 1));
-        fmt_aws(cd, sizeof cd, T(g, 0, 14, 21, 45));
-        jo(p);
-        jk(p, "accessKey");
-        jo(p);
-        jks(p, "accessKeyId", newkey);
-        jks(p, "status", "Active");
-        jks(p, "userName", "alice");
-        jks(p, "createDate", cd);
-        jc(p);
-        jc(p);
-        r->console = 1;
-        S_emit(g, 1, 12);
-
-        S_login(g, 1, 13, A_, "alice", T(g, 0, 15, 40, 9), ip, UA_BROWSER[1], 0);
-
-        snprintf(ua, sizeof ua, "%ss3.ls", cli_mac);
-        r = S_begin(g, A_, 0, T(g, 0, 15, 41, 30), "s3.amazonaws.com", "ListBuckets", 1, ip, ua);
-        S_user(g, A_, "alice", newkey, NULL, 0);
+        S_call(&cli, 0, T(g, 0, 15, 41, 30), "s3.amazonaws.com", "ListBuckets", 1);
         jo(q);
         jks(q, "Host", "s3.amazonaws.com");
         jc(q);
         s3_add(&g->add, &g->srng, 0, 2311, 1);
-        S_emit(g, 1, 14);
-
-        snprintf(ua, sizeof ua, "%ss3.cp", cli_mac);
-        S_get_object(g, 1, 15, A_, T(g, 0, 15, 43, 2), ip, ua, newkey, "alice", "prod-finance-reports-111122223333",
-                     "2026/02/payroll.xlsx", 482113);
-        S_get_object(g, 1, 16, A_, T(g, 0, 15, 43, 19), ip, ua, newkey, "alice", "prod-finance-reports-111122223333",
-                     "2026/02/board-deck.pdf", 3311842);
-        S_get_object(g, 1, 17, A_, T(g, 0, 15, 44, 51), ip, ua, newkey, "alice", "prod-finance-reports-111122223333",
-                     "customers/export-full.csv", 19933410);
+        S_end(&cli, 14);
+        for (i = 0; i < 3; i++)
+            S_get_object(&cli, 15 + i, T(g, 0, 15, TAKEN[i].m, TAKEN[i].s), "prod-finance-reports-111122223333",
+                         TAKEN[i].key, TAKEN[i].size);
     }
 
     /* ---- S02: attacker with bob's keys deactivates + deletes carol's MFA ---- */
     if (g->days > 0) {
-        const char *ip = "192.0.2.200";
         g->nscen++;
-        S_akia(k, A_, "bob");
-        r = S_begin(g, A_, 0, T(g, 0, 22, 28, 40), "sts.amazonaws.com", "GetCallerIdentity", 1, ip, UA_ATTACKER);
-        S_user(g, A_, "bob", k, NULL, 0);
-        S_emit(g, 2, 10);
-        S_iam(g, &r, A_, T(g, 0, 22, 29, 10), "ListUsers", 1, ip, UA_ATTACKER);
-        S_user(g, A_, "bob", k, NULL, 0);
-        S_emit(g, 2, 11);
-        S_iam(g, &r, A_, T(g, 0, 22, 30, 2), "ListMFADevices", 1, ip, UA_ATTACKER);
-        S_user(g, A_, "bob", k, NULL, 0);
-        S_req_user(g, "carol");
-        S_emit(g, 2, 12);
-        S_iam(g, &r, A_, T(g, 0, 22, 31, 5), "DeactivateMFADevice", 0, ip, UA_ATTACKER);
-        S_user(g, A_, "bob", k, NULL, 0);
-        S_req_mfa(g, A_, "carol", "carol");
-        S_emit(g, 2, 1);
-        S_iam(g, &r, A_, T(g, 0, 22, 31, 20), "DeleteVirtualMFADevice", 0, ip, UA_ATTACKER);
-        S_user(g, A_, "bob", k, NULL, 0);
-        S_req_mfa(g, A_, NULL, "carol");
-        S_emit(g, 2, 2);
-        S_iam(g, &r, A_, T(g, 0, 22, 32, 44), "UpdateLoginProfile", 0, ip, UA_ATTACKER);
-        S_user(g, A_, "bob", k, NULL, 0);
+        who_cli(&w, g, 2, A_, "bob", "192.0.2.200", UA_BOTO3);
+        w.ua = UA_ATTACKER;
+        S_call(&w, 0, T(g, 0, 22, 28, 40), "sts.amazonaws.com", "GetCallerIdentity", 1);
+        S_end(&w, 10);
+        S_read(&w, 11, T(g, 0, 22, 29, 10), "ListUsers", NULL);
+        S_read(&w, 12, T(g, 0, 22, 30, 2), "ListMFADevices", "carol");
+        S_mfa(&w, 1, T(g, 0, 22, 31, 5), "DeactivateMFADevice", "carol", "carol");
+        S_mfa(&w, 2, T(g, 0, 22, 31, 20), "DeleteVirtualMFADevice", NULL, "carol");
+        S_iam(&w, T(g, 0, 22, 32, 44), "UpdateLoginProfile", 0);
         jo(q);
         jks(q, "userName", "carol");
         jkb(q, "passwordResetRequired", 0);
         jc(q);
-        S_emit(g, 2, 13);
-        S_login(g, 2, 14, A_, "carol", T(g, 0, 22, 35, 10), ip, UA_BROWSER[2], 0);
+        S_end(&w, 13);
+        S_login(&w, 14, "carol", T(g, 0, 22, 35, 10), UA_BROWSER[2], 0);
     }
 
     /* ---- S03: failed DeactivateMFADevice (AccessDenied) ---- */
     if (g->days > 1) {
-        const char *ip = "203.0.113.51";
         g->nscen++;
-        S_akia(k, A_, "dave");
-        ua_make(ua, sizeof ua, UA_CLI_LINUX, "iam.amazonaws.com", "ListMFADevices");
-        S_iam(g, &r, A_, T(g, 1, 9, 11, 58), "ListMFADevices", 1, ip, ua);
-        S_user(g, A_, "dave", k, NULL, 0);
-        S_req_user(g, "alice");
-        S_emit(g, 3, 10);
-        ua_make(ua, sizeof ua, UA_CLI_LINUX, "iam.amazonaws.com", "DeactivateMFADevice");
-        S_iam(g, &r, A_, T(g, 1, 9, 12, 40), "DeactivateMFADevice", 0, ip, ua);
-        S_user(g, A_, "dave", k, NULL, 0);
-        S_req_mfa(g, A_, "alice", "alice");
+        who_cli(&w, g, 3, A_, "dave", "203.0.113.51", UA_CLI_LINUX);
+        S_read(&w, 10, T(g, 1, 9, 11, 58), "ListMFADevices", "alice");
+        r = S_mfa_call(&w, T(g, 1, 9, 12, 40), "DeactivateMFADevice", "alice", "alice");
         r->ecode = "AccessDenied";
         r->emsg = "User: arn:aws:iam::111122223333:user/dave is not authorized to perform: "
                   "iam:DeactivateMFADevice on resource: user alice because no identity-based policy allows the "
                   "iam:DeactivateMFADevice action";
-        S_emit(g, 3, 1);
-        ua_make(ua, sizeof ua, UA_CLI_LINUX, "iam.amazonaws.com", "GetUser");
-        S_iam(g, &r, A_, T(g, 1, 9, 13, 5), "GetUser", 1, ip, ua);
-        S_user(g, A_, "dave", k, NULL, 0);
-        S_req_user(g, "alice");
-        S_emit(g, 3, 11);
+        S_end(&w, 1);
+        S_read(&w, 11, T(g, 1, 9, 13, 5), "GetUser", "alice");
     }
 
     /* ---- S04: AssumedRole session (HelpdeskAdmin) deactivates dave's MFA ---- */
     if (g->days > 1) {
-        const char *ip = "203.0.113.91";
-        char rarn[128];
+        char rarn[200];
         int64_t ta = T(g, 1, 11, 43, 50);
+        Who hd;
         g->nscen++;
-        S_akia(k, A_, "carol");
-        ua_make(ua, sizeof ua, UA_CLI_WIN, "sts.amazonaws.com", "AssumeRole");
-        r = S_begin(g, A_, 0, ta, "sts.amazonaws.com", "AssumeRole", 1, ip, ua);
-        S_user(g, A_, "carol", k, NULL, 0);
-        snprintf(rarn, sizeof rarn, "arn:aws:iam::%s:role/HelpdeskAdmin", ACCT[A_].id);
-        jo(q);
-        jks(q, "roleArn", rarn);
-        jks(q, "roleSessionName", "carol-helpdesk");
-        jks(q, "sourceIdentity", "carol");
-        jki(q, "durationSeconds", 3600);
-        jc(q);
-        creds_resp(p, &g->srng, A_, "HelpdeskAdmin", "carol-helpdesk", ta, "carol");
+        who_cli(&w, g, 4, A_, "carol", "203.0.113.91", UA_CLI_WIN);
+        S_call(&w, 0, ta, "sts.amazonaws.com", "AssumeRole", 1);
+        role_arn(rarn, sizeof rarn, A_, "HelpdeskAdmin");
+        assume_role_req(q, rarn, "carol-helpdesk", "carol");
+        creds_resp(&g->resp, &g->srng, A_, "HelpdeskAdmin", "carol-helpdesk", ta, "carol");
         res_one(&g->res, ACCT[A_].id, "AWS::IAM::Role", rarn);
-        S_emit(g, 4, 10);
-        aws_id(k2, "ASIA", 16, hs("carol-helpdesk-s04", 4));
-        ua_make(ua, sizeof ua, UA_CLI_WIN, "iam.amazonaws.com", "ListMFADevices");
-        S_iam(g, &r, A_, T(g, 1, 11, 44, 30), "ListMFADevices", 1, ip, ua);
-        id_role(&g->uid, A_, "HelpdeskAdmin", "carol-helpdesk", k2, "false", ta, "carol", NULL, 0);
-        S_req_user(g, "dave");
-        S_emit(g, 4, 11);
-        ua_make(ua, sizeof ua, UA_CLI_WIN, "iam.amazonaws.com", "DeactivateMFADevice");
-        S_iam(g, &r, A_, T(g, 1, 11, 45, 18), "DeactivateMFADevice", 0, ip, ua);
-        id_role(&g->uid, A_, "HelpdeskAdmin", "carol-helpdesk", k2, "false", ta, "carol", NULL, 0);
-        S_req_mfa(g, A_, "dave", "dave");
-        S_emit(g, 4, 1);
-        ua_make(ua, sizeof ua, UA_CLI_WIN, "iam.amazonaws.com", "ListMFADevices");
-        S_iam(g, &r, A_, T(g, 1, 11, 46, 2), "ListMFADevices", 1, ip, ua);
-        id_role(&g->uid, A_, "HelpdeskAdmin", "carol-helpdesk", k2, "false", ta, "carol", NULL, 0);
-        S_req_user(g, "dave");
-        S_emit(g, 4, 12);
+        S_end(&w, 10);
+        hd = w; /* the session she assumed, same machine and CLI */
+        hd.role = "HelpdeskAdmin";
+        hd.sess = "carol-helpdesk";
+        hd.srcid = "carol";
+        hd.mfa = "false";
+        hd.created = ta;
+        aws_id(hd.key, "ASIA", 16, hs("carol-helpdesk-s04", 4));
+        S_read(&hd, 11, T(g, 1, 11, 44, 30), "ListMFADevices", "dave");
+        S_mfa(&hd, 1, T(g, 1, 11, 45, 18), "DeactivateMFADevice", "dave", "dave");
+        S_read(&hd, 12, T(g, 1, 11, 46, 2), "ListMFADevices", "dave");
     }
 
     /* ---- S05: root deletes its virtual MFA device ---- */
     if (g->days > 1) {
-        const char *ip = "203.0.113.200";
         int64_t tl = T(g, 1, 16, 15, 3);
         g->nscen++;
-        S_login(g, 5, 10, A_, NULL, tl, ip, UA_BROWSER[0], 1);
-        aws_id(k, "ASIA", 16, hs("root-s05", 5));
-        S_iam(g, &r, A_, T(g, 1, 16, 19, 40), "ListVirtualMFADevices", 1, ip, "console.amazonaws.com");
-        id_root(&g->uid, A_, k, "true", tl);
-        jo(q);
-        jks(q, "assignmentStatus", "Any");
-        jc(q);
-        r->console = 1;
-        S_emit(g, 5, 11);
-        S_iam(g, &r, A_, T(g, 1, 16, 20, 55), "DeleteVirtualMFADevice", 0, ip, "console.amazonaws.com");
-        id_root(&g->uid, A_, k, "true", tl);
-        S_req_mfa(g, A_, NULL, "root-account-mfa-device");
-        r->console = 1;
-        S_emit(g, 5, 1);
+        who_console(&w, g, 5, A_, NULL, "203.0.113.200");
+        aws_id(w.key, "ASIA", 16, hs("root-s05", 5));
+        w.created = tl;
+        S_login(&w, 10, NULL, tl, UA_BROWSER[0], 1);
+        S_list_vmfa(&w, 11, T(g, 1, 16, 19, 40), "Any");
+        S_mfa(&w, 1, T(g, 1, 16, 20, 55), "DeleteVirtualMFADevice", NULL, "root-account-mfa-device");
     }
 
     /* ---- S06: same DeactivateMFADevice delivered twice ---- */
     if (g->days > 1) {
-        const char *ip = "203.0.113.77";
         g->nscen++;
-        S_akia(k, A_, "erin");
-        ua_make(ua, sizeof ua, UA_CLI_MAC, "iam.amazonaws.com", "DeactivateMFADevice");
-        S_iam(g, &r, A_, T(g, 1, 20, 5, 12), "DeactivateMFADevice", 0, ip, ua);
-        S_user(g, A_, "erin", k, NULL, 0);
-        S_req_mfa(g, A_, "erin", "erin");
-        S_emit_tag(g, 6, 1, TAG_DUP, 0);
-        ua_make(ua, sizeof ua, UA_CLI_MAC, "iam.amazonaws.com", "CreateVirtualMFADevice");
-        S_iam(g, &r, A_, T(g, 1, 20, 9, 40), "CreateVirtualMFADevice", 0, ip, ua);
-        S_user(g, A_, "erin", k, NULL, 0);
-        jo(q);
-        jks(q, "virtualMFADeviceName", "erin-2026");
-        jks(q, "path", "/");
-        jc(q);
-        snprintf(tmp, sizeof tmp, "arn:aws:iam::%s:mfa/erin-2026", ACCT[A_].id);
-        jo(p);
-        jk(p, "virtualMFADevice");
-        jo(p);
-        jks(p, "serialNumber", tmp);
-        jc(p);
-        jc(p);
-        S_emit(g, 6, 10);
-        ua_make(ua, sizeof ua, UA_CLI_MAC, "iam.amazonaws.com", "EnableMFADevice");
-        S_iam(g, &r, A_, T(g, 1, 20, 10, 5), "EnableMFADevice", 0, ip, ua);
-        S_user(g, A_, "erin", k, NULL, 0);
-        S_req_mfa(g, A_, "erin", "erin-2026");
-        S_emit(g, 6, 11);
+        who_cli(&w, g, 6, A_, "erin", "203.0.113.77", UA_CLI_MAC);
+        S_mfa_call(&w, T(g, 1, 20, 5, 12), "DeactivateMFADevice", "erin", "erin");
+        S_emit_tag(g, w.sc, 1, TAG_DUP, 0);
+        S_create_vmfa(&w, 10, T(g, 1, 20, 9, 40), "erin-2026");
+        S_mfa(&w, 11, T(g, 1, 20, 10, 5), "EnableMFADevice", "erin", "erin-2026");
     }
 
     /* ---- S07: DeactivateMFADevice delivered late (file stamped 4h27m later) ---- */
     if (g->days > 2) {
-        const char *ip = "2001:db8:85a3::8a2e:370:7334";
         int64_t late = T(g, 2, 7, 45, 0);
         g->nscen++;
-        S_akia(k, A_, "bob");
-        ua_make(ua, sizeof ua, UA_CLI_LINUX, "sts.amazonaws.com", "GetCallerIdentity");
-        r = S_begin(g, A_, 0, T(g, 2, 3, 16, 50), "sts.amazonaws.com", "GetCallerIdentity", 1, ip, ua);
-        S_user(g, A_, "bob", k, NULL, 0);
-        S_emit_tag(g, 7, 10, TAG_LATE, late);
-        ua_make(ua, sizeof ua, UA_CLI_LINUX, "iam.amazonaws.com", "DeactivateMFADevice");
-        S_iam(g, &r, A_, T(g, 2, 3, 17, 44), "DeactivateMFADevice", 0, ip, ua);
-        S_user(g, A_, "bob", k, NULL, 0);
-        S_req_mfa(g, A_, "bob", "bob");
-        S_emit_tag(g, 7, 1, TAG_LATE, late);
+        who_cli(&w, g, 7, A_, "bob", "2001:db8:85a3::8a2e:370:7334", UA_CLI_LINUX);
+        S_call(&w, 0, T(g, 2, 3, 16, 50), "sts.amazonaws.com", "GetCallerIdentity", 1);
+        S_emit_tag(g, w.sc, 10, TAG_LATE, late);
+        S_mfa_call(&w, T(g, 2, 3, 17, 44), "DeactivateMFADevice", "bob", "bob");
+        S_emit_tag(g, w.sc, 1, TAG_LATE, late);
     }
 
     /* ---- S08: DeleteVirtualMFADevice fails with NoSuchEntity ---- */
     if (g->days > 2) {
-        const char *ip = "203.0.113.91";
         int64_t tc = T(g, 2, 8, 21, 30);
         g->nscen++;
-        session_of(k, &created, "carol-s08", A_, tc, 8);
-        created = tc;
-        S_iam(g, &r, A_, T(g, 2, 8, 39, 30), "ListVirtualMFADevices", 1, ip, "console.amazonaws.com");
-        S_user(g, A_, "carol", k, "true", created);
-        jo(q);
-        jks(q, "assignmentStatus", "Unassigned");
-        jc(q);
-        r->console = 1;
-        S_emit(g, 8, 10);
-        S_iam(g, &r, A_, T(g, 2, 8, 40, 10), "DeleteVirtualMFADevice", 0, ip, "console.amazonaws.com");
-        S_user(g, A_, "carol", k, "true", created);
-        S_req_mfa(g, A_, NULL, "dave-old");
+        who_console(&w, g, 8, A_, "carol", "203.0.113.91");
+        session_of(w.key, &w.created, "carol-s08", A_, tc, 8);
+        w.created = tc; /* the session's key, but she signed in at tc */
+        S_list_vmfa(&w, 10, T(g, 2, 8, 39, 30), "Unassigned");
+        r = S_mfa_call(&w, T(g, 2, 8, 40, 10), "DeleteVirtualMFADevice", NULL, "dave-old");
         r->ecode = "NoSuchEntityException";
         r->emsg = "VirtualMFADevice with serial number arn:aws:iam::111122223333:mfa/dave-old doesn't exist.";
-        r->console = 1;
-        S_emit(g, 8, 1);
+        S_end(&w, 1);
     }
 
     /* ---- S09: account 444455556666, ops-admin deactivates ivan's MFA ---- */
     if (g->days > 2) {
-        const char *ip = "203.0.113.160";
-        int64_t t9 = T(g, 2, 12, 6, 2);
         char nk[32];
         g->nscen++;
-        S_akia(k, B_, "ops-admin");
-        ua_make(ua, sizeof ua, UA_CLI_LINUX, "iam.amazonaws.com", "ListMFADevices");
-        S_iam(g, &r, B_, T(g, 2, 12, 1, 10), "ListMFADevices", 1, ip, ua);
-        S_user(g, B_, "ops-admin", k, NULL, 0);
-        S_req_user(g, "ivan");
-        S_emit(g, 9, 10);
-        ua_make(ua, sizeof ua, UA_CLI_LINUX, "iam.amazonaws.com", "DeactivateMFADevice");
-        S_iam(g, &r, B_, T(g, 2, 12, 2, 33), "DeactivateMFADevice", 0, ip, ua);
-        S_user(g, B_, "ops-admin", k, NULL, 0);
-        S_req_mfa(g, B_, "ivan", "ivan");
-        S_emit(g, 9, 1);
-        ua_make(ua, sizeof ua, UA_CLI_LINUX, "iam.amazonaws.com", "ListAccessKeys");
-        S_iam(g, &r, B_, T(g, 2, 12, 4, 45), "ListAccessKeys", 1, ip, ua);
-        S_user(g, B_, "ops-admin", k, NULL, 0);
-        S_req_user(g, "ivan");
-        S_emit(g, 9, 11);
-        ua_make(ua, sizeof ua, UA_CLI_LINUX, "iam.amazonaws.com", "CreateAccessKey");
-        S_iam(g, &r, B_, t9, "CreateAccessKey", 0, ip, ua);
-        S_user(g, B_, "ops-admin", k, NULL, 0);
-        S_req_user(g, "ivan");
+        who_cli(&w, g, 9, B_, "ops-admin", "203.0.113.160", UA_CLI_LINUX);
+        S_read(&w, 10, T(g, 2, 12, 1, 10), "ListMFADevices", "ivan");
+        S_mfa(&w, 1, T(g, 2, 12, 2, 33), "DeactivateMFADevice", "ivan", "ivan");
+        S_read(&w, 11, T(g, 2, 12, 4, 45), "ListAccessKeys", "ivan");
         aws_id(nk, "AKIA", 16, hs("ivan-s09-newkey", 9));
-        fmt_aws(cd, sizeof cd, t9);
-        jo(p);
-        jk(p, "accessKey");
-        jo(p);
-        jks(p, "accessKeyId", nk);
-        jks(p, "status", "Active");
-        jks(p, "userName", "ivan");
-        jks(p, "createDate", cd);
-        jc(p);
-        jc(p);
-        S_emit(g, 9, 12);
+        S_create_key(&w, 12, T(g, 2, 12, 6, 2), "ivan", nk);
     }
 
     /* ---- S10: wrong case eventName (lookalike) ---- */
     if (g->days > 2) {
-        const char *ip = "203.0.113.51";
         g->nscen++;
-        S_akia(k, A_, "dave");
-        ua_make(ua, sizeof ua, UA_CLI_LINUX, "iam.amazonaws.com", "DeactivateMFADevice");
-        S_iam(g, &r, A_, T(g, 2, 14, 10, 0), "deactivateMFADevice", 0, ip, ua);
-        S_user(g, A_, "dave", k, NULL, 0);
-        S_req_mfa(g, A_, "dave", "dave");
-        S_emit(g, 10, 1);
+        who_cli(&w, g, 10, A_, "dave", "203.0.113.51", UA_CLI_LINUX);
+        S_mfa(&w, 1, T(g, 2, 14, 10, 0), "deactivateMFADevice", "dave", "dave");
     }
 
     /* ---- S11: other MFA APIs (lookalikes) ---- */
     if (g->days > 2) {
-        const char *ip = "203.0.113.51";
         g->nscen++;
-        S_akia(k, A_, "dave");
-        ua_make(ua, sizeof ua, UA_CLI_LINUX, "iam.amazonaws.com", "CreateVirtualMFADevice");
-        S_iam(g, &r, A_, T(g, 2, 15, 29, 0), "CreateVirtualMFADevice", 0, ip, ua);
-        S_user(g, A_, "dave", k, NULL, 0);
-        jo(q);
-        jks(q, "virtualMFADeviceName", "dave-2026");
-        jks(q, "path", "/");
-        jc(q);
-        snprintf(tmp, sizeof tmp, "arn:aws:iam::%s:mfa/dave-2026", ACCT[A_].id);
-        jo(p);
-        jk(p, "virtualMFADevice");
-        jo(p);
-        jks(p, "serialNumber", tmp);
-        jc(p);
-        jc(p);
-        S_emit(g, 11, 1);
-        ua_make(ua, sizeof ua, UA_CLI_LINUX, "iam.amazonaws.com", "EnableMFADevice");
-        S_iam(g, &r, A_, T(g, 2, 15, 31, 40), "EnableMFADevice", 0, ip, ua);
-        S_user(g, A_, "dave", k, NULL, 0);
-        S_req_mfa(g, A_, "dave", "dave-2026");
-        S_emit(g, 11, 2);
-        ua_make(ua, sizeof ua, UA_CLI_LINUX, "iam.amazonaws.com", "ResyncMFADevice");
-        S_iam(g, &r, A_, T(g, 2, 15, 33, 5), "ResyncMFADevice", 0, ip, ua);
-        S_user(g, A_, "dave", k, NULL, 0);
-        S_req_mfa(g, A_, "dave", "dave-2026");
-        S_emit(g, 11, 3);
-        ua_make(ua, sizeof ua, UA_CLI_LINUX, "iam.amazonaws.com", "ListMFADevices");
-        S_iam(g, &r, A_, T(g, 2, 15, 34, 12), "ListMFADevices", 1, ip, ua);
-        S_user(g, A_, "dave", k, NULL, 0);
-        S_req_user(g, "dave");
-        S_emit(g, 11, 4);
+        who_cli(&w, g, 11, A_, "dave", "203.0.113.51", UA_CLI_LINUX);
+        S_create_vmfa(&w, 1, T(g, 2, 15, 29, 0), "dave-2026");
+        S_mfa(&w, 2, T(g, 2, 15, 31, 40), "EnableMFADevice", "dave", "dave-2026");
+        S_mfa(&w, 3, T(g, 2, 15, 33, 5), "ResyncMFADevice", "dave", "dave-2026");
+        S_read(&w, 4, T(g, 2, 15, 34, 12), "ListMFADevices", "dave");
     }
 
-    /* ---- S12: DeactivateMFADevice with errorCode "" (counts as success) ---- */
+    /* ---- S12: DeactivateMFADevice with errorCode "" (counts as success) ----
+     * ---- S13: DeactivateMFADevice with errorMessage only (failure) ---- */
     if (g->days > 2) {
-        const char *ip = "203.0.113.91";
-        g->nscen++;
-        S_akia(k, A_, "carol");
-        ua_make(ua, sizeof ua, UA_CLI_WIN, "iam.amazonaws.com", "DeactivateMFADevice");
-        S_iam(g, &r, A_, T(g, 2, 18, 22, 9), "DeactivateMFADevice", 0, ip, ua);
-        S_user(g, A_, "carol", k, NULL, 0);
-        S_req_mfa(g, A_, "bob", "bob");
-        r->ecode = "";
-        S_emit(g, 12, 1);
-    }
-
-    /* ---- S13: DeactivateMFADevice with errorMessage only (failure) ---- */
-    if (g->days > 2) {
-        const char *ip = "203.0.113.91";
-        g->nscen++;
-        S_akia(k, A_, "carol");
-        ua_make(ua, sizeof ua, UA_CLI_WIN, "iam.amazonaws.com", "DeactivateMFADevice");
-        S_iam(g, &r, A_, T(g, 2, 21, 47, 30), "DeactivateMFADevice", 0, ip, ua);
-        S_user(g, A_, "carol", k, NULL, 0);
-        S_req_mfa(g, A_, "erin", "erin-2026");
-        r->emsg = "An unknown error occurred";
-        S_emit(g, 13, 1);
+        static const struct {
+            int sc, h, m, s;
+            const char *u, *dev, *ecode, *emsg;
+        } ODD[2] = {{12, 18, 22, 9, "bob", "bob", "", NULL},
+                    {13, 21, 47, 30, "erin", "erin-2026", NULL, "An unknown error occurred"}};
+        for (i = 0; i < 2; i++) {
+            g->nscen++;
+            who_cli(&w, g, ODD[i].sc, A_, "carol", "203.0.113.91", UA_CLI_WIN);
+            r = S_mfa_call(&w, T(g, 2, ODD[i].h, ODD[i].m, ODD[i].s), "DeactivateMFADevice", ODD[i].u, ODD[i].dev);
+            r->ecode = ODD[i].ecode;
+            r->emsg = ODD[i].emsg;
+            S_end(&w, 1);
+        }
     }
 
     /* ---- S99: parser edge cases (not MFA scenarios) ---- */
     if (g->days > 0) {
+        char iid[32], rid[40];
+
         /* 99/01: 23-digit integer in requestParameters */
-        r = S_begin(g, A_, 1, T(g, 0, 10, 15, 27), "kms.amazonaws.com", "GenerateRandom", 1, "198.51.100.23",
-                    UA_BOTO3_S);
-        S_akia(k, A_, "ci-runner");
-        S_user(g, A_, "ci-runner", k, NULL, 0);
+        who_cli(&w, g, 99, A_, "ci-runner", "198.51.100.23", UA_BOTO3);
+        r = S_call(&w, 1, T(g, 0, 10, 15, 27), "kms.amazonaws.com", "GenerateRandom", 1);
         jo(q);
         jkr(q, "numberOfBytes", "12345678901234567890123");
         jc(q);
         r->ecode = "ValidationException";
         r->emsg = "1 validation error detected: Value '12345678901234567890123' at 'numberOfBytes' failed to "
                   "satisfy constraint: Member must have value less than or equal to 1024";
-        S_emit(g, 99, 1);
+        S_end(&w, 1);
 
         /* 99/02: 2^53+1 in requestParameters */
-        r = S_begin(g, B_, 2, T(g, 0, 11, 2, 48), "ec2.amazonaws.com", "DescribeInstances", 1, "198.51.100.40",
-                    UA_JAVA_S);
+        who_cli(&w, g, 99, B_, "backup-bot", "198.51.100.40", UA_JAVA);
+        r = S_call(&w, 2, T(g, 0, 11, 2, 48), "ec2.amazonaws.com", "DescribeInstances", 1);
         r->ver = "1.09";
-        S_akia(k, B_, "backup-bot");
-        S_user(g, B_, "backup-bot", k, NULL, 0);
         jo(q);
         jkeo(q, "instancesSet");
         jkeo(q, "filterSet");
@@ -3104,51 +2897,27 @@ static void build_scenarios(Gen *g)
         r->ecode = "Client.InvalidParameterValue";
         r->emsg = "Value ( 9007199254740993 ) for parameter maxResults is invalid. Expecting a value between 5 and "
                   "1000.";
-        S_emit(g, 99, 2);
+        S_end(&w, 2);
 
         /* 99/03: non-ASCII user agent and tag value */
-        r = S_begin(g, A_, 2, T(g, 0, 12, 31, 9), "ec2.amazonaws.com", "CreateTags", 0, "203.0.113.91",
-                    "aws-cli/2.17.5 md/awscrt#0.20.11 ua/2.0 os/windows#10 md/arch#amd64 lang/python#3.11.8 "
-                    "md/pyimpl#CPython cfg/retry-mode#standard md/installer#exe md/prompt#off "
-                    "md/command#ec2.create-tags app/poste-de-René");
+        who_cli(&w, g, 99, A_, "carol", "203.0.113.91", UA_CLI_WIN);
+        w.ua = "aws-cli/2.17.5 md/awscrt#0.20.11 ua/2.0 os/windows#10 md/arch#amd64 lang/python#3.11.8 "
+               "md/pyimpl#CPython cfg/retry-mode#standard md/installer#exe md/prompt#off "
+               "md/command#ec2.create-tags app/poste-de-René";
+        r = S_call(&w, 2, T(g, 0, 12, 31, 9), "ec2.amazonaws.com", "CreateTags", 0);
         r->ver = "1.09";
-        S_akia(k, A_, "carol");
-        S_user(g, A_, "carol", k, NULL, 0);
-        inst_id(tmp, A_, 2, 0);
-        jo(q);
-        jk(q, "resourcesSet");
-        jo(q);
-        jk(q, "items");
-        ja(q);
-        jo(q);
-        jks(q, "resourceId", tmp);
-        jc(q);
-        jae(q);
-        jc(q);
-        jk(q, "tagSet");
-        jo(q);
-        jk(q, "items");
-        ja(q);
-        jo(q);
-        jks(q, "key", "Team");
-        jks(q, "value", "Équipe données – 東京/日本");
-        jc(q);
-        jae(q);
-        jc(q);
-        jc(q);
-        ruuid(tmp, &g->srng);
-        jo(p);
-        jks(p, "requestId", tmp);
-        jkb(p, "_return", 1);
-        jc(p);
-        S_emit(g, 99, 3);
+        inst_id(iid, A_, 2, 0);
+        create_tags_req(q, iid, "Team", "Équipe données – 東京/日本");
+        ruuid(rid, &g->srng);
+        ec2_return_resp(&g->resp, rid);
+        S_end(&w, 3);
     }
     if (g->days > 1) {
         /* 99/04: policy document as an escaped JSON string, with a \u escape */
-        r = S_begin(g, B_, 0, T(g, 1, 13, 20, 5), "iam.amazonaws.com", "PutRolePolicy", 0, "203.0.113.160",
-                    "console.amazonaws.com");
-        session_of(k, &created, "ops-admin-s99", B_, T(g, 1, 13, 20, 5), 99);
-        S_user(g, B_, "ops-admin", k, "true", created);
+        int64_t t4 = T(g, 1, 13, 20, 5);
+        who_console(&w, g, 99, B_, "ops-admin", "203.0.113.160");
+        session_of(w.key, &w.created, "ops-admin-s99", B_, t4, 99);
+        S_iam(&w, t4, "PutRolePolicy", 0);
         jo(q);
         jks(q, "roleName", "DataEngineer");
         jks(q, "policyName", "cafe-reports");
@@ -3158,8 +2927,7 @@ static void build_scenarios(Gen *g)
             "\\\"s3:GetObject\\\",\\n    \\\"Resource\\\": \\\"arn:aws:s3:::dev-data-lake-444455556666/caf\\u00e9/*"
             "\\\"\\n  }]\\n}\"");
         jc(q);
-        r->console = 1;
-        S_emit(g, 99, 4);
+        S_end(&w, 4);
     }
 }
 
@@ -3170,12 +2938,7 @@ static void build_scenarios(Gen *g)
 static LogFile *new_file(Gen *g, int acct, int reg, int64_t stamp)
 {
     LogFile *f;
-    if (g->nfiles == g->capfiles) {
-        g->capfiles = g->capfiles ? g->capfiles * 2 : 256;
-        g->files = realloc(g->files, (size_t)g->capfiles * sizeof *g->files);
-        if (!g->files)
-            die("out of memory");
-    }
+    g->files = grow(g->files, g->nfiles, &g->capfiles, 256, sizeof *g->files);
     f = &g->files[g->nfiles];
     memset(f, 0, sizeof *f);
     f->acct = acct;
@@ -3190,12 +2953,7 @@ static LogFile *new_file(Gen *g, int acct, int reg, int64_t stamp)
 
 static void file_add_srec(LogFile *f, int idx)
 {
-    if (f->ns == f->scap) {
-        f->scap = f->scap ? f->scap * 2 : 4;
-        f->sidx = realloc(f->sidx, (size_t)f->scap * sizeof *f->sidx);
-        if (!f->sidx)
-            die("out of memory");
-    }
+    f->sidx = grow(f->sidx, f->ns, &f->scap, 4, sizeof *f->sidx);
     f->sidx[f->ns++] = idx;
 }
 
@@ -3275,9 +3033,7 @@ static void plan_files(Gen *g)
         F = 1;
     if (F > bg)
         F = (int)bg;
-    sizes = malloc((size_t)F * sizeof *sizes);
-    if (!sizes)
-        die("out of memory");
+    sizes = xmalloc((size_t)F * sizeof *sizes);
     sum = 0;
     for (i = 0; i < F; i++) {
         sizes[i] = 1 + (int)rnd(r, (uint32_t)(2 * K - 1 > 0 ? 2 * K - 1 : 1));
@@ -3739,11 +3495,7 @@ int main(int argc, char **argv)
     }
 
     /* zero-initialised J buffers need an allocation before use */
-    j_reset(&g->uid);
-    j_reset(&g->req);
-    j_reset(&g->resp);
-    j_reset(&g->add);
-    j_reset(&g->res);
+    frags_reset(g);
 
     build_scenarios(g);
     if (g->nsrec * 2 > g->events) { /* too few events for the scenarios: drop them */
