@@ -2661,17 +2661,37 @@ static void S_create_key(Who *w, int nn, int64_t t, const char *u, const char *k
     S_end(w, nn);
 }
 
-static void S_get_object(Who *w, int nn, int64_t t, const char *bucket, const char *key, int64_t size)
+/* S3 ListBuckets (us-east-1), out bytes returned */
+static void S_list_buckets(Who *w, int nn, int64_t t, int64_t out)
 {
+    J *q = &w->g->req;
+    S_call(w, 0, t, "s3.amazonaws.com", "ListBuckets", 1);
+    jo(q);
+    jks(q, "Host", "s3.amazonaws.com");
+    jc(q);
+    s3_add(&w->g->add, &w->g->srng, 0, out, 1);
+    S_end(w, nn);
+}
+
+/* GetObject data event on a us-east-1 bucket, size bytes returned (0 for a
+ * failure: the caller sets the error, then calls S_end) */
+static Rec *S_get_object_call(Who *w, int64_t t, const char *bucket, const char *key, int64_t size)
+{
+    static char host[160];
     Gen *g = w->g;
     Rec *r = S_call(w, 0, t, "s3.amazonaws.com", "GetObject", 1);
-    char host[160];
     s3_host(host, sizeof host, bucket, 0);
     s3_object(&g->req, &g->res, ACCT[w->acct].id, bucket, host, key, NULL);
     s3_add(&g->add, &g->srng, 0, size, 1);
     r->mgmt = 0;
     r->cat = "Data";
     r->host = host;
+    return r;
+}
+
+static void S_get_object(Who *w, int nn, int64_t t, const char *bucket, const char *key, int64_t size)
+{
+    S_get_object_call(w, t, bucket, key, size);
     S_end(w, nn);
 }
 
@@ -2706,21 +2726,27 @@ static void build_scenarios(Gen *g)
         S_create_key(&w, 12, T(g, 0, 14, 21, 45), "alice", cli.key);
         S_login(&w, 13, "alice", T(g, 0, 15, 40, 9), UA_BROWSER[1], 0);
 
-        S_call(&cli, 0, T(g, 0, 15, 41, 30), "s3.amazonaws.com", "ListBuckets", 1);
-        jo(q);
-        jks(q, "Host", "s3.amazonaws.com");
-        jc(q);
-        s3_add(&g->add, &g->srng, 0, 2311, 1);
-        S_end(&cli, 14);
+        S_list_buckets(&cli, 14, T(g, 0, 15, 41, 30), 2311);
         for (i = 0; i < 3; i++)
             S_get_object(&cli, 15 + i, T(g, 0, 15, TAKEN[i].m, TAKEN[i].s), "prod-finance-reports-111122223333",
                          TAKEN[i].key, TAKEN[i].size);
     }
 
-    /* ---- S02: attacker with bob's keys deactivates + deletes carol's MFA ---- */
+    /* ---- S02: attacker with bob's keys deactivates + deletes carol's MFA, then
+     * creates an access key for carol and uses it to take data from S3 ---- */
     if (g->days > 0) {
+        static const struct {
+            int m, s;
+            const char *key;
+            int64_t size; /* 0: AccessDenied */
+        } TAKEN[4] = {{41, 8, "exports/2026-03-01/customers-full.csv.gz", 48213377},
+                      {42, 31, "exports/2026-03-01/customer-emails.csv", 7312904},
+                      {43, 55, "exports/2026-02/payment-methods.parquet", 12877431},
+                      {44, 47, "restricted/pii/tax-ids-2025.csv", 0}};
+        const char *ip = "192.0.2.200", *bk = "prod-customer-exports-111122223333";
+        Who cli;
         g->nscen++;
-        who_cli(&w, g, 2, A_, "bob", "192.0.2.200", UA_BOTO3);
+        who_cli(&w, g, 2, A_, "bob", ip, UA_BOTO3);
         w.ua = UA_ATTACKER;
         S_call(&w, 0, T(g, 0, 22, 28, 40), "sts.amazonaws.com", "GetCallerIdentity", 1);
         S_end(&w, 10);
@@ -2735,6 +2761,20 @@ static void build_scenarios(Gen *g)
         jc(q);
         S_end(&w, 13);
         S_login(&w, 14, "carol", T(g, 0, 22, 35, 10), UA_BROWSER[2], 0);
+
+        who_cli(&cli, g, 2, A_, "carol", ip, UA_BOTO3); /* the attacker, with carol's new key */
+        cli.ua = UA_ATTACKER;
+        aws_id(cli.key, "AKIA", 16, hs("carol-s02-newkey", 2));
+        S_create_key(&w, 15, T(g, 0, 22, 33, 30), "carol", cli.key);
+        S_list_buckets(&cli, 16, T(g, 0, 22, 40, 0), 2187);
+        for (i = 0; i < 4; i++) {
+            r = S_get_object_call(&cli, T(g, 0, 22, TAKEN[i].m, TAKEN[i].s), bk, TAKEN[i].key, TAKEN[i].size);
+            if (!TAKEN[i].size) {
+                r->ecode = "AccessDenied";
+                r->emsg = "Access Denied";
+            }
+            S_end(&cli, 17 + i);
+        }
     }
 
     /* ---- S03: failed DeactivateMFADevice (AccessDenied) ---- */

@@ -4,11 +4,15 @@
 **   .load ./build/cloudtrail
 **   SELECT eventName, count(*) FROM cloudtrail('AWSLogs') GROUP BY 1;
 **   SELECT * FROM cloudtrail_files('AWSLogs') WHERE status<>'ok';
+**   SELECT * FROM detect_mfa_deactivation('AWSLogs');
+**   SELECT note FROM cloudtrail_rules;
 */
 #include "sqlite3ext.h"
 SQLITE_EXTENSION_INIT1
+#include "detect_vtab.h"
 #include "files_vtab.h"
 #include "record.h"
+#include "rules_vtab.h"
 #include "trail_vtab.h"
 
 #ifdef _WIN32
@@ -21,5 +25,7 @@ int sqlite3_cloudtrail_init(sqlite3 *db, char **pzErrMsg, const sqlite3_api_rout
   record_init();
   rc = trail_vtab_register(db);
   if( rc==SQLITE_OK ) rc = files_vtab_register(db);
+  if( rc==SQLITE_OK ) rc = detect_vtab_register(db);
+  if( rc==SQLITE_OK ) rc = rules_vtab_register(db);
   return rc;
 }

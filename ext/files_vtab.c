@@ -94,7 +94,7 @@ static int filesNext(sqlite3_vtab_cursor *cur){
   sqlite3_free(c->zError);
   c->zError = 0;
   rc = source_next_file(&c->src);
-  if( rc ) return source_vtab_error(&c->src, cur->pVtab, rc);
+  if( rc ) return source_vtab_error(&c->src, cur->pVtab, "cloudtrail_files", rc);
   if( c->src.bEof ){
     c->bEof = 1;
     return SQLITE_OK;
@@ -164,7 +164,6 @@ static int filesFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
                        int argc, sqlite3_value **argv){
   FilesCursor *c = (FilesCursor*)cur;
   const char *zPath;
-  char *zErr = 0;
   int rc;
   (void)idxStr; (void)argc;
   filesReset(c);
@@ -176,14 +175,8 @@ static int filesFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
   if( zPath==0 ) return SQLITE_NOMEM;
   c->zPath = sqlite3_mprintf("%s", zPath);
   if( c->zPath==0 ) return SQLITE_NOMEM;
-  rc = source_open(&c->src, zPath, &zErr);
-  if( rc ){
-    if( zErr ){
-      sqlite3_free(cur->pVtab->zErrMsg);
-      cur->pVtab->zErrMsg = zErr;
-    }
-    return rc;
-  }
+  rc = source_open(&c->src, zPath, cur->pVtab, "cloudtrail_files");
+  if( rc ) return rc;
   c->bEof = 0;
   return filesNext(cur);
 }

@@ -245,6 +245,33 @@ static int result_outcome(Record *r, sqlite3_context *ctx){
   return SQLITE_OK;
 }
 
+/* requestParameters.<zKey>, when Elastic would keep it (not null or empty), as text. */
+int record_request_param(Record *r, const char *zKey, sqlite3_context *ctx){
+  size_t s, e, vs, ve;
+  if( field(r, RF_requestParameters, &s, &e)
+   && json_find(r->z, s, e, zKey, &vs, &ve) && !json_is_empty(r->z, vs, ve) ){
+    return result_value(r, ctx, vs, ve);
+  }
+  return SQLITE_OK;
+}
+
+/* The decoded text of top-level field k into pOut (NUL-terminated). Returns 1 when the
+** field is a non-empty string, 0 otherwise (pOut->n is then 0), or -1 when out of memory. */
+int record_text(Record *r, int k, JsonBuf *pOut){
+  size_t s, e;
+  pOut->n = 0;
+  if( !field(r, k, &s, &e) || r->z[s]!='"' || e-s<=2 ) return 0;
+  if( json_decode_string(r->z, s, e, pOut) ) return -1;
+  return 1;
+}
+
+/* eventTime as Unix seconds: 1 and *piOut when it parses, else 0. */
+int record_epoch(Record *r, long long *piOut){
+  size_t s, e;
+  return field(r, RF_eventTime, &s, &e) && r->z[s]=='"'
+      && record_parse_time(r->z+s+1, e-s-2, piOut);
+}
+
 /* Compute column iCol (RF_* or RD_*) of the record into ctx. */
 int record_column(Record *r, int iCol, sqlite3_context *ctx){
   size_t s, e;
@@ -261,10 +288,7 @@ int record_column(Record *r, int iCol, sqlite3_context *ctx){
   switch( iCol ){
     case RD_event_epoch: {
       long long t;
-      if( field(r, RF_eventTime, &s, &e) && r->z[s]=='"'
-       && record_parse_time(r->z+s+1, e-s-2, &t) ){
-        sqlite3_result_int64(ctx, t);
-      }
+      if( record_epoch(r, &t) ) sqlite3_result_int64(ctx, t);
       return SQLITE_OK;
     }
     case RD_user_type:      return result_cstr(r, ctx, str(ident(r), "type"));
@@ -311,14 +335,8 @@ int record_column(Record *r, int iCol, sqlite3_context *ctx){
       return result_cstr(r, ctx, z);
     case RD_outcome:
       return result_outcome(r, ctx);
-    case RD_target_user: {
-      size_t vs, ve;
-      if( field(r, RF_requestParameters, &s, &e)
-       && json_find(r->z, s, e, "userName", &vs, &ve) && !json_is_empty(r->z, vs, ve) ){
-        return result_value(r, ctx, vs, ve);
-      }
-      return SQLITE_OK;
-    }
+    case RD_target_user:
+      return record_request_param(r, "userName", ctx);
     case RD_record:
       if( r->flags & (JSON_F_HIGH|JSON_F_CTRL) ){
         if( json_repair(r->z, r->s, r->e, &r->buf) ) return SQLITE_NOMEM;

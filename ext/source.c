@@ -19,10 +19,16 @@ SQLITE_EXTENSION_INIT3
 #define KEEP_BUFFER_MAX ((size_t)16 << 20)   /* buffers larger than this are freed after use */
 #define READ_MAX ((long long)1 << 30)        /* files larger than 1 GiB are refused */
 
-int source_open(Source *p, const char *zArg, char **pzErr){
+/* Start a scan of zArg for the table-valued function zFunc; errors name both. */
+int source_open(Source *p, const char *zArg, sqlite3_vtab *pVtab, const char *zFunc){
+  char *zErr = 0;
+  int rc;
   memset(p, 0, sizeof(*p));
   p->bEof = 1;
-  return walk_open(&p->walk, zArg, pzErr);
+  rc = walk_open(&p->walk, zArg, &zErr);
+  if( rc && zErr ) rc = vtab_error(pVtab, "%s: %s", zFunc, zErr);
+  sqlite3_free(zErr);
+  return rc;
 }
 
 static void trim_buffer(JsonBuf *b){
@@ -161,9 +167,9 @@ char *source_error_text(const Source *p){
 }
 
 /* Turn a return code of source_next_file() into the table's error. */
-int source_vtab_error(Source *p, sqlite3_vtab *pVtab, int rc){
+int source_vtab_error(Source *p, sqlite3_vtab *pVtab, const char *zFunc, int rc){
   if( rc==SQLITE_EMPTY ){
-    return vtab_error(pVtab, "cloudtrail: no files match '%s'", p->walk.zGlob);
+    return vtab_error(pVtab, "%s: no files match '%s'", zFunc, p->walk.zGlob);
   }
   return rc;
 }

@@ -38,14 +38,14 @@ typedef struct Source {
   int bEof;                      /* no more files */
 } Source;
 
-int source_open(Source *p, const char *zArg, char **pzErr);
+int source_open(Source *p, const char *zArg, sqlite3_vtab *pVtab, const char *zFunc);
 int source_next_file(Source *p);
 int source_next_record(Source *p, SplitItem *pItem);
 const char *source_bytes(const Source *p);
 int source_status(const Source *p);
 const char *source_status_name(int eStatus);
 char *source_error_text(const Source *p);
-int source_vtab_error(Source *p, sqlite3_vtab *pVtab, int rc);
+int source_vtab_error(Source *p, sqlite3_vtab *pVtab, const char *zFunc, int rc);
 void source_close(Source *p);
 
 #endif

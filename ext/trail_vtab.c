@@ -194,7 +194,7 @@ static int trailAdvance(TrailCursor *c){
     }
     record_set(&c->rec, 0, 0, 0, 0);
     rc = source_next_file(&c->src);
-    if( rc ) return source_vtab_error(&c->src, c->base.pVtab, rc);
+    if( rc ) return source_vtab_error(&c->src, c->base.pVtab, "cloudtrail", rc);
     if( c->src.bEof ){
       c->bEof = 1;
       return SQLITE_OK;
@@ -250,7 +250,6 @@ static int trailFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
   TrailCursor *c = (TrailCursor*)cur;
   TrailVtab *p = (TrailVtab*)cur->pVtab;
   const char *zPath = p->zPath;
-  char *zErr = 0;
   int i = 0, rc;
   (void)idxStr; (void)argc;
   trailReset(c);
@@ -269,14 +268,8 @@ static int trailFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
   }
   c->zPath = sqlite3_mprintf("%s", zPath);
   if( c->zPath==0 ) return SQLITE_NOMEM;
-  rc = source_open(&c->src, zPath, &zErr);
-  if( rc ){
-    if( zErr ){
-      sqlite3_free(cur->pVtab->zErrMsg);
-      cur->pVtab->zErrMsg = zErr;
-    }
-    return rc;
-  }
+  rc = source_open(&c->src, zPath, cur->pVtab, "cloudtrail");
+  if( rc ) return rc;
   c->bEof = 0;
   return trailAdvance(c);
 }

@@ -96,7 +96,7 @@ int walk_open(Walk *p, const char *zArg, char **pzErr){
   n = strlen(p->zArg);
   while( n>1 && p->zArg[n-1]=='/' ) p->zArg[--n] = 0;
   if( n==0 ){
-    *pzErr = sqlite3_mprintf("cloudtrail: empty path");
+    *pzErr = sqlite3_mprintf("empty path");
     return SQLITE_ERROR;
   }
   if( has_glob(p->zArg) && stat(p->zArg, &st)!=0 ){
@@ -117,13 +117,13 @@ int walk_open(Walk *p, const char *zArg, char **pzErr){
     if( zBase==0 ) return SQLITE_NOMEM;
     rc = dir_push(p, zBase, &iErrno);
     if( rc==SQLITE_CANTOPEN ){
-      *pzErr = sqlite3_mprintf("cloudtrail: cannot open '%s': %s", p->zGlob, strerror(iErrno));
+      *pzErr = sqlite3_mprintf("cannot open '%s': %s", p->zGlob, strerror(iErrno));
       return SQLITE_ERROR;
     }
     return rc;
   }
   if( stat(p->zArg, &st)!=0 ){
-    *pzErr = sqlite3_mprintf("cloudtrail: cannot open '%s': %s", p->zArg, strerror(errno));
+    *pzErr = sqlite3_mprintf("cannot open '%s': %s", p->zArg, strerror(errno));
     return SQLITE_ERROR;
   }
   if( S_ISDIR(st.st_mode) ){
@@ -131,7 +131,7 @@ int walk_open(Walk *p, const char *zArg, char **pzErr){
     if( zDir==0 ) return SQLITE_NOMEM;
     rc = dir_push(p, zDir, &iErrno);
     if( rc==SQLITE_CANTOPEN ){
-      *pzErr = sqlite3_mprintf("cloudtrail: cannot open '%s': %s", p->zArg, strerror(iErrno));
+      *pzErr = sqlite3_mprintf("cannot open '%s': %s", p->zArg, strerror(iErrno));
       return SQLITE_ERROR;
     }
     return rc;

@@ -222,6 +222,42 @@ def main():
     lines.append(compact(rec(23, "X")).replace('"eventName":"X"', '"eventName":"Deactivate\\u004dFADevice"'))
     write("columns/identities.jsonl", "\n".join(lines) + "\n")
 
+    # The rule's clauses, each on both sides of its boundary (tests/rule.sql).
+    mfa = {"userName": "bob", "serialNumber": "arn:aws:iam::111122223333:mfa/bob"}
+    def mfa_rec(i, name="DeactivateMFADevice", **extra):
+        extra.setdefault("requestParameters", mfa)
+        return rec(i, name, eventID="00000000-0000-4000-e000-%012d" % i, **extra)
+    rule = [
+        mfa_rec(30),                                              # hit
+        mfa_rec(31, "DeleteVirtualMFADevice",
+                requestParameters={"serialNumber": "arn:aws:iam::111122223333:mfa/bob"}),  # hit
+        mfa_rec(32, errorCode="AccessDenied", errorMessage="User: alice is not authorized"),
+        mfa_rec(33, errorMessage="An unknown error occurred"),    # errorMessage only: failure
+        mfa_rec(34, errorCode=None),                              # null: success, hit
+        mfa_rec(35, errorCode=""),                                # "": success, hit
+        mfa_rec(36, errorCode="", errorMessage=""),               # both empty: hit
+        mfa_rec(37, "deactivateMFADevice"),                       # wrong case
+        mfa_rec(38, "DeactivateMFADevice "),                      # trailing space
+        mfa_rec(39, source="IAM.amazonaws.com"),                  # provider, wrong case
+        mfa_rec(40, source="sts.amazonaws.com"),                  # other provider
+        mfa_rec(41, "EnableMFADevice"),
+        mfa_rec(42, "ResyncMFADevice"),
+        mfa_rec(43, "CreateVirtualMFADevice", requestParameters={"virtualMFADeviceName": "bob"}),
+        mfa_rec(44, errorCode=0),                                 # a number is a value: failure
+        mfa_rec(45, errorCode={}),                                # {} is dropped: hit
+    ]
+    lines = [compact(c) for c in rule]
+    # escaped characters decode first: this is DeleteVirtualMFADevice from iam.amazonaws.com
+    lines.append(compact(mfa_rec(46, "X", source="Y")).replace('"eventName":"X"', '"eventName":"Delete\\u0056irtualMFADevice"')
+                 .replace('"eventSource":"Y"', '"eventSource":"iam\\u002eamazonaws.com"'))
+    lines.append(compact(mfa_rec(47)).replace('"eventName":"DeactivateMFADevice"', '"eventName":["DeactivateMFADevice"]'))
+    lines.append(compact(mfa_rec(48)).replace('"eventName":"DeactivateMFADevice"', '"eventName":"Deactivate\\u004DFADevice\\u0000"'))
+    write("rule/cases.jsonl", "\n".join(lines) + "\n")
+    # the same event (same eventID) delivered in two files, and a record with no eventID twice
+    noid = {k: v for k, v in mfa_rec(49).items() if k != "eventID"}
+    write("rule/dup_a.json", compact({"Records": [mfa_rec(30), noid]}))
+    write("rule/dup_b.json", compact({"Records": [mfa_rec(30), noid]}))
+
     # Damage.  Each keeps the records around the damage.
     body = compact({"Records": three}).encode()
     many = compact({"Records": [rec(i, "GetUser", readOnly=True) for i in range(20)]}).encode()
@@ -256,6 +292,9 @@ def damage_sample():
         if "_CloudTrail_" in f
     )
     out = os.path.join(root, "damaged")
+    if os.path.isdir(out):
+        for f in os.listdir(out):
+            os.remove(os.path.join(out, f))
     os.makedirs(out, exist_ok=True)
     pick = [logs[3], logs[10], logs[20], logs[30]]
     raw = [open(p, "rb").read() for p in pick]

@@ -1,0 +1,535 @@
+/*
+** detect_vtab.c: `detect_mfa_deactivation(source [, since [, until]])`, one row per alert.
+**
+**   SELECT * FROM detect_mfa_deactivation('cases/acme/AWSLogs');
+**   SELECT * FROM detect_mfa_deactivation('trail', '2026-03-01T00:00:00Z');
+**
+** `source` is the name of a table or view with the reader's columns (at least `record`),
+** or else a file, folder or glob that is read directly; a table or view of that name wins.
+** `since` and `until` (ISO-8601 text or Unix seconds) bound the event time, inclusive.
+**
+** Every hit is collected first (alerts are few), then duplicates are merged and the rest
+** sorted, so that the rows are the same whatever the source: one alert per event (same
+** eventID, or same record text when it has none), the copy kept being the one from the
+** first file in sorted order, rows ordered by event time, then event id.
+*/
+#include "sqlite3ext.h"
+SQLITE_EXTENSION_INIT3
+#include <stdlib.h>
+#include <string.h>
+#include "detect_vtab.h"
+#include "problem.h"
+#include "record.h"
+#include "rule_mfa.h"
+#include "sha256.h"
+#include "source.h"
+
+typedef struct Alert {
+  char *zRecord;                 /* the record's JSON text */
+  size_t nRecord;
+  unsigned flags;                /* JSON_F_* of zRecord */
+  char *zFile;                   /* source_file, or NULL */
+  sqlite3_int64 iIndex;          /* record_index, or -1 */
+  char zAlertId[40];             /* UUID text */
+  int bEpoch;                    /* iEpoch is set */
+  sqlite3_int64 iEpoch;
+  char *zEventId;                /* decoded eventID, or NULL */
+} Alert;
+
+typedef struct DetectVtab {
+  sqlite3_vtab base;
+  sqlite3 *db;                   /* for reading a table source */
+} DetectVtab;
+
+typedef struct DetectCursor {
+  sqlite3_vtab_cursor base;
+  Alert *aAlert;
+  int nAlert, nAlloc;
+  int iAlert;                    /* the current row */
+  Record rec;                    /* the current alert's record */
+  JsonBuf buf;                   /* scratch */
+  sqlite3_value *apArg[3];       /* source, since, until, for the hidden columns */
+} DetectCursor;
+
+#define DETECT_SCHEMA \
+  "CREATE TABLE x(alert_id TEXT, rule_id TEXT, rule_name TEXT, severity TEXT," \
+  "risk_score INTEGER, tactic_id TEXT, tactic_name TEXT, technique_id TEXT," \
+  "technique_name TEXT, event_time TEXT, event_epoch INTEGER, event_id TEXT," \
+  "event_name TEXT, event_source TEXT, aws_region TEXT, account_id TEXT, actor TEXT," \
+  "user_type TEXT, user_name TEXT, user_arn TEXT, access_key_id TEXT," \
+  "mfa_authenticated INTEGER, source_address TEXT, source_ip TEXT, user_agent TEXT," \
+  "target_user TEXT, mfa_serial TEXT, source_file TEXT, record TEXT," \
+  "source HIDDEN, since HIDDEN, until HIDDEN)"
+#define DETECT_COL_ALERT_ID       0
+#define DETECT_COL_RULE_ID        1
+#define DETECT_COL_RULE_NAME      2
+#define DETECT_COL_SEVERITY       3
+#define DETECT_COL_RISK_SCORE     4
+#define DETECT_COL_TACTIC_ID      5
+#define DETECT_COL_TACTIC_NAME    6
+#define DETECT_COL_TECHNIQUE_ID   7
+#define DETECT_COL_TECHNIQUE_NAME 8
+#define DETECT_COL_FIRST_RECORD   9        /* 9..28 come from the record (aRecordCol) */
+#define DETECT_COL_SOURCE_IP      23
+#define DETECT_COL_MFA_SERIAL     26
+#define DETECT_COL_SOURCE_FILE    27
+#define DETECT_COL_SOURCE         29
+#define DETECT_COL_SINCE          30
+#define DETECT_COL_UNTIL          31
+
+/* record_column() numbers of columns 9..28; -1 where detectColumn computes the value. */
+static const int aRecordCol[] = {
+  RF_eventTime, RD_event_epoch, RF_eventID, RF_eventName, RF_eventSource, RF_awsRegion,
+  RD_account_id, RD_actor, RD_user_type, RD_user_name, RD_user_arn, RD_access_key_id,
+  RD_mfa_authenticated, RF_sourceIPAddress, -1 /* source_ip */, RF_userAgent,
+  RD_target_user, -1 /* mfa_serial */, -1 /* source_file */, RD_record
+};
+
+static int detectConnect(sqlite3 *db, void *pAux, int argc, const char *const *argv,
+                         sqlite3_vtab **ppVtab, char **pzErr){
+  DetectVtab *p;
+  int rc;
+  (void)pAux; (void)argc; (void)argv; (void)pzErr;
+  rc = sqlite3_declare_vtab(db, DETECT_SCHEMA);
+  if( rc ) return rc;
+  p = sqlite3_malloc64(sizeof(*p));
+  if( p==0 ) return SQLITE_NOMEM;
+  memset(p, 0, sizeof(*p));
+  p->db = db;
+  *ppVtab = &p->base;
+  return SQLITE_OK;
+}
+
+static int detectDisconnect(sqlite3_vtab *pVtab){
+  sqlite3_free(pVtab);
+  return SQLITE_OK;
+}
+
+static int detectOpen(sqlite3_vtab *pVtab, sqlite3_vtab_cursor **ppCursor){
+  DetectCursor *c = sqlite3_malloc64(sizeof(*c));
+  (void)pVtab;
+  if( c==0 ) return SQLITE_NOMEM;
+  memset(c, 0, sizeof(*c));
+  *ppCursor = &c->base;
+  return SQLITE_OK;
+}
+
+static void detectReset(DetectCursor *c){
+  int i;
+  for(i=0; i<c->nAlert; i++){
+    sqlite3_free(c->aAlert[i].zRecord);
+    sqlite3_free(c->aAlert[i].zFile);
+    sqlite3_free(c->aAlert[i].zEventId);
+  }
+  sqlite3_free(c->aAlert);
+  c->aAlert = 0;
+  c->nAlert = c->nAlloc = c->iAlert = 0;
+  for(i=0; i<3; i++){
+    sqlite3_value_free(c->apArg[i]);
+    c->apArg[i] = 0;
+  }
+  record_set(&c->rec, 0, 0, 0, 0);
+}
+
+static int detectClose(sqlite3_vtab_cursor *cur){
+  DetectCursor *c = (DetectCursor*)cur;
+  detectReset(c);
+  record_clear(&c->rec);
+  json_buf_free(&c->buf);
+  sqlite3_free(c);
+  return SQLITE_OK;
+}
+
+/* The alert id: a UUID (version 8, RFC 9562) from SHA-256 of the rule id and the event
+** id, or of the record's text when it has no eventID. Same event, same id, anywhere. */
+static void alert_id(const char *zEventId, const char *zRecord, size_t nRecord, char *zOut){
+  static const char hex[] = "0123456789abcdef";
+  unsigned char h[32];
+  Sha256 s;
+  int i, j;
+  sha256_init(&s);
+  sha256_update(&s, rule_mfa_meta.zRuleId, strlen(rule_mfa_meta.zRuleId));
+  if( zEventId ){
+    sha256_update(&s, ":event:", 7);
+    sha256_update(&s, zEventId, strlen(zEventId));
+  }else{
+    sha256_update(&s, ":record:", 8);
+    sha256_update(&s, zRecord, nRecord);
+  }
+  sha256_final(&s, h);
+  h[6] = (unsigned char)((h[6] & 0x0f) | 0x80);
+  h[8] = (unsigned char)((h[8] & 0x3f) | 0x80);
+  for(i=0, j=0; i<16; i++){
+    if( i==4 || i==6 || i==8 || i==10 ) zOut[j++] = '-';
+    zOut[j++] = hex[h[i]>>4];
+    zOut[j++] = hex[h[i]&15];
+  }
+  zOut[j] = 0;
+}
+
+/* Keep the record [s,e) of z as an alert if it matches the rule and the time bounds. */
+static int detectAdd(DetectCursor *c, const char *z, size_t s, size_t e, unsigned flags,
+                     const char *zFile, sqlite3_int64 iIndex,
+                     int bSince, sqlite3_int64 iSince, int bUntil, sqlite3_int64 iUntil){
+  Alert *a;
+  long long t = 0;
+  int bEpoch, rc;
+  if( !rule_mfa_match(z, s, e) ) return SQLITE_OK;
+  record_set(&c->rec, z, s, e, flags);
+  bEpoch = record_epoch(&c->rec, &t);
+  if( (bSince || bUntil) && !bEpoch ) return SQLITE_OK;
+  if( (bSince && t<iSince) || (bUntil && t>iUntil) ) return SQLITE_OK;
+  if( c->nAlert>=c->nAlloc ){
+    int nNew = c->nAlloc ? c->nAlloc*2 : 16;
+    Alert *aNew = sqlite3_realloc64(c->aAlert, nNew*sizeof(Alert));
+    if( aNew==0 ) return SQLITE_NOMEM;
+    c->aAlert = aNew;
+    c->nAlloc = nNew;
+  }
+  a = &c->aAlert[c->nAlert];
+  memset(a, 0, sizeof(*a));
+  a->iIndex = iIndex;
+  a->bEpoch = bEpoch;
+  a->iEpoch = t;
+  a->flags = flags;
+  a->nRecord = e-s;
+  a->zRecord = sqlite3_malloc64(e-s+1);
+  if( a->zRecord==0 ) return SQLITE_NOMEM;
+  memcpy(a->zRecord, z+s, e-s);
+  a->zRecord[e-s] = 0;
+  c->nAlert++;
+  if( zFile ){
+    a->zFile = sqlite3_mprintf("%s", zFile);
+    if( a->zFile==0 ) return SQLITE_NOMEM;
+  }
+  rc = record_text(&c->rec, RF_eventID, &c->buf);
+  if( rc<0 ) return SQLITE_NOMEM;
+  if( rc>0 ){
+    a->zEventId = sqlite3_mprintf("%s", c->buf.z);
+    if( a->zEventId==0 ) return SQLITE_NOMEM;
+  }
+  alert_id(a->zEventId, a->zRecord, a->nRecord, a->zAlertId);
+  return SQLITE_OK;
+}
+
+/* Read the files behind a path, looking only at records that can match. */
+static int detectScanPath(DetectCursor *c, const char *zPath,
+                          int bSince, sqlite3_int64 iSince, int bUntil, sqlite3_int64 iUntil){
+  Source src;
+  SplitItem item;
+  int rc = source_open(&src, zPath, c->base.pVtab, "detect_mfa_deactivation");
+  if( rc ){
+    source_close(&src);
+    return rc;
+  }
+  for(;;){
+    rc = source_next_file(&src);
+    if( rc ){
+      rc = source_vtab_error(&src, c->base.pVtab, "detect_mfa_deactivation", rc);
+      break;
+    }
+    if( src.bEof ) break;
+    while( source_next_record(&src, &item) ){
+      const char *z = source_bytes(&src);
+      if( !rule_mfa_maybe(z, item.s, item.e) ) continue;
+      rc = detectAdd(c, z, item.s, item.e, item.flags, src.file.zPath, item.iIndex,
+                     bSince, iSince, bUntil, iUntil);
+      if( rc ) break;
+    }
+    if( rc ) break;
+  }
+  record_set(&c->rec, 0, 0, 0, 0);
+  source_close(&src);
+  return rc;
+}
+
+/* Does zName name a table or view? Returns 1 and which optional columns it has. */
+static int tableColumns(sqlite3 *db, const char *zName, int *pbRecord, int *pbFile,
+                        int *pbIndex, int *pbName, int *pRc){
+  sqlite3_stmt *pStmt = 0;
+  int bFound = 0;
+  *pbRecord = *pbFile = *pbIndex = *pbName = 0;
+  *pRc = sqlite3_prepare_v2(db, "SELECT name FROM pragma_table_xinfo(?1)", -1, &pStmt, 0);
+  if( *pRc ) return 0;
+  sqlite3_bind_text(pStmt, 1, zName, -1, SQLITE_STATIC);
+  while( sqlite3_step(pStmt)==SQLITE_ROW ){
+    const char *zCol = (const char*)sqlite3_column_text(pStmt, 0);
+    bFound = 1;
+    if( zCol==0 ) continue;
+    if( sqlite3_stricmp(zCol, "record")==0 ) *pbRecord = 1;
+    if( sqlite3_stricmp(zCol, "source_file")==0 ) *pbFile = 1;
+    if( sqlite3_stricmp(zCol, "record_index")==0 ) *pbIndex = 1;
+    if( sqlite3_stricmp(zCol, "eventName")==0 ) *pbName = 1;
+  }
+  *pRc = sqlite3_finalize(pStmt);
+  return bFound;
+}
+
+/* Read the records of a table or view. The rule is evaluated on each record's own text,
+** exactly as for files; the eventName filter only spares reading the rest. */
+static int detectScanTable(DetectCursor *c, sqlite3 *db, const char *zName, int bFile,
+                           int bIndex, int bName,
+                           int bSince, sqlite3_int64 iSince, int bUntil, sqlite3_int64 iUntil){
+  sqlite3_stmt *pStmt = 0;
+  char *zSql;
+  int rc;
+  zSql = sqlite3_mprintf(
+      "SELECT record, %s, %s FROM \"%w\"%s", bFile ? "source_file" : "NULL",
+      bIndex ? "record_index" : "NULL", zName,
+      bName ? " WHERE eventName IN ('DeactivateMFADevice','DeleteVirtualMFADevice')" : "");
+  if( zSql==0 ) return SQLITE_NOMEM;
+  rc = sqlite3_prepare_v2(db, zSql, -1, &pStmt, 0);
+  sqlite3_free(zSql);
+  if( rc ){
+    return vtab_error(c->base.pVtab, "detect_mfa_deactivation: cannot read '%s': %s",
+                      zName, sqlite3_errmsg(db));
+  }
+  while( (rc = sqlite3_step(pStmt))==SQLITE_ROW ){
+    const char *z = (const char*)sqlite3_column_text(pStmt, 0);
+    size_t n = (size_t)sqlite3_column_bytes(pStmt, 0), start, end;
+    unsigned flags = 0;
+    JsonError err;
+    if( z==0 ){
+      if( sqlite3_column_type(pStmt, 0)!=SQLITE_NULL ){ rc = SQLITE_NOMEM; break; }
+      continue;
+    }
+    start = json_ws(z, n, 0);
+    if( start>=n || z[start]!='{' ) continue;         /* not a record: nothing to match */
+    end = json_skip(z, n, start, &flags, &err);
+    if( end==(size_t)-1 || !rule_mfa_maybe(z, start, end) ) continue;
+    rc = detectAdd(c, z, start, end, flags,
+                   (const char*)sqlite3_column_text(pStmt, 1),
+                   sqlite3_column_type(pStmt, 2)==SQLITE_NULL ? -1 : sqlite3_column_int64(pStmt, 2),
+                   bSince, iSince, bUntil, iUntil);
+    if( rc ) break;
+  }
+  record_set(&c->rec, 0, 0, 0, 0);
+  if( rc==SQLITE_DONE ) rc = SQLITE_OK;
+  if( rc && rc!=SQLITE_NOMEM && c->base.pVtab->zErrMsg==0 ){
+    vtab_error(c->base.pVtab, "detect_mfa_deactivation: reading '%s': %s", zName, sqlite3_errmsg(db));
+  }
+  sqlite3_finalize(pStmt);
+  return rc;
+}
+
+/* Order for merging duplicates: alert id, then first file in sorted order. */
+static int cmpDup(const void *pa, const void *pb){
+  const Alert *a = pa, *b = pb;
+  int r = strcmp(a->zAlertId, b->zAlertId);
+  if( r ) return r;
+  if( a->zFile && b->zFile && (r = strcmp(a->zFile, b->zFile))!=0 ) return r;
+  if( (a->zFile==0)!=(b->zFile==0) ) return a->zFile==0 ? 1 : -1;
+  return a->iIndex<b->iIndex ? -1 : a->iIndex>b->iIndex;
+}
+
+/* Output order: event time (unknown first, as SQL sorts NULL), event id, alert id. */
+static int cmpOut(const void *pa, const void *pb){
+  const Alert *a = pa, *b = pb;
+  int r;
+  if( a->bEpoch!=b->bEpoch ) return a->bEpoch ? 1 : -1;
+  if( a->iEpoch!=b->iEpoch ) return a->iEpoch<b->iEpoch ? -1 : 1;
+  if( (a->zEventId==0)!=(b->zEventId==0) ) return a->zEventId==0 ? -1 : 1;
+  if( a->zEventId && (r = strcmp(a->zEventId, b->zEventId))!=0 ) return r;
+  return strcmp(a->zAlertId, b->zAlertId);
+}
+
+static void detectMerge(DetectCursor *c){
+  int i, n = 0;
+  if( c->nAlert>1 ) qsort(c->aAlert, c->nAlert, sizeof(Alert), cmpDup);
+  for(i=0; i<c->nAlert; i++){
+    if( n>0 && strcmp(c->aAlert[n-1].zAlertId, c->aAlert[i].zAlertId)==0 ){
+      sqlite3_free(c->aAlert[i].zRecord);
+      sqlite3_free(c->aAlert[i].zFile);
+      sqlite3_free(c->aAlert[i].zEventId);
+      continue;
+    }
+    c->aAlert[n++] = c->aAlert[i];
+  }
+  c->nAlert = n;
+  if( n>1 ) qsort(c->aAlert, n, sizeof(Alert), cmpOut);
+}
+
+/* since/until: NULL (no bound), an integer (Unix seconds) or ISO-8601 text. */
+static int timeArg(DetectCursor *c, sqlite3_value *v, const char *zWhich, int *pbSet,
+                   sqlite3_int64 *piOut){
+  long long t;
+  const char *z;
+  *pbSet = 0;
+  if( v==0 || sqlite3_value_type(v)==SQLITE_NULL ) return SQLITE_OK;
+  if( sqlite3_value_type(v)==SQLITE_INTEGER ){
+    *pbSet = 1;
+    *piOut = sqlite3_value_int64(v);
+    return SQLITE_OK;
+  }
+  z = (const char*)sqlite3_value_text(v);
+  if( z && sqlite3_value_type(v)==SQLITE_TEXT && record_parse_time(z, strlen(z), &t) ){
+    *pbSet = 1;
+    *piOut = t;
+    return SQLITE_OK;
+  }
+  return vtab_error(c->base.pVtab, "detect_mfa_deactivation: %s must be ISO-8601 text or Unix "
+                    "seconds, not '%s'", zWhich, z ? z : "");
+}
+
+/*
+** idxNum bits, set by detectBestIndex:
+**   1: argv[] holds source
+**   2: argv[] holds since (after source)
+**   4: argv[] holds until (after since)
+*/
+static int detectFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
+                        int argc, sqlite3_value **argv){
+  DetectCursor *c = (DetectCursor*)cur;
+  DetectVtab *p = (DetectVtab*)cur->pVtab;
+  sqlite3_value *aArg[3] = {0, 0, 0};
+  sqlite3_int64 iSince = 0, iUntil = 0;
+  int bSince, bUntil, bRecord, bFile, bIndex, bName, i = 0, k, rc;
+  const char *zSource;
+  (void)idxStr; (void)argc;
+  detectReset(c);
+  for(k=0; k<3; k++){
+    if( idxNum & (1<<k) ) aArg[k] = argv[i++];
+  }
+  if( aArg[0]==0 ){
+    return vtab_error(cur->pVtab, "detect_mfa_deactivation: missing source argument: "
+                      "detect_mfa_deactivation('folder or table')");
+  }
+  for(k=0; k<3; k++){
+    if( aArg[k] && (c->apArg[k] = sqlite3_value_dup(aArg[k]))==0 ) return SQLITE_NOMEM;
+  }
+  if( sqlite3_value_type(aArg[0])==SQLITE_NULL ) return SQLITE_OK;   /* NULL: no rows */
+  rc = timeArg(c, aArg[1], "since", &bSince, &iSince);
+  if( rc==SQLITE_OK ) rc = timeArg(c, aArg[2], "until", &bUntil, &iUntil);
+  if( rc ) return rc;
+  zSource = (const char*)sqlite3_value_text(aArg[0]);
+  if( zSource==0 ) return SQLITE_NOMEM;
+  if( tableColumns(p->db, zSource, &bRecord, &bFile, &bIndex, &bName, &rc) ){
+    if( !bRecord ){
+      return vtab_error(cur->pVtab, "detect_mfa_deactivation: '%s' has no record column "
+                        "(it needs the cloudtrail table's columns)", zSource);
+    }
+    rc = detectScanTable(c, p->db, zSource, bFile, bIndex, bName, bSince, iSince, bUntil, iUntil);
+  }else if( rc==SQLITE_OK ){
+    rc = detectScanPath(c, zSource, bSince, iSince, bUntil, iUntil);
+  }
+  if( rc ) return rc;
+  detectMerge(c);
+  if( c->nAlert>0 ){
+    Alert *a = &c->aAlert[0];
+    record_set(&c->rec, a->zRecord, 0, a->nRecord, a->flags);
+  }
+  return SQLITE_OK;
+}
+
+static int detectNext(sqlite3_vtab_cursor *cur){
+  DetectCursor *c = (DetectCursor*)cur;
+  c->iAlert++;
+  if( c->iAlert<c->nAlert ){
+    Alert *a = &c->aAlert[c->iAlert];
+    record_set(&c->rec, a->zRecord, 0, a->nRecord, a->flags);
+  }
+  return SQLITE_OK;
+}
+
+static int detectEof(sqlite3_vtab_cursor *cur){
+  DetectCursor *c = (DetectCursor*)cur;
+  return c->iAlert>=c->nAlert;
+}
+
+static int detectColumn(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int i){
+  DetectCursor *c = (DetectCursor*)cur;
+  const Alert *a = &c->aAlert[c->iAlert];
+  const RuleMeta *m = &rule_mfa_meta;
+  switch( i ){
+    case DETECT_COL_ALERT_ID:
+      sqlite3_result_text(ctx, a->zAlertId, -1, SQLITE_TRANSIENT);
+      return SQLITE_OK;
+    case DETECT_COL_RULE_ID:        sqlite3_result_text(ctx, m->zRuleId, -1, SQLITE_STATIC); return SQLITE_OK;
+    case DETECT_COL_RULE_NAME:      sqlite3_result_text(ctx, m->zName, -1, SQLITE_STATIC); return SQLITE_OK;
+    case DETECT_COL_SEVERITY:       sqlite3_result_text(ctx, m->zSeverity, -1, SQLITE_STATIC); return SQLITE_OK;
+    case DETECT_COL_RISK_SCORE:     sqlite3_result_int(ctx, m->iRiskScore); return SQLITE_OK;
+    case DETECT_COL_TACTIC_ID:      sqlite3_result_text(ctx, m->zTacticId, -1, SQLITE_STATIC); return SQLITE_OK;
+    case DETECT_COL_TACTIC_NAME:    sqlite3_result_text(ctx, m->zTacticName, -1, SQLITE_STATIC); return SQLITE_OK;
+    case DETECT_COL_TECHNIQUE_ID:   sqlite3_result_text(ctx, m->zTechniqueId, -1, SQLITE_STATIC); return SQLITE_OK;
+    case DETECT_COL_TECHNIQUE_NAME: sqlite3_result_text(ctx, m->zTechniqueName, -1, SQLITE_STATIC); return SQLITE_OK;
+    case DETECT_COL_SOURCE_IP: {
+      int rc = record_text(&c->rec, RF_sourceIPAddress, &c->buf);
+      if( rc<0 ) return SQLITE_NOMEM;
+      if( rc>0 && rule_is_ip(c->buf.z, c->buf.n) ){
+        sqlite3_result_text(ctx, c->buf.z, (int)c->buf.n, SQLITE_TRANSIENT);
+      }
+      return SQLITE_OK;
+    }
+    case DETECT_COL_MFA_SERIAL:
+      return record_request_param(&c->rec, "serialNumber", ctx);
+    case DETECT_COL_SOURCE_FILE:
+      if( a->zFile ) sqlite3_result_text(ctx, a->zFile, -1, SQLITE_TRANSIENT);
+      return SQLITE_OK;
+    case DETECT_COL_SOURCE:
+    case DETECT_COL_SINCE:
+    case DETECT_COL_UNTIL:
+      if( c->apArg[i-DETECT_COL_SOURCE] ) sqlite3_result_value(ctx, c->apArg[i-DETECT_COL_SOURCE]);
+      return SQLITE_OK;
+  }
+  if( i>=DETECT_COL_FIRST_RECORD && i<DETECT_COL_SOURCE ){
+    return record_column(&c->rec, aRecordCol[i-DETECT_COL_FIRST_RECORD], ctx);
+  }
+  return SQLITE_OK;
+}
+
+static int detectRowid(sqlite3_vtab_cursor *cur, sqlite_int64 *pRowid){
+  *pRowid = ((DetectCursor*)cur)->iAlert + 1;
+  return SQLITE_OK;
+}
+
+static int detectBestIndex(sqlite3_vtab *pVtab, sqlite3_index_info *pInfo){
+  int aiArg[3] = {-1, -1, -1}, abSeen[3] = {0, 0, 0}, i, k, n = 0;
+  (void)pVtab;
+  for(i=0; i<pInfo->nConstraint; i++){
+    const struct sqlite3_index_constraint *pC = &pInfo->aConstraint[i];
+    k = pC->iColumn - DETECT_COL_SOURCE;
+    if( k<0 || k>2 ) continue;
+    abSeen[k] = 1;
+    if( pC->usable && pC->op==SQLITE_INDEX_CONSTRAINT_EQ ) aiArg[k] = i;
+  }
+  for(k=0; k<3; k++){
+    if( abSeen[k] && aiArg[k]<0 ) return SQLITE_CONSTRAINT;   /* try another join order */
+  }
+  pInfo->idxNum = 0;
+  for(k=0; k<3; k++){
+    if( aiArg[k]<0 ) continue;
+    pInfo->aConstraintUsage[aiArg[k]].argvIndex = ++n;
+    pInfo->aConstraintUsage[aiArg[k]].omit = 1;
+    pInfo->idxNum |= 1<<k;
+  }
+  if( aiArg[0]<0 ){
+    /* No source: xFilter says so if this plan is used (see trailBestIndex). */
+    pInfo->estimatedCost = 1e300;
+    return SQLITE_OK;
+  }
+  pInfo->estimatedCost = 1e6;
+  pInfo->estimatedRows = 10;
+  return SQLITE_OK;
+}
+
+static sqlite3_module detectModule = {
+  0,                  /* iVersion */
+  0,                  /* xCreate: table-valued function only */
+  detectConnect,      /* xConnect */
+  detectBestIndex,    /* xBestIndex */
+  detectDisconnect,   /* xDisconnect */
+  0,                  /* xDestroy */
+  detectOpen,         /* xOpen */
+  detectClose,        /* xClose */
+  detectFilter,       /* xFilter */
+  detectNext,         /* xNext */
+  detectEof,          /* xEof */
+  detectColumn,       /* xColumn */
+  detectRowid,        /* xRowid */
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
+};
+
+/* Not innocuous: given a path it reads files (see trail_vtab_register). */
+int detect_vtab_register(sqlite3 *db){
+  return sqlite3_create_module(db, "detect_mfa_deactivation", &detectModule, 0);
+}
