@@ -1,0 +1,125 @@
+-- investigate.sql: the investigation guide of Elastic's "AWS IAM Deactivation of MFA
+-- Device" rule, as views over a table or view called `trail` that has the cloudtrail
+-- table's columns (the virtual table itself, or a materialised copy of it):
+--
+--   .load ./build/cloudtrail
+--   CREATE VIRTUAL TABLE temp.trail USING cloudtrail('cases/acme/AWSLogs');
+--   .read sql/investigate.sql
+--   SELECT * FROM mfa_deactivation_alerts;
+--
+-- The views are TEMP views. The cloudtrail table reads files, so it is not innocuous, and
+-- SQLite refuses it inside a database's own views when PRAGMA trusted_schema is off; TEMP
+-- views belong to the connection, not to a database file, so they work either way. Read
+-- this file again in each new connection.
+--
+-- Each view reads `trail` once for the alerts and once for the events of the identities
+-- involved, whatever the number of alerts: the events are narrowed to those identities
+-- first (a MATERIALIZED common table expression), then joined to each alert's window.
+-- For repeated questions on a very large case, materialise once and index:
+--   CREATE TABLE trail AS SELECT * FROM cloudtrail('cases/acme/AWSLogs');
+--   CREATE INDEX trail_actor ON trail(actor, event_epoch);
+--   CREATE INDEX trail_user ON trail(user_name, account_id, event_epoch);
+
+DROP VIEW IF EXISTS temp.mfa_deactivation_alerts;
+DROP VIEW IF EXISTS temp.mfa_alert_window_48h;
+DROP VIEW IF EXISTS temp.mfa_alert_window_24h;
+DROP VIEW IF EXISTS temp.mfa_alert_scope_24h;
+
+-- The alerts: one row per MFA device deactivated or deleted successfully, as the rule
+-- defines it (detect_mfa_deactivation() over `trail`).
+CREATE TEMP VIEW mfa_deactivation_alerts AS
+  SELECT * FROM detect_mfa_deactivation('trail');
+
+-- "Investigate other alerts associated with the user account during the past 48 hours."
+-- For each alert, every event by the same actor in the 48 hours before it, through the
+-- alert itself. is_alert is 1 for events that are alerts themselves. An event CloudTrail
+-- delivered twice is listed once.
+CREATE TEMP VIEW mfa_alert_window_48h AS
+  WITH alerts AS MATERIALIZED (
+    SELECT alert_id, event_epoch, event_id, actor FROM mfa_deactivation_alerts
+  ), events AS MATERIALIZED (
+    SELECT * FROM (
+      SELECT t.*, row_number() OVER (PARTITION BY coalesce(t.eventID, t.record)
+                                     ORDER BY t.source_file, t.record_index) AS copy
+        FROM trail t
+       WHERE t.actor IN (SELECT actor FROM alerts)
+    ) WHERE copy = 1
+  )
+  SELECT a.alert_id,
+         e.event_epoch - a.event_epoch AS offset_seconds,
+         e.eventTime AS event_time, e.event_epoch, e.eventSource AS event_source,
+         e.eventName AS event_name, e.awsRegion AS aws_region,
+         e.sourceIPAddress AS source_address, e.userAgent AS user_agent,
+         e.target_user, e.outcome, e.errorCode AS error_code, e.eventID AS event_id,
+         e.eventID IS NOT NULL AND e.eventID IN (SELECT event_id FROM alerts) AS is_alert,
+         e.source_file, e.record_index
+    FROM alerts a
+    JOIN events e ON e.actor = a.actor
+                 AND e.event_epoch BETWEEN a.event_epoch - 172800 AND a.event_epoch
+   ORDER BY a.event_epoch, a.alert_id, e.event_epoch, e.eventID;
+
+-- "Scope potentially compromised assets by tracking servers, services, and data accessed
+-- by the account in the last 24 hours." For each alert, every event from 24 hours before
+-- to 24 hours after it, by the actor (subject 'actor') or by the IAM user whose MFA was
+-- removed (subject 'target': same user_name and account_id as the alert's target_user).
+-- DeleteVirtualMFADevice names only a device, so its alerts have no target rows.
+CREATE TEMP VIEW mfa_alert_window_24h AS
+  WITH alerts AS MATERIALIZED (
+    SELECT alert_id, event_epoch, actor, target_user, account_id FROM mfa_deactivation_alerts
+  ), events AS MATERIALIZED (
+    SELECT * FROM (
+      SELECT t.*, row_number() OVER (PARTITION BY coalesce(t.eventID, t.record)
+                                     ORDER BY t.source_file, t.record_index) AS copy
+        FROM trail t
+       WHERE t.actor IN (SELECT actor FROM alerts)
+          OR (t.user_type = 'IAMUser'
+              AND (t.user_name, t.account_id) IN (SELECT target_user, account_id FROM alerts))
+    ) WHERE copy = 1
+  )
+  SELECT a.alert_id,
+         CASE WHEN e.actor = a.actor THEN 'actor' ELSE 'target' END AS subject,
+         e.event_epoch - a.event_epoch AS offset_seconds,
+         e.eventTime AS event_time, e.event_epoch, e.eventSource AS event_source,
+         e.eventName AS event_name, e.awsRegion AS aws_region, e.actor, e.user_name,
+         e.access_key_id, e.sourceIPAddress AS source_address, e.userAgent AS user_agent,
+         e.outcome, e.errorCode AS error_code, e.readOnly AS read_only,
+         e.requestParameters AS request_parameters, e.resources, e.eventID AS event_id,
+         e.source_file, e.record_index
+    FROM alerts a
+    JOIN events e ON e.event_epoch BETWEEN a.event_epoch - 86400 AND a.event_epoch + 86400
+                 AND (e.actor = a.actor
+                      OR (e.user_type = 'IAMUser' AND e.user_name = a.target_user
+                          AND e.account_id = a.account_id))
+   ORDER BY a.event_epoch, a.alert_id, e.event_epoch, e.eventID;
+
+-- The 24-hour window summarised: one row per alert, subject and service, with the event
+-- count, failures, first and last time, and the distinct event names, source addresses
+-- and resources touched (resource ARNs, bucket names, instance ids), comma-separated.
+CREATE TEMP VIEW mfa_alert_scope_24h AS
+  WITH w AS MATERIALIZED (SELECT * FROM mfa_alert_window_24h),
+  touched AS (
+    SELECT w.alert_id, w.subject, w.event_source, r.value ->> '$.ARN' AS resource
+      FROM w, json_each(CASE WHEN json_valid(w.resources) THEN w.resources ELSE '[]' END) r
+    UNION
+    SELECT w.alert_id, w.subject, w.event_source, j.value
+      FROM w, json_tree(CASE WHEN json_valid(w.request_parameters) THEN w.request_parameters
+                             ELSE 'null' END) j
+     WHERE j.key IN ('bucketName', 'instanceId') AND j.atom IS NOT NULL
+  )
+  SELECT w.alert_id, w.subject, w.event_source,
+         count(*) AS events,
+         sum(w.outcome = 'failure') AS failures,
+         min(w.event_time) AS first_time,
+         max(w.event_time) AS last_time,
+         (SELECT group_concat(n, ', ') FROM (SELECT DISTINCT event_name AS n FROM w w2
+           WHERE w2.alert_id = w.alert_id AND w2.subject = w.subject
+             AND w2.event_source = w.event_source ORDER BY 1)) AS event_names,
+         (SELECT group_concat(n, ', ') FROM (SELECT DISTINCT source_address AS n FROM w w2
+           WHERE w2.alert_id = w.alert_id AND w2.subject = w.subject
+             AND w2.event_source = w.event_source ORDER BY 1)) AS source_addresses,
+         (SELECT group_concat(n, ', ') FROM (SELECT DISTINCT resource AS n FROM touched t
+           WHERE t.alert_id = w.alert_id AND t.subject = w.subject
+             AND t.event_source = w.event_source AND t.resource IS NOT NULL ORDER BY 1)) AS resources
+    FROM w
+   GROUP BY w.alert_id, w.subject, w.event_source
+   ORDER BY min(w.event_epoch - w.offset_seconds), w.alert_id, w.subject, events DESC, w.event_source;

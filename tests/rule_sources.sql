@@ -1,0 +1,34 @@
+-- The same alerts whether the source is a path, the virtual table, a materialised table
+-- or a view; a table or view of that name wins over a path.
+.load @EXT@
+CREATE TEMP TABLE want AS SELECT * FROM detect_mfa_deactivation('data/AWSLogs');
+CREATE VIRTUAL TABLE temp.trail USING cloudtrail('data/AWSLogs');
+CREATE TABLE mat AS SELECT * FROM cloudtrail('data/AWSLogs');
+CREATE VIEW recent AS SELECT * FROM mat WHERE event_epoch >= 0;
+CREATE TABLE slim AS SELECT record FROM mat;
+SELECT s, count(*),
+       (SELECT count(*) FROM (SELECT * FROM want EXCEPT SELECT * FROM detect_mfa_deactivation(s))),
+       (SELECT count(*) FROM (SELECT * FROM detect_mfa_deactivation(s) EXCEPT SELECT * FROM want))
+  FROM (SELECT 'data/AWSLogs' AS s UNION ALL SELECT 'trail' UNION ALL SELECT 'mat'
+        UNION ALL SELECT 'recent'), detect_mfa_deactivation(s)
+ GROUP BY s ORDER BY s;
+-- only `record` is needed; without source_file the column is NULL
+SELECT count(*), count(source_file) FROM detect_mfa_deactivation('slim');
+-- the hidden columns show the arguments
+SELECT DISTINCT source, since, until FROM detect_mfa_deactivation('mat', '2026-03-03T00:00:00Z');
+-- a table named like a folder wins over the folder
+CREATE TABLE "data/AWSLogs" AS SELECT * FROM mat WHERE eventID LIKE '%010001';
+SELECT count(*) FROM detect_mfa_deactivation('data/AWSLogs');
+-- the rules table: one row, the published metadata and guide
+.mode line
+SELECT rule_id, name, version, severity, risk_score, query, language, "from", interval,
+       timestamp_override, index_patterns, tactic_id, tactic_name, tactic_reference,
+       technique_id, technique_name, technique_reference, false_positives, "references",
+       author, license, length(note), description
+  FROM cloudtrail_rules;
+.mode list
+SELECT note FROM cloudtrail_rules;
+-- the alerts carry the rule's metadata
+SELECT DISTINCT a.rule_id = r.rule_id, a.rule_name = r.name, a.severity = r.severity,
+       a.risk_score = r.risk_score, a.tactic_id, a.tactic_name, a.technique_id, a.technique_name
+  FROM want a, cloudtrail_rules r;
