@@ -56,3 +56,12 @@ SELECT o.eventName, 'ours', o.user_name, o.account_id, 'theirs', t.value ->> '\$
  WHERE o.record = t.value ->> '\$.event.original'
    AND (o.user_name IS NOT t.value ->> '\$.user.name' OR o.account_id IS NOT t.value ->> '\$.cloud.account.id');
 SQL
+sqlite3 :memory: <<SQL
+.load $EXT
+-- The rule over Elastic's own test inputs: the MFA deactivation and deletion records
+-- alert, and nothing else does (EnableMFADevice, console logins, IAM changes, digests).
+SELECT replace(f.file, '$dir/', ''), f.records,
+       (SELECT count(*) || ' ' || coalesce(group_concat(event_name), '')
+          FROM detect_mfa_deactivation(f.file))
+  FROM cloudtrail_files('$dir/*-json.log') f;
+SQL

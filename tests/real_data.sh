@@ -22,3 +22,11 @@ SELECT 'not counted by the manifest', format, status, count(*), sum(records) FRO
  WHERE file NOT IN (SELECT '$real/' || local_path FROM manifest WHERE records <> '')
  GROUP BY format, status ORDER BY format, status;
 SQL
+sqlite3 :memory: <<SQL
+.load $EXT
+-- The rule over all of it: Elastic's two MFA test records and StreamAlert's two
+-- DeactivateMFADevice cases, which share one placeholder eventID and so are one event;
+-- TrailDiscover's DeactivateMFADevice failed (AccessDenied) and does not alert.
+SELECT replace(source_file, '$real/', ''), event_name, event_id, actor, target_user
+  FROM detect_mfa_deactivation('$real');
+SQL
