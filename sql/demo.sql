@@ -1,4 +1,4 @@
--- The demo: what an incident responder runs first on a folder of CloudTrail logs.
+-- The demo: "who turned off MFA, and what did they do next?" on the sample logs in data/.
 -- From the repository root: make demo   (or: sqlite3 -box :memory: < sql/demo.sql)
 .load build/cloudtrail
 .print '1. What is in the folders? (the hygiene report)'
@@ -6,24 +6,36 @@ SELECT CASE WHEN file LIKE 'data/damaged/%' THEN 'data/damaged' ELSE 'data/AWSLo
        format, status, count(*) AS files, sum(records) AS records
   FROM (SELECT * FROM cloudtrail_files('data/AWSLogs') UNION ALL SELECT * FROM cloudtrail_files('data/damaged'))
  GROUP BY 1, 2, 3 ORDER BY 1, 2, 3;
+.print ''
 .print '2. What was damaged, and where?'
 SELECT replace(file, 'data/damaged/', '') AS file, records, status, error
   FROM cloudtrail_files('data/damaged') WHERE status <> 'ok';
-.print '3. The busiest API calls'
-CREATE TEMP TABLE trail AS SELECT * FROM cloudtrail('data/AWSLogs');
-SELECT eventSource, eventName, count(*) AS events, sum(outcome = 'failure') AS failed
-  FROM trail GROUP BY 1, 2 ORDER BY events DESC, 1, 2 LIMIT 6;
-.print '4. Who turned MFA off? (successful DeactivateMFADevice / DeleteVirtualMFADevice)'
-SELECT eventTime, eventName, actor, target_user, sourceIPAddress AS source_ip
-  FROM trail
- WHERE eventSource = 'iam.amazonaws.com'
-   AND eventName IN ('DeactivateMFADevice', 'DeleteVirtualMFADevice')
-   AND outcome = 'success'
- GROUP BY eventID ORDER BY event_epoch, eventID;
-.print '5. ... and what did alice do in the 24 hours after turning hers off?'
-SELECT e.eventTime, e.eventName, e.sourceIPAddress AS source_ip, e.outcome,
-       e.event_epoch - a.event_epoch AS seconds_after
-  FROM trail a JOIN trail e
-    ON e.actor = a.actor AND e.event_epoch BETWEEN a.event_epoch AND a.event_epoch + 86400
- WHERE a.eventName = 'DeactivateMFADevice' AND a.outcome = 'success' AND a.user_name = 'alice'
- ORDER BY e.event_epoch LIMIT 10;
+.print ''
+.print '3. The alerts: AWS IAM Deactivation of MFA Device (Elastic rule d8fc1cca, 2024-04-14)'
+CREATE VIRTUAL TABLE temp.trail USING cloudtrail('data/AWSLogs');
+.read sql/investigate.sql
+CREATE TEMP TABLE alerts AS SELECT * FROM mfa_deactivation_alerts;
+SELECT substr(alert_id, 1, 8) AS alert, event_time, event_name, user_name, target_user,
+       source_address AS source, substr(user_agent, 1, 20) AS user_agent
+  FROM alerts;
+CREATE TEMP TABLE first_alert AS SELECT * FROM alerts LIMIT 1;
+.print ''
+.print '4. The first alert: what did the same identity do in the 48 hours before it?'
+SELECT w.event_time, w.offset_seconds AS offset_s, w.event_source, w.event_name,
+       w.source_address AS source, w.outcome, w.is_alert
+  FROM mfa_alert_window_48h w JOIN first_alert USING (alert_id)
+ ORDER BY w.event_epoch DESC LIMIT 8;
+.print '   (the 8 latest; count(*) FROM mfa_alert_window_48h gives all of them)'
+.print ''
+.print '5. ... and in the 24 hours after it, the actor and the user whose MFA was removed'
+SELECT w.event_time, w.offset_seconds AS offset_s, w.subject, w.event_name,
+       w.access_key_id, w.source_address AS source, w.outcome
+  FROM mfa_alert_window_24h w JOIN first_alert USING (alert_id)
+ WHERE w.offset_seconds >= 0 AND w.offset_seconds < 7200
+ ORDER BY w.event_epoch;
+.print '   (the first two hours; the view spans 24 hours either side)'
+.print ''
+.print '6. The scope of that window: services, resources and addresses, per subject'
+SELECT s.subject, s.event_source, s.events, s.failures, s.event_names, s.source_addresses,
+       substr(s.resources, 1, 60) AS resources
+  FROM mfa_alert_scope_24h s JOIN first_alert USING (alert_id);
