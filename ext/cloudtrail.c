@@ -9,11 +9,21 @@
 */
 #include "sqlite3ext.h"
 SQLITE_EXTENSION_INIT1
+#include <pthread.h>
 #include "detect_vtab.h"
+#include "fields.h"
 #include "files_vtab.h"
 #include "record.h"
 #include "rules_vtab.h"
 #include "trail_vtab.h"
+
+/* Process-wide state (the key table, cJSON's allocator hooks) is set up once, however
+** many connections load the extension, and from whichever thread. */
+static pthread_once_t once = PTHREAD_ONCE_INIT;
+static void init_process(void){
+  fields_init();
+  record_init();
+}
 
 #ifdef _WIN32
 __declspec(dllexport)
@@ -22,7 +32,7 @@ int sqlite3_cloudtrail_init(sqlite3 *db, char **pzErrMsg, const sqlite3_api_rout
   int rc;
   SQLITE_EXTENSION_INIT2(pApi);
   (void)pzErrMsg;
-  record_init();
+  pthread_once(&once, init_process);
   rc = trail_vtab_register(db);
   if( rc==SQLITE_OK ) rc = files_vtab_register(db);
   if( rc==SQLITE_OK ) rc = detect_vtab_register(db);

@@ -34,6 +34,7 @@ typedef struct Alert {
   int bEpoch;                    /* iEpoch is set */
   sqlite3_int64 iEpoch;
   char *zEventId;                /* decoded eventID, or NULL */
+  FieldIndex idx;                /* zRecord's top-level keys */
 } Alert;
 
 typedef struct DetectVtab {
@@ -128,7 +129,7 @@ static void detectReset(DetectCursor *c){
     sqlite3_value_free(c->apArg[i]);
     c->apArg[i] = 0;
   }
-  record_set(&c->rec, 0, 0, 0, 0);
+  record_set(&c->rec, 0, 0, 0, 0, 0);
 }
 
 static int detectClose(sqlite3_vtab_cursor *cur){
@@ -169,13 +170,13 @@ static void alert_id(const char *zEventId, const char *zRecord, size_t nRecord, 
 
 /* Keep the record [s,e) of z as an alert if it matches the rule and the time bounds. */
 static int detectAdd(DetectCursor *c, const char *z, size_t s, size_t e, unsigned flags,
-                     const char *zFile, sqlite3_int64 iIndex,
+                     const FieldIndex *pIdx, const char *zFile, sqlite3_int64 iIndex,
                      int bSince, sqlite3_int64 iSince, int bUntil, sqlite3_int64 iUntil){
   Alert *a;
   long long t = 0;
   int bEpoch, rc;
-  if( !rule_mfa_match(z, s, e) ) return SQLITE_OK;
-  record_set(&c->rec, z, s, e, flags);
+  if( !rule_mfa_match(z, s, pIdx) ) return SQLITE_OK;
+  record_set(&c->rec, z, s, e, flags, pIdx);
   bEpoch = record_epoch(&c->rec, &t);
   if( (bSince || bUntil) && !bEpoch ) return SQLITE_OK;
   if( (bSince && t<iSince) || (bUntil && t>iUntil) ) return SQLITE_OK;
@@ -192,6 +193,7 @@ static int detectAdd(DetectCursor *c, const char *z, size_t s, size_t e, unsigne
   a->bEpoch = bEpoch;
   a->iEpoch = t;
   a->flags = flags;
+  a->idx = *pIdx;
   a->nRecord = e-s;
   a->zRecord = sqlite3_malloc64(e-s+1);
   if( a->zRecord==0 ) return SQLITE_NOMEM;
@@ -231,14 +233,13 @@ static int detectScanPath(DetectCursor *c, const char *zPath,
     if( src.bEof ) break;
     while( source_next_record(&src, &item) ){
       const char *z = source_bytes(&src);
-      if( !rule_mfa_maybe(z, item.s, item.e) ) continue;
-      rc = detectAdd(c, z, item.s, item.e, item.flags, src.file.zPath, item.iIndex,
+      rc = detectAdd(c, z, item.s, item.e, item.flags, &item.idx, src.file.zPath, item.iIndex,
                      bSince, iSince, bUntil, iUntil);
       if( rc ) break;
     }
     if( rc ) break;
   }
-  record_set(&c->rec, 0, 0, 0, 0);
+  record_set(&c->rec, 0, 0, 0, 0, 0);
   source_close(&src);
   return rc;
 }
@@ -287,6 +288,7 @@ static int detectScanTable(DetectCursor *c, sqlite3 *db, const char *zName, int 
   while( (rc = sqlite3_step(pStmt))==SQLITE_ROW ){
     const char *z = (const char*)sqlite3_column_text(pStmt, 0);
     size_t n = (size_t)sqlite3_column_bytes(pStmt, 0), start, end;
+    FieldIndex idx;
     unsigned flags = 0;
     JsonError err;
     if( z==0 ){
@@ -297,13 +299,14 @@ static int detectScanTable(DetectCursor *c, sqlite3 *db, const char *zName, int 
     if( start>=n || z[start]!='{' ) continue;         /* not a record: nothing to match */
     end = json_skip(z, n, start, &flags, &err);
     if( end==(size_t)-1 || !rule_mfa_maybe(z, start, end) ) continue;
-    rc = detectAdd(c, z, start, end, flags,
+    record_index(z, start, end, &idx);
+    rc = detectAdd(c, z, start, end, flags, &idx,
                    (const char*)sqlite3_column_text(pStmt, 1),
                    sqlite3_column_type(pStmt, 2)==SQLITE_NULL ? -1 : sqlite3_column_int64(pStmt, 2),
                    bSince, iSince, bUntil, iUntil);
     if( rc ) break;
   }
-  record_set(&c->rec, 0, 0, 0, 0);
+  record_set(&c->rec, 0, 0, 0, 0, 0);
   if( rc==SQLITE_DONE ) rc = SQLITE_OK;
   if( rc && rc!=SQLITE_NOMEM && c->base.pVtab->zErrMsg==0 ){
     vtab_error(c->base.pVtab, "detect_mfa_deactivation: reading '%s': %s", zName, sqlite3_errmsg(db));
@@ -416,7 +419,7 @@ static int detectFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr
   detectMerge(c);
   if( c->nAlert>0 ){
     Alert *a = &c->aAlert[0];
-    record_set(&c->rec, a->zRecord, 0, a->nRecord, a->flags);
+    record_set(&c->rec, a->zRecord, 0, a->nRecord, a->flags, &a->idx);
   }
   return SQLITE_OK;
 }
@@ -426,7 +429,7 @@ static int detectNext(sqlite3_vtab_cursor *cur){
   c->iAlert++;
   if( c->iAlert<c->nAlert ){
     Alert *a = &c->aAlert[c->iAlert];
-    record_set(&c->rec, a->zRecord, 0, a->nRecord, a->flags);
+    record_set(&c->rec, a->zRecord, 0, a->nRecord, a->flags, &a->idx);
   }
   return SQLITE_OK;
 }

@@ -28,16 +28,34 @@ static int hexval(char c){
   return -1;
 }
 
+/* Bytes a string scan must stop at: the quote, the backslash, control bytes (flagged)
+** and bytes >= 0x80 (flagged, for the UTF-8 check). Everything else is skipped in a tight
+** loop, which is where most of the reader's time goes. */
+static const unsigned char aStop[256] = {
+  1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1, 1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,
+  0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0, 0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
+  0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0, 0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,
+  0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0, 0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
+  1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1, 1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,
+  1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1, 1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,
+  1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1, 1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,
+  1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1, 1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1
+};
+
 /* z[i] is the opening quote. Raw control bytes are accepted (and flagged) rather than
 ** rejected: one stray byte in a user agent must not cost an investigator the record. */
 static size_t skip_string(const char *z, size_t n, size_t i, unsigned *pFlags, JsonError *pErr){
+  const unsigned char *u = (const unsigned char*)z;
   i++;
-  while( i<n ){
-    unsigned char c = (unsigned char)z[i];
+  for(;;){
+    unsigned char c;
+    while( i<n && !aStop[u[i]] ) i++;
+    if( i>=n ) break;
+    c = u[i];
     if( c=='"' ) return i+1;
     if( c=='\\' ){
       if( i+1>=n ) break;
-      c = (unsigned char)z[i+1];
+      c = u[i+1];
       if( c=='u' ){
         int k;
         for(k=2; k<6; k++){
@@ -47,12 +65,11 @@ static size_t skip_string(const char *z, size_t n, size_t i, unsigned *pFlags, J
         i += 6;
         continue;
       }
-      if( !strchr("\"\\/bfnrt", c) || c==0 ) return fail(pErr, i, "bad escape in string");
+      if( c==0 || !strchr("\"\\/bfnrt", c) ) return fail(pErr, i, "bad escape in string");
       i += 2;
       continue;
     }
-    if( c<0x20 ) *pFlags |= JSON_F_CTRL;
-    else if( c>=0x80 ) *pFlags |= JSON_F_HIGH;
+    *pFlags |= c<0x20 ? JSON_F_CTRL : JSON_F_HIGH;
     i++;
   }
   return fail(pErr, n, "unexpected end of data");
@@ -83,8 +100,33 @@ static size_t skip_number(const char *z, size_t n, size_t i, JsonError *pErr){
   return i;
 }
 
+/* The field number of the raw key z[ks..ke) (inside the quotes), escapes decoded. */
+static int capture_key(const JsonCapture *pCap, const char *z, size_t ks, size_t ke){
+  char zBuf[64];
+  size_t n = 0, i;
+  if( memchr(z+ks, '\\', ke-ks)==0 ) return pCap->xMap(z+ks, ke-ks);
+  for(i=ks; i<ke && n<sizeof(zBuf); i++){
+    unsigned c = (unsigned char)z[i];
+    if( c=='\\' ){
+      c = (unsigned char)z[++i];
+      if( c=='u' ){
+        int k;
+        c = 0;
+        for(k=1; k<=4; k++) c = c*16 + (unsigned)hexval(z[i+k]);
+        i += 4;
+        if( c>=0x80 ) return -1;                /* field names are ASCII */
+      }else{
+        switch( c ){ case 'b': c='\b'; break; case 'f': c='\f'; break; case 'n': c='\n'; break;
+                     case 'r': c='\r'; break; case 't': c='\t'; break; }
+      }
+    }
+    zBuf[n++] = (char)c;
+  }
+  return i<ke ? -1 : pCap->xMap(zBuf, n);
+}
+
 static size_t skip_value(const char *z, size_t n, size_t i, int depth,
-                         unsigned *pFlags, JsonError *pErr){
+                         unsigned *pFlags, JsonError *pErr, JsonCapture *pCap){
   if( i>=n ) return fail(pErr, n, "unexpected end of data");
   switch( z[i] ){
     case '"':
@@ -96,18 +138,27 @@ static size_t skip_value(const char *z, size_t n, size_t i, int depth,
       i = json_ws(z, n, i+1);
       if( i<n && z[i]==close ) return i+1;
       for(;;){
+        int iField = -1;
+        size_t vs;
         if( isObj ){
+          size_t ks = i;
           if( i>=n ) return fail(pErr, n, "unexpected end of data");
           if( z[i]!='"' ) return fail(pErr, i, "expected a string key");
           i = skip_string(z, n, i, pFlags, pErr);
           if( i==BAD ) return BAD;
+          if( pCap && depth==0 ) iField = capture_key(pCap, z, ks+1, i-1);
           i = json_ws(z, n, i);
           if( i>=n ) return fail(pErr, n, "unexpected end of data");
           if( z[i]!=':' ) return fail(pErr, i, "expected ':'");
           i = json_ws(z, n, i+1);
         }
-        i = skip_value(z, n, i, depth+1, pFlags, pErr);
+        vs = i;
+        i = skip_value(z, n, i, depth+1, pFlags, pErr, 0);
         if( i==BAD ) return BAD;
+        if( iField>=0 && pCap->aE[iField]==0 ){
+          pCap->aS[iField] = (uint32_t)(vs - pCap->iBase);
+          pCap->aE[iField] = (uint32_t)(i - pCap->iBase);
+        }
         i = json_ws(z, n, i);
         if( i>=n ) return fail(pErr, n, "unexpected end of data");
         if( z[i]==close ) return i+1;
@@ -138,7 +189,15 @@ static size_t skip_value(const char *z, size_t n, size_t i, int depth,
 
 /* Validate the value that starts at z[i]; return the offset just past it, or (size_t)-1. */
 size_t json_skip(const char *z, size_t n, size_t i, unsigned *pFlags, JsonError *pErr){
-  return skip_value(z, n, i, 0, pFlags, pErr);
+  return skip_value(z, n, i, 0, pFlags, pErr, 0);
+}
+
+/* The same, and when the value is an object, note where the values of the keys pCap
+** knows lie (pCap->aS/aE must be zeroed by the caller; offsets are from pCap->iBase). */
+size_t json_skip_capture(const char *z, size_t n, size_t i, unsigned *pFlags, JsonError *pErr,
+                         JsonCapture *pCap){
+  pCap->iBase = i;
+  return skip_value(z, n, i, 0, pFlags, pErr, pCap);
 }
 
 /* End of an already validated value that starts at z[i], bounded by e. No checks: the

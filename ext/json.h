@@ -8,6 +8,7 @@
 #ifndef CLOUDTRAIL_JSON_H
 #define CLOUDTRAIL_JSON_H
 #include <stddef.h>
+#include <stdint.h>
 
 #define JSON_MAX_DEPTH 1000      /* the same bound cJSON uses; deeper input is malformed */
 
@@ -26,7 +27,16 @@ typedef struct JsonBuf {
   size_t n, nAlloc;
 } JsonBuf;
 
+/* What json_skip_capture() notes about the top-level keys of an object. */
+typedef struct JsonCapture {
+  int (*xMap)(const char *zKey, size_t nKey);  /* a decoded key to its slot, or -1 */
+  uint32_t *aS, *aE;             /* each slot's value span, from iBase; aE==0: not seen */
+  size_t iBase;
+} JsonCapture;
+
 size_t json_ws(const char *z, size_t n, size_t i);
+size_t json_skip_capture(const char *z, size_t n, size_t i, unsigned *pFlags, JsonError *pErr,
+                         JsonCapture *pCap);
 size_t json_skip(const char *z, size_t n, size_t i, unsigned *pFlags, JsonError *pErr);
 size_t json_end(const char *z, size_t e, size_t i);
 int json_next_member(const char *z, size_t e, size_t *pI,

@@ -17,17 +17,6 @@ SQLITE_EXTENSION_INIT3
 #include "record.h"
 #include "s3path.h"
 
-const char *const record_field_names[RF_COUNT] = {
-  "eventVersion", "eventTime", "eventSource", "eventName", "awsRegion", "sourceIPAddress",
-  "userAgent", "errorCode", "errorMessage", "requestParameters", "responseElements",
-  "additionalEventData", "requestID", "eventID", "readOnly", "resources", "eventType",
-  "apiVersion", "managementEvent", "recipientAccountId", "serviceEventDetails",
-  "sharedEventID", "vpcEndpointId", "eventCategory", "tlsDetails",
-  "sessionCredentialFromConsole", "userIdentity", "insightDetails"
-};
-
-static size_t anFieldLen[RF_COUNT];
-
 static void *cjson_malloc(size_t n){ return sqlite3_malloc64(n); }
 static void cjson_free(void *p){ sqlite3_free(p); }
 
@@ -36,18 +25,33 @@ static void cjson_free(void *p){ sqlite3_free(p); }
 ** out-of-memory testing. */
 void record_init(void){
   cJSON_Hooks hooks;
-  int k;
-  for(k=0; k<RF_COUNT; k++) anFieldLen[k] = strlen(record_field_names[k]);
   hooks.malloc_fn = cjson_malloc;
   hooks.free_fn = cjson_free;
   cJSON_InitHooks(&hooks);
 }
 
-void record_set(Record *r, const char *z, size_t s, size_t e, unsigned flags){
+/* Index the top-level keys of the validated object [s,e) (for records that did not come
+** through the splitter, which indexes as it validates). */
+void record_index(const char *z, size_t s, size_t e, FieldIndex *pIdx){
+  JsonCapture cap;
+  JsonError err;
+  unsigned flags = 0;
+  memset(pIdx, 0, sizeof(*pIdx));
+  cap.xMap = fields_lookup;
+  cap.aS = pIdx->aS;
+  cap.aE = pIdx->aE;
+  json_skip_capture(z, e, s, &flags, &err, &cap);
+}
+
+/* Make the record at z[s..e) current. pIdx is its key index, or NULL to index it when a
+** column first needs it. */
+void record_set(Record *r, const char *z, size_t s, size_t e, unsigned flags,
+                const FieldIndex *pIdx){
   if( r->pIdent ) cJSON_Delete(r->pIdent);
   r->pIdent = 0;
   r->bIdentParsed = 0;
-  r->bIndexed = 0;
+  r->bIndexed = pIdx!=0;
+  if( pIdx ) r->idx = *pIdx;
   r->z = z;
   r->s = s;
   r->e = e;
@@ -55,35 +59,19 @@ void record_set(Record *r, const char *z, size_t s, size_t e, unsigned flags){
 }
 
 void record_clear(Record *r){
-  record_set(r, 0, 0, 0, 0);
+  record_set(r, 0, 0, 0, 0, 0);
   json_buf_free(&r->buf);
-}
-
-static void index_fields(Record *r){
-  size_t i = r->s+1, ks, ke, vs, ve;
-  int k;
-  memset(r->aE, 0, sizeof(r->aE));
-  while( json_next_member(r->z, r->e, &i, &ks, &ke, &vs, &ve) ){
-    size_t nk = ke-ks;
-    int bEscaped = memchr(r->z+ks, '\\', nk)!=0;   /* "event\u004eame" is eventName too */
-    for(k=0; k<RF_COUNT; k++){
-      if( (bEscaped || anFieldLen[k]==nk) && r->aE[k]==0
-       && json_key_is(r->z, ks, ke, record_field_names[k], anFieldLen[k]) ){
-        r->aS[k] = vs;
-        r->aE[k] = ve;
-        break;
-      }
-    }
-  }
-  r->bIndexed = 1;
 }
 
 /* Return the span of field k, or 0 when absent. */
 static int field(Record *r, int k, size_t *pS, size_t *pE){
-  if( !r->bIndexed ) index_fields(r);
-  if( r->aE[k]==0 ) return 0;
-  *pS = r->aS[k];
-  *pE = r->aE[k];
+  if( !r->bIndexed ){
+    record_index(r->z, r->s, r->e, &r->idx);
+    r->bIndexed = 1;
+  }
+  if( r->idx.aE[k]==0 ) return 0;
+  *pS = r->s + r->idx.aS[k];
+  *pE = r->s + r->idx.aE[k];
   return 1;
 }
 

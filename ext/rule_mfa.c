@@ -24,27 +24,24 @@ int rule_mfa_maybe(const char *z, size_t s, size_t e){
   return memmem(z+s, e-s, "MFADevice", 9)!=0 || memmem(z+s, e-s, "\\u", 2)!=0;
 }
 
-/* Does the validated record object [s,e) match the rule? */
-int rule_mfa_match(const char *z, size_t s, size_t e){
-  size_t i = s+1, ks, ke, vs, ve;
-  int bSource = -1, bName = -1, bError = 0;
-  int bCode = 0, bMessage = 0;
-  while( json_next_member(z, e, &i, &ks, &ke, &vs, &ve) ){
-    /* the first occurrence of a key decides, as everywhere in the reader */
-    if( bSource<0 && json_key_is(z, ks, ke, "eventSource", 11) ){
-      bSource = json_str_is(z, vs, ve, "iam.amazonaws.com");
-    }else if( bName<0 && json_key_is(z, ks, ke, "eventName", 9) ){
-      bName = json_str_is(z, vs, ve, "DeactivateMFADevice")
-           || json_str_is(z, vs, ve, "DeleteVirtualMFADevice");
-    }else if( !bCode && json_key_is(z, ks, ke, "errorCode", 9) ){
-      bCode = 1;
-      if( !json_is_empty(z, vs, ve) ) bError = 1;
-    }else if( !bMessage && json_key_is(z, ks, ke, "errorMessage", 12) ){
-      bMessage = 1;
-      if( !json_is_empty(z, vs, ve) ) bError = 1;
-    }
+/* Does the validated record at z[s], whose keys pIdx indexes, match the rule? The index
+** holds the first occurrence of each key, as everywhere in the reader. */
+int rule_mfa_match(const char *z, size_t s, const FieldIndex *pIdx){
+  const uint32_t *aS = pIdx->aS, *aE = pIdx->aE;
+  if( aE[RF_eventSource]==0
+   || !json_str_is(z, s+aS[RF_eventSource], s+aE[RF_eventSource], "iam.amazonaws.com") ){
+    return 0;
   }
-  return bSource==1 && bName==1 && !bError;
+  if( aE[RF_eventName]==0
+   || (!json_str_is(z, s+aS[RF_eventName], s+aE[RF_eventName], "DeactivateMFADevice")
+       && !json_str_is(z, s+aS[RF_eventName], s+aE[RF_eventName], "DeleteVirtualMFADevice")) ){
+    return 0;
+  }
+  if( aE[RF_errorCode] && !json_is_empty(z, s+aS[RF_errorCode], s+aE[RF_errorCode]) ) return 0;
+  if( aE[RF_errorMessage] && !json_is_empty(z, s+aS[RF_errorMessage], s+aE[RF_errorMessage]) ){
+    return 0;
+  }
+  return 1;
 }
 
 /* Is z[0..n) an IP address, as the grok pattern %{IP} Elastic uses for source.ip sees

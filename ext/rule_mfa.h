@@ -5,6 +5,7 @@
 #ifndef CLOUDTRAIL_RULE_MFA_H
 #define CLOUDTRAIL_RULE_MFA_H
 #include <stddef.h>
+#include "fields.h"
 
 /* The rule's metadata as published (rule_mfa.c), for cloudtrail_rules and each alert. */
 typedef struct RuleMeta {
@@ -24,7 +25,7 @@ typedef struct RuleMeta {
 extern const RuleMeta rule_mfa_meta;
 
 int rule_mfa_maybe(const char *z, size_t s, size_t e);
-int rule_mfa_match(const char *z, size_t s, size_t e);
+int rule_mfa_match(const char *z, size_t s, const FieldIndex *pIdx);
 int rule_is_ip(const char *z, size_t n);
 
 #endif

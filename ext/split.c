@@ -12,6 +12,7 @@
 ** data therefore keeps every record before the cut.
 */
 #include <string.h>
+#include "fields.h"
 #include "json.h"
 #include "split.h"
 
@@ -39,35 +40,51 @@ const char *split_format_name(int eFormat){
 
 static int is_ws(char c){ return c==' ' || c=='\n' || c=='\r' || c=='\t'; }
 
-/* Classify the validated object [s,e). For containers *pS and *pE get the Records array, for
-** envelopes the "detail" object. */
-static int classify(const char *z, size_t s, size_t e, int depth, size_t *pS, size_t *pE){
-  size_t i = s+1, ks, ke, vs, ve;
-  size_t recS = 0, recE = 0, detS = 0, detE = 0;
-  int bName = 0, bInsight = 0, bDigest = 0, bDetailType = 0;
-  while( json_next_member(z, e, &i, &ks, &ke, &vs, &ve) ){
-    if( json_key_is(z, ks, ke, "eventName", 9) ){
-      if( !bName ) bName = z[vs]=='"' ? 1 : -1;     /* the first occurrence decides */
-    }else if( json_key_is(z, ks, ke, "eventType", 9) ){
-      if( json_str_is(z, vs, ve, "AwsCloudTrailInsight") ) bInsight = 1;
-    }else if( json_key_is(z, ks, ke, "Records", 7) ){
-      if( z[vs]=='[' && recE==0 ){ recS = vs; recE = ve; }
-    }else if( json_key_is(z, ks, ke, "detail-type", 11) ){
-      bDetailType = z[vs]=='"';
-    }else if( json_key_is(z, ks, ke, "detail", 6) ){
-      if( z[vs]=='{' && detE==0 ){ detS = vs; detE = ve; }
-    }else if( json_key_is(z, ks, ke, "digestStartTime", 15) ){
-      bDigest = 1;
-    }
+/* Validate the value at z[i] and, for an object, index its top-level keys into *pIdx.
+** Returns the end of the value or BAD. */
+static size_t skip_indexed(const char *z, size_t n, size_t i, unsigned *pFlags, JsonError *pErr,
+                           FieldIndex *pIdx){
+  JsonCapture cap;
+  memset(pIdx, 0, sizeof(*pIdx));
+  cap.xMap = fields_lookup;
+  cap.aS = pIdx->aS;
+  cap.aE = pIdx->aE;
+  return json_skip_capture(z, n, i, pFlags, pErr, &cap);
+}
+
+#define HAS(x, k) ((x)->aE[k]!=0)
+#define AT(z, s, x, k) ((z)[(s) + (x)->aS[k]])
+
+/* What the validated object at z[s], indexed in *pIdx, is. For containers *pS and *pE
+** get the Records array; for envelopes the "detail" object, whose index replaces *pIdx. */
+static int classify(const char *z, size_t s, FieldIndex *pIdx, size_t *pS, size_t *pE){
+  if( HAS(pIdx, FK_Records) && AT(z, s, pIdx, FK_Records)=='[' ){
+    *pS = s + pIdx->aS[FK_Records];
+    *pE = s + pIdx->aE[FK_Records];
+    return KIND_CONTAINER;
   }
-  if( recE ){ *pS = recS; *pE = recE; return KIND_CONTAINER; }
-  if( bDigest ) return KIND_DIGEST;
-  if( bName==1 ) return KIND_RECORD;
-  if( bInsight ) return KIND_INSIGHT;
-  if( bDetailType && detE && depth==0 ){
-    size_t a, b;
-    int k = classify(z, detS, detE, 1, &a, &b);
-    if( k==KIND_RECORD || k==KIND_INSIGHT ){ *pS = detS; *pE = detE; return KIND_ENVELOPE; }
+  if( HAS(pIdx, FK_digestStartTime) ) return KIND_DIGEST;
+  if( HAS(pIdx, RF_eventName) && AT(z, s, pIdx, RF_eventName)=='"' ) return KIND_RECORD;
+  if( HAS(pIdx, RF_eventType)
+   && json_str_is(z, s + pIdx->aS[RF_eventType], s + pIdx->aE[RF_eventType], "AwsCloudTrailInsight") ){
+    return KIND_INSIGHT;
+  }
+  if( HAS(pIdx, FK_detailType) && AT(z, s, pIdx, FK_detailType)=='"'
+   && HAS(pIdx, FK_detail) && AT(z, s, pIdx, FK_detail)=='{' ){
+    /* an EventBridge envelope: the record is its detail, which is indexed in turn */
+    size_t ds = s + pIdx->aS[FK_detail], de = s + pIdx->aE[FK_detail], a, b;
+    unsigned flags = 0;
+    JsonError err;
+    FieldIndex inner;
+    if( skip_indexed(z, de, ds, &flags, &err, &inner)==de ){
+      int k = classify(z, ds, &inner, &a, &b);
+      if( k==KIND_RECORD || k==KIND_INSIGHT ){
+        *pS = ds;
+        *pE = de;
+        *pIdx = inner;
+        return KIND_ENVELOPE;
+      }
+    }
   }
   return KIND_OTHER;
 }
@@ -106,6 +123,7 @@ static size_t resync_in_array(const char *z, size_t n, size_t from){
     size_t b, end, j, as, ae;
     unsigned flags = 0;
     JsonError err;
+    FieldIndex idx;
     int kind;
     const char *p = memchr(z+k, '{', n-k);
     if( p==0 ) return BAD;
@@ -113,9 +131,9 @@ static size_t resync_in_array(const char *z, size_t n, size_t from){
     b = k;
     while( b>0 && is_ws(z[b-1]) ) b--;
     if( b==0 || (z[b-1]!=',' && z[b-1]!='[') ) continue;
-    end = json_skip(z, n, k, &flags, &err);
+    end = skip_indexed(z, n, k, &flags, &err, &idx);
     if( end==BAD ) continue;
-    kind = classify(z, k, end, 0, &as, &ae);
+    kind = classify(z, k, &idx, &as, &ae);
     if( kind!=KIND_RECORD && kind!=KIND_INSIGHT && kind!=KIND_ENVELOPE ) continue;
     j = json_ws(z, n, end);
     if( j<n && z[j]!=',' && z[j]!=']' ) continue;
@@ -183,10 +201,11 @@ void split_init(Splitter *p, const char *z, size_t n, int bDigestPath, int bInsi
       p->bInRecordsObj = 1;
       return;
     }
-    end = json_skip(z, n, i, &flags, &err);
+    FieldIndex idx;
+    end = skip_indexed(z, n, i, &flags, &err, &idx);
     if( end!=BAD ){
       size_t as, ae;
-      int kind = classify(z, i, end, 0, &as, &ae);
+      int kind = classify(z, i, &idx, &as, &ae);
       if( kind==KIND_CONTAINER ){
         p->eFormat = bInsightPath ? FMT_INSIGHT : FMT_RECORDS;
         p->bFormatKnown = 1;
@@ -316,14 +335,14 @@ static int next_element(Splitter *p, SplitItem *pItem){
     }
     iIndex = p->nIndex++;
     p->nValues++;
-    end = json_skip(z, n, i, &flags, &err);
+    end = skip_indexed(z, n, i, &flags, &err, &pItem->idx);
     if( end==BAD ){
       element_error(p, i, iIndex, &err);
       p->iPos = resync_in_array(z, n, i+1);
       if( p->iPos==BAD ){ finish(p); return 0; }
       continue;
     }
-    kind = z[i]=='{' ? classify(z, i, end, 0, &as, &ae) : KIND_OTHER;
+    kind = z[i]=='{' ? classify(z, i, &pItem->idx, &as, &ae) : KIND_OTHER;
     j = json_ws(z, n, end);
     if( j<n && z[j]==',' ){
       p->iPos = j+1;
@@ -381,7 +400,7 @@ static int next_value(Splitter *p, SplitItem *pItem){
       p->bInRecordsObj = 1;
       return 0;
     }
-    end = json_skip(z, n, i, &flags, &err);
+    end = skip_indexed(z, n, i, &flags, &err, &pItem->idx);
     if( end==BAD ){
       element_error(p, i, p->nIndex++, &err);
       p->nValues++;
@@ -390,7 +409,7 @@ static int next_value(Splitter *p, SplitItem *pItem){
       continue;
     }
     p->iPos = end;
-    kind = classify(z, i, end, 0, &as, &ae);
+    kind = classify(z, i, &pItem->idx, &as, &ae);
     if( kind==KIND_CONTAINER ){
       if( !p->bFormatKnown ){
         p->bFormatKnown = 1;

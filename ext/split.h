@@ -4,6 +4,7 @@
 #ifndef CLOUDTRAIL_SPLIT_H
 #define CLOUDTRAIL_SPLIT_H
 #include <stddef.h>
+#include "fields.h"
 #include "problem.h"
 
 /* File formats, as the hygiene report names them (split_format_name). */
@@ -20,6 +21,7 @@ typedef struct SplitItem {
   size_t s, e;                   /* the record's span (the "detail" object for envelopes) */
   int iIndex;                    /* element position in the file, skipped elements included */
   unsigned flags;                /* JSON_F_* of the span's bytes */
+  FieldIndex idx;                /* its top-level keys, from s */
 } SplitItem;
 
 typedef struct Splitter {

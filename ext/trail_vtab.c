@@ -186,13 +186,14 @@ static int trailAdvance(TrailCursor *c){
       rc = trailStrictCheck(c, !bGot);
       if( rc ) return rc;
       if( bGot ){
-        record_set(&c->rec, source_bytes(&c->src), c->item.s, c->item.e, c->item.flags);
+        record_set(&c->rec, source_bytes(&c->src), c->item.s, c->item.e, c->item.flags,
+                   &c->item.idx);
         c->iRowid++;
         return SQLITE_OK;
       }
       c->bHaveFile = 0;
     }
-    record_set(&c->rec, 0, 0, 0, 0);
+    record_set(&c->rec, 0, 0, 0, 0, 0);
     rc = source_next_file(&c->src);
     if( rc ) return source_vtab_error(&c->src, c->base.pVtab, "cloudtrail", rc);
     if( c->src.bEof ){

@@ -1,0 +1,43 @@
+/*
+** fields.c: map a top-level key to its field number.
+*/
+#include <string.h>
+#include "fields.h"
+
+const char *const field_names[FK_COUNT] = {
+  "eventVersion", "eventTime", "eventSource", "eventName", "awsRegion", "sourceIPAddress",
+  "userAgent", "errorCode", "errorMessage", "requestParameters", "responseElements",
+  "additionalEventData", "requestID", "eventID", "readOnly", "resources", "eventType",
+  "apiVersion", "managementEvent", "recipientAccountId", "serviceEventDetails",
+  "sharedEventID", "vpcEndpointId", "eventCategory", "tlsDetails",
+  "sessionCredentialFromConsole", "userIdentity", "insightDetails",
+  "Records", "detail-type", "detail", "digestStartTime"
+};
+
+/* For each key length, the fields of that length, as a chain through aNext. Keys are
+** looked up once per member of every record, so the lookup compares only same-length
+** names. */
+#define MAX_KEY 32
+static signed char aFirst[MAX_KEY+1];
+static signed char aNext[FK_COUNT];
+
+/* Once per process, before any lookup (from the entry point). Idempotent. */
+void fields_init(void){
+  int k;
+  memset(aFirst, -1, sizeof(aFirst));
+  for(k=FK_COUNT-1; k>=0; k--){
+    size_t n = strlen(field_names[k]);
+    aNext[k] = aFirst[n];
+    aFirst[n] = (signed char)k;
+  }
+}
+
+/* The field number of the decoded key zKey[0..nKey), or -1. */
+int fields_lookup(const char *zKey, size_t nKey){
+  int k;
+  if( nKey>MAX_KEY ) return -1;
+  for(k=aFirst[nKey]; k>=0; k=aNext[k]){
+    if( memcmp(zKey, field_names[k], nKey)==0 ) return k;
+  }
+  return -1;
+}
