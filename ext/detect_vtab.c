@@ -218,8 +218,15 @@ static int detectAdd(DetectCursor *c, const char *z, size_t s, size_t e, unsigne
 static int detectScanPath(DetectCursor *c, const char *zPath,
                           int bSince, sqlite3_int64 iSince, int bUntil, sqlite3_int64 iUntil){
   Source src;
-  SplitItem item;
-  int rc = source_open(&src, zPath, c->base.pVtab, "detect_mfa_deactivation");
+  const SplitItem *pItem;
+  Filter filter;
+  int rc;
+  /* Workers drop every record the rule does not match, and every file whose bytes
+  ** cannot hold one, so only hits come back here. */
+  memset(&filter, 0, sizeof(filter));
+  filter.bMfaRule = 1;
+  rc = source_open(&src, zPath, c->base.pVtab, "detect_mfa_deactivation", &filter,
+                   source_default_threads(), 0);
   if( rc ){
     source_close(&src);
     return rc;
@@ -231,10 +238,9 @@ static int detectScanPath(DetectCursor *c, const char *zPath,
       break;
     }
     if( src.bEof ) break;
-    while( source_next_record(&src, &item) ){
-      const char *z = source_bytes(&src);
-      rc = detectAdd(c, z, item.s, item.e, item.flags, &item.idx, src.file.zPath, item.iIndex,
-                     bSince, iSince, bUntil, iUntil);
+    while( source_next_record(&src, &pItem) ){
+      rc = detectAdd(c, source_bytes(&src), pItem->s, pItem->e, pItem->flags, &pItem->idx,
+                     source_file(&src)->zPath, pItem->iIndex, bSince, iSince, bUntil, iUntil);
       if( rc ) break;
     }
     if( rc ) break;

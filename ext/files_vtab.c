@@ -89,7 +89,6 @@ static int filesClose(sqlite3_vtab_cursor *cur){
 /* Read the next file through to its end so that its counts and status are final. */
 static int filesNext(sqlite3_vtab_cursor *cur){
   FilesCursor *c = (FilesCursor*)cur;
-  SplitItem item;
   int rc;
   sqlite3_free(c->zError);
   c->zError = 0;
@@ -99,9 +98,8 @@ static int filesNext(sqlite3_vtab_cursor *cur){
     c->bEof = 1;
     return SQLITE_OK;
   }
-  while( source_next_record(&c->src, &item) ){}
   c->eStatus = source_status(&c->src);
-  if( c->src.file.prob.n || c->src.file.zSkip ){
+  if( source_file(&c->src)->prob.n || source_file(&c->src)->zSkip ){
     c->zError = source_error_text(&c->src);
     if( c->zError==0 ) return SQLITE_NOMEM;
   }
@@ -111,7 +109,7 @@ static int filesNext(sqlite3_vtab_cursor *cur){
 
 static int filesColumn(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int i){
   FilesCursor *c = (FilesCursor*)cur;
-  const SourceFile *f = &c->src.file;
+  const SourceFile *f = source_file(&c->src);
   switch( i ){
     case FILES_COL_FILE:
       sqlite3_result_text(ctx, f->zPath, -1, SQLITE_TRANSIENT);
@@ -123,7 +121,7 @@ static int filesColumn(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int i){
       sqlite3_result_int(ctx, f->bCompressed);
       break;
     case FILES_COL_FORMAT:
-      sqlite3_result_text(ctx, split_format_name(c->src.split.eFormat), -1, SQLITE_STATIC);
+      sqlite3_result_text(ctx, split_format_name(f->eFormat), -1, SQLITE_STATIC);
       break;
     case FILES_COL_RECORDS:
       sqlite3_result_int(ctx, f->nRecords);
@@ -175,7 +173,7 @@ static int filesFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
   if( zPath==0 ) return SQLITE_NOMEM;
   c->zPath = sqlite3_mprintf("%s", zPath);
   if( c->zPath==0 ) return SQLITE_NOMEM;
-  rc = source_open(&c->src, zPath, cur->pVtab, "cloudtrail_files");
+  rc = source_open(&c->src, zPath, cur->pVtab, "cloudtrail_files", 0, source_default_threads(), 0);
   if( rc ) return rc;
   c->bEof = 0;
   return filesNext(cur);

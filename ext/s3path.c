@@ -119,3 +119,62 @@ void s3path_parse(const char *zPath, S3Name *p){
     }
   }
 }
+
+/* What AWS's folder layout says about the folder zDir: .../<account>/CloudTrail[-X]/
+** <region>/YYYY/MM/DD, any prefix of it. Sets account and region when known and
+** [*piStart, *piEnd) to the delivery times a date folder holds (equal when unknown).
+** Returns 0 when the folder is not in that layout. */
+int s3path_dir(const char *zDir, S3Name *p, long long *piStart, long long *piEnd){
+  const char *az[64];
+  size_t an[64];
+  int nComp = 0, iTrail = -1, i, y = 0, m = 0, d = 0;
+  const char *z = zDir;
+  memset(p, 0, sizeof(*p));
+  *piStart = *piEnd = 0;
+  while( *z && nComp<64 ){
+    const char *zSlash = strchr(z, '/');
+    size_t n = zSlash ? (size_t)(zSlash - z) : strlen(z);
+    if( n>0 ){ az[nComp] = z; an[nComp++] = n; }
+    if( zSlash==0 ) break;
+    z = zSlash + 1;
+  }
+  for(i=1; i<nComp; i++){
+    if( an[i]>=10 && memcmp(az[i], "CloudTrail", 10)==0 && is_account(az[i-1], an[i-1]) ){
+      iTrail = i;
+    }
+  }
+  if( iTrail<0 ){
+    /* .../AWSLogs/<account> or .../AWSLogs/o-xxxx/<account> */
+    if( nComp>=2 && is_account(az[nComp-1], an[nComp-1])
+     && ((an[nComp-2]==7 && memcmp(az[nComp-2], "AWSLogs", 7)==0)
+         || (nComp>=3 && an[nComp-3]==7 && memcmp(az[nComp-3], "AWSLogs", 7)==0)) ){
+      memcpy(p->zAccount, az[nComp-1], 12);
+      return 1;
+    }
+    return 0;
+  }
+  memcpy(p->zAccount, az[iTrail-1], 12);
+  if( iTrail+1<nComp ){
+    if( !is_region(az[iTrail+1], an[iTrail+1]) ) return 1;
+    memcpy(p->zRegion, az[iTrail+1], an[iTrail+1]);
+    p->zRegion[an[iTrail+1]] = 0;
+  }
+  if( iTrail+2<nComp && an[iTrail+2]==4 ) y = digits(az[iTrail+2], 4);
+  if( iTrail+3<nComp && an[iTrail+3]==2 ) m = digits(az[iTrail+3], 2);
+  if( iTrail+4<nComp && an[iTrail+4]==2 ) d = digits(az[iTrail+4], 2);
+  if( y>=1970 ){
+    if( m>=1 && m<=12 ){
+      if( d>=1 && d<=31 && iTrail+4==nComp-1 ){
+        *piStart = s3path_days_from_civil(y, m, d)*86400;
+        *piEnd = *piStart + 86400;
+      }else if( iTrail+3==nComp-1 ){
+        *piStart = s3path_days_from_civil(y, m, 1)*86400;
+        *piEnd = (m==12 ? s3path_days_from_civil(y+1, 1, 1) : s3path_days_from_civil(y, m+1, 1))*86400;
+      }
+    }else if( iTrail+2==nComp-1 ){
+      *piStart = s3path_days_from_civil(y, 1, 1)*86400;
+      *piEnd = s3path_days_from_civil(y+1, 1, 1)*86400;
+    }
+  }
+  return 1;
+}

@@ -15,5 +15,6 @@ typedef struct S3Name {
 
 void s3path_parse(const char *zPath, S3Name *p);
 long long s3path_days_from_civil(int y, int m, int d);
+int s3path_dir(const char *zDir, S3Name *p, long long *piStart, long long *piEnd);
 
 #endif

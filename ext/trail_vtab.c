@@ -14,6 +14,7 @@ SQLITE_EXTENSION_INIT3
 #include <string.h>
 #include "problem.h"
 #include "record.h"
+#include "filter.h"
 #include "source.h"
 #include "trail_vtab.h"
 
@@ -21,6 +22,8 @@ typedef struct TrailVtab {
   sqlite3_vtab base;
   char *zPath;                   /* path given to CREATE VIRTUAL TABLE, or NULL */
   int bStrict;                   /* strict=1 given to CREATE VIRTUAL TABLE */
+  int nThread;                   /* threads=N, or 0 for the number of cores */
+  long long iMaxDelay;           /* max_delivery_delay in seconds */
 } TrailVtab;
 
 typedef struct TrailCursor {
@@ -30,9 +33,13 @@ typedef struct TrailCursor {
   int bEof;
   int bStrict;
   char *zPath;                   /* the path this scan reads */
-  SplitItem item;                /* the current record's place */
+  const SplitItem *pItem;        /* the current record's place */
+  int nFileRecords;              /* records of the current file handed out so far */
   Record rec;                    /* the current record */
   sqlite3_int64 iRowid;
+  int nThread;                   /* this scan's options */
+  long long iMaxDelay;
+  Filter filter;                 /* the constraints pushed down to this scan */
 } TrailCursor;
 
 /* Columns 0..41 are record_column() numbers (RF_* then RD_*); the rest are here. */
@@ -51,13 +58,17 @@ typedef struct TrailCursor {
   "mfa_authenticated INTEGER, user_name TEXT, account_id TEXT, actor TEXT, outcome TEXT," \
   "target_user TEXT," \
   "source_file TEXT, record_index INTEGER, record TEXT," \
-  "path HIDDEN, strict HIDDEN)"
+  "path HIDDEN, strict HIDDEN, threads HIDDEN, max_delivery_delay HIDDEN)"
 #define TRAIL_COL_LAST_DECODED  41
 #define TRAIL_COL_SOURCE_FILE   42
 #define TRAIL_COL_RECORD_INDEX  43
 #define TRAIL_COL_RECORD        44
 #define TRAIL_COL_PATH          45
 #define TRAIL_COL_STRICT        46
+#define TRAIL_COL_THREADS       47
+#define TRAIL_COL_MAX_DELAY     48
+
+#define DEFAULT_MAX_DELAY       86400     /* seconds: see README, "File pruning" */
 
 static int trailDisconnect(sqlite3_vtab *pVtab){
   TrailVtab *p = (TrailVtab*)pVtab;
@@ -66,10 +77,29 @@ static int trailDisconnect(sqlite3_vtab *pVtab){
   return SQLITE_OK;
 }
 
-/* Options: a leading quoted path, path=..., strict=0|1. */
+/* Is zArg "name=..." (spaces allowed around the name)? */
+static int is_option(const char *zArg, const char *zEq, const char *zName){
+  size_t n = strlen(zName);
+  return sqlite3_strnicmp(zArg, zName, (int)n)==0
+      && (zArg+n==zEq || (zArg[n]==' ' && zArg+n+strspn(zArg+n, " ")==zEq));
+}
+
+/* A whole number from min to max, or -1. */
+static long long option_int(const char *z, long long iMin, long long iMax){
+  long long v = 0;
+  if( *z==0 ) return -1;
+  for(; *z; z++){
+    if( *z<'0' || *z>'9' || v>iMax ) return -1;
+    v = v*10 + (*z-'0');
+  }
+  return v<iMin || v>iMax ? -1 : v;
+}
+
+/* Options: a leading quoted path, path=..., strict=0|1, threads=N, max_delivery_delay=S. */
 static int trailParseArg(TrailVtab *p, const char *zArg, char **pzErr){
   const char *zEq = strchr(zArg, '=');
   char *zVal = 0;
+  long long v;
   int rc;
   if( zEq==0 || zArg[0]=='\'' || zArg[0]=='"' ){
     if( p->zPath ){
@@ -80,7 +110,7 @@ static int trailParseArg(TrailVtab *p, const char *zArg, char **pzErr){
   }
   rc = vtab_dequote(zEq+1 + strspn(zEq+1, " "), &zVal);
   if( rc ) return rc;
-  if( (zEq-zArg==4 || (zEq-zArg>4 && zArg[4]==' ')) && sqlite3_strnicmp(zArg, "path", 4)==0 ){
+  if( is_option(zArg, zEq, "path") ){
     if( p->zPath ){
       sqlite3_free(zVal);
       *pzErr = sqlite3_mprintf("cloudtrail: more than one path");
@@ -89,19 +119,27 @@ static int trailParseArg(TrailVtab *p, const char *zArg, char **pzErr){
     p->zPath = zVal;
     return SQLITE_OK;
   }
-  if( (zEq-zArg==6 || (zEq-zArg>6 && zArg[6]==' ')) && sqlite3_strnicmp(zArg, "strict", 6)==0 ){
-    if( strcmp(zVal, "0")!=0 && strcmp(zVal, "1")!=0 ){
+  if( is_option(zArg, zEq, "strict") ){
+    if( (v = option_int(zVal, 0, 1))<0 ){
       *pzErr = sqlite3_mprintf("cloudtrail: strict must be 0 or 1, not '%s'", zVal);
-      sqlite3_free(zVal);
-      return SQLITE_ERROR;
     }
-    p->bStrict = zVal[0]=='1';
-    sqlite3_free(zVal);
-    return SQLITE_OK;
+    p->bStrict = (int)v;
+  }else if( is_option(zArg, zEq, "threads") ){
+    if( (v = option_int(zVal, 1, 64))<0 ){
+      *pzErr = sqlite3_mprintf("cloudtrail: threads must be from 1 to 64, not '%s'", zVal);
+    }
+    p->nThread = (int)v;
+  }else if( is_option(zArg, zEq, "max_delivery_delay") ){
+    if( (v = option_int(zVal, 0, 366*86400))<0 ){
+      *pzErr = sqlite3_mprintf("cloudtrail: max_delivery_delay must be seconds from 0 to "
+                               "31622400, not '%s'", zVal);
+    }
+    p->iMaxDelay = v;
+  }else{
+    *pzErr = sqlite3_mprintf("cloudtrail: unknown option '%.*s'", (int)(zEq-zArg), zArg);
   }
   sqlite3_free(zVal);
-  *pzErr = sqlite3_mprintf("cloudtrail: unknown option '%.*s'", (int)(zEq-zArg), zArg);
-  return SQLITE_ERROR;
+  return *pzErr ? SQLITE_ERROR : SQLITE_OK;
 }
 
 /* Both xCreate and xConnect: the module is eponymous (cloudtrail('path')) and can also
@@ -116,6 +154,7 @@ static int trailConnect(sqlite3 *db, void *pAux, int argc, const char *const *ar
   p = sqlite3_malloc64(sizeof(*p));
   if( p==0 ) return SQLITE_NOMEM;
   memset(p, 0, sizeof(*p));
+  p->iMaxDelay = DEFAULT_MAX_DELAY;
   for(i=3; i<argc; i++){
     rc = trailParseArg(p, argv[i], pzErr);
     if( rc ){
@@ -139,6 +178,7 @@ static int trailOpen(sqlite3_vtab *pVtab, sqlite3_vtab_cursor **ppCursor){
 
 static void trailReset(TrailCursor *c){
   source_close(&c->src);
+  filter_clear(&c->filter);
   record_clear(&c->rec);
   sqlite3_free(c->zPath);
   c->zPath = 0;
@@ -154,14 +194,16 @@ static int trailClose(sqlite3_vtab_cursor *cur){
   return SQLITE_OK;
 }
 
-/* In strict mode, the current file's first problem (or skip reason) is the error. */
+/* In strict mode, the current file's first problem (or skip reason) is the error, raised
+** after the records that came before it. */
 static int trailStrictCheck(TrailCursor *c, int bFileDone){
-  SourceFile *f = &c->src.file;
+  SourceFile *f = source_file(&c->src);
   char *zText;
   int rc;
   if( !c->bStrict ) return SQLITE_OK;
-  if( f->prob.n==0 && !(bFileDone && source_status(&c->src)==STATUS_SKIPPED
-                        && c->src.split.eFormat!=FMT_DIGEST) ){
+  if( f->prob.n ){
+    if( !bFileDone && c->nFileRecords<source_records_before_problem(&c->src) ) return SQLITE_OK;
+  }else if( !bFileDone || source_status(&c->src)!=STATUS_SKIPPED || f->eFormat==FMT_DIGEST ){
     return SQLITE_OK;
   }
   zText = source_error_text(&c->src);
@@ -182,15 +224,19 @@ static int trailAdvance(TrailCursor *c){
   int rc;
   for(;;){
     if( c->bHaveFile ){
-      int bGot = source_next_record(&c->src, &c->item);
-      rc = trailStrictCheck(c, !bGot);
+      int bGot;
+      rc = trailStrictCheck(c, 0);
       if( rc ) return rc;
+      bGot = source_next_record(&c->src, &c->pItem);
       if( bGot ){
-        record_set(&c->rec, source_bytes(&c->src), c->item.s, c->item.e, c->item.flags,
-                   &c->item.idx);
+        const SplitItem *it = c->pItem;
+        record_set(&c->rec, source_bytes(&c->src), it->s, it->e, it->flags, &it->idx);
+        c->nFileRecords++;
         c->iRowid++;
         return SQLITE_OK;
       }
+      rc = trailStrictCheck(c, 1);
+      if( rc ) return rc;
       c->bHaveFile = 0;
     }
     record_set(&c->rec, 0, 0, 0, 0, 0);
@@ -201,8 +247,7 @@ static int trailAdvance(TrailCursor *c){
       return SQLITE_OK;
     }
     c->bHaveFile = 1;
-    rc = trailStrictCheck(c, 0);
-    if( rc ) return rc;
+    c->nFileRecords = 0;
   }
 }
 
@@ -215,10 +260,10 @@ static int trailColumn(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int i){
   if( i<=TRAIL_COL_LAST_DECODED ) return record_column(&c->rec, i, ctx);
   switch( i ){
     case TRAIL_COL_SOURCE_FILE:
-      sqlite3_result_text(ctx, c->src.file.zPath, -1, SQLITE_TRANSIENT);
+      sqlite3_result_text(ctx, source_file(&c->src)->zPath, -1, SQLITE_TRANSIENT);
       break;
     case TRAIL_COL_RECORD_INDEX:
-      sqlite3_result_int(ctx, c->item.iIndex);
+      sqlite3_result_int(ctx, c->pItem->iIndex);
       break;
     case TRAIL_COL_RECORD:
       return record_column(&c->rec, RD_record, ctx);
@@ -227,6 +272,12 @@ static int trailColumn(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int i){
       break;
     case TRAIL_COL_STRICT:
       sqlite3_result_int(ctx, c->bStrict);
+      break;
+    case TRAIL_COL_THREADS:
+      sqlite3_result_int(ctx, c->nThread);
+      break;
+    case TRAIL_COL_MAX_DELAY:
+      sqlite3_result_int64(ctx, c->iMaxDelay);
       break;
   }
   return SQLITE_OK;
@@ -241,35 +292,132 @@ static int trailEof(sqlite3_vtab_cursor *cur){
   return ((TrailCursor*)cur)->bEof;
 }
 
+/* The columns whose constraints a scan can use, and what it knows them as. */
+typedef struct PushCol {
+  int iCol;                      /* the table's column */
+  int iField;                    /* RF_* or FX_* for the filter */
+  const char *zName;             /* for idxStr */
+  int bExact;                    /* the filter compares exactly what the column returns */
+} PushCol;
+
+static const PushCol aPush[] = {
+  { RF_eventName,          RF_eventName,          "eventName",          1 },
+  { RF_eventSource,        RF_eventSource,        "eventSource",        1 },
+  { RF_awsRegion,          RF_awsRegion,          "awsRegion",          1 },
+  { RF_recipientAccountId, RF_recipientAccountId, "recipientAccountId", 1 },
+  { RF_eventID,            RF_eventID,            "eventID",            1 },
+  { RD_account_id,         FX_account_id,         "account_id",         0 },
+  { RD_actor,              FX_actor,              "actor",              0 },
+};
+#define N_PUSH ((int)(sizeof(aPush)/sizeof(aPush[0])))
+
+/* Narrow the filter's event_epoch bounds by "<op> r" (op is zOp[0..nOp)). Event times
+** are whole seconds, so bounds are rounded inward. */
+static void epoch_bound(Filter *f, const char *zOp, size_t nOp, double r, int *pbNone){
+  const double rMax = 4611686018427387904.0;     /* 2^62: beyond any time */
+  long long lo, hi;
+  if( r>rMax ) r = rMax;
+  if( r<-rMax ) r = -rMax;
+  lo = (long long)r;                           /* truncated toward zero */
+  if( (double)lo>r ) lo--;                     /* lo = floor(r) */
+  hi = (double)lo==r ? lo : lo+1;              /* hi = ceil(r) */
+  if( nOp==1 && zOp[0]=='>' ){ lo = lo+1; hi = 0; }
+  else if( nOp==2 && zOp[0]=='>' ){ lo = hi; hi = 0; }
+  else if( nOp==1 && zOp[0]=='<' ){ hi = hi-1; lo = 0; }
+  else if( nOp==2 && zOp[0]=='<' ){ hi = lo; lo = 0; }
+  else{
+    if( lo!=hi ) *pbNone = 1;                  /* = a fraction: never */
+  }
+  if( zOp[0]=='>' || zOp[0]=='=' ){
+    if( !f->bLo || lo>f->iLo ) f->iLo = lo;
+    f->bLo = 1;
+  }
+  if( zOp[0]=='<' || zOp[0]=='=' ){
+    if( !f->bHi || hi<f->iHi ) f->iHi = hi;
+    f->bHi = 1;
+  }
+}
+
 /*
-** idxNum bits, set by trailBestIndex:
-**   1: argv[] holds the path (hidden column `path`)
-**   2: argv[] holds strict, after the path when both are present
+** idxStr names what each argv[] entry is, one comma-separated token per entry, in order:
+**   path, strict, threads, max_delivery_delay       the hidden arguments
+**   <column>= <column>IN                            a string equality, or an IN list
+**   event_epoch> event_epoch>= event_epoch< event_epoch<= event_epoch=
+** idxNum is 1 when the path is among them.
 */
 static int trailFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
                        int argc, sqlite3_value **argv){
   TrailCursor *c = (TrailCursor*)cur;
   TrailVtab *p = (TrailVtab*)cur->pVtab;
-  const char *zPath = p->zPath;
-  int i = 0, rc;
-  (void)idxStr; (void)argc;
+  const char *zPath = p->zPath, *zTok = idxStr ? idxStr : "";
+  int i = 0, rc, bNone = 0;
+  (void)idxNum;
   trailReset(c);
   c->bStrict = p->bStrict;
-  if( idxNum & 1 ){
-    if( sqlite3_value_type(argv[i])==SQLITE_NULL ) return SQLITE_OK;   /* NULL: no rows */
-    zPath = (const char*)sqlite3_value_text(argv[i++]);
-    if( zPath==0 ) return SQLITE_NOMEM;
+  c->nThread = p->nThread ? p->nThread : source_default_threads();
+  c->iMaxDelay = p->iMaxDelay;
+  for(i=0; i<argc && *zTok; i++){
+    size_t n = strcspn(zTok, ",");
+    sqlite3_value *v = argv[i];
+    int eType = sqlite3_value_type(v), k;
+#define TOK(z) (n==strlen(z) && memcmp(zTok, z, n)==0)
+    if( TOK("path") ){
+      if( eType==SQLITE_NULL ) bNone = 1;                 /* NULL argument: no rows */
+      zPath = (const char*)sqlite3_value_text(v);
+    }else if( TOK("strict") ){
+      if( eType==SQLITE_NULL ) bNone = 1;
+      c->bStrict = sqlite3_value_int(v)!=0;
+    }else if( TOK("threads") ){
+      if( eType==SQLITE_NULL ) bNone = 1;
+      c->nThread = sqlite3_value_int(v);
+      if( c->nThread<1 ) c->nThread = 1;
+    }else if( TOK("max_delivery_delay") ){
+      if( eType==SQLITE_NULL ) bNone = 1;
+      c->iMaxDelay = sqlite3_value_int64(v);
+      if( c->iMaxDelay<0 ) c->iMaxDelay = 0;
+    }else if( n>11 && memcmp(zTok, "event_epoch", 11)==0 ){
+      /* only numbers bound the epoch here; SQLite checks every range itself anyway */
+      if( eType==SQLITE_INTEGER || eType==SQLITE_FLOAT ){
+        epoch_bound(&c->filter, zTok+11, n-11, sqlite3_value_double(v), &bNone);
+      }else if( eType==SQLITE_NULL ){
+        bNone = 1;                                /* a comparison with NULL is never true */
+      }
+    }else{
+      for(k=0; k<N_PUSH; k++){
+        size_t nName = strlen(aPush[k].zName);
+        if( n>nName && memcmp(zTok, aPush[k].zName, nName)==0 ) break;
+      }
+      if( k<N_PUSH ){
+        int bIn = zTok[strlen(aPush[k].zName)]=='I';
+        int nAdded = 0;
+        sqlite3_value *pVal;
+        rc = SQLITE_OK;
+        for(rc = bIn ? sqlite3_vtab_in_first(v, &pVal) : (pVal = v, SQLITE_OK);
+            rc==SQLITE_OK && pVal;
+            rc = bIn ? sqlite3_vtab_in_next(v, &pVal) : (pVal = 0, SQLITE_OK)){
+          int t = sqlite3_value_type(pVal);
+          /* a NULL or a blob never equals the column's text */
+          if( t==SQLITE_NULL || t==SQLITE_BLOB ) continue;
+          rc = filter_add_str(&c->filter, aPush[k].iField, (const char*)sqlite3_value_text(pVal),
+                              (size_t)sqlite3_value_bytes(pVal));
+          nAdded++;
+        }
+        if( rc!=SQLITE_OK && rc!=SQLITE_DONE ) return rc;
+        if( nAdded==0 ) bNone = 1;
+      }
+    }
+#undef TOK
+    zTok += n;
+    if( *zTok==',' ) zTok++;
   }
-  if( idxNum & 2 ){
-    if( sqlite3_value_type(argv[i])==SQLITE_NULL ) return SQLITE_OK;
-    c->bStrict = sqlite3_value_int(argv[i++])!=0;
-  }
+  if( bNone ) return SQLITE_OK;
   if( zPath==0 ){
     return vtab_error(cur->pVtab, "cloudtrail: missing path argument: cloudtrail('folder')");
   }
+  c->filter.iMaxDelay = c->iMaxDelay;
   c->zPath = sqlite3_mprintf("%s", zPath);
   if( c->zPath==0 ) return SQLITE_NOMEM;
-  rc = source_open(&c->src, zPath, cur->pVtab, "cloudtrail");
+  rc = source_open(&c->src, zPath, cur->pVtab, "cloudtrail", &c->filter, c->nThread, c->bStrict);
   if( rc ) return rc;
   c->bEof = 0;
   return trailAdvance(c);
@@ -277,37 +425,81 @@ static int trailFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
 
 static int trailBestIndex(sqlite3_vtab *pVtab, sqlite3_index_info *pInfo){
   TrailVtab *p = (TrailVtab*)pVtab;
-  int iPath = -1, iStrict = -1, bPathSeen = 0, i, n = 0;
+  static const struct { int iCol; const char *zName; } aHidden[] = {
+    { TRAIL_COL_PATH, "path" }, { TRAIL_COL_STRICT, "strict" },
+    { TRAIL_COL_THREADS, "threads" }, { TRAIL_COL_MAX_DELAY, "max_delivery_delay" }
+  };
+  char *zIdx = 0;
+  int aiHidden[4] = {-1, -1, -1, -1}, bPathSeen = 0, i, k, n = 0;
+  double rRows = 1e6;
   for(i=0; i<pInfo->nConstraint; i++){
     const struct sqlite3_index_constraint *pC = &pInfo->aConstraint[i];
-    if( pC->iColumn==TRAIL_COL_PATH ){
-      bPathSeen = 1;
-      if( pC->usable && pC->op==SQLITE_INDEX_CONSTRAINT_EQ ) iPath = i;
-    }else if( pC->iColumn==TRAIL_COL_STRICT ){
-      if( pC->usable && pC->op==SQLITE_INDEX_CONSTRAINT_EQ ) iStrict = i;
+    for(k=0; k<4; k++){
+      if( pC->iColumn!=aHidden[k].iCol ) continue;
+      if( k==0 ) bPathSeen = 1;
+      if( pC->usable && pC->op==SQLITE_INDEX_CONSTRAINT_EQ ) aiHidden[k] = i;
     }
   }
-  if( bPathSeen && iPath<0 ) return SQLITE_CONSTRAINT;   /* try another join order */
+  if( bPathSeen && aiHidden[0]<0 ) return SQLITE_CONSTRAINT;   /* try another join order */
   pInfo->idxNum = 0;
-  if( iPath<0 && p->zPath==0 ){
+  if( aiHidden[0]<0 && p->zPath==0 ){
     /* No path: xFilter says so if this plan is used. Not an error here, because SQLite
     ** also asks about the terms of an OR on their own, without the argument. */
     pInfo->estimatedCost = 1e300;
     return SQLITE_OK;
   }
-  if( iPath>=0 ){
-    pInfo->aConstraintUsage[iPath].argvIndex = ++n;
-    pInfo->aConstraintUsage[iPath].omit = 1;
-    pInfo->idxNum |= 1;
+  for(k=0; k<4; k++){
+    if( aiHidden[k]<0 ) continue;
+    pInfo->aConstraintUsage[aiHidden[k]].argvIndex = ++n;
+    pInfo->aConstraintUsage[aiHidden[k]].omit = 1;
+    zIdx = sqlite3_mprintf("%z%s%s", zIdx, n>1 ? "," : "", aHidden[k].zName);
+    if( zIdx==0 ) return SQLITE_NOMEM;
   }
-  if( iStrict>=0 ){
-    pInfo->aConstraintUsage[iStrict].argvIndex = ++n;
-    pInfo->aConstraintUsage[iStrict].omit = 1;
-    pInfo->idxNum |= 2;
+  if( aiHidden[0]>=0 ) pInfo->idxNum = 1;
+  /* The constraints a scan checks before building rows. */
+  for(i=0; i<pInfo->nConstraint; i++){
+    const struct sqlite3_index_constraint *pC = &pInfo->aConstraint[i];
+    const char *zOp = 0, *zColl;
+    sqlite3_value *pRhs = 0;
+    if( !pC->usable ) continue;
+    zColl = sqlite3_vtab_collation(pInfo, i);
+    if( pC->iColumn==RD_event_epoch ){
+      switch( pC->op ){
+        case SQLITE_INDEX_CONSTRAINT_GT: zOp = ">";  break;
+        case SQLITE_INDEX_CONSTRAINT_GE: zOp = ">="; break;
+        case SQLITE_INDEX_CONSTRAINT_LT: zOp = "<";  break;
+        case SQLITE_INDEX_CONSTRAINT_LE: zOp = "<="; break;
+        case SQLITE_INDEX_CONSTRAINT_EQ: zOp = "=";  break;
+      }
+      if( zOp==0 ) continue;
+      pInfo->aConstraintUsage[i].argvIndex = ++n;
+      zIdx = sqlite3_mprintf("%z%sevent_epoch%s", zIdx, n>1 ? "," : "", zOp);
+      rRows /= 4;
+    }else{
+      for(k=0; k<N_PUSH && aPush[k].iCol!=pC->iColumn; k++){}
+      if( k>=N_PUSH || pC->op!=SQLITE_INDEX_CONSTRAINT_EQ ) continue;
+      if( zColl && sqlite3_stricmp(zColl, "BINARY")!=0 ) continue;
+      if( sqlite3_vtab_in(pInfo, i, 1) ){
+        zOp = "IN";
+      }else{
+        zOp = "=";
+        /* exact, so SQLite need not check it again, when the value is text */
+        if( aPush[k].bExact && sqlite3_vtab_rhs_value(pInfo, i, &pRhs)==SQLITE_OK
+         && pRhs && sqlite3_value_type(pRhs)==SQLITE_TEXT ){
+          pInfo->aConstraintUsage[i].omit = 1;
+        }
+      }
+      pInfo->aConstraintUsage[i].argvIndex = ++n;
+      zIdx = sqlite3_mprintf("%z%s%s%s", zIdx, n>1 ? "," : "", aPush[k].zName, zOp);
+      rRows /= 20;
+    }
+    if( zIdx==0 ) return SQLITE_NOMEM;
   }
-  /* Every query reads every file: a scan is expensive whatever the plan. */
-  pInfo->estimatedCost = 1e6;
-  pInfo->estimatedRows = 100000;
+  pInfo->idxStr = zIdx;
+  pInfo->needToFreeIdxStr = 1;
+  /* Every file is still opened (unless pruned); constraints mostly save building rows. */
+  pInfo->estimatedRows = (sqlite3_int64)(rRows<1 ? 1 : rRows);
+  pInfo->estimatedCost = 1e6 + rRows;
   return SQLITE_OK;
 }
 

@@ -177,7 +177,13 @@ int walk_next(Walk *p, int *peKind, int *piErrno){
       continue;
     }
     if( S_ISDIR(lst.st_mode) ){
-      int rc = dir_push(p, zPath, piErrno);
+      int rc;
+      if( p->xPruneDir && p->xPruneDir(p->pPruneCtx, zPath) ){
+        sqlite3_free(zPath);
+        p->nPruned++;
+        continue;
+      }
+      rc = dir_push(p, zPath, piErrno);
       if( rc==SQLITE_NOMEM ) return rc;
       if( rc==SQLITE_CANTOPEN ){
         p->zPath = sqlite3_mprintf("%s/%s", d->zDir, d->azName[d->iName-1]);
@@ -205,7 +211,7 @@ int walk_next(Walk *p, int *peKind, int *piErrno){
     p->nMatch++;
     return SQLITE_ROW;
   }
-  if( p->zGlob && p->nMatch==0 ){
+  if( p->zGlob && p->nMatch==0 && p->nPruned==0 ){
     p->nMatch = -1;                             /* say it once */
     return SQLITE_EMPTY;
   }

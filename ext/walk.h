@@ -14,6 +14,9 @@ typedef struct Walk {
   int nDir, nDirAlloc;
   char *zPath;                   /* the current file's path */
   int nMatch;                    /* files yielded so far */
+  int (*xPruneDir)(void*, const char*);  /* 1: skip this folder (set after walk_open) */
+  void *pPruneCtx;
+  int nPruned;                   /* folders skipped by xPruneDir */
 } Walk;
 
 /* The kinds of entry walk_next() yields. */

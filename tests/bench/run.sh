@@ -1,0 +1,535 @@
+#!/usr/bin/env bash
+# tests/bench/run.sh: the benchmark behind `make bench`. Run from anywhere; it works from the
+# repository root and writes only under build/bench/.
+#
+# It times this extension (through the sqlite3 shell) against DuckDB's read_json, SQLite's own
+# JSON functions and plain decompression, on one synthetic corpus, and checks that every tool
+# gives the same answer before its time counts. It asserts nothing about speed: it prints
+# numbers, and exits non-zero only when an answer differs from this extension's, a tool
+# crashes, or a tool could not be set up.
+#
+# Questions (each run is one fresh process, warm page cache):
+#   startup     SELECT 1: the fixed cost of starting the process
+#   inflate     every .json.gz log file decompressed to /dev/null: libdeflate-gunzip (the
+#               floor: the time just to inflate the data) and zlib's gzip -dc, 2 processes
+#   detect      the MFA rule's alerts: the set of distinct alert event ids
+#   count       count(*) by eventName
+#   select      SELECT * into an ordinary table of an in-memory database, then count(*)
+#   views       count(*) of each investigation view of sql/investigate.sql over the virtual
+#               table (this extension only)
+# Tools:
+#   cloudtrail          this extension, sqlite3 shell, :memory:, on the .json.gz corpus
+#   cloudtrail (plain)  the same on the uncompressed copy (how much of the time is gzip)
+#   duckdb              DuckDB (npm @duckdb/node-api) read_json with a typed Records STRUCT,
+#                       unnest, SET threads=2; in-memory database (tests/bench/duckdb.mjs)
+#   sqlite json_each    the sqlite3 shell without the extension: fsdir() + readfile() +
+#                       json_each(..., '$.Records') on the uncompressed copy
+#
+# Corpora (generated once by build/generate, cached; delete build/bench/corpus* to redo):
+#   build/bench/corpus        --events 500000 --days 7 --per-file 200 (.json.gz)
+#   build/bench/corpus-plain  the same with --plain (.json)
+#   build/bench/corpus-2x     --events 1000000 --days 14 --per-file 200: peak RSS check
+#
+# Environment:
+#   BENCH_RUNS=5            runs per tool and question (median, min, max)
+#   BENCH_JSON_RUNS=3       runs for sqlite json_each (at most BENCH_RUNS; 1 if a run > 30 s)
+#   BENCH_RUNS_2X=1         runs on the corpus twice as large
+#   BENCH_THREADS=N         pass threads=N to the extension (a named cloudtrail table);
+#                           unset: the extension's defaults, cloudtrail('DIR') as it is
+#   BENCH_DUCKDB_THREADS=2  DuckDB's SET threads
+#   BENCH_DUCKDB_VERSION    the @duckdb/node-api version to install (default pinned below)
+#
+# Output: the tables on standard output; build/bench/results.md (the results table as
+# Markdown, with the machine and versions); per-run outputs in build/bench/work/.
+
+set -u -o pipefail
+export LC_ALL=C
+cd "$(dirname "$0")/../.." || exit 1
+
+B=build/bench
+W=$B/work
+EXT=build/cloudtrail
+GEN=build/generate
+TIME=/usr/bin/time
+RUNS=${BENCH_RUNS:-5}
+JSON_RUNS=${BENCH_JSON_RUNS:-3}
+RUNS_2X=${BENCH_RUNS_2X:-1}
+THREADS=${BENCH_THREADS:-}
+DUCKDB_VERSION=${BENCH_DUCKDB_VERSION:-1.5.6-r.1}
+export BENCH_DUCKDB_THREADS=${BENCH_DUCKDB_THREADS:-2}
+export BENCH_NODE_DIR=$B/node
+JSON_SLOW_S=30          # sqlite json_each: one run only when its first run takes longer
+
+C1=$B/corpus
+CP=$B/corpus-plain
+C2=$B/corpus-2x
+C1_ARGS="--events 500000 --days 7 --per-file 200"
+C2_ARGS="--events 1000000 --days 14 --per-file 200"
+
+problems=0   # answers that differ, crashes, tools missing: the exit status
+
+die() { echo "bench: $*" >&2; exit 1; }
+loud() {
+  echo
+  echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"
+  echo "!!! $*"
+  echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"
+  echo
+}
+is_count() { case "$1" in ''|*[!0-9]*) return 1 ;; *) [ "$1" -ge 1 ] ;; esac; }
+for v in RUNS JSON_RUNS RUNS_2X BENCH_DUCKDB_THREADS; do
+  is_count "${!v}" || die "$v must be a positive integer, not '${!v}'"
+done
+[ -z "$THREADS" ] || is_count "$THREADS" || die "BENCH_THREADS must be a positive integer, not '$THREADS'"
+[ "$JSON_RUNS" -le "$RUNS" ] || JSON_RUNS=$RUNS
+[ -n "${BASH_VERSINFO:-}" ] && [ "${BASH_VERSINFO[0]}" -ge 5 ] || die "needs bash 5 (EPOCHREALTIME)"
+
+[ -f "$EXT.so" ] || die "$EXT.so is missing: run make (or make bench)"
+[ -x "$GEN" ] || die "$GEN is missing: run make build/generate (or make bench)"
+[ -x "$TIME" ] || die "$TIME (GNU time) is missing: apt-get install time"
+command -v sqlite3 >/dev/null || die "the sqlite3 shell is missing"
+
+mkdir -p "$B" || exit 1
+rm -rf "$W" && mkdir -p "$W/sql" || exit 1
+exec 3>&1   # progress and tables; the log of installs goes to $W/setup.log
+
+# ---------------------------------------------------------------------------------------
+# Tools: installed only when missing
+# ---------------------------------------------------------------------------------------
+
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"
+  elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then sudo -n "$@"
+  else return 1; fi
+}
+
+have_libdeflate=1
+if ! command -v libdeflate-gunzip >/dev/null 2>&1; then
+  echo "installing libdeflate-tools (apt-get) ..."
+  { as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libdeflate-tools ||
+    { as_root apt-get update -qq &&
+      as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libdeflate-tools; }
+  } >>"$W/setup.log" 2>&1
+  command -v libdeflate-gunzip >/dev/null 2>&1 || {
+    have_libdeflate=0
+    loud "libdeflate-gunzip is missing and could not be installed (needs root): no floor (see $W/setup.log)"
+    problems=$((problems + 1))
+  }
+fi
+
+have_duckdb=1
+duckdb_pkg_version() {
+  node -e 'console.log(require(process.argv[1]).version)' \
+    "$PWD/$B/node/node_modules/@duckdb/node-api/package.json" 2>/dev/null
+}
+if ! command -v node >/dev/null 2>&1; then
+  have_duckdb=0
+  loud "node is missing: DuckDB is not measured"
+  problems=$((problems + 1))
+elif [ "$(duckdb_pkg_version)" != "$DUCKDB_VERSION" ]; then
+  echo "installing @duckdb/node-api@$DUCKDB_VERSION (npm) into $B/node ..."
+  mkdir -p "$B/node"
+  npm install --prefix "$B/node" --save-exact --no-audit --no-fund \
+    "@duckdb/node-api@$DUCKDB_VERSION" >>"$W/setup.log" 2>&1
+  if [ "$(duckdb_pkg_version)" != "$DUCKDB_VERSION" ]; then
+    have_duckdb=0
+    loud "npm could not install @duckdb/node-api@$DUCKDB_VERSION: DuckDB is not measured (see $W/setup.log)"
+    problems=$((problems + 1))
+  fi
+fi
+
+sqlite3 :memory: "SELECT count(*) >= 0 FROM fsdir('tests/bench'); SELECT length(readfile('tests/bench/run.sh')) > 0;" \
+  >/dev/null 2>&1 || die "this sqlite3 shell has no fsdir()/readfile()"
+
+# ---------------------------------------------------------------------------------------
+# Corpora: generated once (into DIR.tmp, then renamed), kept while their arguments match
+# ---------------------------------------------------------------------------------------
+
+corpus() {   # corpus DIR ARGS...
+  local dir=$1; shift
+  local want="$*"
+  if [ -d "$dir/AWSLogs" ] && [ "$(cat "$dir.args" 2>/dev/null)" = "$want" ]; then
+    echo "corpus $dir: cached ($want)"
+    return 0
+  fi
+  rm -rf "$dir" "$dir.tmp" "$dir.args"
+  echo "corpus $dir: generating ($want) ..."
+  "$GEN" "$dir.tmp" "$@" >"$W/generate.out" 2>&1 || { cat "$W/generate.out" >&2; die "build/generate failed"; }
+  mv "$dir.tmp" "$dir" && printf '%s\n' "$want" >"$dir.args" || die "cannot rename $dir.tmp"
+  sed "s|$dir.tmp|$dir|" "$W/generate.out"
+}
+# shellcheck disable=SC2086
+corpus "$C1" $C1_ARGS
+# shellcheck disable=SC2086
+corpus "$CP" $C1_ARGS --plain
+# shellcheck disable=SC2086
+corpus "$C2" $C2_ARGS
+
+logs_of() {   # the log files (never the digests) of a corpus, NUL-separated
+  find "$1/AWSLogs" -path '*/CloudTrail/*' -type f -name "$2" -print0
+}
+corpus_facts() {   # files and bytes of a corpus's log files
+  logs_of "$1" "$2" | xargs -0 stat -c %s | awk '{ n++; s += $1 } END { printf "%d files, %.1f MB", n, s / 1e6 }'
+}
+echo "warming the page cache (untimed) ..."
+for d in "$C1" "$CP" "$C2"; do find "$d" -type f -print0 | xargs -0 cat >/dev/null; done
+
+# ---------------------------------------------------------------------------------------
+# Versions and machine
+# ---------------------------------------------------------------------------------------
+
+first_line() { "$@" 2>&1 | head -n 1; }
+V_SQLITE=$(sqlite3 --version | cut -d' ' -f1,2)
+V_DUCKDB="not available"
+if [ "$have_duckdb" = 1 ]; then
+  V_DUCKDB="$(node tests/bench/duckdb.mjs version 2>&1 | head -n 1) (@duckdb/node-api $(duckdb_pkg_version))"
+fi
+V_NODE=$(first_line node --version 2>/dev/null || echo "not available")
+V_LIBDEFLATE="not available"
+[ "$have_libdeflate" = 1 ] &&
+  V_LIBDEFLATE="$(first_line libdeflate-gunzip -V | sed 's/.* v/v/') (Debian libdeflate-tools $(dpkg-query -W -f='${Version}' libdeflate-tools 2>/dev/null))"
+V_GZIP="$(first_line gzip --version), zlib $(dpkg-query -W -f='${Version}' zlib1g 2>/dev/null)"
+V_GCC=$(first_line gcc --version)
+V_EXT="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+dirty=$(git status --porcelain -- ext Makefile 2>/dev/null | wc -l)
+[ "$dirty" = 0 ] || V_EXT="$V_EXT + $dirty uncommitted change(s) in ext/ or Makefile"
+V_EXT="$V_EXT; $EXT.so built $(date -u -r "$EXT.so" '+%Y-%m-%d %H:%M UTC')"
+M_CPU=$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: *//')
+M_NPROC=$(nproc)
+M_MEM=$(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
+M_KERNEL=$(uname -sr)
+M_OS=$(. /etc/os-release 2>/dev/null && echo "$PRETTY_NAME")
+OPT_EXT=${THREADS:+threads=$THREADS}
+OPT_EXT=${OPT_EXT:-the extension\'s defaults}
+
+echo
+echo "machine:    $M_NPROC cores, $M_CPU, $M_MEM RAM, $M_KERNEL, $M_OS"
+echo "sqlite3:    $V_SQLITE"
+echo "extension:  $V_EXT; options: $OPT_EXT"
+echo "DuckDB:     $V_DUCKDB, threads=$BENCH_DUCKDB_THREADS"
+echo "node:       $V_NODE"
+echo "libdeflate: $V_LIBDEFLATE"
+echo "gzip:       $V_GZIP"
+echo "gcc:        $V_GCC"
+echo "corpus:     $C1: $(corpus_facts "$C1" '*.json.gz'); $CP: $(corpus_facts "$CP" '*.json')"
+echo "            $C2: $(corpus_facts "$C2" '*.json.gz')"
+echo "runs:       $RUNS per tool and question; sqlite json_each: $JSON_RUNS; corpus 2x: $RUNS_2X"
+
+# ---------------------------------------------------------------------------------------
+# SQL: the templates in tests/bench/*.sql with their placeholders filled in
+# ---------------------------------------------------------------------------------------
+
+sql() {   # sql TEMPLATE NAME CORPUS [VIEW]: writes $W/sql/NAME.sql, prints its path
+  local tpl=tests/bench/$1.sql out=$W/sql/$2.sql dir=$3/AWSLogs view=${4:-}
+  local setup="-- the extension's default options" trail="cloudtrail('$dir')" source="'$dir'"
+  local vargs="'$dir'"
+  if [ -n "$THREADS" ]; then
+    setup="CREATE VIRTUAL TABLE temp.ct USING cloudtrail('$dir', threads=$THREADS);"
+    trail=ct source="'ct'" vargs="'$dir', threads=$THREADS"
+  fi
+  sed -e "s|@EXT@|$EXT|g" -e "s|@SETUP@|$setup|g" -e "s|@TRAIL@|$trail|g" \
+      -e "s|@SOURCE@|$source|g" -e "s|@VTAB_ARGS@|$vargs|g" -e "s|@VIEW@|$view|g" \
+      -e "s|@PLAIN@|'$dir'|g" "$tpl" >"$out" || die "cannot write $out"
+  printf '%s' "$out"
+}
+
+# ---------------------------------------------------------------------------------------
+# Jobs: one question asked of one tool, RUNS times
+# ---------------------------------------------------------------------------------------
+
+J_Q=() J_T=() J_GROUP=() J_REF=() J_RUNS=() J_IN=() J_CMD=() J_PHASE=() J_FLOOR=()
+job() {   # job PHASE GROUP QUESTION TOOL RUNS REF(1|0) FLOORGROUP STDIN CMD
+  local n=${#J_Q[@]}
+  J_PHASE[n]=$1 J_GROUP[n]=$2 J_Q[n]=$3 J_T[n]=$4 J_RUNS[n]=$5 J_REF[n]=$6 J_FLOOR[n]=$7
+  J_IN[n]=$8 J_CMD[n]=$9
+}
+T_EXT="cloudtrail"
+T_EXTP="cloudtrail (plain .json)"
+T_DUCK="duckdb"
+T_JSON="sqlite json_each (plain)"
+T_LIBD="libdeflate-gunzip"
+T_GZIP="gzip -dc (zlib)"
+DUCK="node tests/bench/duckdb.mjs"
+inflate() {   # the command that decompresses every log file of a corpus with 2 processes
+  printf "find '%s/AWSLogs' -path '*/CloudTrail/*' -type f -name '*.json.gz' -print0 | xargs -0 -P2 -n 100 %s -c >/dev/null" "$1" "$2"
+}
+S="sqlite3 :memory:"
+
+job 1 startup  "startup (SELECT 1)"       "$T_EXT"  "$RUNS" 1 "" "$(sql ext_startup startup "$C1")" "$S"
+[ "$have_duckdb" = 1 ] &&
+job 1 startup  "startup (SELECT 1)"       "$T_DUCK" "$RUNS" 0 "" /dev/null "$DUCK startup"
+[ "$have_libdeflate" = 1 ] &&
+job 1 floor    "inflate .json.gz (floor)" "$T_LIBD" "$RUNS" 0 "" /dev/null "$(inflate "$C1" libdeflate-gunzip)"
+job 1 floor    "inflate .json.gz (floor)" "$T_GZIP" "$RUNS" 0 floor /dev/null "$(inflate "$C1" 'gzip -d')"
+
+job 1 detect   "detect: alert ids"        "$T_EXT"  "$RUNS" 1 floor "$(sql ext_detect detect "$C1")" "$S"
+job 1 detect   "detect: alert ids"        "$T_EXTP" "$RUNS" 0 floor "$(sql ext_detect detect-plain "$CP")" "$S"
+[ "$have_duckdb" = 1 ] &&
+job 1 detect   "detect: alert ids"        "$T_DUCK" "$RUNS" 0 floor /dev/null "$DUCK detect $C1"
+job 1 detect   "detect: alert ids"        "$T_JSON" "$JSON_RUNS" 0 floor "$(sql json_detect json-detect "$CP")" "$S"
+
+job 1 count    "count by eventName"       "$T_EXT"  "$RUNS" 1 floor "$(sql ext_count count "$C1")" "$S"
+job 1 count    "count by eventName"       "$T_EXTP" "$RUNS" 0 floor "$(sql ext_count count-plain "$CP")" "$S"
+[ "$have_duckdb" = 1 ] &&
+job 1 count    "count by eventName"       "$T_DUCK" "$RUNS" 0 floor /dev/null "$DUCK count $C1"
+job 1 count    "count by eventName"       "$T_JSON" "$JSON_RUNS" 0 floor "$(sql json_count json-count "$CP")" "$S"
+
+job 1 select   "SELECT * into a table"    "$T_EXT"  "$RUNS" 1 floor "$(sql ext_select select "$C1")" "$S"
+[ "$have_duckdb" = 1 ] &&
+job 1 select   "SELECT * into a table"    "$T_DUCK" "$RUNS" 0 floor /dev/null "$DUCK select $C1"
+
+for v in mfa_alert_window_48h mfa_alert_window_24h mfa_alert_scope_24h; do
+  job 1 "$v"   "view $v"                  "$T_EXT"  "$RUNS" 1 floor "$(sql ext_window "$v" "$C1" "$v")" "$S"
+done
+
+[ "$have_libdeflate" = 1 ] &&
+job 2 floor2x  "inflate .json.gz (floor), 2x" "$T_LIBD" "$RUNS_2X" 0 "" /dev/null "$(inflate "$C2" libdeflate-gunzip)"
+job 2 detect2x "detect: alert ids, 2x"    "$T_EXT"  "$RUNS_2X" 1 floor2x "$(sql ext_detect detect-2x "$C2")" "$S"
+[ "$have_duckdb" = 1 ] &&
+job 2 detect2x "detect: alert ids, 2x"    "$T_DUCK" "$RUNS_2X" 0 floor2x /dev/null "$DUCK detect $C2"
+job 2 count2x  "count by eventName, 2x"   "$T_EXT"  "$RUNS_2X" 1 floor2x "$(sql ext_count count-2x "$C2")" "$S"
+[ "$have_duckdb" = 1 ] &&
+job 2 count2x  "count by eventName, 2x"   "$T_DUCK" "$RUNS_2X" 0 floor2x /dev/null "$DUCK count $C2"
+
+NJ=${#J_Q[@]}
+J_TIMES=() J_CPUS=() J_RSS=() J_BAD=() J_NOTE=()
+for ((i = 0; i < NJ; i++)); do J_TIMES[i]="" J_CPUS[i]="" J_RSS[i]=0 J_BAD[i]="" J_NOTE[i]=""; done
+
+usec() { local t=${1/./}; echo $((10#$t)); }   # EPOCHREALTIME (seconds.micro) -> microseconds
+secs() { awk -v u="$1" 'BEGIN { printf "%.3f", u / 1e6 }'; }
+
+run_job() {   # run_job INDEX ROUND
+  local i=$1 r=$2 out=$W/out.$1.$2 err=$W/err.$1.$2 tf=$W/time.$1.$2 t0 t1 rc us rss u s cpu
+  t0=$EPOCHREALTIME
+  $TIME -f '%M %U %S' -o "$tf" sh -c "${J_CMD[i]}" <"${J_IN[i]}" >"$out" 2>"$err"
+  rc=$?
+  t1=$EPOCHREALTIME
+  us=$(($(usec "$t1") - $(usec "$t0")))
+  read -r rss u s < <(tail -n 1 "$tf")
+  cpu=$(awk -v u="$u" -v s="$s" 'BEGIN { printf "%.2f", u + s }')
+  J_TIMES[i]="${J_TIMES[i]} $us"
+  J_CPUS[i]="${J_CPUS[i]} $cpu"
+  [ "${rss:-0}" -gt "${J_RSS[i]}" ] && J_RSS[i]=$rss
+  printf '  run %d  %-32s %-26s %8s s  cpu %6s s  %6d MiB\n' "$r" "${J_Q[i]}" "${J_T[i]}" \
+    "$(secs "$us")" "$cpu" $((${rss:-0} / 1024)) >&3
+  if [ "$rc" != 0 ]; then
+    J_BAD[i]="crashed (exit $rc)"
+    loud "CRASH: ${J_Q[i]} / ${J_T[i]} exited with status $rc: $(head -c 600 "$err")"
+    problems=$((problems + 1))
+    return
+  fi
+  [ -s "$err" ] && [ "$r" = 1 ] && echo "    (stderr: $(head -c 300 "$err"))" >&3
+  sort "$out" >"$W/answer.$i.$r"
+  if [ "$r" = 1 ]; then
+    cp "$W/answer.$i.$r" "$W/answer.$i"
+  elif ! cmp -s "$W/answer.$i" "$W/answer.$i.$r"; then
+    J_BAD[i]="answer changed between runs"
+    loud "FAIL: ${J_Q[i]} / ${J_T[i]}: run $r answered differently from run 1"
+    problems=$((problems + 1))
+  fi
+  rm -f "$W/answer.$i.$r"
+}
+
+echo
+echo "running ($RUNS rounds; each round asks every question of every tool once) ..."
+maxr=$RUNS
+for ((r = 1; r <= maxr; r++)); do
+  for ((i = 0; i < NJ; i++)); do
+    [ "${J_PHASE[i]}" = 1 ] && [ "$r" -le "${J_RUNS[i]}" ] && [ -z "${J_BAD[i]}" ] || continue
+    run_job "$i" "$r"
+    # sqlite json_each: a single run when the first one is slow
+    if [ "$r" = 1 ] && [ "${J_T[i]}" = "$T_JSON" ] && [ "${J_RUNS[i]}" -gt 1 ] &&
+       [ "${J_TIMES[i]# }" -gt $((JSON_SLOW_S * 1000000)) ]; then
+      J_RUNS[i]=1
+      J_NOTE[i]="1 run: the first took more than $JSON_SLOW_S s"
+      echo "  (${J_Q[i]} / ${J_T[i]}: ${J_NOTE[i]})" >&3
+    fi
+  done
+done
+echo
+echo "the corpus twice as large ($C2) ..."
+for ((r = 1; r <= RUNS_2X; r++)); do
+  for ((i = 0; i < NJ; i++)); do
+    [ "${J_PHASE[i]}" = 2 ] && [ -z "${J_BAD[i]}" ] && run_job "$i" "$r"
+  done
+done
+
+# ---------------------------------------------------------------------------------------
+# Checks: every tool's answer against this extension's, before its time counts
+# ---------------------------------------------------------------------------------------
+
+echo
+echo "checks"
+J_CHECK=()
+ref_of() {   # the index of the reference job (this extension) of a group
+  local g=$1 k
+  for ((k = 0; k < NJ; k++)); do
+    [ "${J_GROUP[k]}" = "$g" ] && [ "${J_REF[k]}" = 1 ] && { echo "$k"; return; }
+  done
+  echo -1
+}
+describe() {   # a short description of an answer
+  case "$1" in
+    detect*) echo "$(wc -l <"$2") alert event ids" ;;
+    count*) echo "$(wc -l <"$2") eventNames, $(awk -F'|' '{ s += $NF } END { print s + 0 }' "$2") records" ;;
+    *) echo "$(tr '\n' ' ' <"$2" | sed 's/ $//')" ;;
+  esac
+}
+for ((i = 0; i < NJ; i++)); do
+  J_CHECK[i]=""
+  case "${J_GROUP[i]}" in detect*|count*|select*) ;; *) continue ;; esac
+  ref=$(ref_of "${J_GROUP[i]}")
+  if [ -n "${J_BAD[i]}" ]; then
+    J_CHECK[i]=FAIL
+    echo "FAIL ${J_Q[i]} / ${J_T[i]}: ${J_BAD[i]}"
+  elif [ "${J_REF[i]}" = 1 ]; then
+    J_CHECK[i]=ref
+    echo "ref  ${J_Q[i]} / ${J_T[i]}: $(describe "${J_GROUP[i]}" "$W/answer.$i")"
+  elif [ "$ref" -lt 0 ] || [ -n "${J_BAD[ref]}" ]; then
+    J_CHECK[i]=FAIL
+    echo "FAIL ${J_Q[i]} / ${J_T[i]}: this extension gave no answer to compare with"
+  elif cmp -s "$W/answer.$ref" "$W/answer.$i"; then
+    J_CHECK[i]=PASS
+    echo "PASS ${J_Q[i]} / ${J_T[i]}: same answer as $T_EXT ($(describe "${J_GROUP[i]}" "$W/answer.$i"))"
+  else
+    J_CHECK[i]=FAIL
+    problems=$((problems + 1))
+    echo "FAIL ${J_Q[i]} / ${J_T[i]}: the answer differs from $T_EXT's ($W/answer.$ref, $W/answer.$i):"
+    diff "$W/answer.$ref" "$W/answer.$i" | head -n 20 | sed 's/^/       /'
+  fi
+done
+
+# This extension's own consistency: one row per alert event; count by eventName adds up
+# to the rows of SELECT *; the plain copy inflates to the same bytes as the gzip corpus.
+extra() {   # extra PASS|FAIL TEXT
+  echo "$1 $2"
+  [ "$1" = PASS ] || problems=$((problems + 1))
+}
+d=$(ref_of detect)
+if [ "$d" -ge 0 ] && [ -z "${J_BAD[d]}" ]; then
+  dups=$(uniq -d "$W/answer.$d" | wc -l)
+  [ "$dups" = 0 ] && extra PASS "detect / $T_EXT: one row per alert event (no event id twice)" ||
+    extra FAIL "detect / $T_EXT: $dups event ids come back more than once"
+  [ -s "$W/answer.$d" ] || extra FAIL "detect / $T_EXT: no alert at all (the corpus holds MFA scenarios)"
+fi
+c=$(ref_of count) s=$(ref_of select)
+if [ "$c" -ge 0 ] && [ "$s" -ge 0 ] && [ -z "${J_BAD[c]}${J_BAD[s]}" ]; then
+  sum=$(awk -F'|' '{ s += $NF } END { print s + 0 }' "$W/answer.$c")
+  [ "$sum" = "$(cat "$W/answer.$s")" ] &&
+    extra PASS "count by eventName / $T_EXT adds up to the $sum rows of SELECT *" ||
+    extra FAIL "count by eventName / $T_EXT adds up to $sum, SELECT * gave $(cat "$W/answer.$s") rows"
+fi
+unz=libdeflate-gunzip; [ "$have_libdeflate" = 1 ] || unz=gzip
+h1=$(logs_of "$C1" '*.json.gz' | sort -z | xargs -0 $unz -c | md5sum | cut -d' ' -f1)
+h2=$(logs_of "$CP" '*.json' | sort -z | xargs -0 cat | md5sum | cut -d' ' -f1)
+[ "$h1" = "$h2" ] && extra PASS "$CP holds the same bytes as $C1 decompressed (md5 $h1)" ||
+  extra FAIL "$CP differs from $C1 decompressed: the plain-copy tools do not read the same data"
+views=""
+for v in mfa_alert_window_48h mfa_alert_window_24h mfa_alert_scope_24h; do
+  k=$(ref_of "$v")
+  [ -z "${J_BAD[k]}" ] && views="$views $v=$(cat "$W/answer.$k")"
+done
+echo "info views over the virtual table (this extension only, rows):$views"
+
+# ---------------------------------------------------------------------------------------
+# The table
+# ---------------------------------------------------------------------------------------
+
+stats() {   # stats "v1 v2 ...": median min max
+  tr ' ' '\n' <<<"$1" | sed '/^$/d' | sort -g | awk '
+    { v[NR] = $1 }
+    END { if (NR == 0) { print "- - -"; exit }
+          m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+          print m, v[1], v[NR] }'
+}
+declare -A MED
+for ((i = 0; i < NJ; i++)); do
+  read -r med _ _ < <(stats "${J_TIMES[i]}")
+  MED[$i]=$med
+done
+floor_of() {   # the floor job's median for a floor group
+  local k
+  for ((k = 0; k < NJ; k++)); do
+    [ "${J_GROUP[k]}" = "$1" ] && [ "${J_T[k]}" = "$T_LIBD" ] && [ -z "${J_BAD[k]}" ] && { echo "${MED[$k]}"; return; }
+  done
+  echo -
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "-" || b == "-" || b == 0) print "-"; else printf "%.2f", a / b }'; }
+
+ROWS=()
+for ((i = 0; i < NJ; i++)); do
+  read -r med min max < <(stats "${J_TIMES[i]}")
+  read -r cpu _ _ < <(stats "${J_CPUS[i]}")
+  n=$(wc -w <<<"${J_TIMES[i]}")
+  f=- m=- x=- fl=-
+  [ "$med" = - ] || { m=$(secs "$med"); f=$(secs "$min"); x=$(secs "$max"); }
+  ref=$(ref_of "${J_GROUP[i]}")
+  vs=-
+  [ "$ref" -ge 0 ] && [ "$ref" != "$i" ] && vs=$(ratio "$med" "${MED[$ref]}")
+  [ "$ref" = "$i" ] && vs=1.00
+  [ -n "${J_FLOOR[i]}" ] && fl=$(ratio "$med" "$(floor_of "${J_FLOOR[i]}")")
+  chk=${J_CHECK[i]:--}
+  if [ -n "${J_BAD[i]}" ] || [ "$chk" = FAIL ]; then
+    vs="n/c" fl="n/c" m="$m*"
+  fi
+  [ "$chk" = "-" ] && case "${J_GROUP[i]}" in mfa_*) chk="$(cat "$W/answer.$i" 2>/dev/null) rows" ;; esac
+  cpu=$(awk -v c="$cpu" 'BEGIN { if (c == "-") print "-"; else printf "%.2f", c }')
+  ROWS+=("${J_Q[i]}|${J_T[i]}|$n|$m|$f|$x|$cpu|$((J_RSS[i] / 1024))|$vs|$fl|$chk")
+done
+
+HEAD="question|tool|runs|median s|min s|max s|cpu s|peak RSS MiB|vs cloudtrail|vs floor|answer"
+echo
+echo "results (wall seconds of one whole process per run; cpu = user+sys, median; vs = median / median)"
+{
+  printf '%s\n' "$HEAD"
+  printf '%s\n' "${ROWS[@]}"
+} | awk -F'|' '
+  { for (c = 1; c <= NF; c++) { cell[NR, c] = $c; if (length($c) > w[c]) w[c] = length($c) } nf = NF; nr = NR }
+  END {
+    for (r = 1; r <= nr; r++) {
+      line = ""
+      for (c = 1; c <= nf; c++) {
+        fmt = (c <= 2 || c == nf) ? "%-" w[c] "s" : "%" w[c] "s"
+        line = line (c > 1 ? "  " : "") sprintf(fmt, cell[r, c])
+      }
+      print line
+      if (r == 1) { gsub(/./, "-", line); print line }
+    }
+  }'
+
+notes=(
+  "Each run is one process (sqlite3 shell, or node + DuckDB), page cache warm; wall time includes startup (see the startup rows)."
+  "vs cloudtrail: the median divided by this extension's median for the same question (below 1: faster than this extension). vs floor: divided by libdeflate-gunzip's time to inflate the same corpus."
+  "cloudtrail: sqlite3 shell + build/cloudtrail.so, $OPT_EXT, in-memory database (:memory:) for SELECT *. Its SELECT * table has the 47 cloudtrail columns (CloudTrail's fields, derived columns, provenance, the record's JSON text); DuckDB's has CloudTrail's 28 fields."
+  "duckdb: read_json over CloudTrail/**/*.json.gz (no digests) with a typed Records STRUCT, unnest; SET threads=$BENCH_DUCKDB_THREADS; in-memory database."
+  "sqlite json_each: the sqlite3 shell alone, fsdir() + readfile() + json_each() on the uncompressed copy; $JSON_RUNS run(s)."
+  "floor: libdeflate-gunzip -c and gzip -dc over every log file, 2 processes (xargs -P2), output to /dev/null."
+  "Views: count(*) of each view of sql/investigate.sql over CREATE VIRTUAL TABLE temp.trail USING cloudtrail(...)."
+  "A median marked * and n/c: the answer differed from this extension's, so the time is not comparable."
+)
+for ((i = 0; i < NJ; i++)); do
+  [ -n "${J_NOTE[i]}" ] && notes+=("${J_Q[i]} / ${J_T[i]}: ${J_NOTE[i]}")
+done
+echo
+for n in "${notes[@]}"; do echo "- $n"; done
+
+{
+  echo "| ${HEAD//|/ | } |"
+  echo "|---|---|$(printf -- '--:|%.0s' 1 2 3 4 5 6 7 8)---|"
+  for row in "${ROWS[@]}"; do echo "| ${row//|/ | } |"; done
+  echo
+  echo "Corpus: \`build/generate $C1_ARGS\`: $(corpus_facts "$C1" '*.json.gz') of .json.gz ($(corpus_facts "$CP" '*.json') uncompressed); 2x: \`$C2_ARGS\`: $(corpus_facts "$C2" '*.json.gz')."
+  echo
+  for n in "${notes[@]}"; do echo "- $n"; done
+  echo
+  echo "Machine: $M_NPROC cores, $M_CPU, $M_MEM RAM, $M_KERNEL, $M_OS."
+  echo "Versions: sqlite3 $V_SQLITE; extension $V_EXT; DuckDB $V_DUCKDB; node $V_NODE; libdeflate $V_LIBDEFLATE; $V_GZIP; $V_GCC."
+} >"$B/results.md"
+echo
+echo "written: $B/results.md"
+
+if [ "$problems" != 0 ]; then
+  loud "$problems problem(s): answers that differ, crashes or missing tools (see above). Times marked * are not comparable."
+  exit 1
+fi
+echo "all answers agree"
