@@ -225,6 +225,11 @@ static int detectScanPath(DetectCursor *c, const char *zPath,
   ** cannot hold one, so only hits come back here. */
   memset(&filter, 0, sizeof(filter));
   filter.bMfaRule = 1;
+  filter.bLo = bSince;
+  filter.iLo = iSince;
+  filter.bHi = bUntil;
+  filter.iHi = iUntil;
+  filter.iMaxDelay = 86400;      /* the cloudtrail table's default max_delivery_delay */
   rc = source_open(&src, zPath, c->base.pVtab, "detect_mfa_deactivation", &filter,
                    source_default_threads(), 0);
   if( rc ){

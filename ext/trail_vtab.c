@@ -430,17 +430,20 @@ static int trailBestIndex(sqlite3_vtab *pVtab, sqlite3_index_info *pInfo){
     { TRAIL_COL_THREADS, "threads" }, { TRAIL_COL_MAX_DELAY, "max_delivery_delay" }
   };
   char *zIdx = 0;
-  int aiHidden[4] = {-1, -1, -1, -1}, bPathSeen = 0, i, k, n = 0;
+  int aiHidden[4] = {-1, -1, -1, -1}, abSeen[4] = {0, 0, 0, 0}, i, k, n = 0;
   double rRows = 1e6;
   for(i=0; i<pInfo->nConstraint; i++){
     const struct sqlite3_index_constraint *pC = &pInfo->aConstraint[i];
     for(k=0; k<4; k++){
       if( pC->iColumn!=aHidden[k].iCol ) continue;
-      if( k==0 ) bPathSeen = 1;
+      abSeen[k] = 1;
       if( pC->usable && pC->op==SQLITE_INDEX_CONSTRAINT_EQ ) aiHidden[k] = i;
     }
   }
-  if( bPathSeen && aiHidden[0]<0 ) return SQLITE_CONSTRAINT;   /* try another join order */
+  for(k=0; k<4; k++){
+    /* an argument that is given, but not yet known: try another join order */
+    if( abSeen[k] && aiHidden[k]<0 ) return SQLITE_CONSTRAINT;
+  }
   pInfo->idxNum = 0;
   if( aiHidden[0]<0 && p->zPath==0 ){
     /* No path: xFilter says so if this plan is used. Not an error here, because SQLite
