@@ -123,22 +123,31 @@ static int find(const char *z, size_t n, const char *zNeedle, size_t nNeedle, si
   return 0;
 }
 
-/* Does the JSON string "zVal" (quotes included) occur in z[0..n)? */
+/* Does the JSON string for zVal occur in z[0..n), quotes included, spelled the one way a
+** writer that escapes only what JSON requires would spell it? Returns -1 when zVal has a
+** control character (which has several spellings) and so cannot be searched for. */
 static int has_string(const char *z, size_t n, const char *zVal, size_t nVal){
-  char zBuf[256];
-  if( nVal+2>sizeof(zBuf) ) return find(z, n, zVal, nVal, 0);
-  zBuf[0] = '"';
-  memcpy(zBuf+1, zVal, nVal);
-  zBuf[nVal+1] = '"';
-  return find(z, n, zBuf, nVal+2, nVal ? 1 : 0);
+  char zBuf[512];
+  size_t i, k = 0;
+  if( 2*nVal+2>sizeof(zBuf) ) return -1;
+  zBuf[k++] = '"';
+  for(i=0; i<nVal; i++){
+    unsigned char c = (unsigned char)zVal[i];
+    if( c<0x20 ) return -1;
+    if( c=='"' || c=='\\' ) zBuf[k++] = '\\';
+    zBuf[k++] = (char)c;
+  }
+  zBuf[k++] = '"';
+  return find(z, n, zBuf, k, nVal && zVal[0]!='"' && zVal[0]!='\\' ? 1 : 0);
 }
 
-/* Can the decompressed bytes of a file hold a match? A string value equal to one of the
-** wanted texts must occur literally, quotes included, unless the file uses \u escapes or
-** the text holds a character JSON may escape (" \ / or control bytes, non-ASCII). */
+/* Can the decompressed bytes of a file hold a match? A string value equal to a wanted
+** text must occur in the file spelled as has_string() spells it, because the only other
+** spellings JSON allows use \u or \/ escapes: when the file has none, a missing string
+** rules the file out. */
 int filter_bytes(const Filter *p, const char *z, size_t n){
   int i, j;
-  if( find(z, n, "\\u", 2, 0) ) return 1;
+  if( find(z, n, "\\u", 2, 0) || find(z, n, "\\/", 2, 0) ) return 1;
   if( p->bMfaRule && !has_string(z, n, "DeactivateMFADevice", 19)
    && !has_string(z, n, "DeleteVirtualMFADevice", 22) ){
     return 0;
@@ -147,12 +156,7 @@ int filter_bytes(const Filter *p, const char *z, size_t n){
     const FilterStr *f = &p->aStr[i];
     int bAny = 0;
     for(j=0; j<f->nVal && !bAny; j++){
-      size_t k;
-      for(k=0; k<f->anVal[j]; k++){
-        unsigned char c = (unsigned char)f->azVal[j][k];
-        if( c<0x20 || c>=0x80 || c=='"' || c=='\\' || c=='/' ) break;
-      }
-      if( k<f->anVal[j] || has_string(z, n, f->azVal[j], f->anVal[j]) ) bAny = 1;
+      if( has_string(z, n, f->azVal[j], f->anVal[j])!=0 ) bAny = 1;
     }
     if( !bAny ) return 0;
   }

@@ -200,30 +200,48 @@ size_t json_skip_capture(const char *z, size_t n, size_t i, unsigned *pFlags, Js
   return skip_value(z, n, i, 0, pFlags, pErr, pCap);
 }
 
+/* End of the validated string whose opening quote is at z[i]: the next quote that is not
+** escaped (preceded by an even number of backslashes). */
+static size_t end_of_string(const char *z, size_t e, size_t i){
+  for(i=i+1; i<e; i++){
+    const char *q = memchr(z+i, '"', e-i);
+    size_t k, nBs = 0;
+    if( q==0 ) return e;
+    i = (size_t)(q - z);
+    for(k=i; k>0 && z[k-1]=='\\'; k--) nBs++;
+    if( (nBs & 1)==0 ) return i+1;
+  }
+  return e;
+}
+
+/* Bytes json_end() must look at inside a container: quotes and brackets. */
+static const unsigned char aBracket[256] = {
+  ['"'] = 1, ['{'] = 1, ['}'] = 1, ['['] = 1, [']'] = 1
+};
+
 /* End of an already validated value that starts at z[i], bounded by e. No checks: the
 ** span was validated when the file was split, so this only counts brackets and quotes. */
 size_t json_end(const char *z, size_t e, size_t i){
+  const unsigned char *u = (const unsigned char*)z;
   int depth = 0;
-  if( z[i]!='{' && z[i]!='[' && z[i]!='"' ){
+  if( z[i]=='"' ) return end_of_string(z, e, i);
+  if( z[i]!='{' && z[i]!='[' ){
     while( i<e && !is_ws(z[i]) && z[i]!=',' && z[i]!='}' && z[i]!=']' ) i++;
     return i;
   }
   while( i<e ){
-    char c = z[i];
+    unsigned char c;
+    while( i<e && !aBracket[u[i]] ) i++;
+    if( i>=e ) break;
+    c = u[i];
     if( c=='"' ){
-      i++;
-      while( i<e && z[i]!='"' ){
-        if( z[i]=='\\' ) i++;
-        i++;
-      }
-      i++;
-      if( depth==0 ) return i;
+      i = end_of_string(z, e, i);
       continue;
     }
-    if( c=='{' || c=='[' ) depth++;
-    else if( c=='}' || c==']' ){
-      depth--;
-      if( depth==0 ) return i+1;
+    if( c=='{' || c=='[' ){
+      depth++;
+    }else if( --depth==0 ){
+      return i+1;
     }
     i++;
   }

@@ -91,6 +91,10 @@ command -v sqlite3 >/dev/null || die "the sqlite3 shell is missing"
 
 mkdir -p "$B" || exit 1
 rm -rf "$W" && mkdir -p "$W/sql" || exit 1
+# Every run loads the same binary, even if build/cloudtrail.so is rebuilt meanwhile.
+cp "$EXT.so" "$W/cloudtrail.so" || exit 1
+EXT_SRC=$EXT
+EXT=$W/cloudtrail
 exec 3>&1   # progress and tables; the log of installs goes to $W/setup.log
 
 # ---------------------------------------------------------------------------------------
@@ -193,7 +197,7 @@ V_GCC=$(first_line gcc --version)
 V_EXT="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
 dirty=$(git status --porcelain -- ext Makefile 2>/dev/null | wc -l)
 [ "$dirty" = 0 ] || V_EXT="$V_EXT + $dirty uncommitted change(s) in ext/ or Makefile"
-V_EXT="$V_EXT; $EXT.so built $(date -u -r "$EXT.so" '+%Y-%m-%d %H:%M UTC')"
+V_EXT="$V_EXT; $EXT_SRC.so built $(date -u -r "$EXT_SRC.so" '+%Y-%m-%d %H:%M UTC'), sha256 $(sha256sum "$EXT.so" | cut -c1-12)"
 M_CPU=$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: *//')
 M_NPROC=$(nproc)
 M_MEM=$(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
@@ -489,18 +493,21 @@ echo "results (wall seconds of one whole process per run; cpu = user+sys, median
     for (r = 1; r <= nr; r++) {
       line = ""
       for (c = 1; c <= nf; c++) {
-        fmt = (c <= 2 || c == nf) ? "%-" w[c] "s" : "%" w[c] "s"
+        fmt = c == nf ? "%s" : (c <= 2) ? "%-" w[c] "s" : "%" w[c] "s"
         line = line (c > 1 ? "  " : "") sprintf(fmt, cell[r, c])
       }
       print line
-      if (r == 1) { gsub(/./, "-", line); print line }
+      if (r == 1) {
+        t = 2 * (nf - 1); for (c = 1; c <= nf; c++) t += w[c]
+        line = ""; while (length(line) < t) line = line "-"; print line
+      }
     }
   }'
 
 notes=(
   "Each run is one process (sqlite3 shell, or node + DuckDB), page cache warm; wall time includes startup (see the startup rows)."
   "vs cloudtrail: the median divided by this extension's median for the same question (below 1: faster than this extension). vs floor: divided by libdeflate-gunzip's time to inflate the same corpus."
-  "cloudtrail: sqlite3 shell + build/cloudtrail.so, $OPT_EXT, in-memory database (:memory:) for SELECT *. Its SELECT * table has the 47 cloudtrail columns (CloudTrail's fields, derived columns, provenance, the record's JSON text); DuckDB's has CloudTrail's 28 fields."
+  "cloudtrail: sqlite3 shell + $EXT_SRC.so, $OPT_EXT, in-memory database (:memory:) for SELECT *. Its SELECT * table has the 47 cloudtrail columns (CloudTrail's fields, derived columns, provenance, the record's JSON text); DuckDB's has CloudTrail's 28 fields."
   "duckdb: read_json over CloudTrail/**/*.json.gz (no digests) with a typed Records STRUCT, unnest; SET threads=$BENCH_DUCKDB_THREADS; in-memory database."
   "sqlite json_each: the sqlite3 shell alone, fsdir() + readfile() + json_each() on the uncompressed copy; $JSON_RUNS run(s)."
   "floor: libdeflate-gunzip -c and gzip -dc over every log file, 2 processes (xargs -P2), output to /dev/null."
