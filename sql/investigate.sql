@@ -39,8 +39,11 @@ CREATE TEMP VIEW mfa_alert_window_48h AS
     SELECT alert_id, event_epoch, event_id, actor FROM mfa_deactivation_alerts
   ), events AS MATERIALIZED (
     SELECT * FROM (
-      SELECT t.*, row_number() OVER (PARTITION BY coalesce(t.eventID, t.record)
-                                     ORDER BY t.source_file, t.record_index) AS copy
+      SELECT t.actor, t.eventTime, t.event_epoch, t.eventSource, t.eventName, t.awsRegion,
+             t.sourceIPAddress, t.userAgent, t.target_user, t.outcome, t.errorCode, t.eventID,
+             t.source_file, t.record_index,
+             row_number() OVER (PARTITION BY coalesce(t.eventID, t.record)
+                                ORDER BY t.source_file, t.record_index) AS copy
         FROM trail t
        WHERE t.actor IN (SELECT actor FROM alerts)
     ) WHERE copy = 1
@@ -68,8 +71,12 @@ CREATE TEMP VIEW mfa_alert_window_24h AS
     SELECT alert_id, event_epoch, actor, target_user, account_id FROM mfa_deactivation_alerts
   ), events AS MATERIALIZED (
     SELECT * FROM (
-      SELECT t.*, row_number() OVER (PARTITION BY coalesce(t.eventID, t.record)
-                                     ORDER BY t.source_file, t.record_index) AS copy
+      SELECT t.actor, t.user_type, t.user_name, t.account_id, t.access_key_id, t.eventTime,
+             t.event_epoch, t.eventSource, t.eventName, t.awsRegion, t.sourceIPAddress,
+             t.userAgent, t.outcome, t.errorCode, t.readOnly, t.requestParameters, t.resources,
+             t.eventID, t.source_file, t.record_index,
+             row_number() OVER (PARTITION BY coalesce(t.eventID, t.record)
+                                ORDER BY t.source_file, t.record_index) AS copy
         FROM trail t
        WHERE t.actor IN (SELECT actor FROM alerts)
           OR (t.user_type = 'IAMUser'
@@ -96,30 +103,38 @@ CREATE TEMP VIEW mfa_alert_window_24h AS
 -- count, failures, first and last time, and the distinct event names, source addresses
 -- and resources touched (resource ARNs, bucket names, instance ids), comma-separated.
 CREATE TEMP VIEW mfa_alert_scope_24h AS
-  WITH w AS MATERIALIZED (SELECT * FROM mfa_alert_window_24h),
-  touched AS (
+  WITH w AS MATERIALIZED (
+    SELECT alert_id, subject, event_source, event_epoch - offset_seconds AS alert_epoch,
+           event_time, event_name, source_address, outcome, request_parameters, resources
+      FROM mfa_alert_window_24h
+  ), g AS (
+    SELECT alert_id, subject, event_source, min(alert_epoch) AS alert_epoch, count(*) AS events,
+           sum(outcome = 'failure') AS failures, min(event_time) AS first_time,
+           max(event_time) AS last_time
+      FROM w GROUP BY alert_id, subject, event_source
+  ), touched AS (
     SELECT w.alert_id, w.subject, w.event_source, r.value ->> '$.ARN' AS resource
       FROM w, json_each(CASE WHEN json_valid(w.resources) THEN w.resources ELSE '[]' END) r
-    UNION
+    UNION ALL
     SELECT w.alert_id, w.subject, w.event_source, j.value
       FROM w, json_tree(CASE WHEN json_valid(w.request_parameters) THEN w.request_parameters
                              ELSE 'null' END) j
      WHERE j.key IN ('bucketName', 'instanceId') AND j.atom IS NOT NULL
+  ), lists AS (
+    -- each distinct value once, sorted, so that group_concat lists them in order
+    SELECT alert_id, subject, event_source, 1 AS kind, event_name AS v FROM w
+    UNION SELECT alert_id, subject, event_source, 2, source_address FROM w
+    UNION SELECT alert_id, subject, event_source, 3, resource FROM touched
+     WHERE resource IS NOT NULL
+    ORDER BY 1, 2, 3, 4, 5
+  ), joined AS (
+    SELECT alert_id, subject, event_source,
+           group_concat(CASE kind WHEN 1 THEN v END, ', ') AS event_names,
+           group_concat(CASE kind WHEN 2 THEN v END, ', ') AS source_addresses,
+           group_concat(CASE kind WHEN 3 THEN v END, ', ') AS resources
+      FROM lists GROUP BY alert_id, subject, event_source
   )
-  SELECT w.alert_id, w.subject, w.event_source,
-         count(*) AS events,
-         sum(w.outcome = 'failure') AS failures,
-         min(w.event_time) AS first_time,
-         max(w.event_time) AS last_time,
-         (SELECT group_concat(n, ', ') FROM (SELECT DISTINCT event_name AS n FROM w w2
-           WHERE w2.alert_id = w.alert_id AND w2.subject = w.subject
-             AND w2.event_source = w.event_source ORDER BY 1)) AS event_names,
-         (SELECT group_concat(n, ', ') FROM (SELECT DISTINCT source_address AS n FROM w w2
-           WHERE w2.alert_id = w.alert_id AND w2.subject = w.subject
-             AND w2.event_source = w.event_source ORDER BY 1)) AS source_addresses,
-         (SELECT group_concat(n, ', ') FROM (SELECT DISTINCT resource AS n FROM touched t
-           WHERE t.alert_id = w.alert_id AND t.subject = w.subject
-             AND t.event_source = w.event_source AND t.resource IS NOT NULL ORDER BY 1)) AS resources
-    FROM w
-   GROUP BY w.alert_id, w.subject, w.event_source
-   ORDER BY min(w.event_epoch - w.offset_seconds), w.alert_id, w.subject, events DESC, w.event_source;
+  SELECT g.alert_id, g.subject, g.event_source, g.events, g.failures, g.first_time,
+         g.last_time, j.event_names, j.source_addresses, j.resources
+    FROM g JOIN joined j USING (alert_id, subject, event_source)
+   ORDER BY g.alert_epoch, g.alert_id, g.subject, g.events DESC, g.event_source;

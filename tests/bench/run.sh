@@ -434,6 +434,20 @@ for v in mfa_alert_window_48h mfa_alert_window_24h mfa_alert_scope_24h; do
   [ -z "${J_BAD[k]}" ] && views="$views $v=$(cat "$W/answer.$k")"
 done
 echo "info views over the virtual table (this extension only, rows):$views"
+rss_of() {   # rss_of GROUP TOOL: peak RSS in MiB of that job, or ?
+  local k
+  for ((k = 0; k < NJ; k++)); do
+    [ "${J_GROUP[k]}" = "$1" ] && [ "${J_T[k]}" = "$2" ] && { echo $((J_RSS[k] / 1024)); return; }
+  done
+  echo "?"
+}
+growth=""
+for t in "$T_EXT" "$T_DUCK"; do
+  for g in detect count; do
+    growth="$growth; $t $g $(rss_of "$g" "$t") -> $(rss_of "${g}2x" "$t") MiB"
+  done
+done
+echo "info peak RSS, corpus 1x -> 2x: ${growth#; }"
 
 # ---------------------------------------------------------------------------------------
 # The table
@@ -511,6 +525,7 @@ notes=(
   "duckdb: read_json over CloudTrail/**/*.json.gz (no digests) with a typed Records STRUCT, unnest; SET threads=$BENCH_DUCKDB_THREADS; in-memory database."
   "sqlite json_each: the sqlite3 shell alone, fsdir() + readfile() + json_each() on the uncompressed copy; $JSON_RUNS run(s)."
   "floor: libdeflate-gunzip -c and gzip -dc over every log file, 2 processes (xargs -P2), output to /dev/null."
+  "On a shared virtual machine the wall time of tools that use 2 cores varies with the host's load; cpu s (user + sys) is steadier."
   "Views: count(*) of each view of sql/investigate.sql over CREATE VIRTUAL TABLE temp.trail USING cloudtrail(...)."
   "A median marked * and n/c: the answer differed from this extension's, so the time is not comparable."
 )
