@@ -123,6 +123,17 @@ static int find(const char *z, size_t n, const char *zNeedle, size_t nNeedle, si
   return 0;
 }
 
+/* Could z[0..n) spell a string another way than has_string() looks for? Only through a
+** \u or a \/ escape. */
+static int has_escape(const char *z, size_t n){
+  const char *q = z, *zEnd = z + n;
+  while( (q = memchr(q, '\\', (size_t)(zEnd - q)))!=0 && q+1<zEnd ){
+    if( q[1]=='u' || q[1]=='/' ) return 1;
+    q += 2;                                     /* an escaped character: skip both */
+  }
+  return 0;
+}
+
 /* Does the JSON string for zVal occur in z[0..n), quotes included, spelled the one way a
 ** writer that escapes only what JSON requires would spell it? Returns -1 when zVal has a
 ** control character (which has several spellings) and so cannot be searched for. */
@@ -147,10 +158,13 @@ static int has_string(const char *z, size_t n, const char *zVal, size_t nVal){
 ** rules the file out. */
 int filter_bytes(const Filter *p, const char *z, size_t n){
   int i, j;
-  if( find(z, n, "\\u", 2, 0) || find(z, n, "\\/", 2, 0) ) return 1;
-  if( p->bMfaRule && !has_string(z, n, "DeactivateMFADevice", 19)
-   && !has_string(z, n, "DeleteVirtualMFADevice", 22) ){
-    return 0;
+  if( p->bMfaRule ){
+    /* both names end in MFADevice": one search rules most files out */
+    if( !find(z, n, "MFADevice\"", 10, 0)
+     || (!has_string(z, n, "DeactivateMFADevice", 19)
+         && !has_string(z, n, "DeleteVirtualMFADevice", 22)) ){
+      return has_escape(z, n);
+    }
   }
   for(i=0; i<p->nStr; i++){
     const FilterStr *f = &p->aStr[i];
@@ -158,7 +172,7 @@ int filter_bytes(const Filter *p, const char *z, size_t n){
     for(j=0; j<f->nVal && !bAny; j++){
       if( has_string(z, n, f->azVal[j], f->anVal[j])!=0 ) bAny = 1;
     }
-    if( !bAny ) return 0;
+    if( !bAny ) return has_escape(z, n);
   }
   return 1;
 }

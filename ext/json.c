@@ -42,6 +42,18 @@ static const unsigned char aStop[256] = {
   1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1, 1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1
 };
 
+/* Does any of the 8 bytes in v need a look: a quote, a backslash, a control byte or a
+** byte >= 0x80? (Word-at-a-time tests: a false "yes" only sends the caller to the byte
+** loop, and every true one is caught.) */
+static int any_stop8(uint64_t v){
+  const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+  uint64_t q = v ^ (ones * '"'), b = v ^ (ones * '\\');
+  uint64_t bQuote = (q - ones) & ~q;
+  uint64_t bSlash = (b - ones) & ~b;
+  uint64_t bCtrl = (v - ones*0x20) & ~v;
+  return ((bQuote | bSlash | bCtrl) & highs) != 0 || (v & highs)!=0;
+}
+
 /* z[i] is the opening quote. Raw control bytes are accepted (and flagged) rather than
 ** rejected: one stray byte in a user agent must not cost an investigator the record. */
 static size_t skip_string(const char *z, size_t n, size_t i, unsigned *pFlags, JsonError *pErr){
@@ -49,6 +61,12 @@ static size_t skip_string(const char *z, size_t n, size_t i, unsigned *pFlags, J
   i++;
   for(;;){
     unsigned char c;
+    while( i+8<=n ){
+      uint64_t v;
+      memcpy(&v, u+i, 8);
+      if( any_stop8(v) ) break;
+      i += 8;
+    }
     while( i<n && !aStop[u[i]] ) i++;
     if( i>=n ) break;
     c = u[i];
