@@ -6,6 +6,7 @@
 #   make asan-test  the tests against an AddressSanitizer + UBSan build
 #   make data       regenerate the sample corpus in data/ with data/generate.c
 #   make memory     peak RSS of a full scan: the sample, and corpora 10x and 100x larger
+#   make bench      time the extension against DuckDB, SQLite's JSON functions and gunzip
 #   make install PREFIX=/usr/local DESTDIR=
 #   make clean
 
@@ -23,7 +24,7 @@ HDR := $(wildcard ext/*.h)
 # Debian packages the build, the tests and the demo need.
 DEB_PKGS := gcc make pkg-config sqlite3 libsqlite3-dev libcjson-dev libdeflate-dev zlib1g-dev
 
-.PHONY: all deps demo test asan-test data memory install clean
+.PHONY: all deps demo test asan-test data memory bench install clean
 
 all: build/cloudtrail.so
 
@@ -81,6 +82,13 @@ memory: all build/generate
 	  /usr/bin/time -f "%M" -o build/mem.txt sqlite3 :memory: -cmd ".load build/cloudtrail" "$(MEMQ)('$$d')" >build/mem.out; \
 	  echo "$$d: $$files files, $$(cut -d'|' -f1 build/mem.out) records, peak RSS $$(cat build/mem.txt) KiB"; \
 	done
+
+# Benchmark on generated corpora cached in build/bench/ (installs libdeflate-tools and
+# @duckdb/node-api when missing). BENCH_RUNS=5, BENCH_THREADS=N...: see tests/bench/run.sh.
+# Prints the results table and writes it to build/bench/results.md.
+bench: deps
+	@$(MAKE) --no-print-directory all build/generate
+	@bash tests/bench/run.sh
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/lib

@@ -91,8 +91,8 @@ command -v sqlite3 >/dev/null || die "the sqlite3 shell is missing"
 
 mkdir -p "$B" || exit 1
 rm -rf "$W" && mkdir -p "$W/sql" || exit 1
-# Every run loads the same binary, even if build/cloudtrail.so is rebuilt meanwhile.
-cp "$EXT.so" "$W/cloudtrail.so" || exit 1
+# Every run loads the same binary and views, even if they change meanwhile.
+cp "$EXT.so" "$W/cloudtrail.so" && cp sql/investigate.sql "$W/investigate.sql" || exit 1
 EXT_SRC=$EXT
 EXT=$W/cloudtrail
 exec 3>&1   # progress and tables; the log of installs goes to $W/setup.log
@@ -159,7 +159,8 @@ corpus() {   # corpus DIR ARGS...
   rm -rf "$dir" "$dir.tmp" "$dir.args"
   echo "corpus $dir: generating ($want) ..."
   "$GEN" "$dir.tmp" "$@" >"$W/generate.out" 2>&1 || { cat "$W/generate.out" >&2; die "build/generate failed"; }
-  mv "$dir.tmp" "$dir" && printf '%s\n' "$want" >"$dir.args" || die "cannot rename $dir.tmp"
+  mv "$dir.tmp" "$dir" || die "cannot rename $dir.tmp"
+  printf '%s\n' "$want" >"$dir.args"
   sed "s|$dir.tmp|$dir|" "$W/generate.out"
 }
 # shellcheck disable=SC2086
@@ -195,14 +196,17 @@ V_LIBDEFLATE="not available"
 V_GZIP="$(first_line gzip --version), zlib $(dpkg-query -W -f='${Version}' zlib1g 2>/dev/null)"
 V_GCC=$(first_line gcc --version)
 V_EXT="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
-dirty=$(git status --porcelain -- ext Makefile 2>/dev/null | wc -l)
-[ "$dirty" = 0 ] || V_EXT="$V_EXT + $dirty uncommitted change(s) in ext/ or Makefile"
+dirty=$(git status --porcelain -- ext sql Makefile 2>/dev/null | wc -l)
+[ "$dirty" = 0 ] || V_EXT="$V_EXT + $dirty uncommitted change(s) in ext/, sql/ or Makefile"
+[ -z "$(find ext -name '*.[ch]' -newer "$EXT_SRC.so" 2>/dev/null | head -n 1)" ] ||
+  V_EXT="$V_EXT (WARNING: ext/ has sources newer than $EXT_SRC.so: run make)"
 V_EXT="$V_EXT; $EXT_SRC.so built $(date -u -r "$EXT_SRC.so" '+%Y-%m-%d %H:%M UTC'), sha256 $(sha256sum "$EXT.so" | cut -c1-12)"
 M_CPU=$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: *//')
 M_NPROC=$(nproc)
 M_MEM=$(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
 M_KERNEL=$(uname -sr)
 M_OS=$(. /etc/os-release 2>/dev/null && echo "$PRETTY_NAME")
+EXT_COLS=$(sqlite3 :memory: -cmd ".load $EXT" "SELECT count(*) FROM pragma_table_info('cloudtrail')" 2>/dev/null)
 OPT_EXT=${THREADS:+threads=$THREADS}
 OPT_EXT=${OPT_EXT:-the extension\'s defaults}
 
@@ -233,7 +237,8 @@ sql() {   # sql TEMPLATE NAME CORPUS [VIEW]: writes $W/sql/NAME.sql, prints its 
   fi
   sed -e "s|@EXT@|$EXT|g" -e "s|@SETUP@|$setup|g" -e "s|@TRAIL@|$trail|g" \
       -e "s|@SOURCE@|$source|g" -e "s|@VTAB_ARGS@|$vargs|g" -e "s|@VIEW@|$view|g" \
-      -e "s|@PLAIN@|'$dir'|g" "$tpl" >"$out" || die "cannot write $out"
+      -e "s|@PLAIN@|'$dir'|g" -e "s|@INVESTIGATE@|$W/investigate.sql|g" "$tpl" >"$out" ||
+    die "cannot write $out"
   printf '%s' "$out"
 }
 
@@ -376,7 +381,7 @@ describe() {   # a short description of an answer
   case "$1" in
     detect*) echo "$(wc -l <"$2") alert event ids" ;;
     count*) echo "$(wc -l <"$2") eventNames, $(awk -F'|' '{ s += $NF } END { print s + 0 }' "$2") records" ;;
-    *) echo "$(tr '\n' ' ' <"$2" | sed 's/ $//')" ;;
+    *) tr '\n' ' ' <"$2" | sed 's/ $//' ;;
   esac
 }
 for ((i = 0; i < NJ; i++)); do
@@ -398,8 +403,10 @@ for ((i = 0; i < NJ; i++)); do
   else
     J_CHECK[i]=FAIL
     problems=$((problems + 1))
-    echo "FAIL ${J_Q[i]} / ${J_T[i]}: the answer differs from $T_EXT's ($W/answer.$ref, $W/answer.$i):"
-    diff "$W/answer.$ref" "$W/answer.$i" | head -n 20 | sed 's/^/       /'
+    loud "FAIL ${J_Q[i]} / ${J_T[i]}: the answer differs from $T_EXT's: its time is NOT comparable"
+    echo "FAIL ${J_Q[i]} / ${J_T[i]}: the answer differs from $T_EXT's ($W/answer.$ref, $W/answer.$i;"
+    echo "     < only in $T_EXT's answer, > only in ${J_T[i]}'s):"
+    diff "$W/answer.$ref" "$W/answer.$i" | grep '^[<>]' | head -n 20 | sed 's/^/       /'
   fi
 done
 
@@ -412,22 +419,24 @@ extra() {   # extra PASS|FAIL TEXT
 d=$(ref_of detect)
 if [ "$d" -ge 0 ] && [ -z "${J_BAD[d]}" ]; then
   dups=$(uniq -d "$W/answer.$d" | wc -l)
-  [ "$dups" = 0 ] && extra PASS "detect / $T_EXT: one row per alert event (no event id twice)" ||
-    extra FAIL "detect / $T_EXT: $dups event ids come back more than once"
+  if [ "$dups" = 0 ]; then extra PASS "detect / $T_EXT: one row per alert event (no event id twice)"
+  else extra FAIL "detect / $T_EXT: $dups event ids come back more than once"; fi
   [ -s "$W/answer.$d" ] || extra FAIL "detect / $T_EXT: no alert at all (the corpus holds MFA scenarios)"
 fi
 c=$(ref_of count) s=$(ref_of select)
 if [ "$c" -ge 0 ] && [ "$s" -ge 0 ] && [ -z "${J_BAD[c]}${J_BAD[s]}" ]; then
   sum=$(awk -F'|' '{ s += $NF } END { print s + 0 }' "$W/answer.$c")
-  [ "$sum" = "$(cat "$W/answer.$s")" ] &&
-    extra PASS "count by eventName / $T_EXT adds up to the $sum rows of SELECT *" ||
+  if [ "$sum" = "$(cat "$W/answer.$s")" ]; then
+    extra PASS "count by eventName / $T_EXT adds up to the $sum rows of SELECT *"
+  else
     extra FAIL "count by eventName / $T_EXT adds up to $sum, SELECT * gave $(cat "$W/answer.$s") rows"
+  fi
 fi
 unz=libdeflate-gunzip; [ "$have_libdeflate" = 1 ] || unz=gzip
 h1=$(logs_of "$C1" '*.json.gz' | sort -z | xargs -0 $unz -c | md5sum | cut -d' ' -f1)
 h2=$(logs_of "$CP" '*.json' | sort -z | xargs -0 cat | md5sum | cut -d' ' -f1)
-[ "$h1" = "$h2" ] && extra PASS "$CP holds the same bytes as $C1 decompressed (md5 $h1)" ||
-  extra FAIL "$CP differs from $C1 decompressed: the plain-copy tools do not read the same data"
+if [ "$h1" = "$h2" ]; then extra PASS "$CP holds the same bytes as $C1 decompressed (md5 $h1)"
+else extra FAIL "$CP differs from $C1 decompressed: the plain-copy tools do not read the same data"; fi
 views=""
 for v in mfa_alert_window_48h mfa_alert_window_24h mfa_alert_scope_24h; do
   k=$(ref_of "$v")
@@ -490,7 +499,9 @@ for ((i = 0; i < NJ; i++)); do
   if [ -n "${J_BAD[i]}" ] || [ "$chk" = FAIL ]; then
     vs="n/c" fl="n/c" m="$m*"
   fi
-  [ "$chk" = "-" ] && case "${J_GROUP[i]}" in mfa_*) chk="$(cat "$W/answer.$i" 2>/dev/null) rows" ;; esac
+  case "${J_GROUP[i]}" in
+    mfa_*) if [ -n "${J_BAD[i]}" ]; then chk=FAIL; else chk="$(cat "$W/answer.$i") rows"; fi ;;
+  esac
   cpu=$(awk -v c="$cpu" 'BEGIN { if (c == "-") print "-"; else printf "%.2f", c }')
   ROWS+=("${J_Q[i]}|${J_T[i]}|$n|$m|$f|$x|$cpu|$((J_RSS[i] / 1024))|$vs|$fl|$chk")
 done
@@ -521,7 +532,7 @@ echo "results (wall seconds of one whole process per run; cpu = user+sys, median
 notes=(
   "Each run is one process (sqlite3 shell, or node + DuckDB), page cache warm; wall time includes startup (see the startup rows)."
   "vs cloudtrail: the median divided by this extension's median for the same question (below 1: faster than this extension). vs floor: divided by libdeflate-gunzip's time to inflate the same corpus."
-  "cloudtrail: sqlite3 shell + $EXT_SRC.so, $OPT_EXT, in-memory database (:memory:) for SELECT *. Its SELECT * table has the 47 cloudtrail columns (CloudTrail's fields, derived columns, provenance, the record's JSON text); DuckDB's has CloudTrail's 28 fields."
+  "cloudtrail: sqlite3 shell + $EXT_SRC.so, $OPT_EXT, in-memory database (:memory:) for SELECT *. Its SELECT * table has the ${EXT_COLS:-?} cloudtrail columns (CloudTrail's fields, derived columns, provenance, the record's JSON text); DuckDB's has CloudTrail's 28 fields."
   "duckdb: read_json over CloudTrail/**/*.json.gz (no digests) with a typed Records STRUCT, unnest; SET threads=$BENCH_DUCKDB_THREADS; in-memory database."
   "sqlite json_each: the sqlite3 shell alone, fsdir() + readfile() + json_each() on the uncompressed copy; $JSON_RUNS run(s)."
   "floor: libdeflate-gunzip -c and gzip -dc over every log file, 2 processes (xargs -P2), output to /dev/null."
