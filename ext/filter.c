@@ -134,12 +134,24 @@ static int has_escape(const char *z, size_t n){
   return 0;
 }
 
+/* How common a byte is in CloudTrail JSON, roughly (0: rare .. 9: everywhere). The
+** search below looks for a value's rarest byte first. */
+static int commonness(unsigned char c){
+  if( c=='"' || c==',' || c==':' || c==' ' ) return 9;
+  if( strchr("etaoinsr", c) ) return 8;
+  if( strchr("lcdumhp0123456789-.", c) ) return 7;
+  if( c>='a' && c<='z' ) return 5;
+  if( strchr("{}[]/_", c) ) return 6;
+  if( c>='A' && c<='Z' ) return 3;
+  return 2;
+}
+
 /* Does the JSON string for zVal occur in z[0..n), quotes included, spelled the one way a
 ** writer that escapes only what JSON requires would spell it? Returns -1 when zVal has a
 ** control character (which has several spellings) and so cannot be searched for. */
 static int has_string(const char *z, size_t n, const char *zVal, size_t nVal){
   char zBuf[512];
-  size_t i, k = 0;
+  size_t i, k = 0, iKey;
   if( 2*nVal+2>sizeof(zBuf) ) return -1;
   zBuf[k++] = '"';
   for(i=0; i<nVal; i++){
@@ -149,7 +161,10 @@ static int has_string(const char *z, size_t n, const char *zVal, size_t nVal){
     zBuf[k++] = (char)c;
   }
   zBuf[k++] = '"';
-  return find(z, n, zBuf, k, nVal && zVal[0]!='"' && zVal[0]!='\\' ? 1 : 0);
+  for(i=1, iKey=0; i<k; i++){
+    if( commonness((unsigned char)zBuf[i]) < commonness((unsigned char)zBuf[iKey]) ) iKey = i;
+  }
+  return find(z, n, zBuf, k, iKey);
 }
 
 /* Can the decompressed bytes of a file hold a match? A string value equal to a wanted
