@@ -33,7 +33,7 @@ CREATE TEMP VIEW mfa_deactivation_alerts AS
 -- "Investigate other alerts associated with the user account during the past 48 hours."
 -- For each alert, every event by the same actor in the 48 hours before it, through the
 -- alert itself. is_alert is 1 for events that are alerts themselves. An event CloudTrail
--- delivered twice is listed once.
+-- delivered twice (the same eventID) is listed once.
 CREATE TEMP VIEW mfa_alert_window_48h AS
   WITH alerts AS MATERIALIZED (
     SELECT alert_id, event_epoch, event_id, actor FROM mfa_deactivation_alerts
@@ -42,8 +42,8 @@ CREATE TEMP VIEW mfa_alert_window_48h AS
       SELECT t.actor, t.eventTime, t.event_epoch, t.eventSource, t.eventName, t.awsRegion,
              t.sourceIPAddress, t.userAgent, t.target_user, t.outcome, t.errorCode, t.eventID,
              t.source_file, t.record_index,
-             row_number() OVER (PARTITION BY coalesce(t.eventID, t.record)
-                                ORDER BY t.source_file, t.record_index) AS copy
+             row_number() OVER (PARTITION BY coalesce(t.eventID, t.rowid)
+                                ORDER BY t.rowid) AS copy
         FROM trail t
        WHERE t.actor IN (SELECT actor FROM alerts)
     ) WHERE copy = 1
@@ -75,8 +75,8 @@ CREATE TEMP VIEW mfa_alert_window_24h AS
              t.event_epoch, t.eventSource, t.eventName, t.awsRegion, t.sourceIPAddress,
              t.userAgent, t.outcome, t.errorCode, t.readOnly, t.requestParameters, t.resources,
              t.eventID, t.source_file, t.record_index,
-             row_number() OVER (PARTITION BY coalesce(t.eventID, t.record)
-                                ORDER BY t.source_file, t.record_index) AS copy
+             row_number() OVER (PARTITION BY coalesce(t.eventID, t.rowid)
+                                ORDER BY t.rowid) AS copy
         FROM trail t
        WHERE t.actor IN (SELECT actor FROM alerts)
           OR (t.user_type = 'IAMUser'
