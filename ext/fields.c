@@ -32,12 +32,17 @@ void fields_init(void){
   }
 }
 
-/* The field number of the decoded key zKey[0..nKey), or -1. */
+/* The field number of the decoded key zKey[0..nKey), or -1. Most keys of a record are
+** known ones, so the common case is one length check, one first-and-last byte check and
+** one comparison. */
 int fields_lookup(const char *zKey, size_t nKey){
   int k;
-  if( nKey>MAX_KEY ) return -1;
+  if( nKey>MAX_KEY || nKey==0 ) return -1;
   for(k=aFirst[nKey]; k>=0; k=aNext[k]){
-    if( memcmp(zKey, field_names[k], nKey)==0 ) return k;
+    const char *zName = field_names[k];
+    if( zName[0]==zKey[0] && zName[nKey-1]==zKey[nKey-1] && memcmp(zKey, zName, nKey)==0 ){
+      return k;
+    }
   }
   return -1;
 }
