@@ -59,7 +59,8 @@ static int any_stop8(uint64_t v){
 
 /* z[i] is the opening quote. Raw control bytes are accepted (and flagged) rather than
 ** rejected: one stray byte in a user agent must not cost an investigator the record. */
-static size_t skip_string(const char *z, size_t n, size_t i, unsigned *pFlags, JsonError *pErr){
+static inline size_t skip_string(const char *z, size_t n, size_t i, unsigned *pFlags,
+                                 JsonError *pErr){
   const unsigned char *u = (const unsigned char*)z;
   i++;
   for(;;){
@@ -77,7 +78,7 @@ static size_t skip_string(const char *z, size_t n, size_t i, unsigned *pFlags, J
         int bits = _mm_movemask_epi8(m);
         if( bits ){
           i += (size_t)__builtin_ctz((unsigned)bits);
-          break;
+          goto stop;
         }
         i += 16;
       }
@@ -90,6 +91,9 @@ static size_t skip_string(const char *z, size_t n, size_t i, unsigned *pFlags, J
       i += 8;
     }
     while( i<n && !aStop[u[i]] ) i++;
+#ifdef __SSE2__
+  stop:
+#endif
     if( i>=n ) break;
     c = u[i];
     if( c=='"' ) return i+1;
