@@ -46,6 +46,8 @@ CREATE TEMP VIEW mfa_alert_window_48h AS
                                 ORDER BY t.rowid) AS copy
         FROM trail t
        WHERE t.actor IN (SELECT actor FROM alerts)
+         AND t.event_epoch BETWEEN (SELECT min(event_epoch) FROM alerts) - 172800
+                               AND (SELECT max(event_epoch) FROM alerts)
     ) WHERE copy = 1
   )
   SELECT a.alert_id,
@@ -78,9 +80,11 @@ CREATE TEMP VIEW mfa_alert_window_24h AS
              row_number() OVER (PARTITION BY coalesce(t.eventID, t.rowid)
                                 ORDER BY t.rowid) AS copy
         FROM trail t
-       WHERE t.actor IN (SELECT actor FROM alerts)
-          OR (t.user_type = 'IAMUser'
-              AND (t.user_name, t.account_id) IN (SELECT target_user, account_id FROM alerts))
+       WHERE (t.actor IN (SELECT actor FROM alerts)
+              OR (t.user_type = 'IAMUser'
+                  AND (t.user_name, t.account_id) IN (SELECT target_user, account_id FROM alerts)))
+         AND t.event_epoch BETWEEN (SELECT min(event_epoch) FROM alerts) - 86400
+                               AND (SELECT max(event_epoch) FROM alerts) + 86400
     ) WHERE copy = 1
   )
   SELECT a.alert_id,
