@@ -236,6 +236,19 @@ int filter_record(const Filter *p, const char *z, size_t s, const FieldIndex *pI
       if( f->iField==FX_actor ){
         bFound = member(z, us, ue, "arn", &vs, &ve) || member(z, us, ue, "principalId", &vs, &ve)
               || member(z, us, ue, "invokedBy", &vs, &ve);
+      }else if( f->iField==FX_user_name ){
+        size_t ts, te, cs, ce, is, ie;
+        bFound = member(z, us, ue, "userName", &vs, &ve);
+        if( !bFound && member(z, us, ue, "type", &ts, &te)
+         && (json_str_is(z, ts, te, "AssumedRole") || json_str_is(z, ts, te, "FederatedUser"))
+         && us<ue && json_find(z, us, ue, "sessionContext", &cs, &ce) && z[cs]=='{'
+         && json_find(z, cs, ce, "sessionIssuer", &is, &ie) && z[is]=='{' ){
+          bFound = member(z, is, ie, "userName", &vs, &ve);
+        }
+        if( !bFound && member(z, us, ue, "type", &ts, &te) ){
+          for(j=ts+1; j<te-1 && z[j]!='\\' && (unsigned char)z[j]<0x80; j++){}
+          if( j<te-1 ) continue;                  /* an odd type: SQLite decides */
+        }
       }else{
         bFound = member(z, us, ue, "accountId", &vs, &ve);
         if( !bFound && pIdx->aE[RF_recipientAccountId] ){

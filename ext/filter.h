@@ -14,6 +14,7 @@
 
 #define FX_actor      (FK_COUNT+0)    /* a derived field: userIdentity.arn/principalId/invokedBy */
 #define FX_account_id (FK_COUNT+1)    /* userIdentity.accountId, else recipientAccountId */
+#define FX_user_name  (FK_COUNT+2)    /* userName, else the session issuer's (see record.c) */
 #define FILTER_MAX_STR 8
 
 typedef struct FilterStr {

@@ -308,6 +308,7 @@ static const PushCol aPush[] = {
   { RF_eventID,            RF_eventID,            "eventID",            1 },
   { RD_account_id,         FX_account_id,         "account_id",         0 },
   { RD_actor,              FX_actor,              "actor",              0 },
+  { RD_user_name,          FX_user_name,          "user_name",          0 },
 };
 #define N_PUSH ((int)(sizeof(aPush)/sizeof(aPush[0])))
 

@@ -8,7 +8,7 @@
 EXPLAIN QUERY PLAN SELECT * FROM cloudtrail('data') WHERE eventName = 'X';
 EXPLAIN QUERY PLAN SELECT * FROM cloudtrail('data') WHERE eventName IN ('X', 'Y') AND eventSource = 'iam.amazonaws.com';
 EXPLAIN QUERY PLAN SELECT * FROM cloudtrail('data') WHERE awsRegion = 'us-east-1' AND recipientAccountId = '111122223333' AND eventID = 'e';
-EXPLAIN QUERY PLAN SELECT * FROM cloudtrail('data') WHERE actor = 'a' AND account_id IN ('1', '2');
+EXPLAIN QUERY PLAN SELECT * FROM cloudtrail('data') WHERE actor = 'a' AND account_id IN ('1', '2') AND user_name = 'u';
 EXPLAIN QUERY PLAN SELECT * FROM cloudtrail('data') WHERE event_epoch > 1 AND event_epoch <= 9;
 EXPLAIN QUERY PLAN SELECT * FROM cloudtrail('data', 1, 2, 600) WHERE eventName = 'X';
 -- not taken: other operators, other collations, other columns, a subquery with a LIMIT
@@ -33,6 +33,7 @@ INSERT INTO q VALUES
  ('account_id =', 'account_id = ''111122223333'''),
  ('actor IN', 'actor IN (''arn:aws:iam::111122223333:user/alice'', ''arn:aws:iam::111122223333:user/bob'', ''ec2.amazonaws.com'')'),
  ('actor IN subquery', 'actor IN (SELECT actor FROM detect_mfa_deactivation(''data/AWSLogs''))'),
+ ('user_name IN', 'user_name IN (''alice'', ''carol'', ''HelpdeskAdmin'', ''Deployer'', ''dave'')'),
  ('eventID =', 'eventID = ''00000000-0000-4000-8000-000000060001'''),
  ('event_epoch range', 'event_epoch >= 1772446200 AND event_epoch < 1772500000.5'),
  ('event_epoch = fraction', 'event_epoch = 1772446200.5'),
