@@ -86,3 +86,6 @@ CREATE VIRTUAL TABLE t1 USING cloudtrail('data/AWSLogs', threads=1, max_delivery
 SELECT DISTINCT threads, max_delivery_delay FROM t1;
 CREATE VIRTUAL TABLE e1 USING cloudtrail('data', threads=0);
 CREATE VIRTUAL TABLE e2 USING cloudtrail('data', max_delivery_delay=-1);
+.print '-- stopping early (LIMIT) while workers are reading ahead'
+SELECT count(*) FROM (SELECT * FROM cloudtrail('data/AWSLogs', 0, 4) LIMIT 5);
+SELECT eventName FROM cloudtrail('data/AWSLogs', 0, 2) WHERE eventName = 'DeleteVirtualMFADevice' LIMIT 1;
