@@ -271,6 +271,8 @@ job 1 startup  "startup (SELECT 1)"       "$T_DUCK" "$RUNS" 0 "" /dev/null "$DUC
 job 1 floor    "inflate .json.gz (floor)" "$T_LIBD" "$RUNS" 0 "" /dev/null "$(inflate "$C1" libdeflate-gunzip)"
 job 1 floor    "inflate .json.gz (floor)" "$T_GZIP" "$RUNS" 0 floor /dev/null "$(inflate "$C1" 'gzip -d')"
 
+job 1 scan     "full scan: count(*)"      "$T_EXT"  "$RUNS" 1 floor "$(sql ext_scan scan "$C1")" "$S"
+
 job 1 detect   "detect: alert ids"        "$T_EXT"  "$RUNS" 1 floor "$(sql ext_detect detect "$C1")" "$S"
 job 1 detect   "detect: alert ids"        "$T_EXTP" "$RUNS" 0 floor "$(sql ext_detect detect-plain "$CP")" "$S"
 [ "$have_duckdb" = 1 ] &&
