@@ -14,6 +14,7 @@ SQLITE_EXTENSION_INIT3
 
 void filter_clear(Filter *p){
   int i, j;
+  for(i=0; i<p->nTimeCmp; i++) sqlite3_free(p->aTimeCmp[i].z);
   for(i=0; i<p->nStr; i++){
     for(j=0; j<p->aStr[i].nVal; j++) sqlite3_free(p->aStr[i].azVal[j]);
     sqlite3_free(p->aStr[i].azVal);
@@ -23,7 +24,27 @@ void filter_clear(Filter *p){
 }
 
 int filter_is_empty(const Filter *p){
-  return p->nStr==0 && !p->bLo && !p->bHi && !p->bMfaRule;
+  return p->nStr==0 && !p->bLo && !p->bHi && !p->bMfaRule && p->nTimeCmp==0;
+}
+
+/* Require the eventTime text to compare with z[0..n) as op says, as SQLite's BINARY
+** collation compares text. Only records are checked: text bounds never prune files, since
+** an eventTime written some other way ("zzz" > "2026") could sit in any file. */
+int filter_add_time_text(Filter *p, int op, const char *z, size_t n){
+  if( p->nTimeCmp>=4 ) return SQLITE_OK;                /* SQLite still checks it */
+  p->aTimeCmp[p->nTimeCmp].z = sqlite3_malloc64(n+1);
+  if( p->aTimeCmp[p->nTimeCmp].z==0 ) return SQLITE_NOMEM;
+  memcpy(p->aTimeCmp[p->nTimeCmp].z, z, n);
+  p->aTimeCmp[p->nTimeCmp].n = n;
+  p->aTimeCmp[p->nTimeCmp].op = op;
+  p->nTimeCmp++;
+  return SQLITE_OK;
+}
+
+/* memcmp(), then the shorter first: how SQLite's BINARY collation orders text. */
+static int binary_cmp(const char *a, size_t na, const char *b, size_t nb){
+  int r = memcmp(a, b, na<nb ? na : nb);
+  return r ? r : (na<nb ? -1 : na>nb);
 }
 
 /* Require field iField to equal z[0..n) (or one of the values added for it before). */
@@ -214,6 +235,36 @@ int filter_record(const Filter *p, const char *z, size_t s, const FieldIndex *pI
   int i;
   size_t j;
   if( p->bMfaRule && !rule_mfa_match(z, s, pIdx) ) return 0;
+  if( p->nTimeCmp ){
+    size_t ts = s + pIdx->aS[RF_eventTime], te = s + pIdx->aE[RF_eventTime];
+    JsonBuf b = {0, 0, 0};
+    const char *zT;
+    size_t nT;
+    int k, bOk = 1;
+    /* a missing, null or non-string eventTime is NULL or JSON text: only strings here */
+    if( pIdx->aE[RF_eventTime]==0 || z[ts]!='"' ) return 0;
+    for(k=(int)0, bOk=0; ts+1+(size_t)k<te-1; k++){
+      unsigned char c = (unsigned char)z[ts+1+k];
+      if( c=='\\' || c>=0x80 ){ bOk = 1; break; }  /* escapes, or UTF-8 the column repairs */
+    }
+    if( bOk ){
+      if( json_decode_string(z, ts, te, &b) ) return 1;   /* out of memory: let SQLite decide */
+      zT = b.z; nT = b.n;
+    }else{
+      zT = z+ts+1; nT = te-ts-2;
+    }
+    for(k=0, bOk=1; k<p->nTimeCmp && bOk; k++){
+      int c = binary_cmp(zT, nT, p->aTimeCmp[k].z, p->aTimeCmp[k].n);
+      switch( p->aTimeCmp[k].op ){
+        case FILTER_GT: bOk = c>0; break;
+        case FILTER_GE: bOk = c>=0; break;
+        case FILTER_LT: bOk = c<0; break;
+        default:        bOk = c<=0; break;
+      }
+    }
+    json_buf_free(&b);
+    if( !bOk ) return 0;
+  }
   if( p->bLo || p->bHi ){
     long long t;
     size_t ts = s + pIdx->aS[RF_eventTime], te = s + pIdx->aE[RF_eventTime];

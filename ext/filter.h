@@ -17,6 +17,11 @@
 #define FX_user_name  (FK_COUNT+2)    /* userName, else the session issuer's (see record.c) */
 #define FILTER_MAX_STR 8
 
+#define FILTER_GT 1
+#define FILTER_GE 2
+#define FILTER_LT 3
+#define FILTER_LE 4
+
 typedef struct FilterStr {
   int iField;                    /* RF_* or FX_* */
   int nVal;
@@ -30,6 +35,8 @@ typedef struct Filter {
   int bLo, bHi;                  /* event_epoch bounds, inclusive */
   long long iLo, iHi;
   int bMfaRule;                  /* only records the MFA rule matches */
+  int nTimeCmp;                  /* eventTime text comparisons (record level only) */
+  struct { int op; char *z; size_t n; } aTimeCmp[4];  /* op: FILTER_GT, _GE, _LT, _LE */
   long long iMaxDelay;           /* max_delivery_delay in seconds; 0: no time pruning */
 } Filter;
 
@@ -38,6 +45,7 @@ typedef struct Filter {
 #define FILTER_STAMP_SLACK 3600
 
 int filter_add_str(Filter *p, int iField, const char *z, size_t n);
+int filter_add_time_text(Filter *p, int op, const char *z, size_t n);
 void filter_clear(Filter *p);
 int filter_is_empty(const Filter *p);
 int filter_prune_file(const Filter *p, const S3Name *pName);

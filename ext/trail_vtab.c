@@ -344,6 +344,7 @@ static void epoch_bound(Filter *f, const char *zOp, size_t nOp, double r, int *p
 **   path, strict, threads, max_delivery_delay       the hidden arguments
 **   <column>= <column>IN                            a string equality, or an IN list
 **   event_epoch> event_epoch>= event_epoch< event_epoch<= event_epoch=
+**   eventTime> eventTime>= eventTime< eventTime<=     (text, checked on records only)
 ** idxNum is 1 when the path is among them.
 */
 static int trailFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
@@ -376,6 +377,17 @@ static int trailFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
       if( eType==SQLITE_NULL ) bNone = 1;
       c->iMaxDelay = sqlite3_value_int64(v);
       if( c->iMaxDelay<0 ) c->iMaxDelay = 0;
+    }else if( n>9 && memcmp(zTok, "eventTime", 9)==0 ){
+      /* text bounds only; SQLite checks every eventTime comparison itself anyway */
+      if( eType==SQLITE_TEXT ){
+        int op = TOK("eventTime>") ? FILTER_GT : TOK("eventTime>=") ? FILTER_GE
+               : TOK("eventTime<") ? FILTER_LT : FILTER_LE;
+        rc = filter_add_time_text(&c->filter, op, (const char*)sqlite3_value_text(v),
+                                  (size_t)sqlite3_value_bytes(v));
+        if( rc ) return rc;
+      }else if( eType==SQLITE_NULL ){
+        bNone = 1;
+      }
     }else if( n>11 && memcmp(zTok, "event_epoch", 11)==0 ){
       /* only numbers bound the epoch here; SQLite checks every range itself anyway */
       if( eType==SQLITE_INTEGER || eType==SQLITE_FLOAT ){
@@ -467,7 +479,18 @@ static int trailBestIndex(sqlite3_vtab *pVtab, sqlite3_index_info *pInfo){
     sqlite3_value *pRhs = 0;
     if( !pC->usable ) continue;
     zColl = sqlite3_vtab_collation(pInfo, i);
-    if( pC->iColumn==RD_event_epoch ){
+    if( pC->iColumn==RF_eventTime && (zColl==0 || sqlite3_stricmp(zColl, "BINARY")==0) ){
+      switch( pC->op ){
+        case SQLITE_INDEX_CONSTRAINT_GT: zOp = ">";  break;
+        case SQLITE_INDEX_CONSTRAINT_GE: zOp = ">="; break;
+        case SQLITE_INDEX_CONSTRAINT_LT: zOp = "<";  break;
+        case SQLITE_INDEX_CONSTRAINT_LE: zOp = "<="; break;
+      }
+      if( zOp==0 ) continue;
+      pInfo->aConstraintUsage[i].argvIndex = ++n;
+      zIdx = sqlite3_mprintf("%z%seventTime%s", zIdx, n>1 ? "," : "", zOp);
+      rRows /= 4;
+    }else if( pC->iColumn==RD_event_epoch ){
       switch( pC->op ){
         case SQLITE_INDEX_CONSTRAINT_GT: zOp = ">";  break;
         case SQLITE_INDEX_CONSTRAINT_GE: zOp = ">="; break;

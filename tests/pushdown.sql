@@ -14,7 +14,8 @@ EXPLAIN QUERY PLAN SELECT * FROM cloudtrail('data', 1, 2, 600) WHERE eventName =
 -- not taken: other operators, other collations, other columns, a subquery with a LIMIT
 EXPLAIN QUERY PLAN SELECT * FROM cloudtrail('data') WHERE eventName LIKE 'X' AND eventSource >= 'a';
 EXPLAIN QUERY PLAN SELECT * FROM cloudtrail('data') WHERE eventName = 'x' COLLATE NOCASE;
-EXPLAIN QUERY PLAN SELECT * FROM cloudtrail('data') WHERE userAgent = 'x' AND eventTime > '2026';
+EXPLAIN QUERY PLAN SELECT * FROM cloudtrail('data') WHERE eventTime > '2026' AND eventTime <= '2027';
+EXPLAIN QUERY PLAN SELECT * FROM cloudtrail('data') WHERE userAgent = 'x' AND eventTime = '2026';
 EXPLAIN QUERY PLAN SELECT * FROM (SELECT * FROM cloudtrail('data') LIMIT -1) WHERE eventName = 'X';
 -- an argument that comes from another table makes the table the inner loop
 EXPLAIN QUERY PLAN SELECT * FROM (SELECT 1 AS t), cloudtrail('data', 0, t);
@@ -38,6 +39,9 @@ INSERT INTO q VALUES
  ('event_epoch range', 'event_epoch >= 1772446200 AND event_epoch < 1772500000.5'),
  ('event_epoch = fraction', 'event_epoch = 1772446200.5'),
  ('event_epoch > text', 'event_epoch > ''1772446200'''),
+ ('eventTime text range', 'eventTime >= ''2026-03-02T12'' AND eventTime < ''2026-03-03 '''),
+ ('eventTime > number', 'eventTime > 5'),
+ ('eventTime <= yesterday', 'eventTime <= ''yesterday'''),
  ('combined', 'eventSource = ''s3.amazonaws.com'' AND awsRegion = ''us-east-1'' AND event_epoch BETWEEN 1772460000 AND 1772560000');
 CREATE TEMP TABLE src(path);
 INSERT INTO src VALUES ('tests/fixtures'), ('data/AWSLogs'), ('data/damaged');
