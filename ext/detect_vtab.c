@@ -230,8 +230,8 @@ static int detectScanPath(DetectCursor *c, const char *zPath,
   filter.bHi = bUntil;
   filter.iHi = iUntil;
   filter.iMaxDelay = 86400;      /* the cloudtrail table's default max_delivery_delay */
-  rc = source_open(&src, zPath, c->base.pVtab, "detect_mfa_deactivation", &filter,
-                   source_default_threads(), 0);
+  rc = source_open(&src, zPath, ((DetectVtab*)c->base.pVtab)->db, c->base.pVtab,
+                   "detect_mfa_deactivation", &filter, source_default_threads(), 0);
   if( rc ){
     source_close(&src);
     return rc;

@@ -14,6 +14,11 @@ SQLITE_EXTENSION_INIT3
 #include "problem.h"
 #include "source.h"
 
+typedef struct FilesVtab {
+  sqlite3_vtab base;
+  sqlite3 *db;
+} FilesVtab;
+
 typedef struct FilesCursor {
   sqlite3_vtab_cursor base;
   Source src;
@@ -42,7 +47,7 @@ typedef struct FilesCursor {
 
 static int filesConnect(sqlite3 *db, void *pAux, int argc, const char *const *argv,
                         sqlite3_vtab **ppVtab, char **pzErr){
-  sqlite3_vtab *p;
+  FilesVtab *p;
   int rc;
   (void)pAux; (void)argc; (void)argv; (void)pzErr;
   rc = sqlite3_declare_vtab(db, FILES_SCHEMA);
@@ -50,7 +55,8 @@ static int filesConnect(sqlite3 *db, void *pAux, int argc, const char *const *ar
   p = sqlite3_malloc64(sizeof(*p));
   if( p==0 ) return SQLITE_NOMEM;
   memset(p, 0, sizeof(*p));
-  *ppVtab = p;
+  p->db = db;
+  *ppVtab = &p->base;
   return SQLITE_OK;
 }
 
@@ -173,7 +179,8 @@ static int filesFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
   if( zPath==0 ) return SQLITE_NOMEM;
   c->zPath = sqlite3_mprintf("%s", zPath);
   if( c->zPath==0 ) return SQLITE_NOMEM;
-  rc = source_open(&c->src, zPath, cur->pVtab, "cloudtrail_files", 0, source_default_threads(), 0);
+  rc = source_open(&c->src, zPath, ((FilesVtab*)cur->pVtab)->db, cur->pVtab, "cloudtrail_files",
+                   0, source_default_threads(), 0);
   if( rc ) return rc;
   c->bEof = 0;
   return filesNext(cur);

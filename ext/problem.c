@@ -19,6 +19,7 @@ void problem_add(Problem *p, long long iOff, int eAt, const char *zFormat, ...){
     va_end(ap);
     p->iOff = iOff;
     p->eAt = eAt;
+    p->rc = SQLITE_ERROR;
   }
 }
 

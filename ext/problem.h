@@ -17,6 +17,7 @@ typedef struct Problem {
   int n;                         /* how many problems this file has had */
   long long iOff;                /* offset of the first one */
   int eAt;                       /* PROBLEM_AT_... of the first one */
+  int rc;                        /* the SQLite error code strict mode raises for it */
   char zMsg[200];                /* the first one's text */
 } Problem;
 

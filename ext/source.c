@@ -126,6 +126,15 @@ static void job_run(const Source *p, SourceJob *j, void *pDec){
     f->zSkip = "not a regular file";
     return;
   }
+  if( j->eKind==WALK_LINK_DIR ){
+    f->zSkip = "a link to a folder (not followed)";
+    return;
+  }
+  if( j->eKind==WALK_BROKEN ){
+    problem_add(&f->prob, -1, PROBLEM_NO_OFFSET, "cannot open: %s", strerror(j->iErrno));
+    j->nBeforeProblem = 0;
+    return;
+  }
   j->rc = read_file(j);
   if( j->rc ) return;
   if( f->prob.n || f->zSkip ){
@@ -152,6 +161,14 @@ static void job_run(const Source *p, SourceJob *j, void *pDec){
   }
   split_init(&split, zData, nData, f->name.bDigest, f->name.bInsight, eAt, &f->prob);
   while( split_next(&split, &item) ){
+    if( item.e - item.s > p->nMaxRecord ){
+      /* SQLite could not hold it as one value: this record is lost, not the scan */
+      problem_add(&f->prob, (long long)item.s, eAt, "record %d is %lld bytes, longer than "
+                  "SQLITE_LIMIT_LENGTH (SQLITE_TOOBIG)", item.iIndex, (long long)(item.e - item.s));
+      if( f->prob.n==1 ) f->prob.rc = SQLITE_TOOBIG;
+      if( j->nBeforeProblem<0 ) j->nBeforeProblem = j->nItem;
+      continue;
+    }
     f->nRecords++;
     if( j->nBeforeProblem<0 && f->prob.n ) j->nBeforeProblem = j->nItem;
     if( pF && !filter_record(pF, zData, item.s, &item.idx) ) continue;
@@ -223,12 +240,13 @@ int source_default_threads(void){
 
 /* Start a scan of zArg for the table-valued function zFunc; errors name both. nThread
 ** is the number of threads wanted: 1 reads on the caller's thread. */
-int source_open(Source *p, const char *zArg, sqlite3_vtab *pVtab, const char *zFunc,
-                const Filter *pFilter, int nThread, int bStrict){
+int source_open(Source *p, const char *zArg, sqlite3 *db, sqlite3_vtab *pVtab,
+                const char *zFunc, const Filter *pFilter, int nThread, int bStrict){
   char *zErr = 0;
   int rc, i;
   memset(p, 0, sizeof(*p));
   p->bEof = 1;
+  p->nMaxRecord = (size_t)sqlite3_limit(db, SQLITE_LIMIT_LENGTH, -1);
   p->pFilter = pFilter && !filter_is_empty(pFilter) ? pFilter : 0;
   p->bStrict = bStrict;
   rc = walk_open(&p->walk, zArg, &zErr);

@@ -41,6 +41,7 @@ typedef struct Source {
   Walk walk;
   const Filter *pFilter;         /* constraints to apply, or NULL (borrowed) */
   int bStrict;                   /* keep every file's problems visible: no byte prefilter */
+  size_t nMaxRecord;             /* SQLITE_LIMIT_LENGTH: longer records are problems */
   int nThread;                   /* worker threads; 0: everything on the caller's thread */
   SourceJob *aJob;               /* read-ahead slots */
   int nJob;
@@ -60,8 +61,8 @@ typedef struct Source {
   int bStop;
 } Source;
 
-int source_open(Source *p, const char *zArg, sqlite3_vtab *pVtab, const char *zFunc,
-                const Filter *pFilter, int nThread, int bStrict);
+int source_open(Source *p, const char *zArg, sqlite3 *db, sqlite3_vtab *pVtab,
+                const char *zFunc, const Filter *pFilter, int nThread, int bStrict);
 int source_next_file(Source *p);
 int source_next_record(Source *p, const SplitItem **ppItem);
 int source_records_before_problem(const Source *p);

@@ -20,6 +20,7 @@ SQLITE_EXTENSION_INIT3
 
 typedef struct TrailVtab {
   sqlite3_vtab base;
+  sqlite3 *db;
   char *zPath;                   /* path given to CREATE VIRTUAL TABLE, or NULL */
   int bStrict;                   /* strict=1 given to CREATE VIRTUAL TABLE */
   int nThread;                   /* threads=N, or 0 for the number of cores */
@@ -154,6 +155,7 @@ static int trailConnect(sqlite3 *db, void *pAux, int argc, const char *const *ar
   p = sqlite3_malloc64(sizeof(*p));
   if( p==0 ) return SQLITE_NOMEM;
   memset(p, 0, sizeof(*p));
+  p->db = db;
   p->iMaxDelay = DEFAULT_MAX_DELAY;
   for(i=3; i<argc; i++){
     rc = trailParseArg(p, argv[i], pzErr);
@@ -216,6 +218,7 @@ static int trailStrictCheck(TrailCursor *c, int bFileDone){
     rc = vtab_error(c->base.pVtab, "cloudtrail: '%s' %s", f->zPath, zText);
   }
   sqlite3_free(zText);
+  if( rc==SQLITE_ERROR && f->prob.n ) rc = f->prob.rc;
   return rc;
 }
 
@@ -430,7 +433,8 @@ static int trailFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
   c->filter.iMaxDelay = c->iMaxDelay;
   c->zPath = sqlite3_mprintf("%s", zPath);
   if( c->zPath==0 ) return SQLITE_NOMEM;
-  rc = source_open(&c->src, zPath, cur->pVtab, "cloudtrail", &c->filter, c->nThread, c->bStrict);
+  rc = source_open(&c->src, zPath, p->db, cur->pVtab, "cloudtrail", &c->filter, c->nThread,
+                   c->bStrict);
   if( rc ) return rc;
   c->bEof = 0;
   return trailAdvance(c);

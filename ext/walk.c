@@ -173,8 +173,13 @@ int walk_next(Walk *p, int *peKind, int *piErrno){
     }
     if( zPath==0 ) return SQLITE_NOMEM;
     if( lstat(zPath, &lst)!=0 ){
-      sqlite3_free(zPath);                      /* vanished since the listing */
-      continue;
+      /* gone since the folder was listed: say so rather than lose it silently */
+      *piErrno = errno;
+      if( p->zGlob && !walk_glob_match(p->zGlob, zPath) ){ sqlite3_free(zPath); continue; }
+      p->zPath = zPath;
+      *peKind = WALK_BROKEN;
+      p->nMatch++;
+      return SQLITE_ROW;
     }
     if( S_ISDIR(lst.st_mode) ){
       int rc;
@@ -194,17 +199,26 @@ int walk_next(Walk *p, int *peKind, int *piErrno){
       }
       continue;
     }
-    if( S_ISLNK(lst.st_mode) ){
-      if( stat(zPath, &st)!=0 || S_ISDIR(st.st_mode) ){
-        sqlite3_free(zPath);                    /* dangling, or a link to a directory */
-        continue;
-      }
-    }else{
-      st = lst;
-    }
     if( p->zGlob && !walk_glob_match(p->zGlob, zPath) ){
       sqlite3_free(zPath);
       continue;
+    }
+    if( S_ISLNK(lst.st_mode) ){
+      if( stat(zPath, &st)!=0 ){
+        *piErrno = errno;
+        p->zPath = zPath;
+        *peKind = WALK_BROKEN;
+        p->nMatch++;
+        return SQLITE_ROW;
+      }
+      if( S_ISDIR(st.st_mode) ){
+        p->zPath = zPath;
+        *peKind = WALK_LINK_DIR;
+        p->nMatch++;
+        return SQLITE_ROW;
+      }
+    }else{
+      st = lst;
     }
     p->zPath = zPath;
     *peKind = S_ISREG(st.st_mode) ? WALK_FILE : WALK_SPECIAL;

@@ -23,6 +23,8 @@ typedef struct Walk {
 #define WALK_FILE     1          /* a regular file (or a link to one) */
 #define WALK_UNREADABLE 2        /* a directory that could not be listed: errno in *piErrno */
 #define WALK_SPECIAL  3          /* a FIFO, device or socket: never opened, so never blocks */
+#define WALK_LINK_DIR 4          /* a link to a folder: not followed (reported, not read) */
+#define WALK_BROKEN   5          /* a dangling link, or an entry gone since the listing */
 
 int walk_open(Walk *p, const char *zArg, char **pzErr);
 int walk_next(Walk *p, int *peKind, int *piErrno);

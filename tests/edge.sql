@@ -44,3 +44,9 @@ SELECT writefile('build/tmp/edge/many.jsonl', (
   SELECT group_concat('{"eventName":"E' || (i % 7) || '","eventID":"' || i || '"}', char(10)) FROM n)) > 0;
 SELECT count(*), count(DISTINCT eventID), min(record_index), max(record_index) FROM cloudtrail('build/tmp/edge/many.jsonl');
 SELECT eventName, count(*) FROM cloudtrail('build/tmp/edge/many.jsonl') GROUP BY 1 ORDER BY 1;
+-- a record longer than SQLITE_LIMIT_LENGTH is a problem of its own, not a failed scan
+.limit length 100000
+SELECT record_index, eventName FROM cloudtrail('build/tmp/edge/huge.jsonl');
+SELECT records, status, error FROM cloudtrail_files('build/tmp/edge/huge.jsonl');
+SELECT count(*) FROM cloudtrail('build/tmp/edge/huge.jsonl', 1);
+.limit length 1000000000

@@ -27,3 +27,18 @@ try:
 except sqlite3.OperationalError as e:
     print("error:", e)
 PY
+"$py" - "$EXT" <<'PY'
+import sqlite3, sys
+# strict mode raises SQLITE_TOOBIG (Python's DataError) for a record over the length limit
+db = sqlite3.connect(":memory:")
+db.enable_load_extension(True)
+db.load_extension(sys.argv[1])
+with open("build/tmp/python/long.jsonl", "w") as f:
+    f.write('{"eventName":"Short"}\n{"eventName":"Long","userAgent":"%s"}\n{"eventName":"Next"}\n' % ("x" * 5000))
+db.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, 4000)
+try:
+    db.execute("SELECT count(*) FROM cloudtrail('build/tmp/python/long.jsonl', 1)").fetchall()
+except sqlite3.DataError as e:
+    print("DataError:", e)
+print("not strict:", db.execute("SELECT eventName FROM cloudtrail('build/tmp/python/long.jsonl')").fetchall())
+PY
