@@ -7,6 +7,7 @@
 #   make data       regenerate the sample corpus in data/ with data/generate.c
 #   make memory     peak RSS of a full scan: the sample, and corpora 10x and 100x larger
 #   make bench      time the extension against DuckDB, SQLite's JSON functions and gunzip
+#   make valgrind   memcheck over representative queries (no errors, no definite leaks)
 #   make install PREFIX=/usr/local DESTDIR=
 #   make clean
 
@@ -24,7 +25,7 @@ HDR := $(wildcard ext/*.h)
 # Debian packages the build, the tests and the demo need.
 DEB_PKGS := gcc make pkg-config sqlite3 libsqlite3-dev libcjson-dev libdeflate-dev zlib1g-dev
 
-.PHONY: all deps demo test asan-test data memory bench install clean
+.PHONY: all deps demo test asan-test valgrind data memory bench install clean
 
 all: build/cloudtrail.so
 
@@ -68,6 +69,11 @@ asan-test: deps
 	@$(MAKE) --no-print-directory build/asan/cloudtrail.so
 	@ASAN_OPTIONS=detect_leaks=1 LD_PRELOAD="$$($(CC) -print-file-name=libasan.so) $$($(CC) -print-file-name=libubsan.so)" \
 	  sh tests/run.sh build/asan/cloudtrail.so
+
+valgrind: deps
+	@$(MAKE) --no-print-directory all
+	@command -v valgrind >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq valgrind >/dev/null; }
+	@sh tests/valgrind/run.sh build/cloudtrail
 
 data: build/generate
 	rm -rf data/AWSLogs
