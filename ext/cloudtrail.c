@@ -31,7 +31,15 @@ __declspec(dllexport)
 int sqlite3_cloudtrail_init(sqlite3 *db, char **pzErrMsg, const sqlite3_api_routines *pApi){
   int rc;
   SQLITE_EXTENSION_INIT2(pApi);
-  (void)pzErrMsg;
+  /* sqlite3_vtab_in() and sqlite3_vtab_rhs_value() came in 3.38.0: an older library has
+  ** no such entries in its API table, so refuse to load rather than call through them. */
+  if( sqlite3_libversion_number()<3038000 ){
+    if( pzErrMsg ){
+      *pzErrMsg = sqlite3_mprintf("cloudtrail: needs SQLite 3.38.0 or later, not %s",
+                                  sqlite3_libversion());
+    }
+    return SQLITE_ERROR;
+  }
   pthread_once(&once, init_process);
   rc = trail_vtab_register(db);
   if( rc==SQLITE_OK ) rc = files_vtab_register(db);
