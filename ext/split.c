@@ -285,9 +285,14 @@ static void after_records_array(Splitter *p, size_t i){
     i = json_ws(z, n, i);
   }
   if( i==BAD || i>=n || z[i]!='}' ){
-    problem_add(p->pProb, (long long)(i==BAD ? err.iOff : i), p->eAt,
-                "malformed JSON after the Records array");
-    finish(p);
+    size_t iBad = i==BAD ? err.iOff : i;
+    problem_add(p->pProb, (long long)iBad, p->eAt, "malformed JSON after the Records array");
+    /* a stray ']' (garbage, a bad splice) ends the array early: carry on at the next
+    ** record, if there is one, as inside the array */
+    p->iPos = resync_in_array(z, n, iBad<n ? iBad : n);
+    if( p->iPos==BAD ){ finish(p); return; }
+    p->eMode = MODE_ELEMENTS;
+    p->bInRecordsObj = 1;
     return;
   }
   p->eMode = MODE_SEQUENCE;
@@ -383,10 +388,16 @@ static int next_value(Splitter *p, SplitItem *pItem){
       return 0;
     }
     if( z[i]!='{' ){
+      size_t r;
       problem_add(p->pProb, (long long)i, p->eAt, "unexpected data between records");
       p->iPos = next_value_line(z, n, i);
-      if( p->iPos==BAD ){ finish(p); return 0; }
-      continue;
+      if( p->iPos!=BAD ) continue;
+      /* no next line: the rest of an array cut short by a stray ']'? */
+      r = resync_in_array(z, n, i);
+      if( r==BAD ){ finish(p); return 0; }
+      p->iPos = r;
+      p->eMode = MODE_ELEMENTS;
+      return 0;
     }
     k = records_prefix(z, n, i);
     if( k!=BAD ){

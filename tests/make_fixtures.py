@@ -278,6 +278,8 @@ def main():
     write("damaged/not_a_record.json", '{"Records":[' + good[0] + ',{"eventName":42},' + good[1] + "]}")
     # two log files concatenated, the second one cut short
     write("damaged/concatenated.json", compact({"Records": three[:1]}) + '{"Records":[' + good[1] + "," + good[2][:50])
+    # a stray ']' ends the array early: the records after the damage still come back
+    write("damaged/stray_bracket.json", '{"Records":[' + good[0] + ",]xx" + good[1] + "," + good[2] + "]}")
     write("damaged/cut_array.json", "[\n  " + good[0] + ",\n  " + good[1] + ",\n  " + good[2][:100])
 
 
