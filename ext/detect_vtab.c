@@ -477,7 +477,7 @@ static int detectColumn(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int i){
     case DETECT_COL_MFA_SERIAL:
       return record_request_param(&c->rec, "serialNumber", ctx);
     case DETECT_COL_SOURCE_FILE:
-      if( a->zFile ) sqlite3_result_text(ctx, a->zFile, -1, SQLITE_TRANSIENT);
+      if( a->zFile ) return record_result_name(ctx, a->zFile);
       return SQLITE_OK;
     case DETECT_COL_SOURCE:
     case DETECT_COL_SINCE:

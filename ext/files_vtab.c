@@ -12,6 +12,7 @@ SQLITE_EXTENSION_INIT3
 #include <string.h>
 #include "files_vtab.h"
 #include "problem.h"
+#include "record.h"
 #include "source.h"
 
 typedef struct FilesVtab {
@@ -118,7 +119,7 @@ static int filesColumn(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int i){
   const SourceFile *f = source_file(&c->src);
   switch( i ){
     case FILES_COL_FILE:
-      sqlite3_result_text(ctx, f->zPath, -1, SQLITE_TRANSIENT);
+      return record_result_name(ctx, f->zPath);
       break;
     case FILES_COL_SIZE:
       sqlite3_result_int64(ctx, f->nSize);
@@ -148,7 +149,7 @@ static int filesColumn(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int i){
       if( f->name.zTime[0] ) sqlite3_result_text(ctx, f->name.zTime, -1, SQLITE_TRANSIENT);
       break;
     case FILES_COL_PATH:
-      sqlite3_result_text(ctx, c->zPath, -1, SQLITE_TRANSIENT);
+      return record_result_name(ctx, c->zPath);
       break;
   }
   return SQLITE_OK;

@@ -85,6 +85,20 @@ static int result_utf8(Record *r, sqlite3_context *ctx, const char *z, size_t n)
   return SQLITE_OK;
 }
 
+/* A file name as text. Names are bytes, not always UTF-8: invalid bytes become U+FFFD so
+** that every client can read the row (the bytes are still in the hygiene report's order). */
+int record_result_name(sqlite3_context *ctx, const char *zName){
+  JsonBuf b = {0, 0, 0};
+  size_t n = strlen(zName);
+  if( json_utf8_valid(zName, n) ){
+    sqlite3_result_text64(ctx, zName, n, SQLITE_TRANSIENT, SQLITE_UTF8);
+    return SQLITE_OK;
+  }
+  if( json_utf8_repair(zName, n, &b) ) return SQLITE_NOMEM;
+  sqlite3_result_text64(ctx, b.z, b.n, sqlite3_free, SQLITE_UTF8);
+  return SQLITE_OK;
+}
+
 /* A value span as SQL: strings decoded, null as NULL, everything else as its JSON text. */
 static int result_value(Record *r, sqlite3_context *ctx, size_t s, size_t e){
   const char *z = r->z;

@@ -19,7 +19,8 @@ SQLITE_EXTENSION_INIT3
 
 #define KEEP_BUFFER_MAX ((size_t)16 << 20)   /* buffers larger than this are freed after use */
 #define READ_MAX ((long long)1 << 30)        /* files larger than 1 GiB are refused */
-#define MAX_THREADS 16
+#define MAX_THREADS 64                   /* the threads option's upper bound */
+#define DEFAULT_MAX_THREADS 16           /* the default follows the cores, up to this */
 
 #define JOB_FREE    0
 #define JOB_QUEUED  1
@@ -235,7 +236,7 @@ static int prune_dir(void *pCtx, const char *zDir){
 int source_default_threads(void){
   long n = sysconf(_SC_NPROCESSORS_ONLN);
   if( n<1 ) n = 1;
-  return n>MAX_THREADS ? MAX_THREADS : (int)n;
+  return n>DEFAULT_MAX_THREADS ? DEFAULT_MAX_THREADS : (int)n;
 }
 
 /* Start a scan of zArg for the table-valued function zFunc; errors name both. nThread

@@ -263,7 +263,7 @@ static int trailColumn(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int i){
   if( i<=TRAIL_COL_LAST_DECODED ) return record_column(&c->rec, i, ctx);
   switch( i ){
     case TRAIL_COL_SOURCE_FILE:
-      sqlite3_result_text(ctx, source_file(&c->src)->zPath, -1, SQLITE_TRANSIENT);
+      return record_result_name(ctx, source_file(&c->src)->zPath);
       break;
     case TRAIL_COL_RECORD_INDEX:
       sqlite3_result_int(ctx, c->pItem->iIndex);
@@ -271,7 +271,7 @@ static int trailColumn(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int i){
     case TRAIL_COL_RECORD:
       return record_column(&c->rec, RD_record, ctx);
     case TRAIL_COL_PATH:
-      sqlite3_result_text(ctx, c->zPath, -1, SQLITE_TRANSIENT);
+      return record_result_name(ctx, c->zPath);
       break;
     case TRAIL_COL_STRICT:
       sqlite3_result_int(ctx, c->bStrict);

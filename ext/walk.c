@@ -82,6 +82,25 @@ nomem:
   return SQLITE_NOMEM;
 }
 
+/* Could a file below the folder zDir match the pattern zP? Folder and pattern are compared
+** component by component; a double star matches whatever is left. Folders the pattern
+** cannot reach are not listed at all (and an unreadable one there is no problem). */
+static int glob_may_reach(const char *zP, const char *zDir){
+  char zPc[512], zDc[512];
+  for(;;){
+    size_t nP = strcspn(zP, "/"), nD = strcspn(zDir, "/");
+    if( *zDir==0 ) return 1;                    /* the rest of the pattern is below */
+    if( nP==2 && zP[0]=='*' && zP[1]=='*' ) return 1;
+    if( zP[nP]==0 ) return 0;                   /* the pattern's last part names files */
+    if( nP>=sizeof(zPc) || nD>=sizeof(zDc) ) return 1;
+    memcpy(zPc, zP, nP); zPc[nP] = 0;
+    memcpy(zDc, zDir, nD); zDc[nD] = 0;
+    if( !walk_glob_match(zPc, zDc) ) return 0;
+    zP += nP + 1;
+    zDir += nD + (zDir[nD]=='/');
+  }
+}
+
 static int has_glob(const char *z){
   return strpbrk(z, "*?[")!=0;
 }
@@ -183,6 +202,10 @@ int walk_next(Walk *p, int *peKind, int *piErrno){
     }
     if( S_ISDIR(lst.st_mode) ){
       int rc;
+      if( p->zGlob && !glob_may_reach(p->zGlob, zPath) ){
+        sqlite3_free(zPath);
+        continue;
+      }
       if( p->xPruneDir && p->xPruneDir(p->pPruneCtx, zPath) ){
         sqlite3_free(zPath);
         p->nPruned++;
