@@ -8,6 +8,7 @@
 #   make memory     peak RSS of a full scan: the sample, and corpora 10x and 100x larger
 #   make bench      time the extension against DuckDB, SQLite's JSON functions and gunzip
 #   make valgrind   memcheck over representative queries (no errors, no definite leaks)
+#   make harness    out-of-memory injection and concurrency (HARNESS=--quick for CI)
 #   make install PREFIX=/usr/local DESTDIR=
 #   make clean
 
@@ -25,7 +26,7 @@ HDR := $(wildcard ext/*.h)
 # Debian packages the build, the tests and the demo need.
 DEB_PKGS := gcc make pkg-config sqlite3 libsqlite3-dev libcjson-dev libdeflate-dev zlib1g-dev
 
-.PHONY: all deps demo test asan-test valgrind data memory bench install clean
+.PHONY: all deps demo test asan-test valgrind harness fuzz data memory bench install clean
 
 all: build/cloudtrail.so
 
@@ -74,6 +75,11 @@ valgrind: deps
 	@$(MAKE) --no-print-directory all
 	@command -v valgrind >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq valgrind >/dev/null; }
 	@sh tests/valgrind/run.sh build/cloudtrail
+
+# OOM injection (plain and ASan+UBSan builds) and concurrency (plain and TSan builds):
+# tests/harness/run.sh; binaries and logs in build/harness/.
+harness: deps
+	@CC="$(CC)" sh tests/harness/run.sh $(HARNESS)
 
 data: build/generate
 	rm -rf data/AWSLogs

@@ -267,14 +267,14 @@ static int tableColumns(sqlite3 *db, const char *zName, int *pbRecord, int *pbFi
   while( sqlite3_step(pStmt)==SQLITE_ROW ){
     const char *zCol = (const char*)sqlite3_column_text(pStmt, 0);
     bFound = 1;
-    if( zCol==0 ) continue;
+    if( zCol==0 ){ sqlite3_finalize(pStmt); *pRc = SQLITE_NOMEM; return 0; }
     if( sqlite3_stricmp(zCol, "record")==0 ) *pbRecord = 1;
     if( sqlite3_stricmp(zCol, "source_file")==0 ) *pbFile = 1;
     if( sqlite3_stricmp(zCol, "record_index")==0 ) *pbIndex = 1;
     if( sqlite3_stricmp(zCol, "eventName")==0 ) *pbName = 1;
   }
   *pRc = sqlite3_finalize(pStmt);
-  return bFound;
+  return *pRc ? 0 : bFound;
 }
 
 /* Read the records of a table or view. The rule is evaluated on each record's own text,
@@ -292,6 +292,7 @@ static int detectScanTable(DetectCursor *c, sqlite3 *db, const char *zName, int 
   if( zSql==0 ) return SQLITE_NOMEM;
   rc = sqlite3_prepare_v2(db, zSql, -1, &pStmt, 0);
   sqlite3_free(zSql);
+  if( rc==SQLITE_NOMEM ) return rc;
   if( rc ){
     return vtab_error(c->base.pVtab, "detect_mfa_deactivation: cannot read '%s': %s",
                       zName, sqlite3_errmsg(db));

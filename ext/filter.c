@@ -15,7 +15,7 @@ SQLITE_EXTENSION_INIT3
 void filter_clear(Filter *p){
   int i, j;
   for(i=0; i<p->nTimeCmp; i++) sqlite3_free(p->aTimeCmp[i].z);
-  for(i=0; i<p->nStr; i++){
+  for(i=0; i<FILTER_MAX_STR; i++){
     for(j=0; j<p->aStr[i].nVal; j++) sqlite3_free(p->aStr[i].azVal[j]);
     sqlite3_free(p->aStr[i].azVal);
     sqlite3_free(p->aStr[i].anVal);
@@ -58,8 +58,9 @@ int filter_add_str(Filter *p, int iField, const char *z, size_t n){
   }
   if( f==0 ){
     if( p->nStr>=FILTER_MAX_STR ) return SQLITE_OK;     /* SQLite still checks it */
-    f = &p->aStr[p->nStr++];
+    f = &p->aStr[p->nStr];                              /* counted once it has a value */
     f->iField = iField;
+    f->nVal = 0;                                        /* arrays left by a failed add are reused */
   }
   az = sqlite3_realloc64(f->azVal, (f->nVal+1)*sizeof(char*));
   if( az==0 ) return SQLITE_NOMEM;
@@ -72,7 +73,7 @@ int filter_add_str(Filter *p, int iField, const char *z, size_t n){
   memcpy(az[f->nVal], z, n);
   az[f->nVal][n] = 0;
   an[f->nVal] = n;
-  f->nVal++;
+  if( f->nVal++==0 ) p->nStr++;
   return SQLITE_OK;
 }
 

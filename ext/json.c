@@ -313,17 +313,26 @@ int json_next_member(const char *z, size_t e, size_t *pI,
 }
 
 /* Does the raw key z[ks..ke) equal zKey once escapes are decoded? */
+static int decode_char(const char *z, size_t *pI, size_t end, unsigned char a[4]);
+
 int json_key_is(const char *z, size_t ks, size_t ke, const char *zKey, size_t nKey){
+  size_t i = ks, j = 0;
+  if( ke-ks==nKey && memcmp(z+ks, zKey, nKey)==0 ) return 1;   /* spelled as it reads */
   if( memchr(z+ks, '\\', ke-ks)==0 ){
-    return ke-ks==nKey && memcmp(z+ks, zKey, nKey)==0;
-  }else{
-    JsonBuf b = {0, 0, 0};
-    int eq;
-    if( json_decode_string(z, ks-1, ke+1, &b) ) return 0;
-    eq = b.n==nKey && memcmp(b.z, zKey, nKey)==0;
-    json_buf_free(&b);
-    return eq;
+    /* no escape: only invalid UTF-8 (decoded as U+FFFD) could still make them equal */
+    for(i=ks; i<ke && (unsigned char)z[i]<0x80; i++){}
+    if( i==ke ) return 0;
+    i = ks;
   }
+  /* decode as json_decode_string() would, one character at a time: no allocation, so an
+  ** answer is never an out-of-memory in disguise */
+  while( i<ke ){
+    unsigned char a[4];
+    int n = decode_char(z, &i, ke, a);
+    if( j+n>nKey || memcmp(zKey+j, a, n)!=0 ) return 0;
+    j += n;
+  }
+  return j==nKey;
 }
 
 /* Look up zKey among the members of the validated object [s,e). First match wins, as in
@@ -448,65 +457,87 @@ int json_utf8_repair(const char *z, size_t n, JsonBuf *pOut){
   return SQLITE_OK;
 }
 
+/* Decode the character at z[*pI] (inside a validated string that ends before `end`) to
+** UTF-8 in a[0..4): escapes resolved, surrogate pairs joined, lone surrogates and invalid
+** bytes made U+FFFD. Returns the number of bytes written and advances *pI. */
+static int decode_char(const char *z, size_t *pI, size_t end, unsigned char a[4]){
+  const unsigned char *u = (const unsigned char*)z;
+  size_t i = *pI;
+  unsigned c = u[i];
+  int k;
+  if( c=='\\' && i+1<end ){
+    char x = z[i+1];
+    i += 2;
+    switch( x ){
+      case 'b': c = '\b'; break;
+      case 'f': c = '\f'; break;
+      case 'n': c = '\n'; break;
+      case 'r': c = '\r'; break;
+      case 't': c = '\t'; break;
+      case 'u': {
+        unsigned cp = 0;
+        if( i+4>end ){ c = 0xFFFD; i = end; break; }
+        for(k=0; k<4; k++) cp = cp*16 + (unsigned)hexval(z[i+k]);
+        i += 4;
+        if( cp>=0xD800 && cp<0xDC00 ){
+          unsigned lo = 0;
+          if( i+6<=end && z[i]=='\\' && z[i+1]=='u' ){
+            for(k=0; k<4; k++) lo = lo*16 + (unsigned)hexval(z[i+2+k]);
+          }
+          if( lo>=0xDC00 && lo<0xE000 ){
+            cp = 0x10000 + ((cp-0xD800)<<10) + (lo-0xDC00);
+            i += 6;
+          }else{
+            cp = 0xFFFD;
+          }
+        }else if( cp>=0xDC00 && cp<0xE000 ){
+          cp = 0xFFFD;
+        }
+        c = cp;
+        break;
+      }
+      default: c = (unsigned char)x; break;
+    }
+  }else if( c<0x80 ){
+    a[0] = (unsigned char)c;
+    *pI = i+1;
+    return 1;
+  }else{
+    int n = utf8_seq(u+i, end-i);
+    if( n>0 ){
+      memcpy(a, u+i, n);
+      *pI = i+n;
+      return n;
+    }
+    c = 0xFFFD;
+    i++;
+  }
+  *pI = i;
+  if( c<0x80 ){ a[0] = (unsigned char)c; return 1; }
+  if( c<0x800 ){ a[0] = (unsigned char)(0xC0|(c>>6)); a[1] = (unsigned char)(0x80|(c&0x3F)); return 2; }
+  if( c<0x10000 ){
+    a[0] = (unsigned char)(0xE0|(c>>12)); a[1] = (unsigned char)(0x80|((c>>6)&0x3F));
+    a[2] = (unsigned char)(0x80|(c&0x3F));
+    return 3;
+  }
+  a[0] = (unsigned char)(0xF0|(c>>18)); a[1] = (unsigned char)(0x80|((c>>12)&0x3F));
+  a[2] = (unsigned char)(0x80|((c>>6)&0x3F)); a[3] = (unsigned char)(0x80|(c&0x3F));
+  return 4;
+}
+
 /* Decode the validated string span [s,e) (quotes included) into pOut as UTF-8 text.
 ** Lone surrogates and invalid bytes become U+FFFD. */
 int json_decode_string(const char *z, size_t s, size_t e, JsonBuf *pOut){
-  const unsigned char *u = (const unsigned char*)z;
   size_t i = s+1, end = e-1;
   pOut->n = 0;
   if( json_buf_reserve(pOut, (end-i)*3) ) return SQLITE_NOMEM;
   while( i<end ){
-    unsigned c = u[i];
-    if( c=='\\' && i+1<end ){
-      char x = z[i+1];
-      i += 2;
-      switch( x ){
-        case 'b': c = '\b'; break;
-        case 'f': c = '\f'; break;
-        case 'n': c = '\n'; break;
-        case 'r': c = '\r'; break;
-        case 't': c = '\t'; break;
-        case 'u': {
-          unsigned cp = 0;
-          int k;
-          if( i+4>end ){ c = 0xFFFD; i = end; break; }
-          for(k=0; k<4; k++) cp = cp*16 + (unsigned)hexval(z[i+k]);
-          i += 4;
-          if( cp>=0xD800 && cp<0xDC00 ){
-            unsigned lo = 0;
-            if( i+6<=end && z[i]=='\\' && z[i+1]=='u' ){
-              for(k=0; k<4; k++) lo = lo*16 + (unsigned)hexval(z[i+2+k]);
-            }
-            if( lo>=0xDC00 && lo<0xE000 ){
-              cp = 0x10000 + ((cp-0xD800)<<10) + (lo-0xDC00);
-              i += 6;
-            }else{
-              cp = 0xFFFD;
-            }
-          }else if( cp>=0xDC00 && cp<0xE000 ){
-            cp = 0xFFFD;
-          }
-          c = cp;
-          break;
-        }
-        default: c = (unsigned char)x; break;
-      }
-      put_utf8(pOut, c);
-      continue;
-    }
-    if( c<0x80 ){
+    unsigned char c = (unsigned char)z[i];
+    if( c<0x80 && c!='\\' ){
       pOut->z[pOut->n++] = (char)c;
       i++;
     }else{
-      int k = utf8_seq(u+i, end-i);
-      if( k==0 ){
-        put_utf8(pOut, 0xFFFD);
-        i++;
-      }else{
-        memcpy(pOut->z+pOut->n, z+i, k);
-        pOut->n += k;
-        i += k;
-      }
+      pOut->n += decode_char(z, &i, end, (unsigned char*)pOut->z + pOut->n);
     }
   }
   pOut->z[pOut->n] = 0;

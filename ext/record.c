@@ -17,7 +17,15 @@ SQLITE_EXTENSION_INIT3
 #include "record.h"
 #include "s3path.h"
 
-static void *cjson_malloc(size_t n){ return sqlite3_malloc64(n); }
+/* cJSON answers NULL both for "not JSON" and for "out of memory": a failed allocation is
+** noted here, per thread, so that a parse that failed for want of memory is an error. */
+static __thread int bCjsonNoMem;
+
+static void *cjson_malloc(size_t n){
+  void *p = sqlite3_malloc64(n);
+  if( p==0 ) bCjsonNoMem = 1;
+  return p;
+}
 static void cjson_free(void *p){ sqlite3_free(p); }
 
 /* Once per process, from the entry point. cJSON's hooks are process-wide; pointing them
@@ -179,19 +187,30 @@ int record_parse_time(const char *z, size_t n, long long *piOut){
   return 1;
 }
 
-static cJSON *ident(Record *r){
+/* Parse userIdentity with cJSON, once per row. SQLITE_NOMEM when cJSON ran out. */
+static int ident_load(Record *r){
   size_t s, e;
   if( !r->bIdentParsed ){
-    r->bIdentParsed = 1;
     if( field(r, RF_userIdentity, &s, &e) && r->z[s]=='{' ){
       const char *zEnd = 0;
+      bCjsonNoMem = 0;
       r->pIdent = cJSON_ParseWithLengthOpts(r->z+s, e-s, &zEnd, 0);
+      if( bCjsonNoMem ){
+        if( r->pIdent ) cJSON_Delete(r->pIdent);
+        r->pIdent = 0;
+        return SQLITE_NOMEM;
+      }
       if( r->pIdent && zEnd!=r->z+e ){
         cJSON_Delete(r->pIdent);
         r->pIdent = 0;
       }
     }
+    r->bIdentParsed = 1;
   }
+  return SQLITE_OK;
+}
+
+static cJSON *ident(Record *r){
   return r->pIdent;
 }
 
@@ -377,6 +396,7 @@ int record_column(Record *r, int iCol, sqlite3_context *ctx){
   if( iCol>=RD_user_type && iCol<=RD_actor ){
     int rc = ident_column_fast(r, iCol, ctx);
     if( rc>=0 ) return rc;
+    if( ident_load(r) ) return SQLITE_NOMEM;
   }
   switch( iCol ){
     case RD_event_epoch: {

@@ -267,12 +267,12 @@ int source_open(Source *p, const char *zArg, sqlite3 *db, sqlite3_vtab *pVtab,
   if( p->aJob==0 ) return SQLITE_NOMEM;
   memset(p->aJob, 0, p->nJob*sizeof(SourceJob));
   if( p->nThread ){
-    if( pthread_mutex_init(&p->mu, 0) ) return SQLITE_NOMEM;
+    p->aThread = sqlite3_malloc64(p->nThread*sizeof(pthread_t));
+    if( p->aThread==0 ){ p->nThread = 0; return SQLITE_NOMEM; }
+    if( pthread_mutex_init(&p->mu, 0) ){ p->nThread = 0; return SQLITE_NOMEM; }
     pthread_cond_init(&p->cvWork, 0);
     pthread_cond_init(&p->cvDone, 0);
     p->bMutex = 1;
-    p->aThread = sqlite3_malloc64(p->nThread*sizeof(pthread_t));
-    if( p->aThread==0 ) return SQLITE_NOMEM;
     for(i=0; i<p->nThread; i++){
       if( pthread_create(&p->aThread[i], 0, worker_main, p) ){
         p->nThread = i;                         /* run with what could be started */

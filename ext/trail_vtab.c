@@ -120,27 +120,35 @@ static int trailParseArg(TrailVtab *p, const char *zArg, char **pzErr){
     p->zPath = zVal;
     return SQLITE_OK;
   }
+  rc = SQLITE_ERROR;
   if( is_option(zArg, zEq, "strict") ){
     if( (v = option_int(zVal, 0, 1))<0 ){
       *pzErr = sqlite3_mprintf("cloudtrail: strict must be 0 or 1, not '%s'", zVal);
+    }else{
+      p->bStrict = (int)v;
+      rc = SQLITE_OK;
     }
-    p->bStrict = (int)v;
   }else if( is_option(zArg, zEq, "threads") ){
     if( (v = option_int(zVal, 1, 64))<0 ){
       *pzErr = sqlite3_mprintf("cloudtrail: threads must be from 1 to 64, not '%s'", zVal);
+    }else{
+      p->nThread = (int)v;
+      rc = SQLITE_OK;
     }
-    p->nThread = (int)v;
   }else if( is_option(zArg, zEq, "max_delivery_delay") ){
     if( (v = option_int(zVal, 0, 366*86400))<0 ){
       *pzErr = sqlite3_mprintf("cloudtrail: max_delivery_delay must be seconds from 0 to "
                                "31622400, not '%s'", zVal);
+    }else{
+      p->iMaxDelay = v;
+      rc = SQLITE_OK;
     }
-    p->iMaxDelay = v;
   }else{
     *pzErr = sqlite3_mprintf("cloudtrail: unknown option '%.*s'", (int)(zEq-zArg), zArg);
   }
   sqlite3_free(zVal);
-  return *pzErr ? SQLITE_ERROR : SQLITE_OK;
+  if( rc && *pzErr==0 ) rc = SQLITE_NOMEM;          /* the message itself could not be made */
+  return rc;
 }
 
 /* Both xCreate and xConnect: the module is eponymous (cloudtrail('path')) and can also
@@ -405,20 +413,23 @@ static int trailFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
       }
       if( k<N_PUSH ){
         int bIn = zTok[strlen(aPush[k].zName)]=='I';
-        int nAdded = 0;
-        sqlite3_value *pVal;
-        rc = SQLITE_OK;
-        for(rc = bIn ? sqlite3_vtab_in_first(v, &pVal) : (pVal = v, SQLITE_OK);
-            rc==SQLITE_OK && pVal;
-            rc = bIn ? sqlite3_vtab_in_next(v, &pVal) : (pVal = 0, SQLITE_OK)){
+        int nAdded = 0, rcIn = SQLITE_OK;
+        sqlite3_value *pVal = v;
+        if( bIn ) rcIn = sqlite3_vtab_in_first(v, &pVal);
+        while( rcIn==SQLITE_OK && pVal ){
           int t = sqlite3_value_type(pVal);
           /* a NULL or a blob never equals the column's text */
-          if( t==SQLITE_NULL || t==SQLITE_BLOB ) continue;
-          rc = filter_add_str(&c->filter, aPush[k].iField, (const char*)sqlite3_value_text(pVal),
-                              (size_t)sqlite3_value_bytes(pVal));
-          nAdded++;
+          if( t!=SQLITE_NULL && t!=SQLITE_BLOB ){
+            const char *zVal = (const char*)sqlite3_value_text(pVal);
+            if( zVal==0 ) return SQLITE_NOMEM;
+            rc = filter_add_str(&c->filter, aPush[k].iField, zVal, (size_t)sqlite3_value_bytes(pVal));
+            if( rc ) return rc;
+            nAdded++;
+          }
+          if( !bIn ) break;
+          rcIn = sqlite3_vtab_in_next(v, &pVal);
         }
-        if( rc!=SQLITE_OK && rc!=SQLITE_DONE ) return rc;
+        if( rcIn!=SQLITE_OK && rcIn!=SQLITE_DONE ) return rcIn;
         if( nAdded==0 ) bNone = 1;
       }
     }
