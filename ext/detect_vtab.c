@@ -277,6 +277,11 @@ static int tableColumns(sqlite3 *db, const char *zName, int *pbRecord, int *pbFi
   return *pRc ? 0 : bFound;
 }
 
+/* How deeply table sources are being read on this thread: a view that reads itself
+** through this function (CREATE VIEW v AS SELECT * FROM detect_mfa_deactivation('v'))
+** would otherwise recurse until the stack ran out. */
+static __thread int nTableDepth;
+
 /* Read the records of a table or view. The rule is evaluated on each record's own text,
 ** exactly as for files; the eventName filter only spares reading the rest. */
 static int detectScanTable(DetectCursor *c, sqlite3 *db, const char *zName, int bFile,
@@ -285,6 +290,9 @@ static int detectScanTable(DetectCursor *c, sqlite3 *db, const char *zName, int 
   sqlite3_stmt *pStmt = 0;
   char *zSql;
   int rc;
+  if( nTableDepth>=8 ){
+    return vtab_error(c->base.pVtab, "detect_mfa_deactivation: '%s' reads itself", zName);
+  }
   zSql = sqlite3_mprintf(
       "SELECT record, %s, %s FROM \"%w\"%s", bFile ? "source_file" : "NULL",
       bIndex ? "record_index" : "NULL", zName,
@@ -297,6 +305,7 @@ static int detectScanTable(DetectCursor *c, sqlite3 *db, const char *zName, int 
     return vtab_error(c->base.pVtab, "detect_mfa_deactivation: cannot read '%s': %s",
                       zName, sqlite3_errmsg(db));
   }
+  nTableDepth++;
   while( (rc = sqlite3_step(pStmt))==SQLITE_ROW ){
     const char *z = (const char*)sqlite3_column_text(pStmt, 0);
     size_t n = (size_t)sqlite3_column_bytes(pStmt, 0), start, end;
@@ -318,10 +327,16 @@ static int detectScanTable(DetectCursor *c, sqlite3 *db, const char *zName, int 
                    bSince, iSince, bUntil, iUntil);
     if( rc ) break;
   }
+  nTableDepth--;
   record_set(&c->rec, 0, 0, 0, 0, 0);
   if( rc==SQLITE_DONE ) rc = SQLITE_OK;
   if( rc && rc!=SQLITE_NOMEM && c->base.pVtab->zErrMsg==0 ){
-    vtab_error(c->base.pVtab, "detect_mfa_deactivation: reading '%s': %s", zName, sqlite3_errmsg(db));
+    const char *zMsg = sqlite3_errmsg(db);
+    if( strncmp(zMsg, "detect_mfa_deactivation: ", 25)==0 ){
+      vtab_error(c->base.pVtab, "%s", zMsg);     /* already says what and where */
+    }else{
+      vtab_error(c->base.pVtab, "detect_mfa_deactivation: reading '%s': %s", zName, zMsg);
+    }
   }
   sqlite3_finalize(pStmt);
   return rc;

@@ -178,7 +178,7 @@ static int has_string(const char *z, size_t n, const char *zVal, size_t nVal){
   zBuf[k++] = '"';
   for(i=0; i<nVal; i++){
     unsigned char c = (unsigned char)zVal[i];
-    if( c<0x20 ) return -1;
+    if( c<0x20 || c>=0x80 ) return -1;                  /* could be invalid UTF-8 in the file */
     if( c=='"' || c=='\\' ) zBuf[k++] = '\\';
     zBuf[k++] = (char)c;
   }
@@ -216,11 +216,14 @@ int filter_bytes(const Filter *p, const char *z, size_t n){
 
 /* The decoded text of a string value span, compared with the wanted values. */
 static int str_one_of(const FilterStr *f, const char *z, size_t s, size_t e){
+  size_t k;
   int i;
   if( e-s<2 || z[s]!='"' ) return 0;
-  if( memchr(z+s+1, '\\', e-s-2)==0 ) return one_of(f, z+s+1, e-s-2);
+  for(k=s+1; k<e-1 && z[k]!='\\' && (unsigned char)z[k]<0x80; k++){}
+  if( k==e-1 ) return one_of(f, z+s+1, e-s-2);        /* ASCII, no escape: as it reads */
+  /* decoded as the column decodes it: escapes resolved, invalid UTF-8 as U+FFFD */
   for(i=0; i<f->nVal; i++){
-    if( json_str_is(z, s, e, f->azVal[i]) && strlen(f->azVal[i])==f->anVal[i] ) return 1;
+    if( json_key_is(z, s+1, e-1, f->azVal[i], f->anVal[i]) ) return 1;
   }
   return 0;
 }
@@ -314,7 +317,7 @@ int filter_record(const Filter *p, const char *z, size_t s, const FieldIndex *pI
       ** treats bad escapes its own way: only plain values are compared here, the rest
       ** is left for SQLite to check against the column. */
       for(j=vs+1; j<ve-1; j++){
-        if( z[j]=='\\' || (unsigned char)z[j]>=0x80 ) break;
+        if( z[j]=='\\' || (unsigned char)z[j]>=0x80 || (unsigned char)z[j]<0x20 ) break;
       }
       if( j<ve-1 ) continue;
     }

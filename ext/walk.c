@@ -283,48 +283,69 @@ static int match_class(const char **pzP, char c){
   return bHit!=bNeg;
 }
 
-/* Does zPath match zPattern? "*" and "?" stop at a slash; a double star crosses directories:
-** the pattern a/STARSTAR/b also matches "a/b". */
+/* Does zPath match zPattern? "*" and "?" stop at a slash; a double star crosses folders,
+** and "STAR-STAR/" also matches no folder at all ("a/STAR-STAR/b" matches "a/b").
+** Dynamic programming over the path's positions, one pattern element at a time, so that
+** no pattern (however many stars) costs more than its length times the path's. */
 int walk_glob_match(const char *zP, const char *zS){
+  unsigned char aBuf[2][4097];
+  unsigned char *cur = aBuf[0], *nxt = aBuf[1], *t;
+  size_t n = strlen(zS), j;
+  if( n>4096 ) return 1;               /* longer than any openable path: let open() say so */
+  memset(cur, 0, n+1);
+  cur[0] = 1;
   while( *zP ){
+    memset(nxt, 0, n+1);
     if( zP[0]=='*' && zP[1]=='*' ){
-      const char *zRest = zP+2;
-      int bSlash = *zRest=='/';
-      if( bSlash ) zRest++;
-      for(;;){
-        if( walk_glob_match(zRest, zS) ) return 1;
-        if( *zS==0 ) return 0;
+      int bSlash = zP[2]=='/';
+      unsigned char run = 0;                  /* cur[] is set somewhere in 0..j-1 */
+      for(j=0; j<=n; j++){
         if( bSlash ){
-          const char *zNext = strchr(zS, '/');
-          if( zNext==0 ) return 0;
-          zS = zNext+1;
+          /* no folder at all, or anything that ends with a slash */
+          nxt[j] = cur[j] || (j>0 && zS[j-1]=='/' && run);
         }else{
-          zS++;
+          nxt[j] = cur[j] || run;
+        }
+        run |= cur[j];
+      }
+      zP += bSlash ? 3 : 2;
+    }else if( zP[0]=='*' ){
+      for(j=0; j<=n; j++){
+        nxt[j] = cur[j] || (j>0 && zS[j-1]!='/' && nxt[j-1]);
+      }
+      zP++;
+    }else if( zP[0]=='?' ){
+      for(j=0; j<n; j++) nxt[j+1] = cur[j] && zS[j]!='/';
+      zP++;
+    }else{
+      const char *zQ = zP;
+      int bClass = 0;
+      if( zP[0]=='[' ){
+        /* a class, if it is closed; otherwise '[' is an ordinary character */
+        const char *zEnd = zP+1;
+        if( *zEnd=='!' || *zEnd=='^' ) zEnd++;
+        if( *zEnd==']' ) zEnd++;
+        while( *zEnd && *zEnd!=']' ) zEnd++;
+        bClass = *zEnd==']';
+      }
+      for(j=0; j<n; j++){
+        if( !cur[j] ) continue;
+        if( bClass ){
+          zQ = zP;
+          nxt[j+1] = zS[j]!='/' && match_class(&zQ, zS[j])>0;
+        }else{
+          nxt[j+1] = zS[j]==zP[0];
         }
       }
-    }
-    if( *zP=='*' ){
-      for(;;){
-        if( walk_glob_match(zP+1, zS) ) return 1;
-        if( *zS==0 || *zS=='/' ) return 0;
-        zS++;
+      if( bClass ){
+        zQ = zP;
+        match_class(&zQ, 'x');                  /* only to find the class's end */
+        zP = zQ;
+      }else{
+        zP++;
       }
     }
-    if( *zP=='?' ){
-      if( *zS==0 || *zS=='/' ) return 0;
-      zP++; zS++;
-      continue;
-    }
-    if( *zP=='[' ){
-      const char *zQ = zP;
-      int r;
-      if( *zS==0 || *zS=='/' ) return 0;
-      r = match_class(&zQ, *zS);
-      if( r==0 ) return 0;
-      if( r>0 ){ zP = zQ; zS++; continue; }
-    }
-    if( *zP!=*zS ) return 0;
-    zP++; zS++;
+    t = cur; cur = nxt; nxt = t;
   }
-  return *zS==0;
+  return cur[n];
 }

@@ -32,3 +32,6 @@ SELECT note FROM cloudtrail_rules;
 SELECT DISTINCT a.rule_id = r.rule_id, a.rule_name = r.name, a.severity = r.severity,
        a.risk_score = r.risk_score, a.tactic_id, a.tactic_name, a.technique_id, a.technique_name
   FROM want a, cloudtrail_rules r;
+-- a view that reads itself through the function is an error, not a stack overflow
+CREATE VIEW loop AS SELECT * FROM detect_mfa_deactivation('loop');
+SELECT count(*) FROM loop;
