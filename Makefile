@@ -9,6 +9,7 @@
 #   make bench      time the extension against DuckDB, SQLite's JSON functions and gunzip
 #   make valgrind   memcheck over representative queries (no errors, no definite leaks)
 #   make harness    out-of-memory injection and concurrency (HARNESS=--quick for CI)
+#   make fuzz       libFuzzer targets (clang), FUZZ_SECONDS each (default 60)
 #   make install PREFIX=/usr/local DESTDIR=
 #   make clean
 
@@ -80,6 +81,11 @@ valgrind: deps
 # tests/harness/run.sh; binaries and logs in build/harness/.
 harness: deps
 	@CC="$(CC)" sh tests/harness/run.sh $(HARNESS)
+
+# libFuzzer targets for every input surface (tests/fuzz/): file bytes, records, arguments.
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	@sh tests/fuzz/run.sh $(FUZZ_SECONDS)
 
 data: build/generate
 	rm -rf data/AWSLogs
