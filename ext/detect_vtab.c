@@ -210,7 +210,14 @@ static int detectAdd(DetectCursor *c, const char *z, size_t s, size_t e, unsigne
     a->zEventId = sqlite3_mprintf("%s", c->buf.z);
     if( a->zEventId==0 ) return SQLITE_NOMEM;
   }
-  alert_id(a->zEventId, a->zRecord, a->nRecord, a->zAlertId);
+  if( a->zEventId==0 && (flags & (JSON_F_HIGH|JSON_F_CTRL)) ){
+    /* no eventID: the id comes from the record's text as the record column gives it (valid
+    ** UTF-8, control bytes escaped), so a file and a table made from it agree */
+    if( json_repair(a->zRecord, 0, a->nRecord, &c->buf) ) return SQLITE_NOMEM;
+    alert_id(0, c->buf.z, c->buf.n, a->zAlertId);
+  }else{
+    alert_id(a->zEventId, a->zRecord, a->nRecord, a->zAlertId);
+  }
   return SQLITE_OK;
 }
 

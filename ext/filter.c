@@ -206,6 +206,9 @@ int filter_bytes(const Filter *p, const char *z, size_t n){
   for(i=0; i<p->nStr; i++){
     const FilterStr *f = &p->aStr[i];
     int bAny = 0;
+    /* the derived identity fields may come from cJSON, whose strings end at a NUL: with a
+    ** raw NUL in the file, a value can be a prefix of what is written, so no search */
+    if( f->iField>=FK_COUNT && memchr(z, 0, n) ) bAny = 1;
     for(j=0; j<f->nVal && !bAny; j++){
       if( has_string(z, n, f->azVal[j], f->anVal[j])!=0 ) bAny = 1;
     }
