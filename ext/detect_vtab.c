@@ -33,7 +33,8 @@ typedef struct Alert {
   char zAlertId[40];             /* UUID text */
   int bEpoch;                    /* iEpoch is set */
   sqlite3_int64 iEpoch;
-  char *zEventId;                /* decoded eventID, or NULL */
+  char *zEventId;                /* decoded eventID (it may hold a NUL), or NULL */
+  size_t nEventId;
   FieldIndex idx;                /* zRecord's top-level keys */
 } Alert;
 
@@ -143,7 +144,8 @@ static int detectClose(sqlite3_vtab_cursor *cur){
 
 /* The alert id: a UUID (version 8, RFC 9562) from SHA-256 of the rule id and the event
 ** id, or of the record's text when it has no eventID. Same event, same id, anywhere. */
-static void alert_id(const char *zEventId, const char *zRecord, size_t nRecord, char *zOut){
+static void alert_id(const char *zEventId, size_t nEventId, const char *zRecord,
+                     size_t nRecord, char *zOut){
   static const char hex[] = "0123456789abcdef";
   unsigned char h[32];
   Sha256 s;
@@ -152,7 +154,7 @@ static void alert_id(const char *zEventId, const char *zRecord, size_t nRecord, 
   sha256_update(&s, rule_mfa_meta.zRuleId, strlen(rule_mfa_meta.zRuleId));
   if( zEventId ){
     sha256_update(&s, ":event:", 7);
-    sha256_update(&s, zEventId, strlen(zEventId));
+    sha256_update(&s, zEventId, nEventId);
   }else{
     sha256_update(&s, ":record:", 8);
     sha256_update(&s, zRecord, nRecord);
@@ -207,16 +209,18 @@ static int detectAdd(DetectCursor *c, const char *z, size_t s, size_t e, unsigne
   rc = record_text(&c->rec, RF_eventID, &c->buf);
   if( rc<0 ) return SQLITE_NOMEM;
   if( rc>0 ){
-    a->zEventId = sqlite3_mprintf("%s", c->buf.z);
+    a->zEventId = sqlite3_malloc64(c->buf.n+1);
     if( a->zEventId==0 ) return SQLITE_NOMEM;
+    memcpy(a->zEventId, c->buf.z, c->buf.n+1);
+    a->nEventId = c->buf.n;
   }
   if( a->zEventId==0 && (flags & (JSON_F_HIGH|JSON_F_CTRL)) ){
     /* no eventID: the id comes from the record's text as the record column gives it (valid
     ** UTF-8, control bytes escaped), so a file and a table made from it agree */
     if( json_repair(a->zRecord, 0, a->nRecord, &c->buf) ) return SQLITE_NOMEM;
-    alert_id(0, c->buf.z, c->buf.n, a->zAlertId);
+    alert_id(0, 0, c->buf.z, c->buf.n, a->zAlertId);
   }else{
-    alert_id(a->zEventId, a->zRecord, a->nRecord, a->zAlertId);
+    alert_id(a->zEventId, a->nEventId, a->zRecord, a->nRecord, a->zAlertId);
   }
   return SQLITE_OK;
 }
@@ -366,7 +370,11 @@ static int cmpOut(const void *pa, const void *pb){
   if( a->bEpoch!=b->bEpoch ) return a->bEpoch ? 1 : -1;
   if( a->iEpoch!=b->iEpoch ) return a->iEpoch<b->iEpoch ? -1 : 1;
   if( (a->zEventId==0)!=(b->zEventId==0) ) return a->zEventId==0 ? -1 : 1;
-  if( a->zEventId && (r = strcmp(a->zEventId, b->zEventId))!=0 ) return r;
+  if( a->zEventId ){
+    r = memcmp(a->zEventId, b->zEventId, a->nEventId<b->nEventId ? a->nEventId : b->nEventId);
+    if( r ) return r;
+    if( a->nEventId!=b->nEventId ) return a->nEventId<b->nEventId ? -1 : 1;
+  }
   return strcmp(a->zAlertId, b->zAlertId);
 }
 
