@@ -451,6 +451,18 @@ static int trailFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
   return trailAdvance(c);
 }
 
+/* idxStr's spelling of a range operator (and of = when bEq), or NULL. */
+static const char *range_op(int op, int bEq){
+  switch( op ){
+    case SQLITE_INDEX_CONSTRAINT_GT: return ">";
+    case SQLITE_INDEX_CONSTRAINT_GE: return ">=";
+    case SQLITE_INDEX_CONSTRAINT_LT: return "<";
+    case SQLITE_INDEX_CONSTRAINT_LE: return "<=";
+    case SQLITE_INDEX_CONSTRAINT_EQ: return bEq ? "=" : 0;
+  }
+  return 0;
+}
+
 static int trailBestIndex(sqlite3_vtab *pVtab, sqlite3_index_info *pInfo){
   TrailVtab *p = (TrailVtab*)pVtab;
   static const struct { int iCol; const char *zName; } aHidden[] = {
@@ -494,28 +506,13 @@ static int trailBestIndex(sqlite3_vtab *pVtab, sqlite3_index_info *pInfo){
     sqlite3_value *pRhs = 0;
     if( !pC->usable ) continue;
     zColl = sqlite3_vtab_collation(pInfo, i);
-    if( pC->iColumn==RF_eventTime && (zColl==0 || sqlite3_stricmp(zColl, "BINARY")==0) ){
-      switch( pC->op ){
-        case SQLITE_INDEX_CONSTRAINT_GT: zOp = ">";  break;
-        case SQLITE_INDEX_CONSTRAINT_GE: zOp = ">="; break;
-        case SQLITE_INDEX_CONSTRAINT_LT: zOp = "<";  break;
-        case SQLITE_INDEX_CONSTRAINT_LE: zOp = "<="; break;
-      }
+    if( (pC->iColumn==RF_eventTime && (zColl==0 || sqlite3_stricmp(zColl, "BINARY")==0))
+     || pC->iColumn==RD_event_epoch ){
+      int bTime = pC->iColumn==RF_eventTime;
+      zOp = range_op(pC->op, !bTime);
       if( zOp==0 ) continue;
       pInfo->aConstraintUsage[i].argvIndex = ++n;
-      zIdx = sqlite3_mprintf("%z%seventTime%s", zIdx, n>1 ? "," : "", zOp);
-      rRows /= 4;
-    }else if( pC->iColumn==RD_event_epoch ){
-      switch( pC->op ){
-        case SQLITE_INDEX_CONSTRAINT_GT: zOp = ">";  break;
-        case SQLITE_INDEX_CONSTRAINT_GE: zOp = ">="; break;
-        case SQLITE_INDEX_CONSTRAINT_LT: zOp = "<";  break;
-        case SQLITE_INDEX_CONSTRAINT_LE: zOp = "<="; break;
-        case SQLITE_INDEX_CONSTRAINT_EQ: zOp = "=";  break;
-      }
-      if( zOp==0 ) continue;
-      pInfo->aConstraintUsage[i].argvIndex = ++n;
-      zIdx = sqlite3_mprintf("%z%sevent_epoch%s", zIdx, n>1 ? "," : "", zOp);
+      zIdx = sqlite3_mprintf("%z%s%s%s", zIdx, n>1 ? "," : "", bTime ? "eventTime" : "event_epoch", zOp);
       rRows /= 4;
     }else{
       for(k=0; k<N_PUSH && aPush[k].iCol!=pC->iColumn; k++){}
