@@ -38,11 +38,6 @@ typedef struct Alert {
   FieldIndex idx;                /* zRecord's top-level keys */
 } Alert;
 
-typedef struct DetectVtab {
-  sqlite3_vtab base;
-  sqlite3 *db;                   /* for reading a table source */
-} DetectVtab;
-
 typedef struct DetectCursor {
   sqlite3_vtab_cursor base;
   Alert *aAlert;
@@ -89,22 +84,8 @@ static const int aRecordCol[] = {
 
 static int detectConnect(sqlite3 *db, void *pAux, int argc, const char *const *argv,
                          sqlite3_vtab **ppVtab, char **pzErr){
-  DetectVtab *p;
-  int rc;
   (void)pAux; (void)argc; (void)argv; (void)pzErr;
-  rc = sqlite3_declare_vtab(db, DETECT_SCHEMA);
-  if( rc ) return rc;
-  p = sqlite3_malloc64(sizeof(*p));
-  if( p==0 ) return SQLITE_NOMEM;
-  memset(p, 0, sizeof(*p));
-  p->db = db;
-  *ppVtab = &p->base;
-  return SQLITE_OK;
-}
-
-static int detectDisconnect(sqlite3_vtab *pVtab){
-  sqlite3_free(pVtab);
-  return SQLITE_OK;
+  return vtab_connect_db(db, DETECT_SCHEMA, ppVtab);   /* the db, to read table sources */
 }
 
 static int detectOpen(sqlite3_vtab *pVtab, sqlite3_vtab_cursor **ppCursor){
@@ -241,7 +222,7 @@ static int detectScanPath(DetectCursor *c, const char *zPath,
   filter.bHi = bUntil;
   filter.iHi = iUntil;
   filter.iMaxDelay = 86400;      /* the cloudtrail table's default max_delivery_delay */
-  rc = source_open(&src, zPath, ((DetectVtab*)c->base.pVtab)->db, c->base.pVtab,
+  rc = source_open(&src, zPath, ((DbVtab*)c->base.pVtab)->db, c->base.pVtab,
                    "detect_mfa_deactivation", &filter, source_default_threads(), 0);
   if( rc ){
     source_close(&src);
@@ -425,7 +406,7 @@ static int timeArg(DetectCursor *c, sqlite3_value *v, const char *zWhich, int *p
 static int detectFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
                         int argc, sqlite3_value **argv){
   DetectCursor *c = (DetectCursor*)cur;
-  DetectVtab *p = (DetectVtab*)cur->pVtab;
+  DbVtab *p = (DbVtab*)cur->pVtab;
   sqlite3_value *aArg[3] = {0, 0, 0};
   sqlite3_int64 iSince = 0, iUntil = 0;
   int bSince, bUntil, bRecord, bFile, bIndex, bName, i = 0, k, rc;
@@ -562,7 +543,7 @@ static sqlite3_module detectModule = {
   0,                  /* xCreate: table-valued function only */
   detectConnect,      /* xConnect */
   detectBestIndex,    /* xBestIndex */
-  detectDisconnect,   /* xDisconnect */
+  vtab_disconnect,    /* xDisconnect */
   0,                  /* xDestroy */
   detectOpen,         /* xOpen */
   detectClose,        /* xClose */

@@ -15,11 +15,6 @@ SQLITE_EXTENSION_INIT3
 #include "record.h"
 #include "source.h"
 
-typedef struct FilesVtab {
-  sqlite3_vtab base;
-  sqlite3 *db;
-} FilesVtab;
-
 typedef struct FilesCursor {
   sqlite3_vtab_cursor base;
   Source src;
@@ -48,22 +43,8 @@ typedef struct FilesCursor {
 
 static int filesConnect(sqlite3 *db, void *pAux, int argc, const char *const *argv,
                         sqlite3_vtab **ppVtab, char **pzErr){
-  FilesVtab *p;
-  int rc;
   (void)pAux; (void)argc; (void)argv; (void)pzErr;
-  rc = sqlite3_declare_vtab(db, FILES_SCHEMA);
-  if( rc ) return rc;
-  p = sqlite3_malloc64(sizeof(*p));
-  if( p==0 ) return SQLITE_NOMEM;
-  memset(p, 0, sizeof(*p));
-  p->db = db;
-  *ppVtab = &p->base;
-  return SQLITE_OK;
-}
-
-static int filesDisconnect(sqlite3_vtab *pVtab){
-  sqlite3_free(pVtab);
-  return SQLITE_OK;
+  return vtab_connect_db(db, FILES_SCHEMA, ppVtab);
 }
 
 static int filesOpen(sqlite3_vtab *pVtab, sqlite3_vtab_cursor **ppCursor){
@@ -180,7 +161,7 @@ static int filesFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
   if( zPath==0 ) return SQLITE_NOMEM;
   c->zPath = sqlite3_mprintf("%s", zPath);
   if( c->zPath==0 ) return SQLITE_NOMEM;
-  rc = source_open(&c->src, zPath, ((FilesVtab*)cur->pVtab)->db, cur->pVtab, "cloudtrail_files",
+  rc = source_open(&c->src, zPath, ((DbVtab*)cur->pVtab)->db, cur->pVtab, "cloudtrail_files",
                    0, source_default_threads(), 0);
   if( rc ) return rc;
   c->bEof = 0;
@@ -217,7 +198,7 @@ static sqlite3_module filesModule = {
   0,                  /* xCreate: table-valued function only */
   filesConnect,       /* xConnect */
   filesBestIndex,     /* xBestIndex */
-  filesDisconnect,    /* xDisconnect */
+  vtab_disconnect,    /* xDisconnect */
   0,                  /* xDestroy */
   filesOpen,          /* xOpen */
   filesClose,         /* xClose */

@@ -42,6 +42,24 @@ char *problem_text(const Problem *p){
   }
 }
 
+/* xConnect of a table-valued function that keeps only its connection (a DbVtab). */
+int vtab_connect_db(sqlite3 *db, const char *zSchema, sqlite3_vtab **ppVtab){
+  DbVtab *p;
+  int rc = sqlite3_declare_vtab(db, zSchema);
+  if( rc ) return rc;
+  p = sqlite3_malloc64(sizeof(*p));
+  if( p==0 ) return SQLITE_NOMEM;
+  memset(p, 0, sizeof(*p));
+  p->db = db;
+  *ppVtab = &p->base;
+  return SQLITE_OK;
+}
+
+int vtab_disconnect(sqlite3_vtab *pVtab){
+  sqlite3_free(pVtab);
+  return SQLITE_OK;
+}
+
 /* Set the table's error message (freeing the old one). Returns SQLITE_ERROR, or
 ** SQLITE_NOMEM when the message itself could not be made. */
 int vtab_error(sqlite3_vtab *pVtab, const char *zFormat, ...){

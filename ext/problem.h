@@ -25,6 +25,14 @@ void problem_reset(Problem *p);
 void problem_add(Problem *p, long long iOff, int eAt, const char *zFormat, ...);
 char *problem_text(const Problem *p);          /* sqlite3_mprintf'd; NULL when none */
 
+/* A table-valued function's table: the connection is all it keeps. */
+typedef struct DbVtab {
+  sqlite3_vtab base;
+  sqlite3 *db;
+} DbVtab;
+int vtab_connect_db(sqlite3 *db, const char *zSchema, sqlite3_vtab **ppVtab);
+int vtab_disconnect(sqlite3_vtab *pVtab);
+
 /* Helpers for the virtual tables' error messages and arguments. */
 int vtab_error(sqlite3_vtab *pVtab, const char *zFormat, ...);
 int vtab_dequote(const char *zIn, char **pzOut);
