@@ -371,6 +371,9 @@ int json_buf_reserve(JsonBuf *p, size_t nMore){
     size_t nNew = p->nAlloc ? p->nAlloc*2 : 256;
     char *zNew;
     while( nNew < p->n+nMore+1 ) nNew *= 2;
+    /* near the 1 GiB file limit, doubling would ask for 2 GiB (more than SQLite hands out):
+    ** take what is needed instead */
+    if( nNew > ((size_t)1<<30) ) nNew = p->n+nMore+1;
     zNew = sqlite3_realloc64(p->z, nNew);
     if( zNew==0 ) return SQLITE_NOMEM;
     p->z = zNew;
