@@ -195,6 +195,17 @@ int LLVMFuzzerInitialize(int *pArgc, char ***pArgv){
       sqlite3_free(zSql);
     }
   }
+  {
+    /* cloudtrail_rules takes no argument: read it once, every column checked */
+    sqlite3_stmt *q = fz_prepare(db, "SELECT * FROM cloudtrail_rules");
+    int nRule = 0;
+    while( fz_step(q, 0, "cloudtrail_rules")==SQLITE_ROW ){
+      for(k=0; k<sqlite3_column_count(q); k++) fz_check_column(q, k, "cloudtrail_rules");
+      nRule++;
+    }
+    sqlite3_finalize(q);
+    if( nRule<1 ) fz_fail("cloudtrail_rules is empty");
+  }
   pFiles = fz_prepare(db, "SELECT * FROM cloudtrail_files(?1)");
   pIsTable = fz_prepare(db, "SELECT count(*) FROM pragma_table_xinfo(?1)");
   pIntOf = fz_prepare(db, "SELECT ?1");

@@ -48,7 +48,7 @@ echo "2. 8 million records in one small gzip file:"
 q "SELECT count(*) FROM cloudtrail('$D/many/m1.json.gz', 0, 1)"
 
 # 3. A view over detect_mfa_deactivation() naming itself. Expected: an SQL error. Found
-#    (fixed in the working tree of 2026-11-28, nTableDepth):
+#    (fixed in 2a5e267):
 #    detectFilter -> detectScanTable -> sqlite3_step -> detectFilter ... until the stack
 #    overflows (SIGSEGV).
 echo "3. detect_mfa_deactivation over a view of itself:"
