@@ -59,6 +59,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "rows.h"
+
 int sqlite3_cloudtrail_init(sqlite3 *db, char **pzErrMsg, const sqlite3_api_routines *pApi);
 
 #define MAX_FRAME 32
@@ -264,31 +266,6 @@ static char *g_zInvestigate;              /* sql/investigate.sql */
 /* ------------------------------------------------------------------------------------
 ** Running a query.
 */
-typedef struct Str { char *z; size_t n, nAlloc; } Str;   /* on libc's heap: never failed */
-
-static void str_append(Str *s, const char *z, size_t n){
-  if( s->n+n+1 > s->nAlloc ){
-    size_t nNew = s->nAlloc ? s->nAlloc*2 : 4096;
-    while( nNew < s->n+n+1 ) nNew *= 2;
-    s->z = xrealloc(s->z, nNew);
-    s->nAlloc = nNew;
-  }
-  memcpy(s->z+s->n, z, n);
-  s->n += n;
-  s->z[s->n] = 0;
-}
-
-static void str_printf(Str *s, const char *zFmt, ...){
-  char buf[256];
-  va_list ap;
-  int n;
-  va_start(ap, zFmt);
-  n = vsnprintf(buf, sizeof(buf), zFmt, ap);
-  va_end(ap);
-  if( n>=(int)sizeof(buf) ) n = sizeof(buf)-1;
-  str_append(s, buf, (size_t)n);
-}
-
 typedef struct RunResult {
   int rc;                       /* SQLITE_OK, or the error code */
   char zStage[16];              /* init, setup, prepare, step */
@@ -301,34 +278,6 @@ static void set_error(RunResult *r, int rc, const char *zStage, const char *zMsg
   r->rc = rc;
   snprintf(r->zStage, sizeof(r->zStage), "%s", zStage);
   snprintf(r->zErr, sizeof(r->zErr), "%s", zMsg ? zMsg : "(no message)");
-}
-
-/* Render the current row without asking SQLite to convert (or allocate) anything. */
-static void render_row(sqlite3_stmt *pStmt, Str *s){
-  int i, n = sqlite3_column_count(pStmt);
-  for(i=0; i<n; i++){
-    if( i ) str_append(s, "|", 1);
-    switch( sqlite3_column_type(pStmt, i) ){
-      case SQLITE_NULL:    str_append(s, "NULL", 4); break;
-      case SQLITE_INTEGER: str_printf(s, "i%lld", (long long)sqlite3_column_int64(pStmt, i)); break;
-      case SQLITE_FLOAT:   str_printf(s, "f%.17g", sqlite3_column_double(pStmt, i)); break;
-      case SQLITE_TEXT: {
-        const unsigned char *z = sqlite3_column_text(pStmt, i);
-        str_append(s, "t", 1);
-        if( z ) str_append(s, (const char*)z, (size_t)sqlite3_column_bytes(pStmt, i));
-        else str_append(s, "<NULL text pointer>", 19);
-        break;
-      }
-      default: {
-        const unsigned char *b = sqlite3_column_blob(pStmt, i);
-        int k, nb = sqlite3_column_bytes(pStmt, i);
-        str_append(s, "x", 1);
-        for(k=0; b && k<nb; k++) str_printf(s, "%02x", b[k]);
-        break;
-      }
-    }
-  }
-  str_append(s, "\n", 1);
 }
 
 static int exec_setup(sqlite3 *db, const char *zSql, RunResult *r){

@@ -28,6 +28,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "rows.h"
+
 int sqlite3_cloudtrail_init(sqlite3 *db, char **pzErrMsg, const sqlite3_api_routines *pApi);
 
 static const struct { const char *zName, *zSql; } aQuery[] = {
@@ -37,32 +39,6 @@ static const struct { const char *zName, *zSql; } aQuery[] = {
   { "limit",  "SELECT eventName, source_file, record_index FROM cloudtrail('data/AWSLogs', 0, 4) LIMIT 5" },
 };
 #define N_QUERY ((int)(sizeof(aQuery)/sizeof(aQuery[0])))
-
-typedef struct Str { char *z; size_t n, nAlloc; } Str;
-
-static void str_append(Str *s, const char *z, size_t n){
-  if( s->n+n+1 > s->nAlloc ){
-    size_t nNew = s->nAlloc ? s->nAlloc*2 : 4096;
-    while( nNew < s->n+n+1 ) nNew *= 2;
-    s->z = realloc(s->z, nNew);
-    if( s->z==0 ){ fprintf(stderr, "threads: out of memory\n"); exit(2); }
-    s->nAlloc = nNew;
-  }
-  memcpy(s->z+s->n, z, n);
-  s->n += n;
-  s->z[s->n] = 0;
-}
-
-static void str_printf(Str *s, const char *zFmt, ...){
-  char buf[256];
-  va_list ap;
-  int n;
-  va_start(ap, zFmt);
-  n = vsnprintf(buf, sizeof(buf), zFmt, ap);
-  va_end(ap);
-  if( n>=(int)sizeof(buf) ) n = sizeof(buf)-1;
-  str_append(s, buf, (size_t)n);
-}
 
 /* The rows of zSql, or its error, as text (types included). */
 static void run(sqlite3 *db, const char *zSql, Str *out){
@@ -75,21 +51,7 @@ static void run(sqlite3 *db, const char *zSql, Str *out){
     return;
   }
   while( (rc = sqlite3_step(pStmt))==SQLITE_ROW ){
-    int i, n = sqlite3_column_count(pStmt);
-    for(i=0; i<n; i++){
-      if( i ) str_append(out, "|", 1);
-      switch( sqlite3_column_type(pStmt, i) ){
-        case SQLITE_NULL:    str_append(out, "NULL", 4); break;
-        case SQLITE_INTEGER: str_printf(out, "i%lld", (long long)sqlite3_column_int64(pStmt, i)); break;
-        case SQLITE_FLOAT:   str_printf(out, "f%.17g", sqlite3_column_double(pStmt, i)); break;
-        default:
-          str_append(out, "t", 1);
-          str_append(out, (const char*)sqlite3_column_text(pStmt, i),
-                     (size_t)sqlite3_column_bytes(pStmt, i));
-          break;
-      }
-    }
-    str_append(out, "\n", 1);
+    render_row(pStmt, out);
   }
   if( rc!=SQLITE_DONE ) str_printf(out, "step error %d: %s\n", rc, sqlite3_errmsg(db));
   sqlite3_finalize(pStmt);
