@@ -41,9 +41,9 @@ build/asan/cloudtrail.so: $(SRC) $(HDR) Makefile
 	$(CC) -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all \
 	  $(WARN) -std=c99 -D_GNU_SOURCE -fPIC -shared $(DEPFLAGS) -o $@ $(SRC) $(DEPLIBS)
 
-build/generate: data/generate.c
+build/generate: data/generate.c ext/s3path.c ext/s3path.h
 	@mkdir -p build
-	$(CC) -O2 $(WARN) -std=c99 -D_POSIX_C_SOURCE=200809L -o $@ $< -lz
+	$(CC) -O2 $(WARN) -std=c99 -D_POSIX_C_SOURCE=200809L -o $@ data/generate.c ext/s3path.c -lz
 
 # Installs only what is missing, and only when it can (root, or sudo).
 deps:

@@ -17,7 +17,7 @@
  *
  * Build:
  *   gcc -std=c99 -D_POSIX_C_SOURCE=200809L -O2 -Wall -Wextra -Werror -Wshadow \
- *       -Wformat=2 data/generate.c -lz -o build/generate
+ *       -Wformat=2 data/generate.c ext/s3path.c -lz -o build/generate
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -30,6 +30,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <zlib.h>
+
+#include "../ext/s3path.h"
 
 #if defined(__GNUC__)
 #define FMT(a, b) __attribute__((format(printf, a, b)))
@@ -333,17 +335,6 @@ static void jk_item1(J *j, const char *k, const char *ik, const char *iv)
 /* ------------------------------------------------------------------ */
 /* time (UTC, no libc time functions)                                  */
 /* ------------------------------------------------------------------ */
-
-static int64_t days_from_civil(int64_t y, int m, int d)
-{
-    int64_t era, yoe, doy, doe;
-    y -= m <= 2;
-    era = (y >= 0 ? y : y - 399) / 400;
-    yoe = y - era * 400;
-    doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
 
 typedef struct {
     int y, mo, d, h, mi, s;
@@ -3459,7 +3450,7 @@ int main(int argc, char **argv)
     g->perfile = 50;
     g->digests = 1;
     g->jobs = 0;
-    g->start = days_from_civil(2026, 3, 2) * DAY;
+    g->start = s3path_days_from_civil(2026, 3, 2) * DAY;
 
     for (i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -3489,7 +3480,7 @@ int main(int argc, char **argv)
             d = atoi(s + 8);
             if (y < 1970 || m < 1 || m > 12 || d < 1 || d > 31)
                 die("bad value for --start: %s", s);
-            g->start = days_from_civil(y, m, d) * DAY;
+            g->start = s3path_days_from_civil(y, m, d) * DAY;
             if (tm_of(g->start).d != d)
                 die("bad value for --start: %s", s);
         } else if (!strcmp(a, "--jobs") && i + 1 < argc)
