@@ -1,0 +1,141 @@
+"""Property test: a pushed-down query returns exactly the rows of its +column twin.
+
+    twins.py EXT SEED N NAME=PATH [NAME=PATH ...]
+
+For each corpus, reads every row once (nothing pushed down), then makes N random queries
+from the values it holds (plus values it does not hold) over the columns the reader can push
+down: string equalities and IN lists, event_epoch ranges, eventTime text ranges, copy. Each
+query runs twice: as written, and with every constrained column written `+column`, which
+SQLite cannot hand to the virtual table, so the second run reads and checks every record
+itself. The two must return the same rows (source_file, record_index) in the same order.
+Prints one line per corpus, then each mismatch with both row counts.
+"""
+import random
+import sqlite3
+import sys
+
+STRING_COLS = ["eventName", "eventSource", "awsRegion", "recipientAccountId", "eventID",
+               "account_id", "actor", "user_name"]
+DECOYS = ["", "x", "us-east-1", "iam.amazonaws.com", "ConsoleLogin", "123", "true",
+          "null", "{}", "DeactivateMFADevice", "111122223333", "\u00e9", "a\"b", "a\\b"]
+
+
+def quote(v):
+    return "'" + v.replace("'", "''") + "'"
+
+
+def connect(ext):
+    db = sqlite3.connect(":memory:")
+    db.enable_load_extension(True)
+    db.load_extension(ext)
+    db.enable_load_extension(False)
+    return db
+
+
+def columns(db):
+    return {r[1] for r in db.execute("SELECT * FROM pragma_table_xinfo('cloudtrail')")}
+
+
+def make_query(rng, rows, cols, has_copy):
+    """A random conjunction of 1..3 pushable constraints, as (terms, twin_terms)."""
+    terms, twins = [], []
+    kinds = ["str", "str", "in", "epoch", "time"] + (["copy"] if has_copy else [])
+    for _ in range(rng.randint(1, 3)):
+        kind = rng.choice(kinds)
+        row = rng.choice(rows) if rows else {}
+        if kind in ("str", "in"):
+            col = rng.choice(STRING_COLS)
+            pool = [r[col] for r in rows if isinstance(r[col], str)] or DECOYS
+            if kind == "str":
+                v = rng.choice(pool) if rng.random() < 0.8 else rng.choice(DECOYS)
+                terms.append(f"{col} = {quote(v)}")
+                twins.append(f"+{col} = {quote(v)}")
+            else:
+                vs = [rng.choice(pool) for _ in range(rng.randint(1, 3))] + [rng.choice(DECOYS)]
+                lst = ", ".join(quote(v) for v in vs)
+                terms.append(f"{col} IN ({lst})")
+                twins.append(f"+{col} IN ({lst})")
+        elif kind == "epoch":
+            pool = [r["event_epoch"] for r in rows if r["event_epoch"] is not None] or [0]
+            a, b = sorted((rng.choice(pool) + rng.randint(-3600, 3600),
+                           rng.choice(pool) + rng.randint(-3600, 3600)))
+            form = rng.choice(["between", ">=", "<", "=", "><"])
+            if form == "between":
+                terms.append(f"event_epoch BETWEEN {a} AND {b}")
+                twins.append(f"+event_epoch BETWEEN {a} AND {b}")
+            elif form == "=":
+                v = rng.choice(pool)
+                terms.append(f"event_epoch = {v}")
+                twins.append(f"+event_epoch = {v}")
+            elif form == "><":
+                terms.append(f"event_epoch > {a} AND event_epoch <= {b}")
+                twins.append(f"+event_epoch > {a} AND +event_epoch <= {b}")
+            else:
+                terms.append(f"event_epoch {form} {a}")
+                twins.append(f"+event_epoch {form} {a}")
+        elif kind == "time":
+            pool = [r["eventTime"] for r in rows if isinstance(r["eventTime"], str)] or ["2026"]
+            v = rng.choice(pool)
+            cut = rng.choice([len(v), 10, 13, 16, 4])
+            lo = v[:cut]
+            hi = rng.choice(pool)[:rng.choice([10, 19, len(v)])]
+            form = rng.choice([">=", "<", "range", "range"])
+            if form == "range":
+                terms.append(f"eventTime >= {quote(lo)} AND eventTime < {quote(hi)}")
+                twins.append(f"+eventTime >= {quote(lo)} AND +eventTime < {quote(hi)}")
+            else:
+                terms.append(f"eventTime {form} {quote(lo)}")
+                twins.append(f"+eventTime {form} {quote(lo)}")
+        else:
+            form = rng.choice(["copy = 1", "copy > 1", "copy IN (1, 2)", "copy = 2"])
+            terms.append(form)
+            twins.append("+" + form)
+    return " AND ".join(terms), " AND ".join(twins)
+
+
+def run_corpus(db, name, path, seed, n, has_copy):
+    src = f"cloudtrail({quote(path)})"
+    want = STRING_COLS + ["event_epoch", "eventTime"]
+    rows = [dict(zip(want, r)) for r in db.execute(f"SELECT {', '.join(want)} FROM {src}")]
+    rng = random.Random(f"{seed}:{name}")
+    bad = []
+    nonempty = 0
+    for _ in range(n):
+        where, twin = make_query(rng, rows, want, has_copy)
+        threads = rng.choice(["", ", 0, 1", ", 0, 2"])
+        src_q = f"cloudtrail({quote(path)}{threads})"
+        q1 = f"SELECT source_file, record_index FROM {src_q} WHERE {where}"
+        q2 = f"SELECT source_file, record_index FROM {src_q} WHERE {twin}"
+        try:
+            r1 = db.execute(q1).fetchall()
+        except sqlite3.Error as e:
+            r1 = f"error: {e}"
+        try:
+            r2 = db.execute(q2).fetchall()
+        except sqlite3.Error as e:
+            r2 = f"error: {e}"
+        if r1 != r2:
+            bad.append((where, r1, r2))
+        elif isinstance(r1, list) and r1:
+            nonempty += 1
+    print(f"{name}: {len(rows)} records, {n} query pairs ({nonempty} with rows), "
+          f"{len(bad)} differ")
+    for where, r1, r2 in bad[:10]:
+        c1 = len(r1) if isinstance(r1, list) else r1
+        c2 = len(r2) if isinstance(r2, list) else r2
+        print(f"  DIFFERS: WHERE {where}: pushed {c1} rows, +column {c2} rows")
+    return not bad
+
+
+def main():
+    ext, seed, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    db = connect(ext)
+    has_copy = "copy" in columns(db)
+    ok = True
+    for arg in sys.argv[4:]:
+        name, path = arg.split("=", 1)
+        ok = run_corpus(db, name, path, seed, n, has_copy) and ok
+    sys.exit(0 if ok else 1)
+
+
+main()
