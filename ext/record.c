@@ -146,7 +146,7 @@ static int is_space(char c){
 ** the end; the fraction rounded to the millisecond and the result floored, as SQLite does;
 ** days 1 to 31 in any month and hour 24 carried over (2026-02-30 is 2026-03-02), as SQLite
 ** does. Beyond SQLite (forms it refuses but CloudTrail exports have used): a leap second
-** :60, a lower-case t, and a zone written ±HHMM or with hours up to 23.
+** :60, a lower-case t, and a zone written ±HHMM.
 */
 int record_parse_time(const char *z, size_t n, long long *piOut){
   int y, mo, d, h = 0, mi = 0, sec = 0, bNeg = 0;
@@ -184,7 +184,7 @@ int record_parse_time(const char *z, size_t n, long long *piOut){
       size_t j = i+3;
       if( j<n && z[j]==':' ) j++;
       om = num(z, n, j, 2);
-      if( oh<0 || oh>23 || om<0 || om>59 ) return 0;
+      if( oh<0 || oh>14 || om<0 || om>59 ) return 0;
       off = (oh*60 + om)*60 * (z[i]=='+' ? 1 : -1);
       i = j+2;
     }
