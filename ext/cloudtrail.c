@@ -17,7 +17,7 @@ SQLITE_EXTENSION_INIT1
 #include "rules_vtab.h"
 #include "trail_vtab.h"
 
-/* Process-wide state (the key table, cJSON's allocator hooks) is set up once, however
+/* Process-wide state (the key table) is set up once, however
 ** many connections load the extension, and from whichever thread. */
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 static void init_process(void){

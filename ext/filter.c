@@ -41,12 +41,6 @@ int filter_add_time_text(Filter *p, int op, const char *z, size_t n){
   return SQLITE_OK;
 }
 
-/* memcmp(), then the shorter first: how SQLite's BINARY collation orders text. */
-static int binary_cmp(const char *a, size_t na, const char *b, size_t nb){
-  int r = memcmp(a, b, na<nb ? na : nb);
-  return r ? r : (na<nb ? -1 : na>nb);
-}
-
 /* Require field iField to equal z[0..n) (or one of the values added for it before). */
 int filter_add_str(Filter *p, int iField, const char *z, size_t n){
   FilterStr *f = 0;
@@ -77,32 +71,11 @@ int filter_add_str(Filter *p, int iField, const char *z, size_t n){
   return SQLITE_OK;
 }
 
-static const FilterStr *find_field(const Filter *p, int iField){
-  int i;
-  for(i=0; i<p->nStr; i++) if( p->aStr[i].iField==iField ) return &p->aStr[i];
-  return 0;
-}
-
-static int one_of(const FilterStr *f, const char *z, size_t n){
-  int i;
-  for(i=0; i<f->nVal; i++){
-    if( f->anVal[i]==n && memcmp(f->azVal[i], z, n)==0 ) return 1;
-  }
-  return 0;
-}
-
-/* Could a file in AWS's layout with this name hold a matching event? Files whose name
-** does not follow AWS's naming are never pruned. */
+/* Could a file whose name carries AWS's delivery stamp hold a matching event? Only time
+** prunes: an event cannot be delivered before it happened, and max_delivery_delay bounds
+** how late it may come. The account and region in a name are never trusted (global
+** services' events, with awsRegion us-east-1, are delivered to the trail's own region). */
 int filter_prune_file(const Filter *p, const S3Name *pName){
-  const FilterStr *f;
-  if( pName->zAccount[0] && (f = find_field(p, RF_recipientAccountId))!=0
-   && !one_of(f, pName->zAccount, strlen(pName->zAccount)) ){
-    return 1;
-  }
-  if( pName->zRegion[0] && (f = find_field(p, RF_awsRegion))!=0
-   && !one_of(f, pName->zRegion, strlen(pName->zRegion)) ){
-    return 1;
-  }
   if( pName->zTime[0] && p->iMaxDelay>0 ){
     /* events in a file stamped T happened in [T - max delay, T + slack] */
     if( p->bHi && pName->iTime - p->iMaxDelay > p->iHi ) return 1;
@@ -111,16 +84,13 @@ int filter_prune_file(const Filter *p, const S3Name *pName){
   return 0;
 }
 
-/* Could a folder of AWS's layout hold a matching event? .../<account>/CloudTrail/<region>/
-** YYYY/MM/DD: the account and region folders are pruned like file names, the date folders
-** by the delivery times they can hold. */
+/* Could a date folder of AWS's layout (.../YYYY/MM/DD) hold a matching event? By the
+** delivery times it can hold, as for file names. */
 int filter_prune_dir(const Filter *p, const char *zDir){
   S3Name name;
   long long iStart, iEnd;
-  if( filter_is_empty(p) ) return 0;
+  if( !p->bLo && !p->bHi ) return 0;
   if( !s3path_dir(zDir, &name, &iStart, &iEnd) ) return 0;
-  name.zTime[0] = 0;
-  if( filter_prune_file(p, &name) ) return 1;
   if( iEnd>iStart && p->iMaxDelay>0 ){
     /* stamps in [iStart, iEnd): events in [iStart - max delay, iEnd + slack) */
     if( p->bHi && iStart - p->iMaxDelay > p->iHi ) return 1;
@@ -189,10 +159,41 @@ static int has_string(const char *z, size_t n, const char *zVal, size_t nVal){
   return find(z, n, zBuf, k, iKey);
 }
 
-/* Can the decompressed bytes of a file hold a match? A string value equal to a wanted
-** text must occur in the file spelled as has_string() spells it, because the only other
-** spellings JSON allows use \u or \/ escapes: when the file has none, a missing string
-** rules the file out. */
+/* Could zVal be the text a column shows for a value that is not a JSON string? That text
+** is the value's JSON text: a number as written, true or false, an object or an array. */
+static int literal_shaped(const char *zVal, size_t nVal){
+  JsonError err;
+  unsigned flags = 0;
+  if( nVal==0 ) return 0;
+  if( zVal[0]=='{' || zVal[0]=='[' ) return 1;
+  if( (nVal==4 && memcmp(zVal, "true", 4)==0) || (nVal==5 && memcmp(zVal, "false", 5)==0) ){
+    return 1;
+  }
+  if( zVal[0]!='-' && (zVal[0]<'0' || zVal[0]>'9') ) return 0;
+  return json_skip(zVal, nVal, 0, &flags, &err)==nVal;
+}
+
+/* Can a field whose column text is zVal occur in z[0..n)? 1 yes (or cannot tell: -1),
+** 0 certainly not. A string decodes to zVal only if it is written as has_string() looks
+** for it (or with an escape, which the caller checks). Any other value shows its JSON
+** text as written, repaired only where it holds control bytes or invalid UTF-8: so zVal,
+** when it has neither nor a backslash (which repairs produce), occurs in the bytes as is,
+** and finding it unquoted also covers the quoted spelling. */
+static int has_value(const char *z, size_t n, const char *zVal, size_t nVal){
+  size_t i, iKey = 0;
+  if( !literal_shaped(zVal, nVal) ) return has_string(z, n, zVal, nVal);
+  for(i=0; i<nVal; i++){
+    unsigned char c = (unsigned char)zVal[i];
+    if( c<0x20 || c>=0x80 || c=='\\' ) return -1;
+    if( commonness(c) < commonness((unsigned char)zVal[iKey]) ) iKey = i;
+  }
+  return find(z, n, zVal, nVal, iKey);
+}
+
+/* Can the decompressed bytes of a file hold a match? A value whose column text equals a
+** wanted text must occur in the file as has_value() looks for it, unless it is a string
+** spelled with a \u or \/ escape: when the file has none, a missing value rules the
+** file out. */
 int filter_bytes(const Filter *p, const char *z, size_t n){
   int i, j;
   if( p->bMfaRule ){
@@ -206,125 +207,71 @@ int filter_bytes(const Filter *p, const char *z, size_t n){
   for(i=0; i<p->nStr; i++){
     const FilterStr *f = &p->aStr[i];
     int bAny = 0;
-    /* the derived identity fields may come from cJSON, whose strings end at a NUL: with a
-    ** raw NUL in the file, a value can be a prefix of what is written, so no search */
-    if( f->iField>=FK_COUNT && memchr(z, 0, n) ) bAny = 1;
     for(j=0; j<f->nVal && !bAny; j++){
-      if( has_string(z, n, f->azVal[j], f->anVal[j])!=0 ) bAny = 1;
+      if( has_value(z, n, f->azVal[j], f->anVal[j])!=0 ) bAny = 1;
     }
     if( !bAny ) return has_escape(z, n);
   }
   return 1;
 }
 
-/* The decoded text of a string value span, compared with the wanted values. */
-static int str_one_of(const FilterStr *f, const char *z, size_t s, size_t e){
-  size_t k;
+/* Does the column text of the value span [s,e) equal one of the wanted values? null is
+** NULL in the column, which equals nothing. */
+static int value_one_of(const FilterStr *f, const char *z, size_t s, size_t e){
   int i;
-  if( e-s<2 || z[s]!='"' ) return 0;
-  for(k=s+1; k<e-1 && z[k]!='\\' && (unsigned char)z[k]<0x80; k++){}
-  if( k==e-1 ) return one_of(f, z+s+1, e-s-2);        /* ASCII, no escape: as it reads */
-  /* decoded as the column decodes it: escapes resolved, invalid UTF-8 as U+FFFD */
+  if( z[s]=='n' ) return 0;
   for(i=0; i<f->nVal; i++){
-    if( json_key_is(z, s+1, e-1, f->azVal[i], f->anVal[i]) ) return 1;
+    if( json_text_cmp(z, s, e, f->azVal[i], f->anVal[i])==0 ) return 1;
   }
   return 0;
 }
 
-/* A non-empty string member of the object [s,e), as Elastic keeps it. */
-static int member(const char *z, size_t s, size_t e, const char *zKey, size_t *pS, size_t *pE){
-  return s<e && z[s]=='{' && json_find(z, s, e, zKey, pS, pE)
-      && z[*pS]=='"' && *pE-*pS>2;
+/* The derived column a derived filter field stands for. */
+static int derived_column(int iField){
+  return iField==FX_actor ? RD_actor : iField==FX_user_name ? RD_user_name : RD_account_id;
 }
 
-/* Does the record at z[s] (keys indexed in pIdx) satisfy every pushed constraint? */
+/* Does the record at z[s] (keys indexed in pIdx) satisfy every pushed constraint? Each
+** constraint is checked on exactly the text its column shows (json_text_cmp()), from
+** exactly the span the column reads (record_ident_span() for the derived ones). */
 int filter_record(const Filter *p, const char *z, size_t s, const FieldIndex *pIdx){
   int i;
-  size_t j;
   if( p->bMfaRule && !rule_mfa_match(z, s, pIdx) ) return 0;
   if( p->nTimeCmp ){
     size_t ts = s + pIdx->aS[RF_eventTime], te = s + pIdx->aE[RF_eventTime];
-    JsonBuf b = {0, 0, 0};
-    const char *zT;
-    size_t nT;
-    int k, bOk = 1;
-    /* a missing, null or non-string eventTime is NULL or JSON text: only strings here */
-    if( pIdx->aE[RF_eventTime]==0 || z[ts]!='"' ) return 0;
-    for(k=(int)0, bOk=0; ts+1+(size_t)k<te-1; k++){
-      unsigned char c = (unsigned char)z[ts+1+k];
-      if( c=='\\' || c>=0x80 ){ bOk = 1; break; }  /* escapes, or UTF-8 the column repairs */
-    }
-    if( bOk ){
-      if( json_decode_string(z, ts, te, &b) ) return 1;   /* out of memory: let SQLite decide */
-      zT = b.z; nT = b.n;
-    }else{
-      zT = z+ts+1; nT = te-ts-2;
-    }
-    for(k=0, bOk=1; k<p->nTimeCmp && bOk; k++){
-      int c = binary_cmp(zT, nT, p->aTimeCmp[k].z, p->aTimeCmp[k].n);
+    int k;
+    /* a missing or null eventTime is NULL: it compares with nothing */
+    if( pIdx->aE[RF_eventTime]==0 || z[ts]=='n' ) return 0;
+    for(k=0; k<p->nTimeCmp; k++){
+      int c = json_text_cmp(z, ts, te, p->aTimeCmp[k].z, p->aTimeCmp[k].n), bOk;
       switch( p->aTimeCmp[k].op ){
         case FILTER_GT: bOk = c>0; break;
         case FILTER_GE: bOk = c>=0; break;
         case FILTER_LT: bOk = c<0; break;
         default:        bOk = c<=0; break;
       }
+      if( !bOk ) return 0;
     }
-    json_buf_free(&b);
-    if( !bOk ) return 0;
   }
   if( p->bLo || p->bHi ){
     long long t;
-    size_t ts = s + pIdx->aS[RF_eventTime], te = s + pIdx->aE[RF_eventTime];
-    if( pIdx->aE[RF_eventTime]==0 || z[ts]!='"' || !record_parse_time(z+ts+1, te-ts-2, &t) ){
+    if( pIdx->aE[RF_eventTime]==0
+     || !record_time_span(z, s + pIdx->aS[RF_eventTime], s + pIdx->aE[RF_eventTime], &t) ){
       return 0;
     }
     if( (p->bLo && t<p->iLo) || (p->bHi && t>p->iHi) ) return 0;
   }
   for(i=0; i<p->nStr; i++){
     const FilterStr *f = &p->aStr[i];
-    size_t vs = 0, ve = 0;
+    size_t vs, ve;
     if( f->iField<RF_COUNT ){
       if( pIdx->aE[f->iField]==0 ) return 0;
       vs = s + pIdx->aS[f->iField];
       ve = s + pIdx->aE[f->iField];
-    }else{
-      size_t us = s + pIdx->aS[RF_userIdentity], ue = s + pIdx->aE[RF_userIdentity];
-      int bFound = 0;
-      if( pIdx->aE[RF_userIdentity]==0 ) us = ue = 0;
-      if( f->iField==FX_actor ){
-        bFound = member(z, us, ue, "arn", &vs, &ve) || member(z, us, ue, "principalId", &vs, &ve)
-              || member(z, us, ue, "invokedBy", &vs, &ve);
-      }else if( f->iField==FX_user_name ){
-        size_t ts, te, cs, ce, is, ie;
-        bFound = member(z, us, ue, "userName", &vs, &ve);
-        if( !bFound && member(z, us, ue, "type", &ts, &te)
-         && (json_str_is(z, ts, te, "AssumedRole") || json_str_is(z, ts, te, "FederatedUser"))
-         && us<ue && json_find(z, us, ue, "sessionContext", &cs, &ce) && z[cs]=='{'
-         && json_find(z, cs, ce, "sessionIssuer", &is, &ie) && z[is]=='{' ){
-          bFound = member(z, is, ie, "userName", &vs, &ve);
-        }
-        if( !bFound && member(z, us, ue, "type", &ts, &te) ){
-          for(j=ts+1; j<te-1 && z[j]!='\\' && (unsigned char)z[j]<0x80; j++){}
-          if( j<te-1 ) continue;                  /* an odd type: SQLite decides */
-        }
-      }else{
-        bFound = member(z, us, ue, "accountId", &vs, &ve);
-        if( !bFound && pIdx->aE[RF_recipientAccountId] ){
-          vs = s + pIdx->aS[RF_recipientAccountId];
-          ve = s + pIdx->aE[RF_recipientAccountId];
-          bFound = z[vs]=='"' && ve-vs>2;
-        }
-      }
-      if( !bFound ) return 0;
-      /* The derived columns come from cJSON's decoding, which ends a string at a NUL and
-      ** treats bad escapes its own way: only plain values are compared here, the rest
-      ** is left for SQLite to check against the column. */
-      for(j=vs+1; j<ve-1; j++){
-        if( z[j]=='\\' || (unsigned char)z[j]>=0x80 || (unsigned char)z[j]<0x20 ) break;
-      }
-      if( j<ve-1 ) continue;
+    }else if( !record_ident_span(z, s, pIdx, derived_column(f->iField), &vs, &ve) ){
+      return 0;
     }
-    if( !str_one_of(f, z, vs, ve) ) return 0;
+    if( !value_one_of(f, z, vs, ve) ) return 0;
   }
   return 1;
 }

@@ -335,29 +335,86 @@ int json_key_is(const char *z, size_t ks, size_t ke, const char *zKey, size_t nK
   return j==nKey;
 }
 
-/* Look up zKey among the members of the validated object [s,e). First match wins, as in
-** cJSON. Returns 1 and the value span when found. */
+/* Look up zKey among the members of the validated object [s,e). The LAST match wins, as
+** in Go's encoding/json, Python and JavaScript (and the reader's top-level key index), so
+** that a duplicated key reads the same here as in every other tool. Returns 1 and the
+** value span when found. */
 int json_find(const char *z, size_t s, size_t e, const char *zKey, size_t *pVs, size_t *pVe){
   size_t i, ks, ke, vs, ve, nKey = strlen(zKey);
+  int bFound = 0;
   if( s>=e || z[s]!='{' ) return 0;
   i = s+1;
   while( json_next_member(z, e, &i, &ks, &ke, &vs, &ve) ){
     if( json_key_is(z, ks, ke, zKey, nKey) ){
       *pVs = vs;
       *pVe = ve;
-      return 1;
+      bFound = 1;
     }
   }
-  return 0;
+  return bFound;
 }
 
-/* Elastic drops null, "", {} and [] before it maps a record: those count as absent. */
-int json_is_empty(const char *z, size_t s, size_t e){
+/* Do the raw keys z[as..ae) and z[bs..be) decode to the same text? */
+static int keys_equal(const char *z, size_t as, size_t ae, size_t bs, size_t be){
+  size_t i = as, j = bs;
+  if( ae-as==be-bs && memcmp(z+as, z+bs, ae-as)==0 ) return 1;
+  if( memchr(z+as, '\\', ae-as)==0 && memchr(z+bs, '\\', be-bs)==0
+   && json_utf8_valid(z+as, ae-as) && json_utf8_valid(z+bs, be-bs) ){
+    return 0;                                   /* both read as written, and differ */
+  }
+  while( i<ae && j<be ){
+    unsigned char a[4], b[4];
+    int na = decode_char(z, &i, ae, a), nb = decode_char(z, &j, be, b);
+    if( na!=nb || memcmp(a, b, na)!=0 ) return 0;
+  }
+  return i==ae && j==be;
+}
+
+/* Key comparisons one json_is_empty() call may spend looking for later duplicates. An
+** object built to need more (many keys, each repeated far away) is taken as not empty. */
+#define EMPTY_BUDGET 1000000
+
+static int is_empty(const char *z, size_t s, size_t e, long *pnBudget){
+  size_t i, ks, ke, vs, ve;
   if( s>=e ) return 1;
   if( z[s]=='n' ) return 1;
   if( z[s]=='"' ) return e-s==2;
-  if( z[s]=='{' || z[s]=='[' ) return json_ws(z, e, s+1)==e-1;
-  return 0;
+  if( z[s]=='[' ){
+    /* an array is empty when every element is (Elastic removes the empty ones first) */
+    i = json_ws(z, e, s+1);
+    while( i<e && z[i]!=']' ){
+      ve = json_end(z, e, i);
+      if( !is_empty(z, i, ve, pnBudget) ) return 0;
+      i = json_ws(z, e, ve);
+      if( i<e && z[i]==',' ) i = json_ws(z, e, i+1);
+    }
+    return 1;
+  }
+  if( z[s]=='{' ){
+    /* an object is empty when the value each key ends up with (the last one) is empty */
+    i = s+1;
+    while( json_next_member(z, e, &i, &ks, &ke, &vs, &ve) ){
+      size_t k = i, ks2, ke2, vs2, ve2;
+      int bLater = 0;
+      if( is_empty(z, vs, ve, pnBudget) ) continue;
+      while( !bLater && json_next_member(z, e, &k, &ks2, &ke2, &vs2, &ve2) ){
+        if( --*pnBudget<0 ) return 0;
+        bLater = keys_equal(z, ks, ke, ks2, ke2);
+      }
+      if( !bLater ) return 0;                   /* a non-empty value that stays */
+    }
+    return 1;
+  }
+  return 0;                                     /* numbers, true and false are values */
+}
+
+/* Is the value span empty as Elastic's drop-empty step sees it? That step (a painless
+** script in its CloudTrail pipeline) removes null and "" and, recursively, every object
+** and array left with no member: so {"a":null}, [""] and [[],{}] are empty, while 0,
+** false, " " and "-" are values. */
+int json_is_empty(const char *z, size_t s, size_t e){
+  long nBudget = EMPTY_BUDGET;
+  return is_empty(z, s, e, &nBudget);
 }
 
 /* Is the value span a string equal to zLit (compared after decoding)? */
@@ -547,45 +604,109 @@ int json_decode_string(const char *z, size_t s, size_t e, JsonBuf *pOut){
   return SQLITE_OK;
 }
 
+/* One step of repairing the validated JSON text [.., e): the bytes that z[*pI] becomes
+** (at most 6) into a, advancing *pI. Invalid UTF-8 bytes become U+FFFD and raw control
+** bytes inside strings \u00XX escapes; everything else is copied. json_repair(),
+** json_repaired_len() and json_text_cmp() all step through this one function, so a length
+** computed, a comparison made and a text returned always agree. */
+static int repair_step(const char *z, size_t *pI, size_t e, int *pInStr, unsigned char a[6]){
+  const unsigned char *u = (const unsigned char*)z;
+  size_t i = *pI;
+  unsigned c = u[i];
+  int k;
+  if( *pInStr && c=='\\' && i+1<e ){
+    a[0] = u[i];
+    a[1] = u[i+1];
+    *pI = i+2;
+    return 2;
+  }
+  if( c=='"' ) *pInStr = !*pInStr;
+  if( c<0x20 && *pInStr ){
+    static const char hex[] = "0123456789abcdef";
+    memcpy(a, "\\u00", 4);
+    a[4] = (unsigned char)hex[c>>4];
+    a[5] = (unsigned char)hex[c&15];
+    *pI = i+1;
+    return 6;
+  }
+  if( c<0x80 ){
+    a[0] = (unsigned char)c;
+    *pI = i+1;
+    return 1;
+  }
+  k = utf8_seq(u+i, e-i);
+  if( k==0 ){
+    a[0] = 0xEF; a[1] = 0xBF; a[2] = 0xBD;    /* U+FFFD */
+    *pI = i+1;
+    return 3;
+  }
+  memcpy(a, u+i, k);
+  *pI = i+k;
+  return k;
+}
+
+/* The length json_repair() gives the validated JSON text [s,e), without building it: a
+** record that is short enough as stored may still be too long for SQLite once repaired. */
+size_t json_repaired_len(const char *z, size_t s, size_t e){
+  const unsigned char *u = (const unsigned char*)z;
+  size_t i = s, n = 0;
+  int inStr = 0;
+  while( i<e ){
+    unsigned char a[6];
+    /* plain printable ASCII outside escapes is copied as is: count it in a tight loop */
+    while( i<e && u[i]>=0x20 && u[i]<0x80 && u[i]!='"' && u[i]!='\\' ){ i++; n++; }
+    if( i>=e ) break;
+    n += (size_t)repair_step(z, &i, e, &inStr, a);
+  }
+  return n;
+}
+
 /* Copy the validated JSON text [s,e) so that it is valid JSON in valid UTF-8: invalid
 ** bytes become U+FFFD and raw control bytes inside strings become \u00XX escapes. */
 int json_repair(const char *z, size_t s, size_t e, JsonBuf *pOut){
-  const unsigned char *u = (const unsigned char*)z;
   size_t i = s;
   int inStr = 0;
   pOut->n = 0;
-  if( json_buf_reserve(pOut, (e-s)*6) ) return SQLITE_NOMEM;
+  if( json_buf_reserve(pOut, json_repaired_len(z, s, e)) ) return SQLITE_NOMEM;
   while( i<e ){
-    unsigned c = u[i];
-    if( inStr && c=='\\' && i+1<e ){
-      pOut->z[pOut->n++] = z[i];
-      pOut->z[pOut->n++] = z[i+1];
-      i += 2;
-      continue;
-    }
-    if( c=='"' ) inStr = !inStr;
-    if( c<0x20 && inStr ){
-      static const char hex[] = "0123456789abcdef";
-      memcpy(pOut->z+pOut->n, "\\u00", 4);
-      pOut->z[pOut->n+4] = hex[c>>4];
-      pOut->z[pOut->n+5] = hex[c&15];
-      pOut->n += 6;
-      i++;
-    }else if( c<0x80 ){
-      pOut->z[pOut->n++] = (char)c;
-      i++;
-    }else{
-      int k = utf8_seq(u+i, e-i);
-      if( k==0 ){
-        put_utf8(pOut, 0xFFFD);
-        i++;
-      }else{
-        memcpy(pOut->z+pOut->n, z+i, k);
-        pOut->n += k;
-        i += k;
-      }
-    }
+    pOut->n += (size_t)repair_step(z, &i, e, &inStr, (unsigned char*)pOut->z + pOut->n);
   }
   pOut->z[pOut->n] = 0;
   return SQLITE_OK;
+}
+
+/* Compare the text a column shows for the validated value span [s,e) with zVal[0..nVal),
+** as SQLite's BINARY collation would (memcmp, then the shorter first), without building
+** the text: a string decoded (escapes resolved, invalid UTF-8 and lone surrogates as
+** U+FFFD), any other value as its JSON text repaired as json_repair() repairs it. (null
+** is NULL in a column, which compares with nothing: callers handle it.) */
+int json_text_cmp(const char *z, size_t s, size_t e, const char *zVal, size_t nVal){
+  const unsigned char *v = (const unsigned char*)zVal;
+  size_t i, end, j = 0;
+  int bStr = z[s]=='"', inStr = 0;
+  if( bStr ){ i = s+1; end = e-1; }else{ i = s; end = e; }
+  while( i<end ){
+    unsigned char a[6];
+    int n = bStr ? decode_char(z, &i, end, a) : repair_step(z, &i, end, &inStr, a), k;
+    for(k=0; k<n; k++, j++){
+      if( j>=nVal ) return 1;
+      if( a[k]!=v[j] ) return a[k]<v[j] ? -1 : 1;
+    }
+  }
+  return j<nVal ? -1 : 0;
+}
+
+/* Decode the validated string span [s,e) into zOut[0..nOut) when it fits: the decoded
+** length, or -1 when it does not fit (or the span is not a string). No allocation. */
+int json_decode_small(const char *z, size_t s, size_t e, char *zOut, size_t nOut){
+  size_t i = s+1, n = 0;
+  if( e-s<2 || z[s]!='"' ) return -1;
+  while( i<e-1 ){
+    unsigned char a[4];
+    int k = decode_char(z, &i, e-1, a);
+    if( n+k>nOut ) return -1;
+    memcpy(zOut+n, a, k);
+    n += k;
+  }
+  return (int)n;
 }

@@ -4,38 +4,24 @@
 ** A row costs nothing until a column is asked for. The first request indexes the
 ** record's top-level keys in one pass; raw fields are then read straight from the bytes
 ** (strings decoded, objects returned as their own JSON text, numbers as their literal
-** text so big integers never pass through a double). The userIdentity object, which the
-** derived identity columns need whole, is handed to cJSON once per row.
+** text so big integers never pass through a double). The derived identity columns are
+** read the same way, with the same decoding, from the span record_ident_span() names;
+** the pushed-down filter (filter.c) compares exactly those spans, so a column and a
+** pushed constraint on it cannot disagree.
 **
-** Derived columns follow Elastic's CloudTrail pipeline: null, "", {} and [] count as
-** absent, exactly as its drop-empty step does before any field is mapped.
+** Derived columns follow Elastic's CloudTrail pipeline: a value its recursive drop-empty
+** step removes (null, "", and objects or arrays with nothing else inside) counts as
+** absent; of a duplicated key, the last value counts (json_find()).
 */
 #include "sqlite3ext.h"
 SQLITE_EXTENSION_INIT3
 #include <string.h>
-#include <cJSON.h>
 #include "record.h"
 #include "s3path.h"
 
-/* cJSON answers NULL both for "not JSON" and for "out of memory": a failed allocation is
-** noted here, per thread, so that a parse that failed for want of memory is an error. */
-static __thread int bCjsonNoMem;
-
-static void *cjson_malloc(size_t n){
-  void *p = sqlite3_malloc64(n);
-  if( p==0 ) bCjsonNoMem = 1;
-  return p;
-}
-static void cjson_free(void *p){ sqlite3_free(p); }
-
-/* Once per process, from the entry point. cJSON's hooks are process-wide; pointing them
-** at SQLite's allocator makes its memory visible to sqlite3_memory_used() and to SQLite's
-** out-of-memory testing. */
+/* Once per process, from the entry point: nothing to set up any more (the identity
+** columns no longer go through cJSON). Kept so the entry point need not change. */
 void record_init(void){
-  cJSON_Hooks hooks;
-  hooks.malloc_fn = cjson_malloc;
-  hooks.free_fn = cjson_free;
-  cJSON_InitHooks(&hooks);
 }
 
 /* Index the top-level keys of the validated object [s,e) (for records that did not come
@@ -55,9 +41,6 @@ void record_index(const char *z, size_t s, size_t e, FieldIndex *pIdx){
 ** column first needs it. */
 void record_set(Record *r, const char *z, size_t s, size_t e, unsigned flags,
                 const FieldIndex *pIdx){
-  if( r->pIdent ) cJSON_Delete(r->pIdent);
-  r->pIdent = 0;
-  r->bIdentParsed = 0;
   r->bIndexed = pIdx!=0;
   if( pIdx ) r->idx = *pIdx;
   r->z = z;
@@ -138,8 +121,6 @@ static void result_bool(Record *r, sqlite3_context *ctx, size_t s, size_t e){
   }
 }
 
-static int leap(int y){ return (y%4==0 && y%100!=0) || y%400==0; }
-
 static int num(const char *z, size_t n, size_t i, int nDigit){
   int v = 0, k;
   if( i+nDigit>n ) return -1;
@@ -151,177 +132,143 @@ static int num(const char *z, size_t n, size_t i, int nDigit){
   return v;
 }
 
-/* ISO-8601 "YYYY-MM-DDTHH:MM:SS[.fff][Z|+HH:MM]" (or a space for T, as CloudTrail Lake
-** writes) to Unix seconds. Returns 0 when the text is not such a time. */
-int record_parse_time(const char *z, size_t n, long long *piOut){
-  static const int aDays[] = {31,28,31,30,31,30,31,31,30,31,30,31};
-  int y, mo, d, h, mi, sec, off = 0;
-  size_t i = 19;
-  if( n<19 ) return 0;
-  y = num(z, n, 0, 4); mo = num(z, n, 5, 2); d = num(z, n, 8, 2);
-  h = num(z, n, 11, 2); mi = num(z, n, 14, 2); sec = num(z, n, 17, 2);
-  if( y<0 || mo<1 || mo>12 || d<1 || h<0 || h>23 || mi<0 || mi>59 || sec<0 || sec>60 ) return 0;
-  if( z[4]!='-' || z[7]!='-' || (z[10]!='T' && z[10]!='t' && z[10]!=' ') || z[13]!=':'
-   || z[16]!=':' ){
-    return 0;
-  }
-  if( d > aDays[mo-1] + (mo==2 && leap(y)) ) return 0;
-  if( i<n && z[i]=='.' ){
-    i++;
-    if( i>=n || z[i]<'0' || z[i]>'9' ) return 0;
-    while( i<n && z[i]>='0' && z[i]<='9' ) i++;
-  }
-  if( i<n && (z[i]=='Z' || z[i]=='z') ){
-    i++;
-  }else if( i<n && (z[i]=='+' || z[i]=='-') ){
-    int oh = num(z, n, i+1, 2), om;
-    size_t j = i+3;
-    if( j<n && z[j]==':' ) j++;
-    om = num(z, n, j, 2);
-    if( oh<0 || oh>23 || om<0 || om>59 ) return 0;
-    off = (oh*60 + om)*60 * (z[i]=='+' ? 1 : -1);
-    i = j+2;
-  }
-  if( i!=n ) return 0;
-  *piOut = s3path_days_from_civil(y, mo, d)*86400 + h*3600 + mi*60 + sec - off;
-  return 1;
-}
-
-/* Parse userIdentity with cJSON, once per row. SQLITE_NOMEM when cJSON ran out. */
-static int ident_load(Record *r){
-  size_t s, e;
-  if( !r->bIdentParsed ){
-    if( field(r, RF_userIdentity, &s, &e) && r->z[s]=='{' ){
-      const char *zEnd = 0;
-      bCjsonNoMem = 0;
-      r->pIdent = cJSON_ParseWithLengthOpts(r->z+s, e-s, &zEnd, 0);
-      if( bCjsonNoMem ){
-        if( r->pIdent ) cJSON_Delete(r->pIdent);
-        r->pIdent = 0;
-        return SQLITE_NOMEM;
-      }
-      if( r->pIdent && zEnd!=r->z+e ){
-        cJSON_Delete(r->pIdent);
-        r->pIdent = 0;
-      }
-    }
-    r->bIdentParsed = 1;
-  }
-  return SQLITE_OK;
-}
-
-static cJSON *ident(Record *r){
-  return r->pIdent;
+static int is_space(char c){
+  return c==' ' || c=='\t' || c=='\n' || c=='\v' || c=='\f' || c=='\r';
 }
 
 /*
-** The identity columns, read straight from the bytes. cJSON gives the same answers only
-** where its decoding agrees with the reader's, which is certain when the userIdentity
-** object has no \u escape (cJSON refuses some of them) and the record no raw control
-** byte (cJSON's strings end at a NUL). Such records, nearly all of them, skip the cJSON
-** parse; the rest go through cJSON as before.
+** A date-time to Unix seconds, as SQLite's unixepoch() reads it: 1 and *piOut, or 0 when
+** the text is not one. Every form SQLite's date functions accept that carries a date:
+**
+**   [-]YYYY-MM-DD [ [T ]HH:MM [:SS[.fff...]] [ Z | ±HH:MM ] ]
+**
+** with any run of spaces and T between date and time, spaces before the zone and after
+** the end; the fraction rounded to the millisecond and the result floored, as SQLite does;
+** days 1 to 31 in any month and hour 24 carried over (2026-02-30 is 2026-03-02), as SQLite
+** does. Beyond SQLite (forms it refuses but CloudTrail exports have used): a leap second
+** :60, a lower-case t, and a zone written ±HHMM.
 */
-static int result_nonempty(Record *r, sqlite3_context *ctx, int k);
-
-static int ident_fast(Record *r, size_t *pS, size_t *pE){
-  size_t s, e;
-  if( r->flags & JSON_F_CTRL ) return 0;
-  if( !field(r, RF_userIdentity, &s, &e) ){ *pS = *pE = 0; return 1; }
-  if( r->z[s]!='{' ){ *pS = *pE = 0; return 1; }
-  if( memchr(r->z+s, '\\', e-s) ){
-    const char *q = r->z+s, *zEnd = r->z+e;
-    while( (q = memchr(q, '\\', (size_t)(zEnd-q)))!=0 && q+1<zEnd ){
-      if( q[1]=='u' ) return 0;
-      q += 2;
+int record_parse_time(const char *z, size_t n, long long *piOut){
+  int y, mo, d, h = 0, mi = 0, sec = 0, bNeg = 0;
+  long long ms = 0, off = 0, t;
+  size_t i = 0;
+  if( n>0 && z[0]=='-' ){ bNeg = 1; i = 1; }
+  y = num(z, n, i, 4); mo = num(z, n, i+5, 2); d = num(z, n, i+8, 2);
+  if( y<0 || mo<1 || mo>12 || d<1 || d>31 || z[i+4]!='-' || z[i+7]!='-' ) return 0;
+  i += 10;
+  while( i<n && (is_space(z[i]) || z[i]=='T' || z[i]=='t') ) i++;
+  if( i<n ){
+    h = num(z, n, i, 2);
+    mi = num(z, n, i+3, 2);
+    if( h<0 || h>24 || mi<0 || mi>59 || z[i+2]!=':' ) return 0;
+    i += 5;
+    if( i<n && z[i]==':' ){
+      sec = num(z, n, i+1, 2);
+      if( sec<0 || sec>60 ) return 0;
+      i += 3;
+      if( i+1<n && z[i]=='.' && z[i+1]>='0' && z[i+1]<='9' ){
+        int k = 0, bUp = 0;
+        for(i++; i<n && z[i]>='0' && z[i]<='9'; i++, k++){
+          if( k<3 ) ms = ms*10 + (z[i]-'0');
+          if( k==3 ) bUp = z[i]>='5';
+        }
+        for(; k<3; k++) ms *= 10;
+        ms += bUp;                                /* to the nearest millisecond */
+      }
     }
+    while( i<n && is_space(z[i]) ) i++;
+    if( i<n && (z[i]=='Z' || z[i]=='z') ){
+      i++;
+    }else if( i<n && (z[i]=='+' || z[i]=='-') ){
+      int oh = num(z, n, i+1, 2), om;
+      size_t j = i+3;
+      if( j<n && z[j]==':' ) j++;
+      om = num(z, n, j, 2);
+      if( oh<0 || oh>14 || om<0 || om>59 ) return 0;
+      off = (oh*60 + om)*60 * (z[i]=='+' ? 1 : -1);
+      i = j+2;
+    }
+    while( i<n && is_space(z[i]) ) i++;
   }
-  *pS = s;
-  *pE = e;
+  if( i!=n ) return 0;
+  t = (s3path_days_from_civil(bNeg ? -y : y, mo, d)*86400 + h*3600 + mi*60 + sec - off)*1000 + ms;
+  *piOut = t>=0 ? t/1000 : -((-t+999)/1000);      /* floored */
   return 1;
 }
 
-/* Member zKey of the object span [s,e) when it is an object: 1 and its span. */
+/* The time a value span holds, when it is a string that parses (decoded first, so an
+** escape such as \u005a reads as the letter it stands for). A decoded time longer than
+** 128 bytes (only runs of spaces could make one) is not read. */
+int record_time_span(const char *z, size_t s, size_t e, long long *piOut){
+  char zB[128];
+  int n;
+  if( e-s<2 || z[s]!='"' ) return 0;
+  if( memchr(z+s+1, '\\', e-s-2)==0 ) return record_parse_time(z+s+1, e-s-2, piOut);
+  n = json_decode_small(z, s, e, zB, sizeof(zB));
+  return n>=0 && record_parse_time(zB, (size_t)n, piOut);
+}
+
+/* Member zKey of the object span [s,e) (its last occurrence) when its value is an object. */
 static int span_obj(const char *z, size_t s, size_t e, const char *zKey, size_t *pS, size_t *pE){
   return s<e && z[s]=='{' && json_find(z, s, e, zKey, pS, pE) && z[*pS]=='{';
 }
 
-/* Member zKey of [s,e) when it is a non-empty string, as cJSON's str() sees it. */
-static int span_str(const char *z, size_t s, size_t e, const char *zKey, size_t *pS, size_t *pE){
-  return s<e && z[s]=='{' && json_find(z, s, e, zKey, pS, pE) && z[*pS]=='"' && *pE-*pS>2;
+/* Member zKey of the object span [s,e) (its last occurrence) when Elastic keeps it: not
+** removed by its drop-empty step. Any type: a number or a boolean is a value too. */
+static int span_kept(const char *z, size_t s, size_t e, const char *zKey, size_t *pS, size_t *pE){
+  return s<e && z[s]=='{' && json_find(z, s, e, zKey, pS, pE) && !json_is_empty(z, *pS, *pE);
 }
 
-/* One identity column from the bytes, or -1 when cJSON must decide (see ident_fast). */
-static int ident_column_fast(Record *r, int iCol, sqlite3_context *ctx){
-  const char *z = r->z;
-  size_t us, ue, cs, ce, is, ie, vs, ve, ts, te;
-  if( !ident_fast(r, &us, &ue) ) return -1;
-  switch( iCol ){
-    case RD_user_type:   if( span_str(z, us, ue, "type", &vs, &ve) ) break; return SQLITE_OK;
-    case RD_user_arn:    if( span_str(z, us, ue, "arn", &vs, &ve) ) break; return SQLITE_OK;
-    case RD_principal_id:if( span_str(z, us, ue, "principalId", &vs, &ve) ) break; return SQLITE_OK;
-    case RD_access_key_id:if( span_str(z, us, ue, "accessKeyId", &vs, &ve) ) break; return SQLITE_OK;
-    case RD_invoked_by:  if( span_str(z, us, ue, "invokedBy", &vs, &ve) ) break; return SQLITE_OK;
-    case RD_session_issuer_arn:
-      if( span_obj(z, us, ue, "sessionContext", &cs, &ce) && span_obj(z, cs, ce, "sessionIssuer", &is, &ie)
-       && span_str(z, is, ie, "arn", &vs, &ve) ) break;
-      return SQLITE_OK;
-    case RD_source_identity:
-      if( span_obj(z, us, ue, "sessionContext", &cs, &ce) && span_str(z, cs, ce, "sourceIdentity", &vs, &ve) ) break;
-      if( span_str(z, us, ue, "sourceIdentity", &vs, &ve) ) break;
-      return SQLITE_OK;
-    case RD_mfa_authenticated:
-      if( span_obj(z, us, ue, "sessionContext", &cs, &ce) && span_obj(z, cs, ce, "attributes", &is, &ie)
-       && json_find(z, is, ie, "mfaAuthenticated", &vs, &ve) ){
-        if( (ve-vs==4 && memcmp(z+vs, "true", 4)==0) ) sqlite3_result_int(ctx, 1);
-        else if( (ve-vs==5 && memcmp(z+vs, "false", 5)==0) ) sqlite3_result_int(ctx, 0);
-        else if( z[vs]=='"' ){
-          if( json_decode_string(z, vs, ve, &r->buf) ) return SQLITE_NOMEM;
-          if( sqlite3_stricmp(r->buf.z, "true")==0 ) sqlite3_result_int(ctx, 1);
-          if( sqlite3_stricmp(r->buf.z, "false")==0 ) sqlite3_result_int(ctx, 0);
-        }
-      }
-      return SQLITE_OK;
-    case RD_user_name:
-      if( span_str(z, us, ue, "userName", &vs, &ve) ) break;
-      if( span_str(z, us, ue, "type", &ts, &te)
-       && (json_str_is(z, ts, te, "AssumedRole") || json_str_is(z, ts, te, "FederatedUser"))
-       && span_obj(z, us, ue, "sessionContext", &cs, &ce) && span_obj(z, cs, ce, "sessionIssuer", &is, &ie)
-       && span_str(z, is, ie, "userName", &vs, &ve) ) break;
-      return SQLITE_OK;
-    case RD_account_id:
-      if( span_str(z, us, ue, "accountId", &vs, &ve) ) break;
-      return result_nonempty(r, ctx, RF_recipientAccountId);
-    case RD_actor:
-      if( span_str(z, us, ue, "arn", &vs, &ve) || span_str(z, us, ue, "principalId", &vs, &ve)
-       || span_str(z, us, ue, "invokedBy", &vs, &ve) ) break;
-      return SQLITE_OK;
-    default:
-      return -1;
+/*
+** Where the derived identity column iCol (RD_user_type .. RD_actor) of the validated
+** record at z[s], whose top-level keys pIdx indexes, takes its value from: 1 and the value
+** span, or 0 when the column is NULL. The one definition both the columns (below) and the
+** pushed-down constraints (filter.c) use. See the README's table of derived columns.
+*/
+int record_ident_span(const char *z, size_t s, const FieldIndex *pIdx, int iCol,
+                      size_t *pS, size_t *pE){
+  size_t us = 0, ue = 0, cs, ce, is, ie, ts, te;
+  if( pIdx->aE[RF_userIdentity] ){
+    us = s + pIdx->aS[RF_userIdentity];
+    ue = s + pIdx->aE[RF_userIdentity];
   }
-  return result_value(r, ctx, vs, ve);
-}
-
-/* A non-empty string member of obj, or NULL. */
-static const char *str(const cJSON *obj, const char *zKey){
-  const cJSON *p = cJSON_GetObjectItemCaseSensitive(obj, zKey);
-  return cJSON_IsString(p) && p->valuestring[0] ? p->valuestring : 0;
-}
-
-static const cJSON *obj(const cJSON *o, const char *zKey){
-  const cJSON *p = cJSON_GetObjectItemCaseSensitive(o, zKey);
-  return cJSON_IsObject(p) ? p : 0;
-}
-
-static int result_cstr(Record *r, sqlite3_context *ctx, const char *z){
-  if( z==0 ) return SQLITE_OK;
-  return result_utf8(r, ctx, z, strlen(z));
-}
-
-/* A top-level field that Elastic would keep (not null, "", {} or []), as text. */
-static int result_nonempty(Record *r, sqlite3_context *ctx, int k){
-  size_t s, e;
-  if( !field(r, k, &s, &e) || json_is_empty(r->z, s, e) ) return SQLITE_OK;
-  return result_value(r, ctx, s, e);
+  switch( iCol ){
+    case RD_user_type:      return span_kept(z, us, ue, "type", pS, pE);
+    case RD_user_arn:       return span_kept(z, us, ue, "arn", pS, pE);
+    case RD_principal_id:   return span_kept(z, us, ue, "principalId", pS, pE);
+    case RD_access_key_id:  return span_kept(z, us, ue, "accessKeyId", pS, pE);
+    case RD_invoked_by:     return span_kept(z, us, ue, "invokedBy", pS, pE);
+    case RD_session_issuer_arn:
+      return span_obj(z, us, ue, "sessionContext", &cs, &ce)
+          && span_obj(z, cs, ce, "sessionIssuer", &is, &ie)
+          && span_kept(z, is, ie, "arn", pS, pE);
+    case RD_source_identity:
+      return (span_obj(z, us, ue, "sessionContext", &cs, &ce)
+              && span_kept(z, cs, ce, "sourceIdentity", pS, pE))
+          || span_kept(z, us, ue, "sourceIdentity", pS, pE);
+    case RD_mfa_authenticated:
+      return span_obj(z, us, ue, "sessionContext", &cs, &ce)
+          && span_obj(z, cs, ce, "attributes", &is, &ie)
+          && span_kept(z, is, ie, "mfaAuthenticated", pS, pE);
+    case RD_user_name:
+      if( span_kept(z, us, ue, "userName", pS, pE) ) return 1;
+      /* the session issuer's name stands in for AssumedRole and FederatedUser only */
+      return span_kept(z, us, ue, "type", &ts, &te)
+          && (json_str_is(z, ts, te, "AssumedRole") || json_str_is(z, ts, te, "FederatedUser"))
+          && span_obj(z, us, ue, "sessionContext", &cs, &ce)
+          && span_obj(z, cs, ce, "sessionIssuer", &is, &ie)
+          && span_kept(z, is, ie, "userName", pS, pE);
+    case RD_account_id:
+      if( span_kept(z, us, ue, "accountId", pS, pE) ) return 1;
+      if( pIdx->aE[RF_recipientAccountId]==0 ) return 0;
+      *pS = s + pIdx->aS[RF_recipientAccountId];
+      *pE = s + pIdx->aE[RF_recipientAccountId];
+      return !json_is_empty(z, *pS, *pE);
+    case RD_actor:
+      return span_kept(z, us, ue, "arn", pS, pE) || span_kept(z, us, ue, "principalId", pS, pE)
+          || span_kept(z, us, ue, "invokedBy", pS, pE);
+  }
+  return 0;
 }
 
 static int nonempty(Record *r, int k){
@@ -376,15 +323,12 @@ int record_text(Record *r, int k, JsonBuf *pOut){
 /* eventTime as Unix seconds: 1 and *piOut when it parses, else 0. */
 int record_epoch(Record *r, long long *piOut){
   size_t s, e;
-  return field(r, RF_eventTime, &s, &e) && r->z[s]=='"'
-      && record_parse_time(r->z+s+1, e-s-2, piOut);
+  return field(r, RF_eventTime, &s, &e) && record_time_span(r->z, s, e, piOut);
 }
 
 /* Compute column iCol (RF_* or RD_*) of the record into ctx. */
 int record_column(Record *r, int iCol, sqlite3_context *ctx){
   size_t s, e;
-  const cJSON *pId, *pCtx;
-  const char *z;
   if( iCol<RF_COUNT ){
     if( !field(r, iCol, &s, &e) ) return SQLITE_OK;
     if( iCol==RF_readOnly || iCol==RF_managementEvent ){
@@ -394,9 +338,25 @@ int record_column(Record *r, int iCol, sqlite3_context *ctx){
     return result_value(r, ctx, s, e);
   }
   if( iCol>=RD_user_type && iCol<=RD_actor ){
-    int rc = ident_column_fast(r, iCol, ctx);
-    if( rc>=0 ) return rc;
-    if( ident_load(r) ) return SQLITE_NOMEM;
+    size_t vs, ve;
+    if( !r->bIndexed ){
+      record_index(r->z, r->s, r->e, &r->idx);
+      r->bIndexed = 1;
+    }
+    if( !record_ident_span(r->z, r->s, &r->idx, iCol, &vs, &ve) ) return SQLITE_OK;
+    if( iCol==RD_mfa_authenticated ){
+      /* JSON booleans, or the strings "true"/"false" in any case; else NULL */
+      char zB[6];
+      int n = json_decode_small(r->z, vs, ve, zB, sizeof(zB));
+      if( (ve-vs==4 && memcmp(r->z+vs, "true", 4)==0) || (n==4 && sqlite3_strnicmp(zB, "true", 4)==0) ){
+        sqlite3_result_int(ctx, 1);
+      }else if( (ve-vs==5 && memcmp(r->z+vs, "false", 5)==0)
+             || (n==5 && sqlite3_strnicmp(zB, "false", 5)==0) ){
+        sqlite3_result_int(ctx, 0);
+      }
+      return SQLITE_OK;
+    }
+    return result_value(r, ctx, vs, ve);
   }
   switch( iCol ){
     case RD_event_epoch: {
@@ -404,48 +364,6 @@ int record_column(Record *r, int iCol, sqlite3_context *ctx){
       if( record_epoch(r, &t) ) sqlite3_result_int64(ctx, t);
       return SQLITE_OK;
     }
-    case RD_user_type:      return result_cstr(r, ctx, str(ident(r), "type"));
-    case RD_user_arn:       return result_cstr(r, ctx, str(ident(r), "arn"));
-    case RD_principal_id:   return result_cstr(r, ctx, str(ident(r), "principalId"));
-    case RD_access_key_id:  return result_cstr(r, ctx, str(ident(r), "accessKeyId"));
-    case RD_invoked_by:     return result_cstr(r, ctx, str(ident(r), "invokedBy"));
-    case RD_session_issuer_arn:
-      return result_cstr(r, ctx, str(obj(obj(ident(r), "sessionContext"), "sessionIssuer"), "arn"));
-    case RD_source_identity:
-      pCtx = obj(ident(r), "sessionContext");
-      z = str(pCtx, "sourceIdentity");
-      return result_cstr(r, ctx, z ? z : str(ident(r), "sourceIdentity"));
-    case RD_mfa_authenticated: {
-      const cJSON *p = cJSON_GetObjectItemCaseSensitive(
-          obj(obj(ident(r), "sessionContext"), "attributes"), "mfaAuthenticated");
-      if( cJSON_IsBool(p) ){
-        sqlite3_result_int(ctx, cJSON_IsTrue(p));
-      }else if( cJSON_IsString(p) ){
-        if( sqlite3_stricmp(p->valuestring, "true")==0 ) sqlite3_result_int(ctx, 1);
-        if( sqlite3_stricmp(p->valuestring, "false")==0 ) sqlite3_result_int(ctx, 0);
-      }
-      return SQLITE_OK;
-    }
-    case RD_user_name:
-      pId = ident(r);
-      z = str(pId, "userName");
-      if( z==0 ){
-        const char *zType = str(pId, "type");
-        if( zType && (strcmp(zType, "AssumedRole")==0 || strcmp(zType, "FederatedUser")==0) ){
-          z = str(obj(obj(pId, "sessionContext"), "sessionIssuer"), "userName");
-        }
-      }
-      return result_cstr(r, ctx, z);
-    case RD_account_id:
-      z = str(ident(r), "accountId");
-      if( z ) return result_cstr(r, ctx, z);
-      return result_nonempty(r, ctx, RF_recipientAccountId);
-    case RD_actor:
-      pId = ident(r);
-      z = str(pId, "arn");
-      if( z==0 ) z = str(pId, "principalId");
-      if( z==0 ) z = str(pId, "invokedBy");
-      return result_cstr(r, ctx, z);
     case RD_outcome:
       return result_outcome(r, ctx);
     case RD_target_user:

@@ -26,16 +26,12 @@
 #define RD_record             (RF_COUNT+14)
 #define RD_COUNT              (RF_COUNT+15)
 
-typedef struct cJSON cJSON;
-
 typedef struct Record {
   const char *z;                 /* the buffer the spans index into */
   size_t s, e;                   /* the record object */
   unsigned flags;                /* JSON_F_* of its bytes */
   int bIndexed;                  /* idx is filled in */
   FieldIndex idx;                /* where each top-level key's value lies, from s */
-  int bIdentParsed;
-  cJSON *pIdent;                 /* userIdentity, parsed by cJSON on first use */
   JsonBuf buf;                   /* scratch for decoded text */
 } Record;
 
@@ -48,6 +44,9 @@ int record_text(Record *r, int k, JsonBuf *pOut);
 int record_result_name(sqlite3_context *ctx, const char *zName);
 int record_epoch(Record *r, long long *piOut);
 int record_parse_time(const char *z, size_t n, long long *piOut);
+int record_time_span(const char *z, size_t s, size_t e, long long *piOut);
+int record_ident_span(const char *z, size_t s, const FieldIndex *pIdx, int iCol,
+                      size_t *pS, size_t *pE);
 void record_init(void);
 void record_index(const char *z, size_t s, size_t e, FieldIndex *pIdx);
 

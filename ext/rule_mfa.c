@@ -8,8 +8,9 @@
 ** the reader returns is event.dataset:aws.cloudtrail (digests are never records);
 ** event.provider is eventSource and event.action is eventName, compared exactly (keyword
 ** fields: case-sensitive, no trimming) after JSON string decoding; event.outcome is
-** success when neither errorCode nor errorMessage is present with a value other than
-** null, "", {} or [] (Elastic drops those before it maps a record). The ConsoleLogin
+** success when neither errorCode nor errorMessage is present with a value Elastic's
+** drop-empty step keeps: it removes null, "" and, recursively, objects and arrays left
+** empty, before it maps a record (json_is_empty()). The ConsoleLogin
 ** override of event.outcome cannot apply to these two actions.
 */
 #include <arpa/inet.h>
@@ -25,7 +26,7 @@ int rule_mfa_maybe(const char *z, size_t s, size_t e){
 }
 
 /* Does the validated record at z[s], whose keys pIdx indexes, match the rule? The index
-** holds the first occurrence of each key, as everywhere in the reader. */
+** holds the value each key takes, as everywhere in the reader (fields.h). */
 int rule_mfa_match(const char *z, size_t s, const FieldIndex *pIdx){
   const uint32_t *aS = pIdx->aS, *aE = pIdx->aE;
   if( aE[RF_eventSource]==0

@@ -162,10 +162,16 @@ static void job_run(const Source *p, SourceJob *j, void *pDec){
   }
   split_init(&split, zData, nData, f->name.bDigest, f->name.bInsight, eAt, &f->prob);
   while( split_next(&split, &item) ){
-    if( item.e - item.s > p->nMaxRecord ){
+    size_t nText = item.e - item.s;
+    /* its text as returned: control bytes escaped and invalid UTF-8 as U+FFFD grow it */
+    if( nText<=p->nMaxRecord && (item.flags & (JSON_F_HIGH|JSON_F_CTRL)) ){
+      nText = json_repaired_len(zData, item.s, item.e);
+    }
+    if( nText > p->nMaxRecord ){
       /* SQLite could not hold it as one value: this record is lost, not the scan */
-      problem_add(&f->prob, (long long)item.s, eAt, "record %d is %lld bytes, longer than "
-                  "SQLITE_LIMIT_LENGTH (SQLITE_TOOBIG)", item.iIndex, (long long)(item.e - item.s));
+      problem_add(&f->prob, (long long)item.s, eAt, "record %d is %lld bytes%s, longer than "
+                  "SQLITE_LIMIT_LENGTH (SQLITE_TOOBIG)", item.iIndex, (long long)nText,
+                  nText==item.e-item.s ? "" : " once repaired");
       if( f->prob.n==1 ) f->prob.rc = SQLITE_TOOBIG;
       if( j->nBeforeProblem<0 ) j->nBeforeProblem = j->nItem;
       continue;

@@ -93,3 +93,10 @@ CREATE VIRTUAL TABLE e2 USING cloudtrail('data', max_delivery_delay=-1);
 .print '-- stopping early (LIMIT) while workers are reading ahead'
 SELECT count(*) FROM (SELECT * FROM cloudtrail('data/AWSLogs', 0, 4) LIMIT 5);
 SELECT eventName FROM cloudtrail('data/AWSLogs', 0, 2) WHERE eventName = 'DeleteVirtualMFADevice' LIMIT 1;
+.print '-- the layout is not trusted: a us-east-1 event (global services) in a us-west-1 file of another account'
+SELECT writefile('build/tmp/pushdown/AWSLogs/111122223333/CloudTrail/us-west-1/2026/03/03/111122223333_CloudTrail_us-west-1_20260303T1200Z_x.json',
+  '{"Records":[{"eventTime":"2026-03-03T11:58:00Z","eventSource":"iam.amazonaws.com","eventName":"CreateUser","awsRegion":"us-east-1","recipientAccountId":"999999999999"}]}') > 0;
+SELECT 'awsRegion =', count(*), (SELECT count(*) FROM cloudtrail('build/tmp/pushdown') WHERE +awsRegion = 'us-east-1')
+  FROM cloudtrail('build/tmp/pushdown') WHERE awsRegion = 'us-east-1';
+SELECT 'recipientAccountId =', count(*), (SELECT count(*) FROM cloudtrail('build/tmp/pushdown') WHERE +recipientAccountId = '999999999999')
+  FROM cloudtrail('build/tmp/pushdown') WHERE recipientAccountId = '999999999999';
