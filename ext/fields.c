@@ -11,7 +11,7 @@ const char *const field_names[FK_COUNT] = {
   "apiVersion", "managementEvent", "recipientAccountId", "serviceEventDetails",
   "sharedEventID", "vpcEndpointId", "eventCategory", "tlsDetails",
   "sessionCredentialFromConsole", "userIdentity", "insightDetails",
-  "Records", "detail-type", "detail", "digestStartTime"
+  "Records", "detail-type", "detail", "digestStartTime", "logFiles"
 };
 
 /* For each key length, the fields of that length, as a chain through aNext. Keys are

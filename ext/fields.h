@@ -45,10 +45,11 @@
 #define FK_detailType       (RF_COUNT+1)   /* "detail-type" of an EventBridge envelope */
 #define FK_detail           (RF_COUNT+2)   /* its record */
 #define FK_digestStartTime  (RF_COUNT+3)   /* only digests have it */
-#define FK_COUNT            (RF_COUNT+4)
+#define FK_logFiles         (RF_COUNT+4)   /* ... and this */
+#define FK_COUNT            (RF_COUNT+5)
 
 /* Where each key's value lies, as offsets from the start of the object; aE[k]==0 when
-** the key is absent. The first occurrence of a key wins. */
+** the key is absent. The last occurrence of a key wins. */
 typedef struct FieldIndex {
   uint32_t aS[FK_COUNT];
   uint32_t aE[FK_COUNT];

@@ -17,10 +17,65 @@ int gzip_is_gzip(const unsigned char *z, size_t n){
   return n>=2 && z[0]==0x1f && z[1]==0x8b;
 }
 
+/* The length of the gzip member header at z, or 0 if it is not a plausible one (magic,
+** method 8, no reserved flag bits, every optional field inside the data). *pCrcBad is set
+** when the header has a CRC16 (FHCRC) that does not match. */
+static size_t member_header(const unsigned char *z, size_t n, int *pCrcBad){
+  size_t i = 10;
+  unsigned flg;
+  *pCrcBad = 0;
+  if( n<18 || z[0]!=0x1f || z[1]!=0x8b || z[2]!=8 || (z[3] & 0xE0)!=0 ) return 0;
+  flg = z[3];
+  if( flg & 0x04 ){                                 /* FEXTRA */
+    size_t xlen = (size_t)z[10] | (size_t)z[11]<<8;
+    i = 12 + xlen;
+    if( i>n ) return 0;
+  }
+  if( flg & 0x08 ){                                 /* FNAME */
+    const unsigned char *e = memchr(z+i, 0, n-i);
+    if( e==0 ) return 0;
+    i = (size_t)(e - z) + 1;
+  }
+  if( flg & 0x10 ){                                 /* FCOMMENT */
+    const unsigned char *e = memchr(z+i, 0, n-i);
+    if( e==0 ) return 0;
+    i = (size_t)(e - z) + 1;
+  }
+  if( flg & 0x02 ){                                 /* FHCRC: low 16 bits of the header's CRC-32 */
+    unsigned want;
+    if( i+2>n ) return 0;
+    want = (unsigned)z[i] | (unsigned)z[i+1]<<8;
+    if( (crc32(0L, z, (uInt)i) & 0xFFFF)!=want ) *pCrcBad = 1;
+    i += 2;
+  }
+  return i;
+}
+
+/* After damage at iFrom: the next plausible member header, or nIn. */
+static size_t next_member(const unsigned char *zIn, size_t nIn, size_t iFrom){
+  size_t k;
+  for(k=iFrom; k+3<=nIn; k++){
+    const unsigned char *q = memchr(zIn+k, 0x1f, nIn-k);
+    int bCrc;
+    if( q==0 ) break;
+    k = (size_t)(q - zIn);
+    if( member_header(zIn+k, nIn-k, &bCrc) ) return k;
+  }
+  return nIn;
+}
+
 /* Make room for at least nMore further bytes without passing the output limit. */
 static int grow(JsonBuf *pOut, size_t nMore){
   if( pOut->n + nMore > GZIP_MAX_OUTPUT ) nMore = GZIP_MAX_OUTPUT - pOut->n;
   return json_buf_reserve(pOut, nMore);
+}
+
+/* Mark lost data in the output with a NUL byte (never valid inside JSON). */
+static int gap(JsonBuf *pOut){
+  if( pOut->n >= GZIP_MAX_OUTPUT ) return SQLITE_OK;
+  if( grow(pOut, 1) ) return SQLITE_NOMEM;
+  pOut->z[pOut->n++] = 0;
+  return SQLITE_OK;
 }
 
 /* Inflate the member at zIn[0..nIn) with zlib, appending to pOut. Returns SQLITE_OK and
@@ -70,7 +125,8 @@ static int inflate_member_zlib(const unsigned char *zIn, size_t nIn, size_t iBas
 }
 
 /* Decompress every member of zIn into pOut (which is emptied first). Damage is recorded
-** in pProb and ends the decompression; what was inflated before it is kept. Returns
+** in pProb; what was inflated before it is kept, and decompression resumes at the next
+** member header (a NUL byte in the output marks the gap). Returns
 ** SQLITE_OK or SQLITE_NOMEM. */
 int gzip_inflate(void *pDecompressor, const unsigned char *zIn, size_t nIn,
                  JsonBuf *pOut, Problem *pProb){
@@ -86,13 +142,20 @@ int gzip_inflate(void *pDecompressor, const unsigned char *zIn, size_t nIn,
   while( iPos < nIn ){
     size_t nUsed = 0, nProduced = 0;
     enum libdeflate_result r = LIBDEFLATE_BAD_DATA;
+    int bCrcBad = 0;
     if( !gzip_is_gzip(zIn+iPos, nIn-iPos) ){
       size_t k = iPos;
       while( k<nIn && zIn[k]==0 ) k++;          /* zero padding after the last member is harmless */
       if( k<nIn ){
         problem_add(pProb, (long long)iPos, PROBLEM_AT_FILE, "unexpected data after gzip member");
+        iPos = next_member(zIn, nIn, k);
+        if( iPos<nIn && gap(pOut) ) return SQLITE_NOMEM;
+        continue;
       }
       break;
+    }
+    if( member_header(zIn+iPos, nIn-iPos, &bCrcBad) && bCrcBad ){
+      problem_note(pProb, (long long)iPos, PROBLEM_AT_FILE, "gzip header CRC mismatch");
     }
     if( pDec ){
       for(;;){
@@ -115,7 +178,15 @@ int gzip_inflate(void *pDecompressor, const unsigned char *zIn, size_t nIn,
     }else{
       int rc = inflate_member_zlib(zIn+iPos, nIn-iPos, iPos, pOut, pProb, &nUsed);
       if( rc==SQLITE_NOMEM ) return rc;
-      if( rc==SQLITE_DONE ) break;
+      if( rc==SQLITE_DONE ){
+        /* a damaged member: later members may be intact. Resume at the next member
+        ** header, after a NUL byte that stands for the lost data, so that no JSON
+        ** element can run from the damaged member into the next one. */
+        if( pOut->n >= GZIP_MAX_OUTPUT ) break;
+        iPos = next_member(zIn, nIn, iPos+1);
+        if( iPos<nIn && gap(pOut) ) return SQLITE_NOMEM;
+        continue;
+      }
       iPos += nUsed;
     }
   }

@@ -57,8 +57,13 @@ static int any_stop8(uint64_t v){
   return ((bQuote | bSlash | bCtrl) & highs) != 0 || (v & highs)!=0;
 }
 
-/* z[i] is the opening quote. Raw control bytes are accepted (and flagged) rather than
-** rejected: one stray byte in a user agent must not cost an investigator the record. */
+static int utf8_seq(const unsigned char *z, size_t n);
+static int decode_char(const char *z, size_t *pI, size_t end, unsigned char a[4]);
+
+/* z[i] is the opening quote. Raw control bytes and stray invalid UTF-8 are accepted (and
+** flagged, with the first one's offset in *pErr) rather than rejected: one stray byte in a
+** user agent must not cost an investigator the record. A NUL byte or a long run of invalid
+** bytes is not a stray byte but damage (zeroed or overwritten blocks), and fails. */
 static inline size_t skip_string(const char *z, size_t n, size_t i, unsigned *pFlags,
                                  JsonError *pErr){
   const unsigned char *u = (const unsigned char*)z;
@@ -113,8 +118,32 @@ static inline size_t skip_string(const char *z, size_t n, size_t i, unsigned *pF
       i += 2;
       continue;
     }
-    *pFlags |= c<0x20 ? JSON_F_CTRL : JSON_F_HIGH;
-    i++;
+    if( c==0 ) return fail(pErr, i, "NUL byte in a string");
+    if( c<0x20 ){
+      if( (*pFlags & JSON_F_CTRL)==0 ) pErr->iCtrl = i;
+      *pFlags |= JSON_F_CTRL;
+      i++;
+      continue;
+    }
+    {
+      /* A run of bytes >= 0x80 is valid UTF-8 or not on its own (no sequence holds an
+      ** ASCII byte). A short invalid run is a stray byte, repaired to U+FFFD; a long one
+      ** is a fill block (0xFF ...) over the text, and is damage: it must not let a string
+      ** that starts in one record end in the next. */
+      size_t j = i;
+      while( j<n && u[j]>=0x80 ) j++;
+      *pFlags |= JSON_F_HIGH;
+      if( !json_utf8_valid(z+i, j-i) ){
+        if( j-i>=16 ) return fail(pErr, i, "a block of bytes that are not UTF-8 text");
+        if( (*pFlags & JSON_F_BADUTF8)==0 ){
+          size_t k = i;
+          while( utf8_seq(u+k, j-k)>0 ) k += utf8_seq(u+k, j-k);
+          pErr->iBadUtf8 = k;
+        }
+        *pFlags |= JSON_F_BADUTF8;
+      }
+      i = j;
+    }
   }
   return fail(pErr, n, "unexpected end of data");
 }
@@ -169,8 +198,162 @@ static int capture_key(const JsonCapture *pCap, const char *z, size_t ks, size_t
   return i<ke ? -1 : pCap->xMap(zBuf, n);
 }
 
-static size_t skip_value(const char *z, size_t n, size_t i, int depth,
-                         unsigned *pFlags, JsonError *pErr, JsonCapture *pCap){
+/* Duplicate keys. Every object's keys are checked against the keys before them, at every
+** depth: the keys of all open objects sit on one stack (KeyStack, entries pushed as read,
+** popped when their object closes). An object filters with a 64-bit bloom of its key
+** hashes, compares hashes linearly on a bloom hit, and past DUP_INDEX_MIN keys builds a hash
+** index, so a huge object stays linear. Keys are hashed and compared as decoded ("a\u0062"
+** is "ab"), the way the columns read them. */
+#define DUP_INDEX_MIN 64
+
+typedef struct KeyEnt {
+  uint32_t h;                    /* hash of the decoded key */
+  size_t ks, ke;                 /* the key inside its quotes */
+} KeyEnt;
+
+typedef struct KeyStack {
+  KeyEnt *a;                     /* aFixed, or a heap copy once that is full */
+  size_t n, nAlloc;
+  int bOom;                      /* could not grow: objects are re-read to compare keys */
+  KeyEnt aFixed[32];
+} KeyStack;
+
+/* One object's view of the key stack. */
+typedef struct KeyFrame {
+  uint64_t bloom;
+  size_t iBase;                  /* its first entry */
+  size_t iObj;                   /* its '{' */
+  int32_t *aIdx;                 /* hash index (entry - iBase + 1 per slot), or NULL */
+  size_t nIdx;                   /* slots, a power of two */
+} KeyFrame;
+
+static uint32_t key_hash(const char *z, size_t ks, size_t ke){
+  uint32_t h = 2166136261u;
+  size_t i;
+  for(i=ks; i<ke; i++){
+    unsigned char c = (unsigned char)z[i];
+    if( c=='\\' || c>=0x80 ) break;
+    h = (h ^ c) * 16777619u;
+  }
+  if( i<ke ){
+    h = 2166136261u;                            /* an escape or non-ASCII: hash it decoded */
+    i = ks;
+    while( i<ke ){
+      unsigned char a[4];
+      int k, m = decode_char(z, &i, ke, a);
+      for(k=0; k<m; k++) h = (h ^ a[k]) * 16777619u;
+    }
+  }
+  return h;
+}
+
+/* Are the raw keys z[as..ae) and z[bs..be) the same once decoded? */
+static int key_same(const char *z, size_t as, size_t ae, size_t bs, size_t be){
+  if( ae-as==be-bs && memcmp(z+as, z+bs, ae-as)==0 ) return 1;
+  while( as<ae && bs<be ){
+    unsigned char a[4], b[4];
+    int na = decode_char(z, &as, ae, a), nb = decode_char(z, &bs, be, b);
+    if( na!=nb || memcmp(a, b, na)!=0 ) return 0;
+  }
+  return as==ae && bs==be;
+}
+
+static size_t skip_value(const char *z, size_t n, size_t i, int depth, unsigned *pFlags,
+                         JsonError *pErr, JsonCapture *pCap, KeyStack *pKeys);
+
+/* Without the key stack (out of memory): does a key before z[ks] in the object at iObj
+** equal the key z[ks..ke)? The object's members before it were validated already. */
+static int key_seen_reread(const char *z, size_t iObj, size_t ks, size_t ke){
+  size_t i = json_ws(z, ks, iObj+1);
+  unsigned flags = 0;
+  JsonError err;
+  while( i<ks-1 && z[i]=='"' ){
+    size_t e = skip_string(z, ks, i, &flags, &err);
+    if( e==BAD ) return 0;
+    if( key_same(z, i+1, e-1, ks, ke) ) return 1;
+    i = json_ws(z, ks, e);
+    if( i>=ks || z[i]!=':' ) return 0;
+    i = skip_value(z, ks, json_ws(z, ks, i+1), 0, &flags, &err, 0, 0);
+    if( i==BAD ) return 0;
+    i = json_ws(z, ks, i);
+    if( i>=ks || z[i]!=',' ) return 0;
+    i = json_ws(z, ks, i+1);
+  }
+  return 0;
+}
+
+static void index_put(KeyFrame *f, const KeyStack *pKeys, size_t iEnt){
+  size_t m = f->nIdx-1, k = pKeys->a[iEnt].h & m;
+  while( f->aIdx[k] ) k = (k+1) & m;
+  f->aIdx[k] = (int32_t)(iEnt - f->iBase + 1);
+}
+
+/* (Re)build f's hash index for its current keys. On out of memory the index is dropped:
+** lookups fall back to the linear scan, slower but exact. */
+static void index_build(KeyFrame *f, const KeyStack *pKeys){
+  size_t nKey = pKeys->n - f->iBase, nNew = 256, j;
+  while( nNew < 4*nKey ) nNew *= 2;
+  sqlite3_free(f->aIdx);
+  f->aIdx = sqlite3_malloc64(nNew*sizeof(int32_t));
+  f->nIdx = f->aIdx ? nNew : 0;
+  if( f->aIdx==0 ) return;
+  memset(f->aIdx, 0, nNew*sizeof(int32_t));
+  for(j=f->iBase; j<pKeys->n; j++) index_put(f, pKeys, j);
+}
+
+/* Is the key z[ks..ke) a repeat in the object of frame f? Then records it. */
+static int key_check(const char *z, KeyStack *pKeys, KeyFrame *f, size_t ks, size_t ke){
+  uint32_t h = key_hash(z, ks, ke);
+  uint64_t bits = ((uint64_t)1 << (h & 63)) | ((uint64_t)1 << ((h>>6) & 63));
+  int bDup = 0;
+  size_t j;
+  if( pKeys->bOom ){
+    int bHit = (f->bloom & bits)==bits;
+    f->bloom |= bits;
+    return bHit && key_seen_reread(z, f->iObj, ks, ke);
+  }
+  if( (f->bloom & bits)==bits ){
+    if( f->aIdx ){
+      size_t m = f->nIdx-1, k = h & m;
+      for(; f->aIdx[k]; k=(k+1)&m){
+        const KeyEnt *p = &pKeys->a[f->iBase + f->aIdx[k] - 1];
+        if( p->h==h && key_same(z, p->ks, p->ke, ks, ke) ){ bDup = 1; break; }
+      }
+    }else{
+      for(j=f->iBase; j<pKeys->n; j++){
+        const KeyEnt *p = &pKeys->a[j];
+        if( p->h==h && key_same(z, p->ks, p->ke, ks, ke) ){ bDup = 1; break; }
+      }
+    }
+  }
+  f->bloom |= bits;
+  if( pKeys->n>=pKeys->nAlloc ){
+    size_t nNew = pKeys->nAlloc*2;
+    KeyEnt *aNew = sqlite3_malloc64(nNew*sizeof(KeyEnt));
+    if( aNew==0 ){
+      pKeys->bOom = 1;                          /* this key is compared by re-reading */
+      return bDup;
+    }
+    memcpy(aNew, pKeys->a, pKeys->n*sizeof(KeyEnt));
+    if( pKeys->a!=pKeys->aFixed ) sqlite3_free(pKeys->a);
+    pKeys->a = aNew;
+    pKeys->nAlloc = nNew;
+  }
+  pKeys->a[pKeys->n].h = h;
+  pKeys->a[pKeys->n].ks = ks;
+  pKeys->a[pKeys->n].ke = ke;
+  pKeys->n++;
+  j = pKeys->n - f->iBase;
+  if( j>=DUP_INDEX_MIN && (f->aIdx==0 ? j==DUP_INDEX_MIN : 2*j > f->nIdx) ){
+    index_build(f, pKeys);
+  }else if( f->aIdx ){
+    index_put(f, pKeys, pKeys->n-1);
+  }
+  return bDup;
+}
+
+static size_t skip_value(const char *z, size_t n, size_t i, int depth, unsigned *pFlags,
+                         JsonError *pErr, JsonCapture *pCap, KeyStack *pKeys){
   if( i>=n ) return fail(pErr, n, "unexpected end of data");
   switch( z[i] ){
     case '"':
@@ -178,7 +361,11 @@ static size_t skip_value(const char *z, size_t n, size_t i, int depth,
     case '{': case '[': {
       char close = z[i]=='{' ? '}' : ']';
       int isObj = z[i]=='{';
+      KeyFrame f;
       if( depth>=JSON_MAX_DEPTH ) return fail(pErr, i, "nesting deeper than 1000 levels");
+      memset(&f, 0, sizeof(f));
+      f.iObj = i;
+      if( pKeys ) f.iBase = pKeys->n;
       i = json_ws(z, n, i+1);
       if( i<n && z[i]==close ) return i+1;
       for(;;){
@@ -186,31 +373,43 @@ static size_t skip_value(const char *z, size_t n, size_t i, int depth,
         size_t vs;
         if( isObj ){
           size_t ks = i;
-          if( i>=n ) return fail(pErr, n, "unexpected end of data");
-          if( z[i]!='"' ) return fail(pErr, i, "expected a string key");
+          if( i>=n ){ i = fail(pErr, n, "unexpected end of data"); break; }
+          if( z[i]!='"' ){ i = fail(pErr, i, "expected a string key"); break; }
           i = skip_string(z, n, i, pFlags, pErr);
-          if( i==BAD ) return BAD;
+          if( i==BAD ) break;
+          if( pKeys && key_check(z, pKeys, &f, ks+1, i-1) ){
+            if( (*pFlags & JSON_F_DUPKEY)==0 ){
+              pErr->iDupKs = ks+1;
+              pErr->iDupKe = i-1;
+            }
+            *pFlags |= JSON_F_DUPKEY;
+          }
           if( pCap && depth==0 ) iField = capture_key(pCap, z, ks+1, i-1);
           i = json_ws(z, n, i);
-          if( i>=n ) return fail(pErr, n, "unexpected end of data");
-          if( z[i]!=':' ) return fail(pErr, i, "expected ':'");
+          if( i>=n ){ i = fail(pErr, n, "unexpected end of data"); break; }
+          if( z[i]!=':' ){ i = fail(pErr, i, "expected ':'"); break; }
           i = json_ws(z, n, i+1);
         }
         vs = i;
-        i = skip_value(z, n, i, depth+1, pFlags, pErr, 0);
-        if( i==BAD ) return BAD;
-        if( iField>=0 && pCap->aE[iField]==0 ){
+        i = skip_value(z, n, i, depth+1, pFlags, pErr, 0, pKeys);
+        if( i==BAD ) break;
+        if( iField>=0 ){
+          /* a repeated key: its last value is the one that counts */
           pCap->aS[iField] = (uint32_t)(vs - pCap->iBase);
           pCap->aE[iField] = (uint32_t)(i - pCap->iBase);
         }
         i = json_ws(z, n, i);
-        if( i>=n ) return fail(pErr, n, "unexpected end of data");
-        if( z[i]==close ) return i+1;
+        if( i>=n ){ i = fail(pErr, n, "unexpected end of data"); break; }
+        if( z[i]==close ){ i = i+1; break; }
         if( z[i]!=',' ){
-          return fail(pErr, i, isObj ? "expected ',' or '}'" : "expected ',' or ']'");
+          i = fail(pErr, i, isObj ? "expected ',' or '}'" : "expected ',' or ']'");
+          break;
         }
         i = json_ws(z, n, i+1);
       }
+      if( pKeys ) pKeys->n = f.iBase;          /* this object's keys leave the stack */
+      sqlite3_free(f.aIdx);
+      return i;
     }
     case 't':
       if( n-i>=4 && memcmp(z+i, "true", 4)==0 ) return i+4;
@@ -233,15 +432,40 @@ static size_t skip_value(const char *z, size_t n, size_t i, int depth,
 
 /* Validate the value that starts at z[i]; return the offset just past it, or (size_t)-1. */
 size_t json_skip(const char *z, size_t n, size_t i, unsigned *pFlags, JsonError *pErr){
-  return skip_value(z, n, i, 0, pFlags, pErr, 0);
+  return json_skip_capture(z, n, i, pFlags, pErr, 0);
 }
 
 /* The same, and when the value is an object, note where the values of the keys pCap
 ** knows lie (pCap->aS/aE must be zeroed by the caller; offsets are from pCap->iBase). */
 size_t json_skip_capture(const char *z, size_t n, size_t i, unsigned *pFlags, JsonError *pErr,
                          JsonCapture *pCap){
-  pCap->iBase = i;
-  return skip_value(z, n, i, 0, pFlags, pErr, pCap);
+  KeyStack keys;
+  size_t r;
+  keys.a = keys.aFixed;
+  keys.n = 0;
+  keys.nAlloc = sizeof(keys.aFixed)/sizeof(keys.aFixed[0]);
+  keys.bOom = 0;
+  if( pCap ) pCap->iBase = i;
+  r = skip_value(z, n, i, 0, pFlags, pErr, pCap, &keys);
+  if( keys.a!=keys.aFixed ) sqlite3_free(keys.a);
+  return r;
+}
+
+/* The decoded key z[ks..ke) as text for a message in zOut[0..nOut): control characters
+** and quotes as '?', cut short with "..." when long. */
+void json_key_text(const char *z, size_t ks, size_t ke, char *zOut, size_t nOut){
+  size_t i = ks, o = 0;
+  while( i<ke ){
+    unsigned char a[4];
+    int k, m = decode_char(z, &i, ke, a);
+    if( o+m+4 > nOut ){
+      memcpy(zOut+o, "...", 3);
+      o += 3;
+      break;
+    }
+    for(k=0; k<m; k++) zOut[o++] = (a[0]<0x20 || a[0]=='\'' || a[0]==0x7f) ? '?' : (char)a[k];
+  }
+  zOut[o] = 0;
 }
 
 /* End of the validated string whose opening quote is at z[i]: the next quote that is not
@@ -313,7 +537,6 @@ int json_next_member(const char *z, size_t e, size_t *pI,
 }
 
 /* Does the raw key z[ks..ke) equal zKey once escapes are decoded? */
-static int decode_char(const char *z, size_t *pI, size_t end, unsigned char a[4]);
 
 int json_key_is(const char *z, size_t ks, size_t ke, const char *zKey, size_t nKey){
   size_t i = ks, j = 0;

@@ -14,11 +14,18 @@
 
 /* Flags json_skip() reports about the bytes it validated. */
 #define JSON_F_HIGH  0x01        /* a byte >= 0x80 occurs (UTF-8 must be checked) */
-#define JSON_F_CTRL  0x02        /* a raw control byte (< 0x20, NUL included) occurs in a string */
+#define JSON_F_CTRL  0x02        /* a raw control byte (< 0x20, not NUL) occurs in a string */
+#define JSON_F_BADUTF8 0x04      /* a string holds invalid UTF-8 (short of a 16-byte block) */
+#define JSON_F_DUPKEY 0x08       /* an object, at any depth, repeats a key */
 
+/* A failure (iOff, zWhat), and where the first irregularity of each kind flagged in the
+** caller's flags lies (each is set when its flag is first raised during the call). */
 typedef struct JsonError {
   size_t iOff;                   /* byte offset of the problem */
   const char *zWhat;             /* static text: what was wrong */
+  size_t iCtrl;                  /* JSON_F_CTRL: the first raw control byte */
+  size_t iBadUtf8;               /* JSON_F_BADUTF8: the first invalid byte */
+  size_t iDupKs, iDupKe;         /* JSON_F_DUPKEY: the first repeated key (inside its quotes) */
 } JsonError;
 
 /* A growable byte buffer; capacity lives here, never in a caller's local. */
@@ -27,7 +34,8 @@ typedef struct JsonBuf {
   size_t n, nAlloc;
 } JsonBuf;
 
-/* What json_skip_capture() notes about the top-level keys of an object. */
+/* What json_skip_capture() notes about the top-level keys of an object (the LAST value
+** of a repeated key, as Go, Python and JavaScript read it). */
 typedef struct JsonCapture {
   int (*xMap)(const char *zKey, size_t nKey);  /* a decoded key to its slot, or -1 */
   uint32_t *aS, *aE;             /* each slot's value span, from iBase; aE==0: not seen */
@@ -55,5 +63,6 @@ int json_utf8_valid(const char *z, size_t n);
 size_t json_repaired_len(const char *z, size_t s, size_t e);
 int json_text_cmp(const char *z, size_t s, size_t e, const char *zVal, size_t nVal);
 int json_decode_small(const char *z, size_t s, size_t e, char *zOut, size_t nOut);
+void json_key_text(const char *z, size_t ks, size_t ke, char *zOut, size_t nOut);
 
 #endif

@@ -11,15 +11,32 @@ void problem_reset(Problem *p){
   memset(p, 0, sizeof(*p));
 }
 
+static void problem_first(Problem *p, long long iOff, int eAt, const char *zFormat, va_list ap){
+  sqlite3_vsnprintf((int)sizeof(p->zMsg), p->zMsg, zFormat, ap);
+  p->iOff = iOff;
+  p->eAt = eAt;
+  p->rc = SQLITE_ERROR;
+}
+
+/* Damage: bytes that could not be read as written; records may be lost. The first damage
+** replaces a note as the problem shown: it is the one a responder must see first. */
 void problem_add(Problem *p, long long iOff, int eAt, const char *zFormat, ...){
+  p->n++;
+  if( p->nDamage++ == 0 ){
+    va_list ap;
+    va_start(ap, zFormat);
+    problem_first(p, iOff, eAt, zFormat, ap);
+    va_end(ap);
+  }
+}
+
+/* A note: irregular bytes that cost no record (the file's status is then "warning"). */
+void problem_note(Problem *p, long long iOff, int eAt, const char *zFormat, ...){
   if( p->n++ == 0 ){
     va_list ap;
     va_start(ap, zFormat);
-    sqlite3_vsnprintf((int)sizeof(p->zMsg), p->zMsg, zFormat, ap);
+    problem_first(p, iOff, eAt, zFormat, ap);
     va_end(ap);
-    p->iOff = iOff;
-    p->eAt = eAt;
-    p->rc = SQLITE_ERROR;
   }
 }
 

@@ -1,8 +1,10 @@
 /*
 ** problem.h: what went wrong in one file, and where.
 **
-** A file keeps its first problem in full (the one strict mode raises and the hygiene
-** report shows) and counts the rest.
+** A file keeps one problem in full (the one strict mode raises and the hygiene report
+** shows: its first damage, else its first note) and counts the rest. A problem is either damage (problem_add: records
+** may have been lost) or a note (problem_note: every record came back, but the bytes
+** are irregular: a duplicate key, a raw control character, invalid UTF-8 ...).
 */
 #ifndef CLOUDTRAIL_PROBLEM_H
 #define CLOUDTRAIL_PROBLEM_H
@@ -15,14 +17,16 @@
 
 typedef struct Problem {
   int n;                         /* how many problems this file has had */
-  long long iOff;                /* offset of the first one */
-  int eAt;                       /* PROBLEM_AT_... of the first one */
+  int nDamage;                   /* how many of them are damage (the rest are notes) */
+  long long iOff;                /* offset of the one shown */
+  int eAt;                       /* PROBLEM_AT_... of the one shown */
   int rc;                        /* the SQLite error code strict mode raises for it */
-  char zMsg[200];                /* the first one's text */
+  char zMsg[200];                /* the shown one's text */
 } Problem;
 
 void problem_reset(Problem *p);
 void problem_add(Problem *p, long long iOff, int eAt, const char *zFormat, ...);
+void problem_note(Problem *p, long long iOff, int eAt, const char *zFormat, ...);
 char *problem_text(const Problem *p);          /* sqlite3_mprintf'd; NULL when none */
 
 /* A table-valued function's table: the connection is all it keeps. */

@@ -160,7 +160,7 @@ static void job_run(const Source *p, SourceJob *j, void *pDec){
     f->eFormat = FMT_UNKNOWN;
     return;
   }
-  split_init(&split, zData, nData, f->name.bDigest, f->name.bInsight, eAt, &f->prob);
+  split_init(&split, zData, nData, eAt, &f->prob);
   while( split_next(&split, &item) ){
     size_t nText = item.e - item.s;
     /* its text as returned: control bytes escaped and invalid UTF-8 as U+FFFD grow it */
@@ -172,7 +172,7 @@ static void job_run(const Source *p, SourceJob *j, void *pDec){
       problem_add(&f->prob, (long long)item.s, eAt, "record %d is %lld bytes%s, longer than "
                   "SQLITE_LIMIT_LENGTH (SQLITE_TOOBIG)", item.iIndex, (long long)nText,
                   nText==item.e-item.s ? "" : " once repaired");
-      if( f->prob.n==1 ) f->prob.rc = SQLITE_TOOBIG;
+      if( f->prob.nDamage==1 ) f->prob.rc = SQLITE_TOOBIG;
       if( j->nBeforeProblem<0 ) j->nBeforeProblem = j->nItem;
       continue;
     }
@@ -184,7 +184,7 @@ static void job_run(const Source *p, SourceJob *j, void *pDec){
   }
   if( j->nBeforeProblem<0 && f->prob.n ) j->nBeforeProblem = j->nItem;
   f->eFormat = split.eFormat;
-  if( split.zSkip && f->prob.n==0 && f->nRecords==0 ) f->zSkip = split.zSkip;
+  if( split.zSkip && f->prob.nDamage==0 && f->nRecords==0 ) f->zSkip = split.zSkip;
 }
 
 static void job_reset(SourceJob *j){
@@ -389,23 +389,26 @@ const char *source_bytes(const Source *p){
   return p->pCur ? p->pCur->zData : "";
 }
 
-/* The current file's status. */
+/* The current file's status: damage makes it partial (or error when nothing came back);
+** notes alone make it a warning, so that a file with any irregular byte is never ok. */
 int source_status(const Source *p){
   const SourceFile *f = source_file(p);
-  if( f->prob.n ) return f->nRecords ? STATUS_PARTIAL : STATUS_ERROR;
+  if( f->prob.nDamage ) return f->nRecords ? STATUS_PARTIAL : STATUS_ERROR;
   if( f->zSkip || f->eFormat==FMT_DIGEST ) return STATUS_SKIPPED;
+  if( f->prob.n ) return STATUS_WARNING;
   return STATUS_OK;
 }
 
 const char *source_status_name(int eStatus){
-  static const char *azName[] = { "ok", "skipped", "partial", "error" };
+  static const char *azName[] = { "ok", "skipped", "partial", "error", "warning" };
   return azName[eStatus];
 }
 
-/* The problem text for the current file (sqlite3_mprintf'd), or NULL. */
+/* The problem text for the current file (sqlite3_mprintf'd), or NULL. A skipped file
+** with only notes shows why it was skipped. */
 char *source_error_text(const Source *p){
   const SourceFile *f = source_file(p);
-  if( f->prob.n ) return problem_text(&f->prob);
+  if( f->prob.n && (f->prob.nDamage || f->zSkip==0) ) return problem_text(&f->prob);
   if( f->zSkip ) return sqlite3_mprintf("%s", f->zSkip);
   return 0;
 }

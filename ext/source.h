@@ -23,6 +23,7 @@
 #define STATUS_SKIPPED 1
 #define STATUS_PARTIAL 2
 #define STATUS_ERROR   3
+#define STATUS_WARNING 4         /* every record came back, but the file has notes */
 
 typedef struct SourceFile {
   char *zPath;                   /* the file's path */

@@ -55,16 +55,33 @@ static size_t skip_indexed(const char *z, size_t n, size_t i, unsigned *pFlags, 
 #define HAS(x, k) ((x)->aE[k]!=0)
 #define AT(z, s, x, k) ((z)[(s) + (x)->aS[k]])
 
-/* What the validated object at z[s], indexed in *pIdx, is. For containers *pS and *pE
-** get the Records array; for envelopes the "detail" object, whose index replaces *pIdx. */
-static int classify(const char *z, size_t s, FieldIndex *pIdx, size_t *pS, size_t *pE){
-  if( HAS(pIdx, FK_Records) && AT(z, s, pIdx, FK_Records)=='[' ){
-    *pS = s + pIdx->aS[FK_Records];
-    *pE = s + pIdx->aE[FK_Records];
-    return KIND_CONTAINER;
+static int is_record_kind(int k){
+  return k==KIND_RECORD || k==KIND_INSIGHT || k==KIND_ENVELOPE;
+}
+
+/* The first "Records" member of the validated object at z[s] whose value is an array:
+** its span in *pS, *pE. A repeated Records key is read whole, every copy (see
+** after_records_array), so no record is lost to it. */
+static int first_records_array(const char *z, size_t s, size_t e, size_t *pS, size_t *pE){
+  size_t i = s+1, ks, ke, vs, ve;
+  while( json_next_member(z, e, &i, &ks, &ke, &vs, &ve) ){
+    if( z[vs]=='[' && json_key_is(z, ks, ke, "Records", 7) ){
+      *pS = vs;
+      *pE = ve;
+      return 1;
+    }
   }
-  if( HAS(pIdx, FK_digestStartTime) ) return KIND_DIGEST;
+  return 0;
+}
+
+/* What the validated object z[s..e), indexed in *pIdx, is, from its content alone: an
+** object with a string eventName is a record whatever else it holds. For containers *pS
+** and *pE get the (first) Records array; for envelopes the "detail" object, whose index
+** replaces *pIdx. */
+static int classify(const char *z, size_t s, size_t e, FieldIndex *pIdx, size_t *pS, size_t *pE){
   if( HAS(pIdx, RF_eventName) && AT(z, s, pIdx, RF_eventName)=='"' ) return KIND_RECORD;
+  if( HAS(pIdx, FK_Records) && first_records_array(z, s, e, pS, pE) ) return KIND_CONTAINER;
+  if( HAS(pIdx, FK_digestStartTime) || HAS(pIdx, FK_logFiles) ) return KIND_DIGEST;
   if( HAS(pIdx, RF_eventType)
    && json_str_is(z, s + pIdx->aS[RF_eventType], s + pIdx->aE[RF_eventType], "AwsCloudTrailInsight") ){
     return KIND_INSIGHT;
@@ -77,7 +94,7 @@ static int classify(const char *z, size_t s, FieldIndex *pIdx, size_t *pS, size_
     JsonError err;
     FieldIndex inner;
     if( skip_indexed(z, de, ds, &flags, &err, &inner)==de ){
-      int k = classify(z, ds, &inner, &a, &b);
+      int k = classify(z, ds, de, &inner, &a, &b);
       if( k==KIND_RECORD || k==KIND_INSIGHT ){
         *pS = ds;
         *pE = de;
@@ -102,46 +119,6 @@ static size_t after_stamp(const char *z, size_t n, size_t i){
   return k<n && z[k]=='{' ? k : BAD;
 }
 
-/* The start of the next line after i that begins a value, or BAD. */
-static size_t next_value_line(const char *z, size_t n, size_t i){
-  while( i<n ){
-    const char *nl = memchr(z+i, '\n', n-i);
-    size_t j;
-    if( nl==0 ) return BAD;
-    j = (size_t)(nl - z) + 1;
-    while( j<n && (z[j]==' ' || z[j]=='\t' || z[j]=='\r') ) j++;
-    if( j<n && (z[j]=='{' || z[j]=='[' || after_stamp(z, n, j)!=BAD) ) return j;
-    i = j;
-  }
-  return BAD;
-}
-
-/* Find where the next whole record starts after damage at `from`, inside an array. */
-static size_t resync_in_array(const char *z, size_t n, size_t from){
-  size_t k;
-  for(k=from; k<n; k++){
-    size_t b, end, j, as, ae;
-    unsigned flags = 0;
-    JsonError err;
-    FieldIndex idx;
-    int kind;
-    const char *p = memchr(z+k, '{', n-k);
-    if( p==0 ) return BAD;
-    k = (size_t)(p - z);
-    b = k;
-    while( b>0 && is_ws(z[b-1]) ) b--;
-    if( b==0 || (z[b-1]!=',' && z[b-1]!='[') ) continue;
-    end = skip_indexed(z, n, k, &flags, &err, &idx);
-    if( end==BAD ) continue;
-    kind = classify(z, k, &idx, &as, &ae);
-    if( kind!=KIND_RECORD && kind!=KIND_INSIGHT && kind!=KIND_ENVELOPE ) continue;
-    j = json_ws(z, n, end);
-    if( j<n && z[j]!=',' && z[j]!=']' ) continue;
-    return k;
-  }
-  return BAD;
-}
-
 /* Does z[i] start '{ "Records" : [' ? Returns the offset after '[' or BAD. */
 static size_t records_prefix(const char *z, size_t n, size_t i){
   i = json_ws(z, n, i+1);
@@ -153,6 +130,168 @@ static size_t records_prefix(const char *z, size_t n, size_t i){
   return i+1;
 }
 
+/* An object that starts '{"Records":[' is read element by element, without validating it
+** whole first. It is still a record if a string eventName follows the array: look past
+** the array (bracket counting only) at the members after it. */
+static int records_object_is_record(const char *z, size_t n, size_t iArray){
+  size_t i = json_end(z, n, iArray);
+  unsigned flags = 0;
+  JsonError err;
+  if( i>=n ) return 0;
+  i = json_ws(z, n, i);
+  while( i<n && z[i]==',' ){
+    size_t ks, ke, vs;
+    i = json_ws(z, n, i+1);
+    if( i>=n || z[i]!='"' ) return 0;
+    ks = i;
+    ke = json_skip(z, n, i, &flags, &err);
+    if( ke==BAD ) return 0;
+    i = json_ws(z, n, ke);
+    if( i>=n || z[i]!=':' ) return 0;
+    vs = json_ws(z, n, i+1);
+    i = json_skip(z, n, vs, &flags, &err);
+    if( i==BAD ) return 0;
+    if( z[vs]=='"' && json_key_is(z, ks+1, ke-1, "eventName", 9) ) return 1;
+    i = json_ws(z, n, i);
+  }
+  return 0;
+}
+
+/* Salvage. After damage, a place is taken as the start of a record only when it provably
+** is a complete top-level element of the file as written: a probe reads on from it with
+** the file's top-level grammar (`,` element ... `]`, the container's `}`, the end of the
+** data or the next value). An object nested inside a damaged record runs, right after its
+** own end, into its parent's structure (`}`, `]`, `,"key":`), and is rejected; a true
+** element reaches a clean end, or the next damage (a failure inside a later element, or
+** garbage where a separator belongs). */
+#define CTX_RECORDS 1            /* elements of a Records array: '}' follows its ']' */
+#define CTX_ARRAY   2            /* elements of a bare array */
+#define CTX_SEQ     3            /* values one after another (ndjson, concatenated) */
+#define CTX_ANY     4            /* not known (the file's start is damaged) */
+
+/* A byte that continues valid JSON at a junction: a nested object runs into these. */
+static int is_structural(char c){
+  return c=='}' || c==']' || c==',' || c==':' || c=='"' || c=='[' || c=='-'
+      || (c>='0' && c<='9') || c=='t' || c=='f' || c=='n';
+}
+
+/* After the top-level value ends at z[i]: the end of the data or another value. */
+static int probe_after_top(const char *z, size_t n, size_t i){
+  i = json_ws(z, n, i);
+  if( i>=n || z[i]=='{' || z[i]=='[' ) return 1;
+  return !is_structural(z[i]);
+}
+
+/* After the ']' of the array the probe was reading. */
+static int probe_after_array(const char *z, size_t n, size_t i, int eCtx){
+  unsigned flags = 0;
+  JsonError err;
+  i = json_ws(z, n, i);
+  if( eCtx==CTX_ARRAY || (eCtx==CTX_ANY && (i>=n || (z[i]!='}' && z[i]!=','))) ){
+    return probe_after_top(z, n, i) ? CTX_ARRAY : 0;
+  }
+  for(;;){
+    if( i>=n ) return CTX_RECORDS;              /* cut after the array */
+    if( z[i]=='}' ) return probe_after_top(z, n, i+1) ? CTX_RECORDS : 0;
+    if( z[i]!=',' ) return is_structural(z[i]) ? 0 : CTX_RECORDS;
+    i = json_ws(z, n, i+1);                     /* another member of the container */
+    if( i>=n ) return CTX_RECORDS;
+    if( z[i]!='"' ) return is_structural(z[i]) ? 0 : CTX_RECORDS;
+    i = json_skip(z, n, i, &flags, &err);
+    if( i==BAD ) return CTX_RECORDS;
+    i = json_ws(z, n, i);
+    if( i>=n ) return CTX_RECORDS;
+    if( z[i]!=':' ) return is_structural(z[i]) ? 0 : CTX_RECORDS;
+    i = json_skip(z, n, json_ws(z, n, i+1), &flags, &err);
+    if( i==BAD ) return CTX_RECORDS;
+    i = json_ws(z, n, i);
+  }
+}
+
+/* Probe the validated element z[k..end) as a top-level element in context eCtx. Returns
+** 0 (rejected) or the context it was accepted in; *pnJunction counts the separators the
+** probe passed. */
+static int probe(const char *z, size_t n, size_t k, size_t end, int eCtx, int *pnJunction){
+  size_t i = end;
+  *pnJunction = 0;
+  for(;;){
+    size_t j = json_ws(z, n, i);
+    unsigned flags = 0;
+    JsonError err;
+    char c;
+    if( j>=n ){
+      /* the end of the data: clean for the last line of a sequence; in an array (a cut
+      ** file) only once the probe has passed a separator */
+      if( eCtx==CTX_SEQ || eCtx==CTX_ANY ){
+        size_t b = k;
+        while( b>0 && (z[b-1]==' ' || z[b-1]=='\t' || z[b-1]=='\r') ) b--;
+        return *pnJunction>0 || b==0 || z[b-1]=='\n' ? CTX_SEQ : 0;
+      }
+      return *pnJunction>0 ? eCtx : 0;
+    }
+    c = z[j];
+    if( c==',' && eCtx!=CTX_SEQ ){
+      j = json_ws(z, n, j+1);
+      if( j>=n ) return 0;
+      if( z[j]!='{' ) return is_structural(z[j]) ? 0 : (eCtx==CTX_ANY ? CTX_RECORDS : eCtx);
+      if( eCtx==CTX_ANY ) eCtx = CTX_RECORDS;
+      ++*pnJunction;
+      i = json_skip(z, n, j, &flags, &err);
+      if( i==BAD ) return eCtx;                 /* the next damage: fine */
+      continue;
+    }
+    if( c==']' && eCtx!=CTX_SEQ ) return probe_after_array(z, n, j+1, eCtx);
+    if( (c=='{' || c=='[') && (eCtx==CTX_SEQ || eCtx==CTX_ANY) ){
+      ++*pnJunction;
+      if( c=='[' ) return CTX_SEQ;
+      eCtx = CTX_SEQ;
+      i = json_skip(z, n, j, &flags, &err);
+      if( i==BAD ) return CTX_SEQ;
+      continue;
+    }
+    if( is_structural(c) || c=='{' ) return 0;
+    return eCtx==CTX_ANY ? CTX_SEQ : eCtx;      /* garbage where a separator belongs */
+  }
+}
+
+/* The first place in [from, to) where a record provably starts (see probe), or BAD; *pCtx
+** gets the context it was accepted in. With nMinJunction, the probe must also pass that
+** many separators. */
+static size_t resync(const char *z, size_t n, size_t from, size_t to, int eCtx,
+                     int nMinJunction, int *pCtx){
+  size_t k;
+  for(k=from; k<to; k++){
+    size_t b, end, as, ae;
+    unsigned flags = 0;
+    JsonError err;
+    FieldIndex idx;
+    int kind, ctx, nJ;
+    const char *q = memchr(z+k, '{', to-k);
+    if( q==0 ) return BAD;
+    k = (size_t)(q - z);
+    b = k;
+    while( b>0 && is_ws(z[b-1]) ) b--;
+    if( b>from && z[b-1]==':' ) continue;       /* a member's value: never top-level */
+    if( eCtx==CTX_SEQ && nMinJunction==0 && records_prefix(z, n, k)!=BAD
+     && (b==0 || z[b-1]=='\n' || !is_structural(z[b-1])) ){
+      *pCtx = CTX_SEQ;                          /* a log file's object starts here */
+      return k;
+    }
+    end = skip_indexed(z, n, k, &flags, &err, &idx);
+    if( end==BAD ) continue;
+    kind = classify(z, k, end, &idx, &as, &ae);
+    if( !is_record_kind(kind) && !(kind==KIND_CONTAINER && (eCtx==CTX_SEQ || eCtx==CTX_ANY)) ){
+      continue;
+    }
+    ctx = probe(z, n, k, end, kind==KIND_CONTAINER ? CTX_SEQ : eCtx, &nJ);
+    if( ctx && nJ>=nMinJunction ){
+      *pCtx = ctx;
+      return k;
+    }
+  }
+  return BAD;
+}
+
 static int looks_binary(const char *z, size_t n){
   size_t i, nBad = 0, nLook = n<512 ? n : 512;
   for(i=0; i<nLook; i++){
@@ -162,19 +301,30 @@ static int looks_binary(const char *z, size_t n){
   return nBad>0;
 }
 
-void split_init(Splitter *p, const char *z, size_t n, int bDigestPath, int bInsightPath,
-                int eAt, Problem *pProb){
+/* Carry on at r, accepted by resync in context ctx. */
+static void resume_at(Splitter *p, size_t r, int ctx){
+  p->iPos = r;
+  if( ctx==CTX_SEQ ){
+    p->eMode = MODE_SEQUENCE;
+  }else{
+    if( p->eMode!=MODE_ELEMENTS ) p->bInRecordsObj = ctx==CTX_RECORDS;
+    p->eMode = MODE_ELEMENTS;
+  }
+}
+
+/* The context the splitter reads in now, for resync. */
+static int split_ctx(const Splitter *p){
+  if( p->eMode==MODE_SEQUENCE ) return CTX_SEQ;
+  return p->bInRecordsObj ? CTX_RECORDS : CTX_ARRAY;
+}
+
+void split_init(Splitter *p, const char *z, size_t n, int eAt, Problem *pProb){
   size_t i = 0;
   memset(p, 0, sizeof(*p));
   p->z = z;
   p->n = n;
   p->eAt = eAt;
   p->pProb = pProb;
-  p->bInsightPath = bInsightPath;
-  if( bDigestPath ){
-    p->eFormat = FMT_DIGEST;                    /* nothing in a digest can be a record */
-    return;
-  }
   if( n>=3 && memcmp(z, "\xEF\xBB\xBF", 3)==0 ) i = 3;
   i = json_ws(z, n, i);
   if( i>=n ){
@@ -191,30 +341,21 @@ void split_init(Splitter *p, const char *z, size_t n, int bDigestPath, int bInsi
     unsigned flags = 0;
     JsonError err;
     size_t end, k = records_prefix(z, n, i);
-    if( k!=BAD ){
+    FieldIndex idx;
+    if( k!=BAD && !records_object_is_record(z, n, k-1) ){
       /* A log file, as AWS writes it: read the Records array element by element, without
       ** first validating the whole file (and a damaged file is read the same way). */
-      p->eFormat = bInsightPath ? FMT_INSIGHT : FMT_RECORDS;
+      p->eFormat = FMT_RECORDS;
       p->bFormatKnown = 1;
       p->eMode = MODE_ELEMENTS;
       p->iPos = k;
       p->bInRecordsObj = 1;
       return;
     }
-    FieldIndex idx;
     end = skip_indexed(z, n, i, &flags, &err, &idx);
     if( end!=BAD ){
       size_t as, ae;
-      int kind = classify(z, i, &idx, &as, &ae);
-      if( kind==KIND_CONTAINER ){
-        p->eFormat = bInsightPath ? FMT_INSIGHT : FMT_RECORDS;
-        p->bFormatKnown = 1;
-        p->eMode = MODE_ELEMENTS;
-        p->iPos = as+1;
-        p->iAfterArray = end;
-        return;
-      }
-      if( kind==KIND_DIGEST ){
+      if( classify(z, i, end, &idx, &as, &ae)==KIND_DIGEST ){
         p->eFormat = FMT_DIGEST;
         return;
       }
@@ -227,6 +368,20 @@ void split_init(Splitter *p, const char *z, size_t n, int bDigestPath, int bInsi
     p->eMode = MODE_SEQUENCE;
     p->iPos = i;
     return;
+  }
+  {
+    /* Not JSON at the start: a zeroed or overwritten head with intact records after it
+    ** is damage, not "not CloudTrail" */
+    int ctx;
+    size_t r = resync(z, n, i, n, CTX_ANY, 0, &ctx);
+    if( r!=BAD ){
+      problem_add(pProb, (long long)i, eAt, "the data does not start with JSON "
+                  "(%lld bytes before the first record that can be read)", (long long)(r-i));
+      p->bFormatKnown = 1;
+      p->eFormat = ctx==CTX_SEQ ? FMT_NDJSON : ctx==CTX_RECORDS ? FMT_RECORDS : FMT_ARRAY;
+      resume_at(p, r, ctx);
+      return;
+    }
   }
   p->zSkip = looks_binary(z+i, n-i) ? "binary data, not JSON" : "not JSON";
 }
@@ -258,6 +413,36 @@ static void saw_record(Splitter *p, int kind, int eSeqFormat){
   if( kind==KIND_INSIGHT && p->eFormat==FMT_RECORDS ) p->eFormat = FMT_INSIGHT;
 }
 
+/* Notes for a record whose bytes are irregular but lossless, in the order they occur. */
+static void record_notes(Splitter *p, unsigned flags, const JsonError *pErr, int iIndex){
+  size_t aOff[3];
+  int aKind[3], n = 0, i, j;
+  if( flags & JSON_F_DUPKEY ){ aOff[n] = pErr->iDupKs-1; aKind[n++] = 0; }
+  if( flags & JSON_F_CTRL ){ aOff[n] = pErr->iCtrl; aKind[n++] = 1; }
+  if( flags & JSON_F_BADUTF8 ){ aOff[n] = pErr->iBadUtf8; aKind[n++] = 2; }
+  for(i=1; i<n; i++){
+    for(j=i; j>0 && aOff[j]<aOff[j-1]; j--){
+      size_t o = aOff[j]; int k = aKind[j];
+      aOff[j] = aOff[j-1]; aKind[j] = aKind[j-1];
+      aOff[j-1] = o; aKind[j-1] = k;
+    }
+  }
+  for(i=0; i<n; i++){
+    if( aKind[i]==0 ){
+      char zKey[48];
+      json_key_text(p->z, pErr->iDupKs, pErr->iDupKe, zKey, sizeof(zKey));
+      problem_note(p->pProb, (long long)aOff[i], p->eAt, "duplicate key '%s' in record %d "
+                   "(the last value is used)", zKey, iIndex);
+    }else if( aKind[i]==1 ){
+      problem_note(p->pProb, (long long)aOff[i], p->eAt,
+                   "raw control character in a string in record %d", iIndex);
+    }else{
+      problem_note(p->pProb, (long long)aOff[i], p->eAt,
+                   "invalid UTF-8 in record %d (shown as U+FFFD)", iIndex);
+    }
+  }
+}
+
 static void finish(Splitter *p){
   p->eMode = MODE_DONE;
   if( !p->bFormatKnown && p->nJunk>0 && p->zSkip==0 ){
@@ -266,7 +451,20 @@ static void finish(Splitter *p){
   }
 }
 
-/* After the ']' of the Records array of a damaged log file: read the rest of the object. */
+/* Resynchronise after damage at `from` in the current context, or finish. */
+static void resync_or_finish(Splitter *p, size_t from){
+  int ctx;
+  size_t r = resync(p->z, p->n, from, p->n, split_ctx(p), 0, &ctx);
+  if( r==BAD ){
+    p->iPos = p->n;
+    finish(p);
+    return;
+  }
+  resume_at(p, r, ctx);
+}
+
+/* After the ']' of a Records array: read the rest of the object. Another "Records" array
+** (a repeated key) is read too. */
 static void after_records_array(Splitter *p, size_t i){
   const char *z = p->z;
   size_t n = p->n;
@@ -274,13 +472,24 @@ static void after_records_array(Splitter *p, size_t i){
   unsigned flags = 0;
   i = json_ws(z, n, i);
   while( i<n && z[i]==',' ){
+    size_t ks, ke, vs;
     i = json_ws(z, n, i+1);
     if( i>=n || z[i]!='"' ) break;
-    i = json_skip(z, n, i, &flags, &err);
+    ks = i;
+    ke = i = json_skip(z, n, i, &flags, &err);
     if( i==BAD ) break;
     i = json_ws(z, n, i);
     if( i>=n || z[i]!=':' ) break;
-    i = json_skip(z, n, json_ws(z, n, i+1), &flags, &err);
+    vs = json_ws(z, n, i+1);
+    if( vs<n && z[vs]=='[' && json_key_is(z, ks+1, ke-1, "Records", 7) ){
+      problem_note(p->pProb, (long long)ks, p->eAt,
+                   "duplicate key 'Records' (the records of every copy are read)");
+      p->eMode = MODE_ELEMENTS;
+      p->bInRecordsObj = 1;
+      p->iPos = vs+1;
+      return;
+    }
+    i = json_skip(z, n, vs, &flags, &err);
     if( i==BAD ) break;
     i = json_ws(z, n, i);
   }
@@ -288,11 +497,10 @@ static void after_records_array(Splitter *p, size_t i){
     size_t iBad = i==BAD ? err.iOff : i;
     problem_add(p->pProb, (long long)iBad, p->eAt, "malformed JSON after the Records array");
     /* a stray ']' (garbage, a bad splice) ends the array early: carry on at the next
-    ** record, if there is one, as inside the array */
-    p->iPos = resync_in_array(z, n, iBad<n ? iBad : n);
-    if( p->iPos==BAD ){ finish(p); return; }
+    ** record, if there is one */
     p->eMode = MODE_ELEMENTS;
     p->bInRecordsObj = 1;
+    resync_or_finish(p, iBad<n ? iBad : n);
     return;
   }
   p->eMode = MODE_SEQUENCE;
@@ -307,6 +515,31 @@ static void element_error(Splitter *p, size_t iStart, int iIndex, const JsonErro
     problem_add(p->pProb, (long long)pErr->iOff, p->eAt, "malformed JSON in record %d (%s)",
                 iIndex, pErr->zWhat);
   }
+}
+
+/* A valid element z[i..end) is followed by a structural failure at j. If records that
+** probe cleanly start inside it, a chunk is missing and the element swallowed the records
+** after the cut: it is damage, and reading resumes at the first of them. */
+static int swallowed(Splitter *p, size_t i, size_t end, size_t j, int iIndex){
+  int ctx;
+  size_t r = resync(p->z, p->n, i+1, end, split_ctx(p), 1, &ctx);
+  if( r==BAD ) return 0;
+  problem_add(p->pProb, (long long)j, p->eAt, "malformed JSON in record %d (it holds the "
+              "records after a gap in the data, from byte %lld)", iIndex, (long long)r);
+  resume_at(p, r, ctx);
+  return 1;
+}
+
+static int take_record(Splitter *p, SplitItem *pItem, int kind, int eFormat, size_t i,
+                       size_t end, size_t as, size_t ae, int iIndex, unsigned flags,
+                       const JsonError *pErr){
+  saw_record(p, kind, kind==KIND_ENVELOPE ? FMT_EVENTBRIDGE : eFormat);
+  if( flags & (JSON_F_DUPKEY|JSON_F_CTRL|JSON_F_BADUTF8) ) record_notes(p, flags, pErr, iIndex);
+  pItem->s = kind==KIND_ENVELOPE ? as : i;
+  pItem->e = kind==KIND_ENVELOPE ? ae : end;
+  pItem->iIndex = iIndex;
+  pItem->flags = flags;
+  return 1;
 }
 
 /* One element of an array. Returns 1 with *pItem set when it is a record. */
@@ -325,11 +558,7 @@ static int next_element(Splitter *p, SplitItem *pItem){
       return 0;
     }
     if( z[i]==']' ){
-      if( p->iAfterArray ){
-        p->iPos = p->iAfterArray;
-        p->iAfterArray = 0;
-        p->eMode = MODE_SEQUENCE;
-      }else if( p->bInRecordsObj ){
+      if( p->bInRecordsObj ){
         p->bInRecordsObj = 0;
         after_records_array(p, i+1);
       }else{
@@ -343,28 +572,32 @@ static int next_element(Splitter *p, SplitItem *pItem){
     end = skip_indexed(z, n, i, &flags, &err, &pItem->idx);
     if( end==BAD ){
       element_error(p, i, iIndex, &err);
-      p->iPos = resync_in_array(z, n, i+1);
-      if( p->iPos==BAD ){ finish(p); return 0; }
+      resync_or_finish(p, i+1);
       continue;
     }
-    kind = z[i]=='{' ? classify(z, i, &pItem->idx, &as, &ae) : KIND_OTHER;
+    kind = z[i]=='{' ? classify(z, i, end, &pItem->idx, &as, &ae) : KIND_OTHER;
     j = json_ws(z, n, end);
     if( j<n && z[j]==',' ){
-      p->iPos = j+1;
-    }else if( j>=n || z[j]==']' ){
+      size_t t = json_ws(z, n, j+1);
+      if( t<n && z[t]==']' ){
+        problem_note(p->pProb, (long long)j, p->eAt, "trailing comma after record %d", iIndex);
+        p->iPos = t;
+      }else{
+        p->iPos = j+1;
+      }
+    }else if( j<n && z[j]==']' ){
       p->iPos = j;
     }else{
-      problem_add(p->pProb, (long long)j, p->eAt, "unexpected data after record %d", iIndex);
-      p->iPos = resync_in_array(z, n, j);
-      if( p->iPos==BAD ){ p->iPos = n; p->eMode = MODE_DONE; }
+      if( swallowed(p, i, end, j, iIndex) ) continue;
+      if( j>=n ){
+        p->iPos = j;
+      }else{
+        problem_add(p->pProb, (long long)j, p->eAt, "unexpected data after record %d", iIndex);
+        resync_or_finish(p, j);
+      }
     }
-    if( kind==KIND_RECORD || kind==KIND_INSIGHT || kind==KIND_ENVELOPE ){
-      saw_record(p, kind, kind==KIND_ENVELOPE ? FMT_EVENTBRIDGE : FMT_ARRAY);
-      pItem->s = kind==KIND_ENVELOPE ? as : i;
-      pItem->e = kind==KIND_ENVELOPE ? ae : end;
-      pItem->iIndex = iIndex;
-      pItem->flags = flags;
-      return 1;
+    if( is_record_kind(kind) ){
+      return take_record(p, pItem, kind, FMT_ARRAY, i, end, as, ae, iIndex, flags, &err);
     }
     not_a_record(p, i, iIndex);
   }
@@ -379,32 +612,33 @@ static int next_value(Splitter *p, SplitItem *pItem){
     unsigned flags = 0;
     JsonError err;
     int kind, iIndex;
+    if( p->eMode!=MODE_SEQUENCE ) return 0;
     if( i>=n ){ finish(p); return 0; }
+    if( n-i>=3 && memcmp(z+i, "\xEF\xBB\xBF", 3)==0 ){
+      /* files concatenated, each with its byte order mark */
+      problem_note(p->pProb, (long long)i, p->eAt, "byte order mark inside the data");
+      p->iPos = i+3;
+      continue;
+    }
     k = after_stamp(z, n, i);
     if( k!=BAD ) i = k;
     if( z[i]=='[' ){
       p->eMode = MODE_ELEMENTS;
+      p->bInRecordsObj = 0;
       p->iPos = i+1;
       return 0;
     }
     if( z[i]!='{' ){
-      size_t r;
       problem_add(p->pProb, (long long)i, p->eAt, "unexpected data between records");
-      p->iPos = next_value_line(z, n, i);
-      if( p->iPos!=BAD ) continue;
-      /* no next line: the rest of an array cut short by a stray ']'? */
-      r = resync_in_array(z, n, i);
-      if( r==BAD ){ finish(p); return 0; }
-      p->iPos = r;
-      p->eMode = MODE_ELEMENTS;
-      return 0;
+      resync_or_finish(p, i);
+      continue;
     }
     k = records_prefix(z, n, i);
-    if( k!=BAD ){
+    if( k!=BAD && !records_object_is_record(z, n, k-1) ){
       /* another log file's object (files concatenated): read it element by element */
       if( !p->bFormatKnown ){
         p->bFormatKnown = 1;
-        p->eFormat = p->bInsightPath ? FMT_INSIGHT : FMT_RECORDS;
+        p->eFormat = FMT_RECORDS;
       }
       p->eMode = MODE_ELEMENTS;
       p->iPos = k;
@@ -412,38 +646,45 @@ static int next_value(Splitter *p, SplitItem *pItem){
       return 0;
     }
     end = skip_indexed(z, n, i, &flags, &err, &pItem->idx);
+    iIndex = p->nIndex++;
+    p->nValues++;
     if( end==BAD ){
-      element_error(p, i, p->nIndex++, &err);
-      p->nValues++;
-      p->iPos = next_value_line(z, n, i);
-      if( p->iPos==BAD ){ finish(p); return 0; }
+      element_error(p, i, iIndex, &err);
+      resync_or_finish(p, i+1);
       continue;
     }
     p->iPos = end;
-    kind = classify(z, i, &pItem->idx, &as, &ae);
+    kind = classify(z, i, end, &pItem->idx, &as, &ae);
     if( kind==KIND_CONTAINER ){
       if( !p->bFormatKnown ){
         p->bFormatKnown = 1;
-        p->eFormat = p->bInsightPath ? FMT_INSIGHT : FMT_RECORDS;
+        p->eFormat = FMT_RECORDS;
       }
+      if( (flags & JSON_F_DUPKEY) && (err.iDupKs<as || err.iDupKs>=ae)
+       && !json_key_is(z, err.iDupKs, err.iDupKe, "Records", 7) ){
+        char zKey[48];                          /* (a repeated Records: after_records_array) */
+        json_key_text(z, err.iDupKs, err.iDupKe, zKey, sizeof(zKey));
+        problem_note(p->pProb, (long long)err.iDupKs-1, p->eAt,
+                     "duplicate key '%s' in the object that holds the records", zKey);
+      }
+      p->nIndex--;
+      p->nValues--;
       p->eMode = MODE_ELEMENTS;
       p->iPos = as+1;
-      p->iAfterArray = end;
+      p->bInRecordsObj = 1;
       return 0;
     }
     if( kind==KIND_DIGEST ){
-      if( !p->bFormatKnown && p->nValues==0 ){ p->eFormat = FMT_DIGEST; finish(p); return 0; }
+      if( !p->bFormatKnown && p->nValues==1 ){ p->eFormat = FMT_DIGEST; finish(p); return 0; }
       kind = KIND_OTHER;
     }
-    iIndex = p->nIndex++;
-    p->nValues++;
-    if( kind==KIND_RECORD || kind==KIND_INSIGHT || kind==KIND_ENVELOPE ){
-      saw_record(p, kind, kind==KIND_ENVELOPE ? FMT_EVENTBRIDGE : FMT_OBJECT);
-      pItem->s = kind==KIND_ENVELOPE ? as : i;
-      pItem->e = kind==KIND_ENVELOPE ? ae : end;
-      pItem->iIndex = iIndex;
-      pItem->flags = flags;
-      return 1;
+    {
+      /* a value followed by structural bytes may have swallowed the records after a gap */
+      size_t j = json_ws(z, n, end);
+      if( j<n && is_structural(z[j]) && z[j]!='[' && swallowed(p, i, end, j, iIndex) ) continue;
+    }
+    if( is_record_kind(kind) ){
+      return take_record(p, pItem, kind, FMT_OBJECT, i, end, as, ae, iIndex, flags, &err);
     }
     not_a_record(p, i, iIndex);
   }

@@ -29,13 +29,11 @@ typedef struct Splitter {
   size_t n;
   size_t iPos;                   /* where scanning resumes */
   int eMode;                     /* SPLIT_MODE_* (split.c) */
-  size_t iAfterArray;            /* where the sequence resumes after a Records array, or 0 */
   int bInRecordsObj;             /* the array being read is the Records member of an object */
   int nIndex;                    /* next element index */
   int eFormat;                   /* FMT_* */
   int nValues;                   /* top-level values seen in sequence mode */
   int bFormatKnown;              /* a record (or a Records container) has been seen */
-  int bInsightPath;              /* CloudTrail-Insight in the path */
   int nJunk;                     /* non-records seen before the format was known */
   size_t iJunkOff;               /* ... the first one's offset and index */
   int iJunkIndex;
@@ -44,8 +42,7 @@ typedef struct Splitter {
   const char *zSkip;             /* why the file holds no records (FMT_UNKNOWN), static text */
 } Splitter;
 
-void split_init(Splitter *p, const char *z, size_t n, int bDigestPath, int bInsightPath,
-                int eAt, Problem *pProb);
+void split_init(Splitter *p, const char *z, size_t n, int eAt, Problem *pProb);
 int split_next(Splitter *p, SplitItem *pItem);
 const char *split_format_name(int eFormat);
 

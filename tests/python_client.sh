@@ -7,7 +7,7 @@ if [ ! -x "$py" ]; then
   exit 77
 fi
 mkdir -p build/tmp/python
-printf '{"eventName":"Bad\377Byte","userAgent":"a\000b"}\n{"eventName":"Next"}\n' >build/tmp/python/bytes.jsonl
+printf '{"eventName":"Bad\377Byte","userAgent":"a\\u0000b"}\n{"eventName":"Next"}\n' >build/tmp/python/bytes.jsonl
 # Under the sanitizer build, Python's own allocations at exit are not ours to report.
 ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0" "$py" - "$EXT" <<'PY'
 import sqlite3, sys
