@@ -2,7 +2,8 @@
 ** walk.c: file discovery.
 **
 ** The argument is a file, a directory (walked recursively) or a glob pattern where "*"
-** stays inside one path component and "**" matches any depth. Directories are listed one
+** stays inside one path component and "**" matches any depth. An argument holding '*', '?'
+** or '[' is always a glob; a literal one of those is written as a class ("[*]", "[[]"). Directories are listed one
 ** at a time and sorted by byte value, so the order is the same on every machine and
 ** memory follows the largest directory, not the number of files.
 **
@@ -118,8 +119,10 @@ int walk_open(Walk *p, const char *zArg, char **pzErr){
     *pzErr = sqlite3_mprintf("empty path");
     return SQLITE_ERROR;
   }
-  if( has_glob(p->zArg) && stat(p->zArg, &st)!=0 ){
-    /* The walk starts at the last directory before the first wildcard component. */
+  if( has_glob(p->zArg) ){
+    /* Always a glob, even when a file or folder is literally named so (S3 keys may hold
+    ** '*'): the pattern matches that name too, and everything else it matches. The walk
+    ** starts at the last directory before the first wildcard component. */
     char *zBase;
     const char *zMeta = strpbrk(p->zArg, "*?[");
     const char *zSlash = zMeta;
