@@ -6,7 +6,8 @@
 **
 ** `source` is the name of a table or view with the reader's columns (at least `record`),
 ** or else a file, folder or glob that is read directly; a table or view of that name wins.
-** `since` and `until` (ISO-8601 text or Unix seconds) bound the event time, inclusive.
+** `since` and `until` (a date and time in any form SQLite's date functions accept, or Unix
+** seconds) bound the event time, inclusive.
 **
 ** Every hit is collected first (alerts are few), then duplicates are merged and the rest
 ** sorted, so that the rows are the same whatever the source: one alert per event (same
@@ -375,26 +376,70 @@ static void detectMerge(DetectCursor *c){
   if( n>1 ) qsort(c->aAlert, n, sizeof(Alert), cmpOut);
 }
 
-/* since/until: NULL (no bound), an integer (Unix seconds) or ISO-8601 text. */
-static int timeArg(DetectCursor *c, sqlite3_value *v, const char *zWhich, int *pbSet,
-                   sqlite3_int64 *piOut){
+/* since/until: NULL (no bound); a number, Unix seconds; or text in any form SQLite's date
+** functions accept ('2026-03-03', '2026-03-03 12:00:00', '2026-03-03T12:00:00Z', ...), asked
+** of SQLite itself, or else in a form eventTime may take (the reader's own parser: a 't', a
+** '+0100' offset). Event times are whole seconds, so a bound with a fraction of a second
+** rounds inward. Anything else (a blob too) is an error quoting the value. */
+static int timeArg(DetectCursor *c, sqlite3 *db, sqlite3_value *v, const char *zWhich,
+                   int bUpper, int *pbSet, sqlite3_int64 *piOut){
+  sqlite3_stmt *pStmt = 0;
+  const char *z, *q;
   long long t;
-  const char *z;
+  int eType = v ? sqlite3_value_type(v) : SQLITE_NULL;   /* before any conversion */
+  int bFrac = 0, rc;
   *pbSet = 0;
-  if( v==0 || sqlite3_value_type(v)==SQLITE_NULL ) return SQLITE_OK;
-  if( sqlite3_value_type(v)==SQLITE_INTEGER ){
+  if( eType==SQLITE_NULL ) return SQLITE_OK;
+  if( eType==SQLITE_INTEGER ){
     *pbSet = 1;
     *piOut = sqlite3_value_int64(v);
     return SQLITE_OK;
   }
-  z = (const char*)sqlite3_value_text(v);
-  if( z && sqlite3_value_type(v)==SQLITE_TEXT && record_parse_time(z, strlen(z), &t) ){
-    *pbSet = 1;
-    *piOut = t;
-    return SQLITE_OK;
+  if( eType==SQLITE_FLOAT ){
+    double d = sqlite3_value_double(v);
+    if( d>-9.0e18 && d<9.0e18 ){          /* also false for NaN */
+      sqlite3_int64 i = (sqlite3_int64)d;  /* toward zero */
+      if( (double)i!=d && !bUpper && d>0 ) i++;
+      if( (double)i!=d && bUpper && d<0 ) i--;
+      *pbSet = 1;
+      *piOut = i;
+      return SQLITE_OK;
+    }
   }
-  return vtab_error(c->base.pVtab, "detect_mfa_deactivation: %s must be ISO-8601 text or Unix "
-                    "seconds, not '%s'", zWhich, z ? z : "");
+  z = (const char*)sqlite3_value_text(v);
+  if( z==0 ) return SQLITE_NOMEM;
+  if( eType==SQLITE_TEXT ){
+    /* unixepoch() rounds down to the second; %f shows whether a fraction was cut */
+    rc = sqlite3_prepare_v2(db, "SELECT unixepoch(?1), "
+                            "CAST(strftime('%f', ?1) AS REAL) > CAST(strftime('%S', ?1) AS INTEGER)",
+                            -1, &pStmt, 0);
+    if( rc==SQLITE_OK ){
+      sqlite3_bind_text(pStmt, 1, z, -1, SQLITE_STATIC);
+      if( sqlite3_step(pStmt)==SQLITE_ROW && sqlite3_column_type(pStmt, 0)==SQLITE_INTEGER ){
+        *pbSet = 1;
+        *piOut = sqlite3_column_int64(pStmt, 0);
+        bFrac = sqlite3_column_int(pStmt, 1);
+      }
+      rc = sqlite3_finalize(pStmt);
+    }
+    if( rc==SQLITE_NOMEM ) return rc;
+    if( rc ){
+      return vtab_error(c->base.pVtab, "detect_mfa_deactivation: %s: %s", zWhich,
+                        sqlite3_errmsg(db));
+    }
+    if( *pbSet==0 && record_parse_time(z, strlen(z), &t) ){
+      *pbSet = 1;
+      *piOut = t;                          /* the seconds, any fraction cut */
+      for(q=strchr(z, '.'); q && *++q>='0' && *q<='9'; ) bFrac |= *q!='0';
+    }
+    if( *pbSet ){
+      if( bFrac && !bUpper ) (*piOut)++;
+      return SQLITE_OK;
+    }
+  }
+  return vtab_error(c->base.pVtab, "detect_mfa_deactivation: %s must be a date and time "
+                    "(any form SQLite's date functions accept) or Unix seconds, not %s'%s'",
+                    zWhich, eType==SQLITE_BLOB ? "the blob " : "", z);
 }
 
 /*
@@ -424,8 +469,8 @@ static int detectFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr
     if( aArg[k] && (c->apArg[k] = sqlite3_value_dup(aArg[k]))==0 ) return SQLITE_NOMEM;
   }
   if( sqlite3_value_type(aArg[0])==SQLITE_NULL ) return SQLITE_OK;   /* NULL: no rows */
-  rc = timeArg(c, aArg[1], "since", &bSince, &iSince);
-  if( rc==SQLITE_OK ) rc = timeArg(c, aArg[2], "until", &bUntil, &iUntil);
+  rc = timeArg(c, p->db, aArg[1], "since", 0, &bSince, &iSince);
+  if( rc==SQLITE_OK ) rc = timeArg(c, p->db, aArg[2], "until", 1, &bUntil, &iUntil);
   if( rc ) return rc;
   zSource = (const char*)sqlite3_value_text(aArg[0]);
   if( zSource==0 ) return SQLITE_NOMEM;
