@@ -4,8 +4,9 @@
 **   SELECT * FROM detect_mfa_deactivation('cases/acme/AWSLogs');
 **   SELECT * FROM detect_mfa_deactivation('trail', '2026-03-01T00:00:00Z');
 **
-** `source` is the name of a table or view with the reader's columns (at least `record`),
-** or else a file, folder or glob that is read directly; a table or view of that name wins.
+** `source` is 'table:NAME', a table or view with the reader's columns (at least `record`),
+** or 'path:PATH', a file, folder or glob that is read directly; without a prefix, whichever
+** of the two exists (both is an error: see detectScanSource).
 ** `since` and `until` (a date and time in any form SQLite's date functions accept, or Unix
 ** seconds) bound the event time, inclusive.
 **
@@ -24,6 +25,7 @@ SQLITE_EXTENSION_INIT3
 #include "rule_mfa.h"
 #include "sha256.h"
 #include "source.h"
+#include "walk.h"
 
 typedef struct Alert {
   char *zRecord;                 /* the record's JSON text */
@@ -335,6 +337,43 @@ static int detectScanTable(DetectCursor *c, sqlite3 *db, const char *zName, int 
   return rc;
 }
 
+/* Which source `zArg` names, and read it. 'table:NAME' is a table or view (in any attached
+** schema), 'path:PATH' a file, folder or glob. Without a prefix, a name that is both an
+** existing table or view and an existing path (or a glob that matches) is an error: a
+** database file that holds a table named like the case folder must not decide, silently,
+** what is read. Only one of them: that one. Neither: the path's own error. */
+static int detectScanSource(DetectCursor *c, sqlite3 *db, const char *zArg,
+                            int bSince, sqlite3_int64 iSince, int bUntil, sqlite3_int64 iUntil){
+  int bTable, bRecord, bFile, bIndex, bName, bPath = 0, rc;
+  const char *zName = zArg;
+  int eKind = 0;                   /* 1: table: prefix, 2: path: prefix, 0: neither */
+  if( strncmp(zArg, "table:", 6)==0 ){ eKind = 1; zName = zArg+6; }
+  else if( strncmp(zArg, "path:", 5)==0 ){ eKind = 2; zName = zArg+5; }
+  if( eKind==2 ) return detectScanPath(c, zName, bSince, iSince, bUntil, iUntil);
+  bTable = tableColumns(db, zName, &bRecord, &bFile, &bIndex, &bName, &rc);
+  if( rc ) return rc==SQLITE_NOMEM ? rc : vtab_error(c->base.pVtab,
+      "detect_mfa_deactivation: cannot look up table '%s': %s", zName, sqlite3_errmsg(db));
+  if( eKind==1 && !bTable ){
+    return vtab_error(c->base.pVtab, "detect_mfa_deactivation: no table or view named '%s'",
+                      zName);
+  }
+  if( eKind==0 && bTable ){
+    rc = walk_exists(zName, &bPath);      /* only then: not a table means the path anyway */
+    if( rc ) return rc;
+    if( bTable && bPath ){
+      return vtab_error(c->base.pVtab, "detect_mfa_deactivation: '%s' is both a table or view "
+                        "and a path: write 'table:%s' for the table or 'path:%s' for the files",
+                        zName, zName, zName);
+    }
+  }
+  if( !bTable ) return detectScanPath(c, zName, bSince, iSince, bUntil, iUntil);
+  if( !bRecord ){
+    return vtab_error(c->base.pVtab, "detect_mfa_deactivation: '%s' has no record column "
+                      "(it needs the cloudtrail table's columns)", zName);
+  }
+  return detectScanTable(c, db, zName, bFile, bIndex, bName, bSince, iSince, bUntil, iUntil);
+}
+
 /* Order for merging duplicates: alert id, then first file in sorted order. */
 static int cmpDup(const void *pa, const void *pb){
   const Alert *a = pa, *b = pb;
@@ -454,7 +493,7 @@ static int detectFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr
   DbVtab *p = (DbVtab*)cur->pVtab;
   sqlite3_value *aArg[3] = {0, 0, 0};
   sqlite3_int64 iSince = 0, iUntil = 0;
-  int bSince, bUntil, bRecord, bFile, bIndex, bName, i = 0, k, rc;
+  int bSince, bUntil, i = 0, k, rc;
   const char *zSource;
   (void)idxStr; (void)argc;
   detectReset(c);
@@ -474,15 +513,7 @@ static int detectFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr
   if( rc ) return rc;
   zSource = (const char*)sqlite3_value_text(aArg[0]);
   if( zSource==0 ) return SQLITE_NOMEM;
-  if( tableColumns(p->db, zSource, &bRecord, &bFile, &bIndex, &bName, &rc) ){
-    if( !bRecord ){
-      return vtab_error(cur->pVtab, "detect_mfa_deactivation: '%s' has no record column "
-                        "(it needs the cloudtrail table's columns)", zSource);
-    }
-    rc = detectScanTable(c, p->db, zSource, bFile, bIndex, bName, bSince, iSince, bUntil, iUntil);
-  }else if( rc==SQLITE_OK ){
-    rc = detectScanPath(c, zSource, bSince, iSince, bUntil, iUntil);
-  }
+  rc = detectScanSource(c, p->db, zSource, bSince, iSince, bUntil, iUntil);
   if( rc ) return rc;
   detectMerge(c);
   if( c->nAlert>0 ){

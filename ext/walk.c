@@ -267,6 +267,27 @@ void walk_close(Walk *p){
   memset(p, 0, sizeof(*p));
 }
 
+/* Does zArg name something a scan would read: an existing file or folder, or a glob that
+** matches at least one entry? *pbExists says; returns SQLITE_OK or SQLITE_NOMEM. */
+int walk_exists(const char *zArg, int *pbExists){
+  Walk w;
+  char *zErr = 0;
+  int rc, eKind, iErrno;
+  *pbExists = 0;
+  rc = walk_open(&w, zArg, &zErr);
+  if( rc==SQLITE_OK ){
+    if( w.zGlob==0 ){
+      *pbExists = 1;
+    }else{
+      rc = walk_next(&w, &eKind, &iErrno);
+      *pbExists = rc==SQLITE_ROW;
+    }
+  }
+  sqlite3_free(zErr);
+  walk_close(&w);
+  return rc==SQLITE_NOMEM ? rc : SQLITE_OK;
+}
+
 static int match_class(const char **pzP, char c){
   const char *zP = *pzP + 1;
   int bNeg = 0, bHit = 0;

@@ -26,9 +26,9 @@ DROP VIEW IF EXISTS temp.mfa_alert_window_24h;
 DROP VIEW IF EXISTS temp.mfa_alert_scope_24h;
 
 -- The alerts: one row per MFA device deactivated or deleted successfully, as the rule
--- defines it (detect_mfa_deactivation() over `trail`).
+-- defines it (detect_mfa_deactivation() over the table `trail`, never a folder of that name).
 CREATE TEMP VIEW mfa_deactivation_alerts AS
-  SELECT * FROM detect_mfa_deactivation('trail');
+  SELECT * FROM detect_mfa_deactivation('table:trail');
 
 -- "Investigate other alerts associated with the user account during the past 48 hours."
 -- For each alert, every event by the same actor in the 48 hours before it, through the
