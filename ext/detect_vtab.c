@@ -360,7 +360,7 @@ static int detectScanSource(DetectCursor *c, sqlite3 *db, const char *zArg,
   if( eKind==0 && bTable ){
     rc = walk_exists(zName, &bPath);      /* only then: not a table means the path anyway */
     if( rc ) return rc;
-    if( bTable && bPath ){
+    if( bPath ){
       return vtab_error(c->base.pVtab, "detect_mfa_deactivation: '%s' is both a table or view "
                         "and a path: write 'table:%s' for the table or 'path:%s' for the files",
                         zName, zName, zName);
