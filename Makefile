@@ -10,7 +10,9 @@
 #   make valgrind   memcheck over representative queries (no errors, no definite leaks)
 #   make harness    out-of-memory injection and concurrency (HARNESS=--quick for CI)
 #   make fuzz       libFuzzer targets (clang), FUZZ_SECONDS each (default 60)
-#   make install PREFIX=/usr/local DESTDIR=
+#   make install    the library where `.load cloudtrail` finds it by name, and sql/*.sql under
+#                   $(PREFIX)/share/cloudtrail (PREFIX=/usr/local LIBDIR=/usr/lib/<multiarch> DESTDIR=)
+#   make uninstall  remove what make install installed
 #   make clean
 
 CC      ?= cc
@@ -27,7 +29,7 @@ HDR := $(wildcard ext/*.h)
 # Debian packages the build, the tests and the demo need.
 DEB_PKGS := gcc make pkg-config sqlite3 libsqlite3-dev libcjson-dev libdeflate-dev zlib1g-dev
 
-.PHONY: all deps demo test asan-test valgrind harness fuzz data memory bench install clean
+.PHONY: all deps demo test asan-test valgrind harness fuzz data memory bench install uninstall clean
 
 all: build/cloudtrail.so
 
@@ -108,9 +110,26 @@ bench: deps
 	@$(MAKE) --no-print-directory all build/generate
 	@bash tests/bench/run.sh
 
+# `.load cloudtrail` (and Python's load_extension('cloudtrail'), better-sqlite3's
+# loadExtension('cloudtrail')) hand the bare name to dlopen(), which, with no path, looks in
+# LD_LIBRARY_PATH, in ld.so.cache and in the system directories. ldconfig caches only lib*.so
+# names, so a cloudtrail.so in /usr/local/lib is never found by name; on Debian the system
+# directories are /lib/<multiarch>, /usr/lib/<multiarch>, /lib and /usr/lib. So the library
+# goes to /usr/lib/<multiarch> whatever PREFIX is (LIBDIR=$(PREFIX)/lib for a conventional
+# layout, loaded then by its path); the SQL files go to $(PREFIX)/share/cloudtrail.
+MULTIARCH := $(shell $(CC) -print-multiarch 2>/dev/null)
+LIBDIR  ?= $(if $(MULTIARCH),/usr/lib/$(MULTIARCH),/usr/lib)
+DATADIR ?= $(PREFIX)/share/cloudtrail
+SQLFILES := $(wildcard sql/*.sql)
+
 install: all
-	install -d $(DESTDIR)$(PREFIX)/lib
-	install -m 0644 build/cloudtrail.so $(DESTDIR)$(PREFIX)/lib/cloudtrail.so
+	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(DATADIR)
+	install -m 0644 build/cloudtrail.so $(DESTDIR)$(LIBDIR)/cloudtrail.so
+	install -m 0644 $(SQLFILES) $(DESTDIR)$(DATADIR)/
+
+uninstall:
+	rm -f $(DESTDIR)$(LIBDIR)/cloudtrail.so $(addprefix $(DESTDIR)$(DATADIR)/,$(notdir $(SQLFILES)))
+	rmdir $(DESTDIR)$(DATADIR) 2>/dev/null || true
 
 clean:
 	rm -rf build

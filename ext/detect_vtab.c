@@ -4,9 +4,11 @@
 **   SELECT * FROM detect_mfa_deactivation('cases/acme/AWSLogs');
 **   SELECT * FROM detect_mfa_deactivation('trail', '2026-03-01T00:00:00Z');
 **
-** `source` is the name of a table or view with the reader's columns (at least `record`),
-** or else a file, folder or glob that is read directly; a table or view of that name wins.
-** `since` and `until` (ISO-8601 text or Unix seconds) bound the event time, inclusive.
+** `source` is 'table:NAME', a table or view with the reader's columns (at least `record`),
+** or 'path:PATH', a file, folder or glob that is read directly; without a prefix, whichever
+** of the two exists (both is an error: see detectScanSource).
+** `since` and `until` (a date and time in any form SQLite's date functions accept, or Unix
+** seconds) bound the event time, inclusive.
 **
 ** Every hit is collected first (alerts are few), then duplicates are merged and the rest
 ** sorted, so that the rows are the same whatever the source: one alert per event (same
@@ -23,6 +25,7 @@ SQLITE_EXTENSION_INIT3
 #include "rule_mfa.h"
 #include "sha256.h"
 #include "source.h"
+#include "walk.h"
 
 typedef struct Alert {
   char *zRecord;                 /* the record's JSON text */
@@ -334,6 +337,43 @@ static int detectScanTable(DetectCursor *c, sqlite3 *db, const char *zName, int 
   return rc;
 }
 
+/* Which source `zArg` names, and read it. 'table:NAME' is a table or view (in any attached
+** schema), 'path:PATH' a file, folder or glob. Without a prefix, a name that is both an
+** existing table or view and an existing path (or a glob that matches) is an error: a
+** database file that holds a table named like the case folder must not decide, silently,
+** what is read. Only one of them: that one. Neither: the path's own error. */
+static int detectScanSource(DetectCursor *c, sqlite3 *db, const char *zArg,
+                            int bSince, sqlite3_int64 iSince, int bUntil, sqlite3_int64 iUntil){
+  int bTable, bRecord, bFile, bIndex, bName, bPath = 0, rc;
+  const char *zName = zArg;
+  int eKind = 0;                   /* 1: table: prefix, 2: path: prefix, 0: neither */
+  if( strncmp(zArg, "table:", 6)==0 ){ eKind = 1; zName = zArg+6; }
+  else if( strncmp(zArg, "path:", 5)==0 ){ eKind = 2; zName = zArg+5; }
+  if( eKind==2 ) return detectScanPath(c, zName, bSince, iSince, bUntil, iUntil);
+  bTable = tableColumns(db, zName, &bRecord, &bFile, &bIndex, &bName, &rc);
+  if( rc ) return rc==SQLITE_NOMEM ? rc : vtab_error(c->base.pVtab,
+      "detect_mfa_deactivation: cannot look up table '%s': %s", zName, sqlite3_errmsg(db));
+  if( eKind==1 && !bTable ){
+    return vtab_error(c->base.pVtab, "detect_mfa_deactivation: no table or view named '%s'",
+                      zName);
+  }
+  if( eKind==0 && bTable ){
+    rc = walk_exists(zName, &bPath);      /* only then: not a table means the path anyway */
+    if( rc ) return rc;
+    if( bPath ){
+      return vtab_error(c->base.pVtab, "detect_mfa_deactivation: '%s' is both a table or view "
+                        "and a path: write 'table:%s' for the table or 'path:%s' for the files",
+                        zName, zName, zName);
+    }
+  }
+  if( !bTable ) return detectScanPath(c, zName, bSince, iSince, bUntil, iUntil);
+  if( !bRecord ){
+    return vtab_error(c->base.pVtab, "detect_mfa_deactivation: '%s' has no record column "
+                      "(it needs the cloudtrail table's columns)", zName);
+  }
+  return detectScanTable(c, db, zName, bFile, bIndex, bName, bSince, iSince, bUntil, iUntil);
+}
+
 /* Order for merging duplicates: alert id, then first file in sorted order. */
 static int cmpDup(const void *pa, const void *pb){
   const Alert *a = pa, *b = pb;
@@ -375,26 +415,70 @@ static void detectMerge(DetectCursor *c){
   if( n>1 ) qsort(c->aAlert, n, sizeof(Alert), cmpOut);
 }
 
-/* since/until: NULL (no bound), an integer (Unix seconds) or ISO-8601 text. */
-static int timeArg(DetectCursor *c, sqlite3_value *v, const char *zWhich, int *pbSet,
-                   sqlite3_int64 *piOut){
+/* since/until: NULL (no bound); a number, Unix seconds; or text in any form SQLite's date
+** functions accept ('2026-03-03', '2026-03-03 12:00:00', '2026-03-03T12:00:00Z', ...), asked
+** of SQLite itself, or else in a form eventTime may take (the reader's own parser: a 't', a
+** '+0100' offset). Event times are whole seconds, so a bound with a fraction of a second
+** rounds inward. Anything else (a blob too) is an error quoting the value. */
+static int timeArg(DetectCursor *c, sqlite3 *db, sqlite3_value *v, const char *zWhich,
+                   int bUpper, int *pbSet, sqlite3_int64 *piOut){
+  sqlite3_stmt *pStmt = 0;
+  const char *z, *q;
   long long t;
-  const char *z;
+  int eType = v ? sqlite3_value_type(v) : SQLITE_NULL;   /* before any conversion */
+  int bFrac = 0, rc;
   *pbSet = 0;
-  if( v==0 || sqlite3_value_type(v)==SQLITE_NULL ) return SQLITE_OK;
-  if( sqlite3_value_type(v)==SQLITE_INTEGER ){
+  if( eType==SQLITE_NULL ) return SQLITE_OK;
+  if( eType==SQLITE_INTEGER ){
     *pbSet = 1;
     *piOut = sqlite3_value_int64(v);
     return SQLITE_OK;
   }
-  z = (const char*)sqlite3_value_text(v);
-  if( z && sqlite3_value_type(v)==SQLITE_TEXT && record_parse_time(z, strlen(z), &t) ){
-    *pbSet = 1;
-    *piOut = t;
-    return SQLITE_OK;
+  if( eType==SQLITE_FLOAT ){
+    double d = sqlite3_value_double(v);
+    if( d>-9.0e18 && d<9.0e18 ){          /* also false for NaN */
+      sqlite3_int64 i = (sqlite3_int64)d;  /* toward zero */
+      if( (double)i!=d && !bUpper && d>0 ) i++;
+      if( (double)i!=d && bUpper && d<0 ) i--;
+      *pbSet = 1;
+      *piOut = i;
+      return SQLITE_OK;
+    }
   }
-  return vtab_error(c->base.pVtab, "detect_mfa_deactivation: %s must be ISO-8601 text or Unix "
-                    "seconds, not '%s'", zWhich, z ? z : "");
+  z = (const char*)sqlite3_value_text(v);
+  if( z==0 ) return SQLITE_NOMEM;
+  if( eType==SQLITE_TEXT ){
+    /* unixepoch() rounds down to the second; %f shows whether a fraction was cut */
+    rc = sqlite3_prepare_v2(db, "SELECT unixepoch(?1), "
+                            "CAST(strftime('%f', ?1) AS REAL) > CAST(strftime('%S', ?1) AS INTEGER)",
+                            -1, &pStmt, 0);
+    if( rc==SQLITE_OK ){
+      sqlite3_bind_text(pStmt, 1, z, -1, SQLITE_STATIC);
+      if( sqlite3_step(pStmt)==SQLITE_ROW && sqlite3_column_type(pStmt, 0)==SQLITE_INTEGER ){
+        *pbSet = 1;
+        *piOut = sqlite3_column_int64(pStmt, 0);
+        bFrac = sqlite3_column_int(pStmt, 1);
+      }
+      rc = sqlite3_finalize(pStmt);
+    }
+    if( rc==SQLITE_NOMEM ) return rc;
+    if( rc ){
+      return vtab_error(c->base.pVtab, "detect_mfa_deactivation: %s: %s", zWhich,
+                        sqlite3_errmsg(db));
+    }
+    if( *pbSet==0 && record_parse_time(z, strlen(z), &t) ){
+      *pbSet = 1;
+      *piOut = t;                          /* the seconds, any fraction cut */
+      for(q=strchr(z, '.'); q && *++q>='0' && *q<='9'; ) bFrac |= *q!='0';
+    }
+    if( *pbSet ){
+      if( bFrac && !bUpper ) (*piOut)++;
+      return SQLITE_OK;
+    }
+  }
+  return vtab_error(c->base.pVtab, "detect_mfa_deactivation: %s must be a date and time "
+                    "(any form SQLite's date functions accept) or Unix seconds, not %s'%s'",
+                    zWhich, eType==SQLITE_BLOB ? "the blob " : "", z);
 }
 
 /*
@@ -409,7 +493,7 @@ static int detectFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr
   DbVtab *p = (DbVtab*)cur->pVtab;
   sqlite3_value *aArg[3] = {0, 0, 0};
   sqlite3_int64 iSince = 0, iUntil = 0;
-  int bSince, bUntil, bRecord, bFile, bIndex, bName, i = 0, k, rc;
+  int bSince, bUntil, i = 0, k, rc;
   const char *zSource;
   (void)idxStr; (void)argc;
   detectReset(c);
@@ -424,20 +508,12 @@ static int detectFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr
     if( aArg[k] && (c->apArg[k] = sqlite3_value_dup(aArg[k]))==0 ) return SQLITE_NOMEM;
   }
   if( sqlite3_value_type(aArg[0])==SQLITE_NULL ) return SQLITE_OK;   /* NULL: no rows */
-  rc = timeArg(c, aArg[1], "since", &bSince, &iSince);
-  if( rc==SQLITE_OK ) rc = timeArg(c, aArg[2], "until", &bUntil, &iUntil);
+  rc = timeArg(c, p->db, aArg[1], "since", 0, &bSince, &iSince);
+  if( rc==SQLITE_OK ) rc = timeArg(c, p->db, aArg[2], "until", 1, &bUntil, &iUntil);
   if( rc ) return rc;
   zSource = (const char*)sqlite3_value_text(aArg[0]);
   if( zSource==0 ) return SQLITE_NOMEM;
-  if( tableColumns(p->db, zSource, &bRecord, &bFile, &bIndex, &bName, &rc) ){
-    if( !bRecord ){
-      return vtab_error(cur->pVtab, "detect_mfa_deactivation: '%s' has no record column "
-                        "(it needs the cloudtrail table's columns)", zSource);
-    }
-    rc = detectScanTable(c, p->db, zSource, bFile, bIndex, bName, bSince, iSince, bUntil, iUntil);
-  }else if( rc==SQLITE_OK ){
-    rc = detectScanPath(c, zSource, bSince, iSince, bUntil, iUntil);
-  }
+  rc = detectScanSource(c, p->db, zSource, bSince, iSince, bUntil, iUntil);
   if( rc ) return rc;
   detectMerge(c);
   if( c->nAlert>0 ){

@@ -76,17 +76,34 @@ static int result_utf8(Record *r, sqlite3_context *ctx, const char *z, size_t n)
   return SQLITE_OK;
 }
 
-/* A file name as text. Names are bytes, not always UTF-8: invalid bytes become U+FFFD so
-** that every client can read the row (the bytes are still in the hygiene report's order). */
+/* A file name as text. Names are bytes, not always UTF-8. A valid UTF-8 name without a
+** backslash is shown as is; otherwise each invalid byte is written \xHH and each backslash
+** \\, so that two names never show the same and the bytes can be recovered. */
 int record_result_name(sqlite3_context *ctx, const char *zName){
-  JsonBuf b = {0, 0, 0};
-  size_t n = strlen(zName);
-  if( json_utf8_valid(zName, n) ){
+  const unsigned char *u = (const unsigned char*)zName;
+  size_t n = strlen(zName), i, j = 0;
+  char *zOut;
+  if( json_utf8_valid(zName, n) && strchr(zName, '\\')==0 ){
     sqlite3_result_text64(ctx, zName, n, SQLITE_TRANSIENT, SQLITE_UTF8);
     return SQLITE_OK;
   }
-  if( json_utf8_repair(zName, n, &b) ) return SQLITE_NOMEM;
-  sqlite3_result_text64(ctx, b.z, b.n, sqlite3_free, SQLITE_UTF8);
+  zOut = sqlite3_malloc64(n*4+1);
+  if( zOut==0 ) return SQLITE_NOMEM;
+  for(i=0; i<n; ){
+    size_t k = u[i]<0x80 ? 1 : u[i]>=0xF0 ? 4 : u[i]>=0xE0 ? 3 : 2;
+    if( k>n-i ) k = n-i;
+    if( u[i]=='\\' ){
+      zOut[j++] = '\\'; zOut[j++] = '\\'; i++;
+    }else if( json_utf8_valid(zName+i, k) ){
+      memcpy(zOut+j, zName+i, k); j += k; i += k;
+    }else{
+      zOut[j++] = '\\'; zOut[j++] = 'x';
+      zOut[j++] = "0123456789abcdef"[u[i]>>4];
+      zOut[j++] = "0123456789abcdef"[u[i]&15];
+      i++;
+    }
+  }
+  sqlite3_result_text64(ctx, zOut, j, sqlite3_free, SQLITE_UTF8);
   return SQLITE_OK;
 }
 

@@ -2,7 +2,8 @@
 ** walk.c: file discovery.
 **
 ** The argument is a file, a directory (walked recursively) or a glob pattern where "*"
-** stays inside one path component and "**" matches any depth. Directories are listed one
+** stays inside one path component and "**" matches any depth. An argument holding '*', '?'
+** or '[' is always a glob; a literal one of those is written as a class ("[*]", "[[]"). Directories are listed one
 ** at a time and sorted by byte value, so the order is the same on every machine and
 ** memory follows the largest directory, not the number of files.
 **
@@ -118,8 +119,10 @@ int walk_open(Walk *p, const char *zArg, char **pzErr){
     *pzErr = sqlite3_mprintf("empty path");
     return SQLITE_ERROR;
   }
-  if( has_glob(p->zArg) && stat(p->zArg, &st)!=0 ){
-    /* The walk starts at the last directory before the first wildcard component. */
+  if( has_glob(p->zArg) ){
+    /* Always a glob, even when a file or folder is literally named so (S3 keys may hold
+    ** '*'): the pattern matches that name too, and everything else it matches. The walk
+    ** starts at the last directory before the first wildcard component. */
     char *zBase;
     const char *zMeta = strpbrk(p->zArg, "*?[");
     const char *zSlash = zMeta;
@@ -262,6 +265,27 @@ void walk_close(Walk *p){
   sqlite3_free(p->zGlob);
   sqlite3_free(p->zPath);
   memset(p, 0, sizeof(*p));
+}
+
+/* Does zArg name something a scan would read: an existing file or folder, or a glob that
+** matches at least one entry? *pbExists says; returns SQLITE_OK or SQLITE_NOMEM. */
+int walk_exists(const char *zArg, int *pbExists){
+  Walk w;
+  char *zErr = 0;
+  int rc, eKind, iErrno;
+  *pbExists = 0;
+  rc = walk_open(&w, zArg, &zErr);
+  if( rc==SQLITE_OK ){
+    if( w.zGlob==0 ){
+      *pbExists = 1;
+    }else{
+      rc = walk_next(&w, &eKind, &iErrno);
+      *pbExists = rc==SQLITE_ROW;
+    }
+  }
+  sqlite3_free(zErr);
+  walk_close(&w);
+  return rc==SQLITE_NOMEM ? rc : SQLITE_OK;
 }
 
 static int match_class(const char **pzP, char c){

@@ -29,6 +29,7 @@ typedef struct Walk {
 int walk_open(Walk *p, const char *zArg, char **pzErr);
 int walk_next(Walk *p, int *peKind, int *piErrno);
 void walk_close(Walk *p);
+int walk_exists(const char *zArg, int *pbExists);
 int walk_glob_match(const char *zPattern, const char *zPath);
 
 #endif

@@ -26,58 +26,107 @@ DROP VIEW IF EXISTS temp.mfa_alert_window_24h;
 DROP VIEW IF EXISTS temp.mfa_alert_scope_24h;
 
 -- The alerts: one row per MFA device deactivated or deleted successfully, as the rule
--- defines it (detect_mfa_deactivation() over `trail`).
+-- defines it (detect_mfa_deactivation() over the table `trail`, never a folder of that name).
 CREATE TEMP VIEW mfa_deactivation_alerts AS
-  SELECT * FROM detect_mfa_deactivation('trail');
+  SELECT * FROM detect_mfa_deactivation('table:trail');
+
+-- How the views tell events apart, as detect_mfa_deactivation does: by eventID, or by the
+-- record's text when there is none. An eventID of "" is no eventID (Elastic drops empty
+-- values). So `k` = coalesce(nullif(eventID, ''), record) names one event: an event CloudTrail
+-- delivered twice is listed once, and is_alert never meets a NULL.
+--
+-- An alert whose window cannot be drawn (no actor, or no event time) still gets its own row:
+-- its actor window holds only the alert itself. Finding that row costs one more read of
+-- `trail` per such alert (narrowed to its eventID, or its eventName), and none otherwise.
 
 -- "Investigate other alerts associated with the user account during the past 48 hours."
 -- For each alert, every event by the same actor in the 48 hours before it, through the
--- alert itself. is_alert is 1 for events that are alerts themselves. An event CloudTrail
--- delivered twice (the same eventID) is listed once.
+-- alert itself. is_alert is 1 for events that are alerts themselves. An alert without an
+-- actor (or without an event time) has only its own row.
 CREATE TEMP VIEW mfa_alert_window_48h AS
   WITH alerts AS MATERIALIZED (
-    SELECT alert_id, event_epoch, event_id, actor FROM mfa_deactivation_alerts
+    SELECT alert_id, event_epoch, event_id, event_name, nullif(actor, '') AS actor, record,
+           coalesce(nullif(event_id, ''), record) AS k
+      FROM mfa_deactivation_alerts
   ), events AS MATERIALIZED (
     SELECT * FROM (
       SELECT t.actor, t.eventTime, t.event_epoch, t.eventSource, t.eventName, t.awsRegion,
              t.sourceIPAddress, t.userAgent, t.target_user, t.outcome, t.errorCode, t.eventID,
-             t.source_file, t.record_index,
-             row_number() OVER (PARTITION BY coalesce(t.eventID, t.rowid)
+             t.source_file, t.record_index, coalesce(nullif(t.eventID, ''), t.record) AS k,
+             row_number() OVER (PARTITION BY coalesce(nullif(t.eventID, ''), t.record)
                                 ORDER BY t.rowid) AS copy
         FROM trail t
        WHERE t.actor IN (SELECT actor FROM alerts)
          AND t.event_epoch BETWEEN (SELECT min(event_epoch) FROM alerts) - 172800
                                AND (SELECT max(event_epoch) FROM alerts)
     ) WHERE copy = 1
+  ), own AS MATERIALIZED (
+    -- the own event of each alert the actor window cannot reach
+    SELECT * FROM (
+      SELECT *, row_number() OVER (PARTITION BY k ORDER BY rid) AS copy FROM (
+        SELECT t.rowid AS rid, t.actor, t.eventTime, t.event_epoch, t.eventSource, t.eventName,
+               t.awsRegion, t.sourceIPAddress, t.userAgent, t.target_user, t.outcome,
+               t.errorCode, t.eventID, t.source_file, t.record_index, t.eventID AS k
+          FROM alerts a CROSS JOIN trail t
+         WHERE (a.actor IS NULL OR a.event_epoch IS NULL) AND a.event_id <> ''
+           AND t.eventID = a.event_id
+        UNION ALL
+        SELECT t.rowid, t.actor, t.eventTime, t.event_epoch, t.eventSource, t.eventName,
+               t.awsRegion, t.sourceIPAddress, t.userAgent, t.target_user, t.outcome,
+               t.errorCode, t.eventID, t.source_file, t.record_index, t.record
+          FROM alerts a CROSS JOIN trail t
+         WHERE (a.actor IS NULL OR a.event_epoch IS NULL) AND nullif(a.event_id, '') IS NULL
+           AND t.eventName = a.event_name AND nullif(t.eventID, '') IS NULL
+           AND t.record = a.record
+      )
+    ) WHERE copy = 1
   )
-  SELECT a.alert_id,
-         e.event_epoch - a.event_epoch AS offset_seconds,
-         e.eventTime AS event_time, e.event_epoch, e.eventSource AS event_source,
-         e.eventName AS event_name, e.awsRegion AS aws_region,
-         e.sourceIPAddress AS source_address, e.userAgent AS user_agent,
-         e.target_user, e.outcome, e.errorCode AS error_code, e.eventID AS event_id,
-         e.eventID IS NOT NULL AND e.eventID IN (SELECT event_id FROM alerts) AS is_alert,
-         e.source_file, e.record_index
-    FROM alerts a
-    JOIN events e ON e.actor = a.actor
-                 AND e.event_epoch BETWEEN a.event_epoch - 172800 AND a.event_epoch
-   ORDER BY a.event_epoch, a.alert_id, e.event_epoch, e.eventID;
+  SELECT alert_id, offset_seconds, event_time, event_epoch, event_source, event_name,
+         aws_region, source_address, user_agent, target_user, outcome, error_code, event_id,
+         is_alert, source_file, record_index
+    FROM (
+      SELECT a.alert_id, a.event_epoch AS alert_epoch, e.k,
+             e.event_epoch - a.event_epoch AS offset_seconds,
+             e.eventTime AS event_time, e.event_epoch, e.eventSource AS event_source,
+             e.eventName AS event_name, e.awsRegion AS aws_region,
+             e.sourceIPAddress AS source_address, e.userAgent AS user_agent,
+             e.target_user, e.outcome, e.errorCode AS error_code, e.eventID AS event_id,
+             e.k IN (SELECT k FROM alerts) AS is_alert,
+             e.source_file, e.record_index
+        FROM alerts a
+        JOIN events e ON e.actor = a.actor
+                     AND e.event_epoch BETWEEN a.event_epoch - 172800 AND a.event_epoch
+      UNION ALL
+      SELECT a.alert_id, a.event_epoch, e.k, e.event_epoch - a.event_epoch, e.eventTime,
+             e.event_epoch, e.eventSource, e.eventName, e.awsRegion, e.sourceIPAddress,
+             e.userAgent, e.target_user, e.outcome, e.errorCode, e.eventID, 1, e.source_file,
+             e.record_index
+        FROM alerts a
+        JOIN own e ON e.k = a.k
+       WHERE a.actor IS NULL OR a.event_epoch IS NULL
+    )
+   ORDER BY alert_epoch, alert_id, event_epoch, event_id, k;
 
 -- "Scope potentially compromised assets by tracking servers, services, and data accessed
 -- by the account in the last 24 hours." For each alert, every event from 24 hours before
 -- to 24 hours after it, by the actor (subject 'actor') or by the IAM user whose MFA was
 -- removed (subject 'target': same user_name and account_id as the alert's target_user).
--- DeleteVirtualMFADevice names only a device, so its alerts have no target rows.
+-- DeleteVirtualMFADevice names only a device, so its alerts have no target rows. An alert
+-- without an actor has, as subject 'actor', only its own row (and its target rows); one
+-- without an event time has only its own row.
 CREATE TEMP VIEW mfa_alert_window_24h AS
   WITH alerts AS MATERIALIZED (
-    SELECT alert_id, event_epoch, actor, target_user, account_id FROM mfa_deactivation_alerts
+    SELECT alert_id, event_epoch, event_id, event_name, nullif(actor, '') AS actor,
+           target_user, account_id, record, coalesce(nullif(event_id, ''), record) AS k
+      FROM mfa_deactivation_alerts
   ), events AS MATERIALIZED (
     SELECT * FROM (
       SELECT t.actor, t.user_type, t.user_name, t.account_id, t.access_key_id, t.eventTime,
              t.event_epoch, t.eventSource, t.eventName, t.awsRegion, t.sourceIPAddress,
              t.userAgent, t.outcome, t.errorCode, t.readOnly, t.requestParameters, t.resources,
              t.eventID, t.source_file, t.record_index,
-             row_number() OVER (PARTITION BY coalesce(t.eventID, t.rowid)
+             coalesce(nullif(t.eventID, ''), t.record) AS k,
+             row_number() OVER (PARTITION BY coalesce(nullif(t.eventID, ''), t.record)
                                 ORDER BY t.rowid) AS copy
         FROM trail t
        WHERE (t.actor IN (SELECT actor FROM alerts)
@@ -86,22 +135,61 @@ CREATE TEMP VIEW mfa_alert_window_24h AS
          AND t.event_epoch BETWEEN (SELECT min(event_epoch) FROM alerts) - 86400
                                AND (SELECT max(event_epoch) FROM alerts) + 86400
     ) WHERE copy = 1
+  ), own AS MATERIALIZED (
+    -- the own event of each alert the actor window cannot reach
+    SELECT * FROM (
+      SELECT *, row_number() OVER (PARTITION BY k ORDER BY rid) AS copy FROM (
+        SELECT t.rowid AS rid, t.actor, t.user_type, t.user_name, t.account_id,
+               t.access_key_id, t.eventTime, t.event_epoch, t.eventSource, t.eventName,
+               t.awsRegion, t.sourceIPAddress, t.userAgent, t.outcome, t.errorCode, t.readOnly,
+               t.requestParameters, t.resources, t.eventID, t.source_file, t.record_index,
+               t.eventID AS k
+          FROM alerts a CROSS JOIN trail t
+         WHERE (a.actor IS NULL OR a.event_epoch IS NULL) AND a.event_id <> ''
+           AND t.eventID = a.event_id
+        UNION ALL
+        SELECT t.rowid, t.actor, t.user_type, t.user_name, t.account_id, t.access_key_id,
+               t.eventTime, t.event_epoch, t.eventSource, t.eventName, t.awsRegion,
+               t.sourceIPAddress, t.userAgent, t.outcome, t.errorCode, t.readOnly,
+               t.requestParameters, t.resources, t.eventID, t.source_file, t.record_index,
+               t.record
+          FROM alerts a CROSS JOIN trail t
+         WHERE (a.actor IS NULL OR a.event_epoch IS NULL) AND nullif(a.event_id, '') IS NULL
+           AND t.eventName = a.event_name AND nullif(t.eventID, '') IS NULL
+           AND t.record = a.record
+      )
+    ) WHERE copy = 1
   )
-  SELECT a.alert_id,
-         CASE WHEN e.actor = a.actor THEN 'actor' ELSE 'target' END AS subject,
-         e.event_epoch - a.event_epoch AS offset_seconds,
-         e.eventTime AS event_time, e.event_epoch, e.eventSource AS event_source,
-         e.eventName AS event_name, e.awsRegion AS aws_region, e.actor, e.user_name,
-         e.access_key_id, e.sourceIPAddress AS source_address, e.userAgent AS user_agent,
-         e.outcome, e.errorCode AS error_code, e.readOnly AS read_only,
-         e.requestParameters AS request_parameters, e.resources, e.eventID AS event_id,
-         e.source_file, e.record_index
-    FROM alerts a
-    JOIN events e ON e.event_epoch BETWEEN a.event_epoch - 86400 AND a.event_epoch + 86400
-                 AND (e.actor = a.actor
-                      OR (e.user_type = 'IAMUser' AND e.user_name = a.target_user
-                          AND e.account_id = a.account_id))
-   ORDER BY a.event_epoch, a.alert_id, e.event_epoch, e.eventID;
+  SELECT alert_id, subject, offset_seconds, event_time, event_epoch, event_source, event_name,
+         aws_region, actor, user_name, access_key_id, source_address, user_agent, outcome,
+         error_code, read_only, request_parameters, resources, event_id, source_file,
+         record_index
+    FROM (
+      SELECT a.alert_id, a.event_epoch AS alert_epoch, e.k,
+             CASE WHEN e.actor = a.actor THEN 'actor' ELSE 'target' END AS subject,
+             e.event_epoch - a.event_epoch AS offset_seconds,
+             e.eventTime AS event_time, e.event_epoch, e.eventSource AS event_source,
+             e.eventName AS event_name, e.awsRegion AS aws_region, e.actor, e.user_name,
+             e.access_key_id, e.sourceIPAddress AS source_address, e.userAgent AS user_agent,
+             e.outcome, e.errorCode AS error_code, e.readOnly AS read_only,
+             e.requestParameters AS request_parameters, e.resources, e.eventID AS event_id,
+             e.source_file, e.record_index
+        FROM alerts a
+        JOIN events e ON e.event_epoch BETWEEN a.event_epoch - 86400 AND a.event_epoch + 86400
+                     AND (e.actor = a.actor
+                          OR (e.user_type = 'IAMUser' AND e.user_name = a.target_user
+                              AND e.account_id = a.account_id))
+      UNION ALL
+      SELECT a.alert_id, a.event_epoch, e.k, 'actor', e.event_epoch - a.event_epoch,
+             e.eventTime, e.event_epoch, e.eventSource, e.eventName, e.awsRegion, e.actor,
+             e.user_name, e.access_key_id, e.sourceIPAddress, e.userAgent, e.outcome,
+             e.errorCode, e.readOnly, e.requestParameters, e.resources, e.eventID,
+             e.source_file, e.record_index
+        FROM alerts a
+        JOIN own e ON e.k = a.k
+       WHERE a.actor IS NULL OR a.event_epoch IS NULL
+    )
+   ORDER BY alert_epoch, alert_id, event_epoch, event_id, k;
 
 -- The 24-hour window summarised: one row per alert, subject and service, with the event
 -- count, failures, first and last time, and the distinct event names, source addresses

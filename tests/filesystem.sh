@@ -113,16 +113,19 @@ line.json"
 mkdir "names/dir with 'quote'"
 rec InDir >"names/dir with 'quote'/x.json"
 show names
-echo "   each file given as the path (records each, in name order)"
+echo "   each file given as the path (records each, in name order; a name with glob characters"
+echo "   is always a glob, so its literal '*', '?', '[' and ']' are written as classes: '[*]')"
 for f in names/*.json; do
-  p=$(sqlq "$f")
+  p=$(sqlq "$(printf '%s' "$f" | sed 's/[][*?]/[&]/g')")
   sq 10 "SELECT records FROM cloudtrail_files($p)"
 done | tr '\n' ' ' | sed 's/^/  /; s/ $//'
 echo
+echo "   that name unescaped is a pattern its own name does not match"
+sq 10 "SELECT count(*) FROM cloudtrail_files('names/star*[1]?.json')"
 echo "   the names as returned, byte for byte (hex of the part after names/)"
 sq 10 "SELECT '  ' || hex(substr(CAST(file AS BLOB), 7)) FROM cloudtrail_files('names') ORDER BY file"
-echo "   the invalid UTF-8 byte of that name comes back as U+FFFD (EF BF BD), so that every client can read it"
-sq 10 "SELECT '  ' || (SELECT count(*) FROM cloudtrail_files('names') WHERE CAST(file AS BLOB) = x'6e616d65732f626164efbfbd6e616d652e6a736f6e')"
+echo "   the invalid UTF-8 byte of that name comes back as the text \\xff, so that every client can read it"
+sq 10 "SELECT '  ' || (SELECT count(*) FROM cloudtrail_files('names') WHERE file = 'names/bad\\xffname.json')"
 echo "   a folder with spaces and quotes given as the path"
 show "names/dir with 'quote'"
 

@@ -1,5 +1,5 @@
 -- The same alerts whether the source is a path, the virtual table, a materialised table
--- or a view; a table or view of that name wins over a path.
+-- or a view; 'table:' and 'path:' say which.
 .load @EXT@
 CREATE TEMP TABLE want AS SELECT * FROM detect_mfa_deactivation('data/AWSLogs');
 CREATE VIRTUAL TABLE temp.trail USING cloudtrail('data/AWSLogs');
@@ -16,9 +16,12 @@ SELECT s, count(*),
 SELECT count(*), count(source_file) FROM detect_mfa_deactivation('slim');
 -- the hidden columns show the arguments
 SELECT DISTINCT source, since, until FROM detect_mfa_deactivation('mat', '2026-03-03T00:00:00Z');
--- a table named like a folder wins over the folder
+-- a table named like a folder: the bare name is ambiguous (an error naming both readings);
+-- 'table:' and 'path:' choose (tests/source_choice.sh has the hostile-database cases)
 CREATE TABLE "data/AWSLogs" AS SELECT * FROM mat WHERE eventID LIKE '%010001';
 SELECT count(*) FROM detect_mfa_deactivation('data/AWSLogs');
+SELECT count(*) FROM detect_mfa_deactivation('table:data/AWSLogs');
+SELECT count(*) FROM detect_mfa_deactivation('path:data/AWSLogs');
 -- the rules table: one row, the published metadata and guide
 .mode line
 SELECT rule_id, name, version, severity, risk_score, query, language, "from", interval,
