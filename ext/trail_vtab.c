@@ -27,6 +27,7 @@ typedef struct TrailVtab {
   long long iMaxDelay;           /* max_delivery_delay in seconds */
   int abGiven[4];                /* path, strict, threads, max_delivery_delay were given */
   int bStored;                   /* a table of a database's schema (not TEMP, not eponymous) */
+  int bCreated;                  /* options were given to CREATE VIRTUAL TABLE */
 } TrailVtab;
 
 typedef struct TrailCursor {
@@ -197,6 +198,7 @@ static int trailConnect(sqlite3 *db, void *pAux, int argc, const char *const *ar
   ** table outside TEMP was written into a database file by whoever made it. */
   p->bStored = sqlite3_stricmp(argv[1], "temp")!=0
             && !(argc==3 && sqlite3_stricmp(argv[2], argv[0])==0);
+  p->bCreated = argc>3;
   for(i=3; i<argc; i++){
     rc = trailParseArg(p, argv[i], pzErr);
     if( rc ){
@@ -392,9 +394,10 @@ static void epoch_bound(Filter *f, const char *zOp, size_t nOp, double r, int *p
 ** *pv is its value. Returns SQLITE_OK, or an error with the same message. */
 static int hidden_value(sqlite3_vtab *pVtab, int k, sqlite3_value *v, long long *pv){
   char *zErr = 0;
+  int bBlob = sqlite3_value_type(v)==SQLITE_BLOB;
   const char *zVal = (const char*)sqlite3_value_text(v);
   if( zVal==0 ) return SQLITE_NOMEM;
-  if( sqlite3_value_type(v)==SQLITE_BLOB ) zVal = "(a blob)";
+  if( bBlob ) zVal = "(a blob)";
   *pv = option_value(k, zVal, &zErr);
   if( *pv>=0 ) return SQLITE_OK;
   if( zErr==0 ) return SQLITE_NOMEM;
@@ -446,9 +449,9 @@ static int trailFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
   static const char *azOpt[] = { "path", "strict", "threads", "max_delivery_delay" };
   trailReset(c);
   if( (idxNum>>2) & 7 ){
-    return vtab_error(cur->pVtab, "cloudtrail: %s is not an argument here: the table-valued "
-                      "form takes options by position, " TRAIL_POSITIONAL
-                      " (name=value works in CREATE VIRTUAL TABLE)", azOpt[((idxNum>>2)&7)-1]);
+    return vtab_error(cur->pVtab, "cloudtrail: the table-valued form takes options by position, "
+                      TRAIL_POSITIONAL "; name=value works only in CREATE VIRTUAL TABLE (%s is "
+                      "read but not given)", azOpt[((idxNum>>2)&7)-1]);
   }
   if( p->bStored ){
     int bTrusted = 1;
@@ -609,7 +612,7 @@ static int trailBestIndex(sqlite3_vtab *pVtab, sqlite3_index_info *pInfo){
     ** never offers (its right side reads this table), only as a use of the column: an
     ** option read but neither given by position nor at CREATE is that mistake. xFilter
     ** says so if this plan runs (an OR's terms are planned alone, without arguments). */
-    if( !abSeen[k] && !p->abGiven[k] && iMisused<0
+    if( !abSeen[k] && !p->bCreated && iMisused<0
      && (pInfo->colUsed & ((sqlite3_uint64)1 << aHidden[k].iCol)) ){
       iMisused = k;
     }
@@ -632,7 +635,7 @@ static int trailBestIndex(sqlite3_vtab *pVtab, sqlite3_index_info *pInfo){
     zIdx = sqlite3_mprintf("%z%s%s", zIdx, n>1 ? "," : "", aHidden[k].zName);
     if( zIdx==0 ) return SQLITE_NOMEM;
   }
-  if( aiHidden[0]>=0 ) pInfo->idxNum = 1;
+  if( aiHidden[0]>=0 ) pInfo->idxNum |= 1;
   if( bCopy ) pInfo->idxNum |= 2;
   /* The constraints a scan checks before building rows. */
   for(i=0; i<pInfo->nConstraint; i++){
