@@ -5,7 +5,8 @@
 #   make test       install what is missing (Debian), build, run the tests
 #   make asan-test  the tests against an AddressSanitizer + UBSan build
 #   make data       regenerate the sample corpus in data/ with data/generate.c
-#   make memory     peak RSS of a full scan: the sample, and corpora 10x and 100x larger
+#   make memory     peak RSS of a full scan: the sample, corpora 10x and 100x larger, and
+#                   oversized files (sparse, gzip bombs) at threads 1/2/4
 #   make bench      time the extension against DuckDB, SQLite's JSON functions and gunzip
 #   make valgrind   memcheck over representative queries (no errors, no definite leaks)
 #   make harness    out-of-memory injection and concurrency (HARNESS=--quick for CI)
@@ -102,6 +103,7 @@ memory: all build/generate
 	  /usr/bin/time -f "%M" -o build/mem.txt sqlite3 :memory: -cmd ".load build/cloudtrail" "$(MEMQ)('$$d')" >build/mem.out; \
 	  echo "$$d: $$files files, $$(cut -d'|' -f1 build/mem.out) records, peak RSS $$(cat build/mem.txt) KiB"; \
 	done
+	@sh tests/tools/memory_bound.sh build/cloudtrail
 
 # Benchmark on generated corpora cached in build/bench/ (installs libdeflate-tools and
 # @duckdb/node-api when missing). BENCH_RUNS=5, BENCH_THREADS=N...: see tests/bench/run.sh.

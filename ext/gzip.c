@@ -64,16 +64,22 @@ static size_t next_member(const unsigned char *zIn, size_t nIn, size_t iFrom){
   return nIn;
 }
 
+#define ZLIB_CHUNK ((size_t)4 << 20)   /* output per zlib call: xStop is asked this often */
+
+static int stopped(const GzipLimit *pLim){
+  return pLim->xStop && pLim->xStop(pLim->pStopArg);
+}
+
 /* Make room for at least nMore further bytes without passing the output limit. */
-static int grow(JsonBuf *pOut, size_t nMore){
-  if( pOut->n + nMore > GZIP_MAX_OUTPUT ) nMore = GZIP_MAX_OUTPUT - pOut->n;
+static int grow(JsonBuf *pOut, size_t nMore, size_t nMax){
+  if( pOut->n + nMore > nMax ) nMore = nMax - pOut->n;
   return json_buf_reserve(pOut, nMore);
 }
 
 /* Mark lost data in the output with a NUL byte (never valid inside JSON). */
-static int gap(JsonBuf *pOut){
-  if( pOut->n >= GZIP_MAX_OUTPUT ) return SQLITE_OK;
-  if( grow(pOut, 1) ) return SQLITE_NOMEM;
+static int gap(JsonBuf *pOut, size_t nMax){
+  if( pOut->n >= nMax ) return SQLITE_OK;
+  if( grow(pOut, 1, nMax) ) return SQLITE_NOMEM;
   pOut->z[pOut->n++] = 0;
   return SQLITE_OK;
 }
@@ -82,7 +88,9 @@ static int gap(JsonBuf *pOut){
 ** sets *pUsed to the bytes consumed when the member ended cleanly; returns SQLITE_DONE
 ** after recording a problem when it did not; SQLITE_NOMEM when out of memory. */
 static int inflate_member_zlib(const unsigned char *zIn, size_t nIn, size_t iBase,
-                               JsonBuf *pOut, Problem *pProb, size_t *pUsed){
+                               JsonBuf *pOut, Problem *pProb, size_t *pUsed,
+                               const GzipLimit *pLim){
+  const size_t nMax = pLim->nMax;
   z_stream zs;
   int rc = SQLITE_OK, zrc;
   memset(&zs, 0, sizeof(zs));
@@ -91,14 +99,17 @@ static int inflate_member_zlib(const unsigned char *zIn, size_t nIn, size_t iBas
   zs.avail_in = nIn > 0x7fffffff ? 0x7fffffff : (uInt)nIn;
   for(;;){
     size_t nAvail;
+    if( stopped(pLim) ){ rc = SQLITE_INTERRUPT; break; }
+    if( pOut->n >= nMax && nMax<GZIP_MAX_OUTPUT ){ rc = SQLITE_FULL; break; }
     if( pOut->n >= GZIP_MAX_OUTPUT ){
       problem_add(pProb, -1, PROBLEM_NO_OFFSET, "decompressed data exceeds 1 GiB");
       rc = SQLITE_DONE;
       break;
     }
-    if( grow(pOut, 65536) ){ rc = SQLITE_NOMEM; break; }
+    if( grow(pOut, 65536, nMax) ){ rc = SQLITE_NOMEM; break; }
     nAvail = pOut->nAlloc - 1 - pOut->n;
-    if( nAvail > GZIP_MAX_OUTPUT - pOut->n ) nAvail = GZIP_MAX_OUTPUT - pOut->n;
+    if( nAvail > nMax - pOut->n ) nAvail = nMax - pOut->n;
+    if( nAvail > ZLIB_CHUNK ) nAvail = ZLIB_CHUNK;
     zs.next_out = (unsigned char*)pOut->z + pOut->n;
     zs.avail_out = nAvail > 0x7fffffff ? 0x7fffffff : (uInt)nAvail;
     zrc = inflate(&zs, Z_NO_FLUSH);
@@ -130,7 +141,16 @@ static int inflate_member_zlib(const unsigned char *zIn, size_t nIn, size_t iBas
 ** SQLITE_OK or SQLITE_NOMEM. */
 int gzip_inflate(void *pDecompressor, const unsigned char *zIn, size_t nIn,
                  JsonBuf *pOut, Problem *pProb){
+  GzipLimit lim = { GZIP_MAX_OUTPUT, 0, 0 };
+  return gzip_inflate_ex(pDecompressor, zIn, nIn, pOut, pProb, &lim);
+}
+
+/* gzip_inflate() within *pLim: also SQLITE_FULL (over budget) or SQLITE_INTERRUPT. Without
+** a decompressor every member goes through zlib in chunks, so xStop is asked often. */
+int gzip_inflate_ex(void *pDecompressor, const unsigned char *zIn, size_t nIn,
+                    JsonBuf *pOut, Problem *pProb, const GzipLimit *pLim){
   struct libdeflate_decompressor *pDec = pDecompressor;
+  const size_t nMax = pLim->nMax;
   size_t iPos = 0;
   size_t nGuess;
   pOut->n = 0;
@@ -143,13 +163,14 @@ int gzip_inflate(void *pDecompressor, const unsigned char *zIn, size_t nIn,
     size_t nUsed = 0, nProduced = 0;
     enum libdeflate_result r = LIBDEFLATE_BAD_DATA;
     int bCrcBad = 0;
+    if( stopped(pLim) ) return SQLITE_INTERRUPT;
     if( !gzip_is_gzip(zIn+iPos, nIn-iPos) ){
       size_t k = iPos;
       while( k<nIn && zIn[k]==0 ) k++;          /* zero padding after the last member is harmless */
       if( k<nIn ){
         problem_add(pProb, (long long)iPos, PROBLEM_AT_FILE, "unexpected data after gzip member");
         iPos = next_member(zIn, nIn, k);
-        if( iPos<nIn && gap(pOut) ) return SQLITE_NOMEM;
+        if( iPos<nIn && gap(pOut, nMax) ) return SQLITE_NOMEM;
         continue;
       }
       break;
@@ -160,13 +181,17 @@ int gzip_inflate(void *pDecompressor, const unsigned char *zIn, size_t nIn,
     if( pDec ){
       for(;;){
         size_t nAvail;
-        if( grow(pOut, nGuess) ) return SQLITE_NOMEM;
+        if( grow(pOut, nGuess, nMax) ) return SQLITE_NOMEM;
         nAvail = pOut->nAlloc - 1 - pOut->n;
-        if( nAvail > GZIP_MAX_OUTPUT - pOut->n ) nAvail = GZIP_MAX_OUTPUT - pOut->n;
+        if( nAvail > nMax - pOut->n ) nAvail = nMax - pOut->n;
         r = libdeflate_gzip_decompress_ex(pDec, zIn+iPos, nIn-iPos, pOut->z+pOut->n, nAvail,
                                           &nUsed, &nProduced);
         if( r!=LIBDEFLATE_INSUFFICIENT_SPACE ) break;
-        if( pOut->n + nAvail >= GZIP_MAX_OUTPUT ) break;
+        if( pOut->n + nAvail >= nMax ){
+          if( nMax<GZIP_MAX_OUTPUT ) return SQLITE_FULL;
+          break;
+        }
+        if( stopped(pLim) ) return SQLITE_INTERRUPT;
         nGuess = (pOut->n + nAvail)*2;
       }
     }
@@ -176,15 +201,15 @@ int gzip_inflate(void *pDecompressor, const unsigned char *zIn, size_t nIn,
       nGuess = nIn;                             /* later members: no size hint */
       continue;
     }else{
-      int rc = inflate_member_zlib(zIn+iPos, nIn-iPos, iPos, pOut, pProb, &nUsed);
-      if( rc==SQLITE_NOMEM ) return rc;
+      int rc = inflate_member_zlib(zIn+iPos, nIn-iPos, iPos, pOut, pProb, &nUsed, pLim);
+      if( rc==SQLITE_NOMEM || rc==SQLITE_FULL || rc==SQLITE_INTERRUPT ) return rc;
       if( rc==SQLITE_DONE ){
         /* a damaged member: later members may be intact. Resume at the next member
         ** header, after a NUL byte that stands for the lost data, so that no JSON
         ** element can run from the damaged member into the next one. */
-        if( pOut->n >= GZIP_MAX_OUTPUT ) break;
+        if( pOut->n >= nMax ) break;
         iPos = next_member(zIn, nIn, iPos+1);
-        if( iPos<nIn && gap(pOut) ) return SQLITE_NOMEM;
+        if( iPos<nIn && gap(pOut, nMax) ) return SQLITE_NOMEM;
         continue;
       }
       iPos += nUsed;

@@ -4,7 +4,15 @@
 ** Each read-ahead slot (a job) holds one file: its bytes, its decompressed copy and the
 ** places of the records it kept. Buffers are reused from file to file and dropped after
 ** an unusually large file, and there are at most two slots per thread, so memory stays
-** flat however many files a folder holds.
+** flat however many files a folder holds. A worker gives up a file that passes
+** SOURCE_FILE_BUDGET (as stored, decompressed or indexed) and leaves it to the consuming
+** thread, which reads such files one at a time: memory does not grow with threads x 1 GiB.
+**
+** Stopping: the consuming thread runs a tiny SQL statement on the scan's connection every
+** SOURCE_POLL_MS of work or waiting. Stepping it observes sqlite3_interrupt() and counts
+** towards the progress handler (SQLite 3.40 has no sqlite3_is_interrupted()); when it
+** says stop, the scan ends with SQLITE_INTERRUPT and the workers see bCancel between
+** reads, gzip members or chunks, and batches of records.
 */
 #include "sqlite3ext.h"
 SQLITE_EXTENSION_INIT3
@@ -12,10 +20,20 @@ SQLITE_EXTENSION_INIT3
 #include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include <libdeflate.h>
+#include "copyset.h"
 #include "gzip.h"
 #include "source.h"
+
+#define READ_CHUNK ((size_t)8 << 20)         /* bytes per read() between stop checks */
+#define STOP_EVERY 256                       /* records between stop checks */
+/* The poll statement: SELECT count(*) over a VALUES list of POLL_ROWS rows, about 2.5 VM
+** steps a row, so any progress handler with N up to about 2,500 fires on every poll. A
+** VALUES list runs as a co-routine and allocates nothing (a recursive CTE allocated 100 KB
+** a run). */
+#define POLL_ROWS 1000
 
 #define KEEP_BUFFER_MAX ((size_t)16 << 20)   /* buffers larger than this are freed after use */
 #define READ_MAX ((long long)1 << 30)        /* files larger than 1 GiB are refused */
@@ -40,15 +58,73 @@ struct SourceJob {
   int nItem, nItemAlloc;
   int nBeforeProblem;            /* records kept before the first problem, or -1 */
   int rc;                        /* SQLITE_NOMEM while processing */
+  int bDeferred;                 /* a worker left it to the consumer: over the budget */
 };
+
+/* Who runs a job, for the stop checks. */
+typedef struct JobCtx {
+  Source *p;
+  int bConsumer;                 /* the consuming thread: it may poll SQLite */
+} JobCtx;
+
+static long long now_ms(void){
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (long long)ts.tv_sec*1000 + ts.tv_nsec/1000000;
+}
+
+/* On the consuming thread only: has the statement been interrupted? At most one poll per
+** SOURCE_POLL_MS. Returns SQLITE_OK, or the code that ends the scan (SQLITE_INTERRUPT). */
+int source_poll(Source *p){
+  long long t;
+  int rc;
+  if( p->rcStop ) return p->rcStop;
+  if( p->db==0 ) return SQLITE_OK;
+  t = now_ms();
+  if( t - p->iLastPoll < SOURCE_POLL_MS ) return SQLITE_OK;
+  p->iLastPoll = t;
+  if( p->pPoll==0 ){
+    static const char zHead[] = "SELECT count(*) FROM (VALUES(0)";
+    char zSql[sizeof(zHead) + 4*POLL_ROWS + 2];
+    int i, n = (int)sizeof(zHead) - 1;
+    memcpy(zSql, zHead, (size_t)n);
+    for(i=1; i<POLL_ROWS; i++){ memcpy(zSql+n, ",(0)", 4); n += 4; }
+    memcpy(zSql+n, ")", 2);
+    rc = sqlite3_prepare_v2(p->db, zSql, -1, &p->pPoll, 0);
+    if( rc ){
+      p->pPoll = 0;
+      return rc==SQLITE_INTERRUPT ? (p->rcStop = rc) : rc;
+    }
+  }
+  p->nPolls++;
+  while( (rc = sqlite3_step(p->pPoll))==SQLITE_ROW ){}
+  sqlite3_reset(p->pPoll);
+  if( rc==SQLITE_DONE ) return SQLITE_OK;
+  p->rcStop = rc;
+  __atomic_store_n(&p->bCancel, 1, __ATOMIC_RELAXED);
+  return rc;
+}
+
+/* Should the job in hand stop? */
+static int job_stop(void *pArg){
+  JobCtx *x = pArg;
+  if( x->bConsumer ) return source_poll(x->p)!=SQLITE_OK;
+  return __atomic_load_n(&x->p->bCancel, __ATOMIC_RELAXED);
+}
+
+/* The code a stopped job ends with. */
+static int stop_code(const JobCtx *x){
+  return x->bConsumer && x->p->rcStop ? x->p->rcStop : SQLITE_INTERRUPT;
+}
 
 static void trim_buffer(JsonBuf *b){
   if( b->nAlloc > KEEP_BUFFER_MAX ) json_buf_free(b);
   b->n = 0;
 }
 
-/* Read the whole file into j->raw. Problems are recorded on the file. */
-static int read_file(SourceJob *j){
+/* Read the whole file into j->raw. Problems are recorded on the file. A worker leaves a
+** file larger than the budget to the consumer (j->bDeferred). */
+static int read_file(SourceJob *j, JobCtx *x){
   SourceFile *f = &j->file;
   struct stat st;
   int fd = open(f->zPath, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
@@ -62,6 +138,11 @@ static int read_file(SourceJob *j){
     return SQLITE_OK;
   }
   f->nSize = (long long)st.st_size;
+  if( !x->bConsumer && (size_t)f->nSize > SOURCE_FILE_BUDGET ){
+    close(fd);
+    j->bDeferred = 1;
+    return SQLITE_OK;
+  }
   if( f->nSize > READ_MAX ){
     close(fd);
     problem_add(&f->prob, -1, PROBLEM_NO_OFFSET, "file larger than 1 GiB");
@@ -70,11 +151,18 @@ static int read_file(SourceJob *j){
   j->raw.n = 0;
   for(;;){
     ssize_t got;
+    size_t nWant;
     if( json_buf_reserve(&j->raw, j->raw.n ? 65536 : (size_t)f->nSize + 1) ){
       close(fd);
       return SQLITE_NOMEM;
     }
-    got = read(fd, j->raw.z + j->raw.n, j->raw.nAlloc - 1 - j->raw.n);
+    if( job_stop(x) ){
+      close(fd);
+      return stop_code(x);
+    }
+    nWant = j->raw.nAlloc - 1 - j->raw.n;
+    if( nWant > READ_CHUNK ) nWant = READ_CHUNK;
+    got = read(fd, j->raw.z + j->raw.n, nWant);
     if( got<0 ){
       if( errno==EINTR ) continue;
       problem_add(&f->prob, (long long)j->raw.n, PROBLEM_AT_FILE, "read error: %s", strerror(errno));
@@ -82,6 +170,11 @@ static int read_file(SourceJob *j){
     }
     if( got==0 ) break;
     j->raw.n += (size_t)got;
+    if( !x->bConsumer && j->raw.n > SOURCE_FILE_BUDGET ){
+      close(fd);                                 /* it grew while being read */
+      j->bDeferred = 1;
+      return SQLITE_OK;
+    }
     if( (long long)j->raw.n > READ_MAX ){
       problem_add(&f->prob, -1, PROBLEM_NO_OFFSET, "file larger than 1 GiB");
       j->raw.n = 0;
@@ -93,8 +186,12 @@ static int read_file(SourceJob *j){
   return SQLITE_OK;
 }
 
-static int keep_item(SourceJob *j, const SplitItem *pItem){
+static int keep_item(SourceJob *j, const SplitItem *pItem, const JobCtx *x){
   if( j->nItem>=j->nItemAlloc ){
+    if( !x->bConsumer && j->nItemAlloc*2*sizeof(SplitItem) > SOURCE_FILE_BUDGET ){
+      j->bDeferred = 1;                          /* many small records: index over budget */
+      return SQLITE_OK;
+    }
     int nNew = j->nItemAlloc ? j->nItemAlloc*2 : 64;
     SplitItem *aNew = sqlite3_realloc64(j->aItem, nNew*sizeof(SplitItem));
     if( aNew==0 ) return SQLITE_NOMEM;
@@ -106,16 +203,22 @@ static int keep_item(SourceJob *j, const SplitItem *pItem){
 }
 
 /* Everything done to one file before its records are consumed: read, decompress, split,
-** filter. Runs on a worker thread, or on the caller's when there are none, so it touches
-** nothing but the job, the (read-only) filter and the thread's own decompressor. */
-static void job_run(const Source *p, SourceJob *j, void *pDec){
+** filter. Runs on a worker thread, or on the caller's when there are none or the file is
+** over a worker's budget, so it touches nothing but the job, the (read-only) filter and
+** the thread's own decompressor. When the scan counts copies, every record is kept: the
+** consumer registers each eventID before it applies the filter. */
+static void job_run(Source *p, SourceJob *j, void *pDec, int bConsumer){
   SourceFile *f = &j->file;
-  const Filter *pF = p->pFilter;
+  const Filter *pF = p->pCopy ? 0 : p->pFilter;
   Splitter split;
   SplitItem item;
   const char *zData;
   size_t nData;
   int eAt = PROBLEM_AT_FILE;
+  JobCtx x;
+  GzipLimit lim;
+  x.p = p;
+  x.bConsumer = bConsumer;
   j->nBeforeProblem = -1;
   j->zData = "";
   if( j->eKind==WALK_UNREADABLE ){
@@ -136,8 +239,8 @@ static void job_run(const Source *p, SourceJob *j, void *pDec){
     j->nBeforeProblem = 0;
     return;
   }
-  j->rc = read_file(j);
-  if( j->rc ) return;
+  j->rc = read_file(j, &x);
+  if( j->rc || j->bDeferred ) return;
   if( f->prob.n || f->zSkip ){
     j->nBeforeProblem = 0;
     return;
@@ -146,7 +249,23 @@ static void job_run(const Source *p, SourceJob *j, void *pDec){
   nData = j->raw.n;
   if( gzip_is_gzip((const unsigned char*)zData, nData) ){
     f->bCompressed = 1;
-    j->rc = gzip_inflate(pDec, (const unsigned char*)zData, nData, &j->plain, &f->prob);
+    /* first within the budget, with libdeflate; past it, a worker gives the file up and
+    ** the consumer streams it through zlib in chunks, checking for a stop between them */
+    lim.nMax = SOURCE_FILE_BUDGET;
+    lim.xStop = job_stop;
+    lim.pStopArg = &x;
+    j->rc = gzip_inflate_ex(pDec, (const unsigned char*)zData, nData, &j->plain, &f->prob, &lim);
+    if( j->rc==SQLITE_FULL && !bConsumer ){
+      j->rc = SQLITE_OK;
+      j->bDeferred = 1;
+      return;
+    }
+    if( j->rc==SQLITE_FULL ){
+      problem_reset(&f->prob);
+      lim.nMax = GZIP_MAX_OUTPUT;
+      j->rc = gzip_inflate_ex(0, (const unsigned char*)zData, nData, &j->plain, &f->prob, &lim);
+    }
+    if( j->rc==SQLITE_INTERRUPT ) j->rc = stop_code(&x);
     if( j->rc ) return;
     zData = j->plain.z ? j->plain.z : "";
     nData = j->plain.n;
@@ -163,6 +282,10 @@ static void job_run(const Source *p, SourceJob *j, void *pDec){
   split_init(&split, zData, nData, eAt, &f->prob);
   while( split_next(&split, &item) ){
     size_t nText = item.e - item.s;
+    if( (item.iIndex % STOP_EVERY)==0 && job_stop(&x) ){
+      j->rc = stop_code(&x);
+      return;
+    }
     /* its text as returned: control bytes escaped and invalid UTF-8 as U+FFFD grow it */
     if( nText<=p->nMaxRecord && (item.flags & (JSON_F_HIGH|JSON_F_CTRL)) ){
       nText = json_repaired_len(zData, item.s, item.e);
@@ -179,8 +302,8 @@ static void job_run(const Source *p, SourceJob *j, void *pDec){
     f->nRecords++;
     if( j->nBeforeProblem<0 && f->prob.n ) j->nBeforeProblem = j->nItem;
     if( pF && !filter_record(pF, zData, item.s, &item.idx) ) continue;
-    j->rc = keep_item(j, &item);
-    if( j->rc ) return;
+    j->rc = keep_item(j, &item, &x);
+    if( j->rc || j->bDeferred ) return;
   }
   if( j->nBeforeProblem<0 && f->prob.n ) j->nBeforeProblem = j->nItem;
   f->eFormat = split.eFormat;
@@ -199,8 +322,25 @@ static void job_reset(SourceJob *j){
   }
   j->nItem = 0;
   j->rc = SQLITE_OK;
+  j->bDeferred = 0;
   j->zData = "";
   j->eState = JOB_FREE;
+}
+
+/* Forget what a worker did to a file it gave up, so that the consumer starts afresh. */
+static void job_restart(SourceJob *j){
+  SourceFile *f = &j->file;
+  S3Name name = f->name;
+  char *zPath = f->zPath;
+  memset(f, 0, sizeof(*f));
+  f->zPath = zPath;
+  f->name = name;
+  trim_buffer(&j->raw);
+  trim_buffer(&j->plain);
+  j->nItem = 0;
+  j->rc = SQLITE_OK;
+  j->bDeferred = 0;
+  j->zData = "";
 }
 
 static void *worker_main(void *pArg){
@@ -222,7 +362,7 @@ static void *worker_main(void *pArg){
     j->eState = JOB_RUNNING;
     pthread_mutex_unlock(&p->mu);
     if( pDec ){
-      job_run(p, j, pDec);
+      job_run(p, j, pDec, 0);
     }else{
       j->rc = SQLITE_NOMEM;
     }
@@ -253,6 +393,7 @@ int source_open(Source *p, const char *zArg, sqlite3 *db, sqlite3_vtab *pVtab,
   int rc, i;
   memset(p, 0, sizeof(*p));
   p->bEof = 1;
+  p->db = db;
   p->nMaxRecord = (size_t)sqlite3_limit(db, SQLITE_LIMIT_LENGTH, -1);
   p->pFilter = pFilter && !filter_is_empty(pFilter) ? pFilter : 0;
   p->bStrict = bStrict;
@@ -309,7 +450,8 @@ static int fill(Source *p){
       if( rc!=SQLITE_ROW ) break;
       memset(&j->file, 0, sizeof(j->file));
       s3path_parse(p->walk.zPath, &j->file.name);
-      if( p->pFilter && eKind==WALK_FILE && filter_prune_file(p->pFilter, &j->file.name) ) continue;
+      if( p->pFilter && !p->pCopy && eKind==WALK_FILE
+       && filter_prune_file(p->pFilter, &j->file.name) ) continue;
       break;
     }
     if( rc==SQLITE_DONE || rc==SQLITE_EMPTY ){
@@ -333,6 +475,8 @@ static int fill(Source *p){
 int source_next_file(Source *p){
   SourceJob *j = 0;
   int rc, i;
+  rc = source_poll(p);
+  if( rc ) return rc;
   if( p->bMutex ) pthread_mutex_lock(&p->mu);
   if( p->pCur ){
     job_reset(p->pCur);
@@ -349,21 +493,39 @@ int source_next_file(Source *p){
       rc = p->rcWalk;
     }else if( p->nThread ){
       pthread_cond_broadcast(&p->cvWork);
-      while( j->eState!=JOB_DONE ) pthread_cond_wait(&p->cvDone, &p->mu);
+      /* wait for the worker, asking SQLite every SOURCE_POLL_MS whether to stop */
+      while( j->eState!=JOB_DONE ){
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        ts.tv_nsec += SOURCE_POLL_MS*1000000L;
+        if( ts.tv_nsec>=1000000000L ){ ts.tv_sec++; ts.tv_nsec -= 1000000000L; }
+        pthread_cond_timedwait(&p->cvDone, &p->mu, &ts);
+        if( j->eState==JOB_DONE ) break;
+        pthread_mutex_unlock(&p->mu);
+        rc = source_poll(p);
+        pthread_mutex_lock(&p->mu);
+        if( rc ){
+          j = 0;
+          break;
+        }
+      }
     }
   }
   if( p->bMutex ) pthread_mutex_unlock(&p->mu);
   if( rc || j==0 ) return rc;
-  if( j->eState==JOB_QUEUED ){
+  p->pCur = j;
+  p->iItem = 0;
+  if( j->eState==JOB_QUEUED || j->bDeferred ){
+    /* nobody has run it (no threads), or a worker gave it up (over the budget) */
+    if( j->bDeferred ) job_restart(j);
     if( p->pDecompressor==0 ){
       p->pDecompressor = libdeflate_alloc_decompressor();
       if( p->pDecompressor==0 ) return SQLITE_NOMEM;
     }
-    job_run(p, j, p->pDecompressor);
+    job_run(p, j, p->pDecompressor, 1);
     j->eState = JOB_DONE;
   }
-  p->pCur = j;
-  p->iItem = 0;
+  if( j->rc==SQLITE_OK && p->rcStop ) return p->rcStop;
   return j->rc;
 }
 
@@ -372,6 +534,75 @@ int source_next_record(Source *p, const SplitItem **ppItem){
   if( p->pCur==0 || p->iItem>=p->pCur->nItem ) return 0;
   *ppItem = &p->pCur->aItem[p->iItem++];
   return 1;
+}
+
+/* Count deliveries of each eventID (the `copy` column) and return only records whose copy
+** number is in [iLo, iHi]. Call after source_open, before the first source_next_file.
+** Copy numbers must not depend on the other constraints, so every file is read and split
+** (no pruning, no byte prefilter) and the filter is applied by source_next_record_ex,
+** after the record's eventID is counted, on this thread, in walk order. */
+int source_count_copies(Source *p, long long iLo, long long iHi){
+  p->pCopy = sqlite3_malloc64(sizeof(CopySet));
+  if( p->pCopy==0 ) return SQLITE_NOMEM;
+  if( copyset_init(p->pCopy) ){
+    sqlite3_free(p->pCopy);
+    p->pCopy = 0;
+    return SQLITE_NOMEM;
+  }
+  p->iCopyLo = iLo;
+  p->iCopyHi = iHi;
+  p->walk.xPruneDir = 0;
+  return SQLITE_OK;
+}
+
+/* The eventID as the eventID column shows it, into pBuf: 1, or 0 when there is none
+** (absent, null or ""), or -1 when out of memory. */
+static int event_id_text(const char *z, const SplitItem *it, JsonBuf *pBuf){
+  size_t s, e;
+  pBuf->n = 0;
+  if( it->idx.aE[RF_eventID]==0 ) return 0;
+  s = it->s + it->idx.aS[RF_eventID];
+  e = it->s + it->idx.aE[RF_eventID];
+  if( z[s]=='n' ) return 0;
+  if( z[s]=='"' ){
+    if( json_decode_string(z, s, e, pBuf) ) return -1;
+  }else if( it->flags & (JSON_F_HIGH|JSON_F_CTRL) ){
+    if( json_repair(z, s, e, pBuf) ) return -1;
+  }else{
+    if( json_buf_reserve(pBuf, e-s+1) ) return -1;
+    memcpy(pBuf->z, z+s, e-s);
+    pBuf->n = e-s;
+  }
+  return pBuf->n>0;
+}
+
+/* source_next_record for a scan that may count copies: SQLITE_ROW with *ppItem (and
+** p->iCopy) set, SQLITE_DONE at the file's end, or an error (SQLITE_INTERRUPT). */
+int source_next_record_ex(Source *p, const SplitItem **ppItem){
+  SourceJob *j = p->pCur;
+  if( p->pCopy==0 ){
+    p->iCopy = 1;
+    return source_next_record(p, ppItem) ? SQLITE_ROW : SQLITE_DONE;
+  }
+  while( j && p->iItem<j->nItem ){
+    const SplitItem *it = &j->aItem[p->iItem++];
+    long long iCopy = 1;
+    int rc = event_id_text(j->zData, it, &p->idBuf);
+    if( rc<0 ) return SQLITE_NOMEM;
+    if( rc>0 && copyset_add(p->pCopy, p->idBuf.z, p->idBuf.n, &iCopy) ) return SQLITE_NOMEM;
+    if( (p->iItem % STOP_EVERY)==0 && (rc = source_poll(p))!=SQLITE_OK ) return rc;
+    if( iCopy<p->iCopyLo || iCopy>p->iCopyHi ) continue;
+    if( p->pFilter && !filter_record(p->pFilter, j->zData, it->s, &it->idx) ) continue;
+    p->iCopy = iCopy;
+    *ppItem = it;
+    return SQLITE_ROW;
+  }
+  return SQLITE_DONE;
+}
+
+/* The position, among the current file's kept records, of the one last returned. */
+int source_item_position(const Source *p){
+  return p->iItem - 1;
 }
 
 /* How many kept records of the current file come before its first problem (all of
@@ -426,6 +657,7 @@ void source_close(Source *p){
   if( p->bMutex ){
     pthread_mutex_lock(&p->mu);
     p->bStop = 1;
+    __atomic_store_n(&p->bCancel, 1, __ATOMIC_RELAXED);
     pthread_cond_broadcast(&p->cvWork);
     pthread_mutex_unlock(&p->mu);
     for(i=0; i<p->nThread; i++) pthread_join(p->aThread[i], 0);
@@ -443,5 +675,11 @@ void source_close(Source *p){
   sqlite3_free(p->aJob);
   walk_close(&p->walk);
   if( p->pDecompressor ) libdeflate_free_decompressor(p->pDecompressor);
+  sqlite3_finalize(p->pPoll);
+  if( p->pCopy ){
+    copyset_clear(p->pCopy);
+    sqlite3_free(p->pCopy);
+  }
+  json_buf_free(&p->idBuf);
   memset(p, 0, sizeof(*p));
 }

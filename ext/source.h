@@ -37,6 +37,17 @@ typedef struct SourceFile {
 } SourceFile;
 
 typedef struct SourceJob SourceJob;
+typedef struct CopySet CopySet;
+
+/* What a worker thread may hold of one file: this much as stored, this much decompressed
+** and this much of record index. A larger file is read alone by the consuming thread when
+** its turn comes (up to the 1 GiB limits), so memory in flight stays near
+** 2 x threads x 3 x SOURCE_FILE_BUDGET plus one large file. */
+#define SOURCE_FILE_BUDGET ((size_t)16 << 20)
+
+/* How often, in milliseconds of work or waiting, the consuming thread asks SQLite whether
+** the statement was interrupted (sqlite3_interrupt or a progress handler). */
+#define SOURCE_POLL_MS 10
 
 typedef struct Source {
   Walk walk;
@@ -60,12 +71,26 @@ typedef struct Source {
   pthread_cond_t cvWork;         /* a job was queued, or stop */
   pthread_cond_t cvDone;         /* a job is done */
   int bStop;
+  int bCancel;                   /* workers: stop the file in hand (read atomically) */
+  sqlite3 *db;                   /* the scan's connection, for polling */
+  sqlite3_stmt *pPoll;           /* a small statement stepped to observe an interrupt */
+  long long iLastPoll;           /* when it last ran, in ms */
+  int rcStop;                    /* SQLITE_INTERRUPT (or an error) once the poll said stop */
+  int nPolls;                    /* polls made (for tests and measurements) */
+  CopySet *pCopy;                /* counting deliveries of each eventID, or NULL */
+  long long iCopyLo, iCopyHi;    /* the copy numbers wanted */
+  long long iCopy;               /* the copy number of the record last returned */
+  JsonBuf idBuf;                 /* scratch for an eventID's text */
 } Source;
 
 int source_open(Source *p, const char *zArg, sqlite3 *db, sqlite3_vtab *pVtab,
                 const char *zFunc, const Filter *pFilter, int nThread, int bStrict);
 int source_next_file(Source *p);
 int source_next_record(Source *p, const SplitItem **ppItem);
+int source_count_copies(Source *p, long long iLo, long long iHi);
+int source_next_record_ex(Source *p, const SplitItem **ppItem);
+int source_item_position(const Source *p);
+int source_poll(Source *p);
 int source_records_before_problem(const Source *p);
 SourceFile *source_file(const Source *p);
 const char *source_bytes(const Source *p);

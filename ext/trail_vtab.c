@@ -25,6 +25,9 @@ typedef struct TrailVtab {
   int bStrict;                   /* strict=1 given to CREATE VIRTUAL TABLE */
   int nThread;                   /* threads=N, or 0 for the number of cores */
   long long iMaxDelay;           /* max_delivery_delay in seconds */
+  int abGiven[4];                /* path, strict, threads, max_delivery_delay were given */
+  int bStored;                   /* a table of a database's schema (not TEMP, not eponymous) */
+  int bCreated;                  /* options were given to CREATE VIRTUAL TABLE */
 } TrailVtab;
 
 typedef struct TrailCursor {
@@ -58,16 +61,20 @@ typedef struct TrailCursor {
   "access_key_id TEXT, invoked_by TEXT, session_issuer_arn TEXT, source_identity TEXT," \
   "mfa_authenticated INTEGER, user_name TEXT, account_id TEXT, actor TEXT, outcome TEXT," \
   "target_user TEXT," \
-  "source_file TEXT, record_index INTEGER, record TEXT," \
+  "source_file TEXT, record_index INTEGER, record TEXT, copy INTEGER," \
   "path HIDDEN, strict HIDDEN, threads HIDDEN, max_delivery_delay HIDDEN)"
 #define TRAIL_COL_LAST_DECODED  41
 #define TRAIL_COL_SOURCE_FILE   42
 #define TRAIL_COL_RECORD_INDEX  43
 #define TRAIL_COL_RECORD        44
-#define TRAIL_COL_PATH          45
-#define TRAIL_COL_STRICT        46
-#define TRAIL_COL_THREADS       47
-#define TRAIL_COL_MAX_DELAY     48
+#define TRAIL_COL_COPY          45
+#define TRAIL_COL_PATH          46
+#define TRAIL_COL_STRICT        47
+#define TRAIL_COL_THREADS       48
+#define TRAIL_COL_MAX_DELAY     49
+
+/* The table-valued form takes its options by position, as hidden columns. */
+#define TRAIL_POSITIONAL "cloudtrail(path, strict, threads, max_delivery_delay)"
 
 #define DEFAULT_MAX_DELAY       86400     /* seconds: see README, "File pruning" */
 
@@ -96,6 +103,30 @@ static long long option_int(const char *z, long long iMin, long long iMax){
   return v<iMin || v>iMax ? -1 : v;
 }
 
+/* Check option k (1 strict, 2 threads, 3 max_delivery_delay) written as zVal: its value,
+** or -1 with *pzErr set to the same message in both forms. */
+static long long option_value(int k, const char *zVal, char **pzErr){
+  long long v;
+  switch( k ){
+    case 1:
+      if( (v = option_int(zVal, 0, 1))<0 ){
+        *pzErr = sqlite3_mprintf("cloudtrail: strict must be 0 or 1, not '%s'", zVal);
+      }
+      return v;
+    case 2:
+      if( (v = option_int(zVal, 1, 64))<0 ){
+        *pzErr = sqlite3_mprintf("cloudtrail: threads must be from 1 to 64, not '%s'", zVal);
+      }
+      return v;
+    default:
+      if( (v = option_int(zVal, 0, 366*86400))<0 ){
+        *pzErr = sqlite3_mprintf("cloudtrail: max_delivery_delay must be seconds from 0 to "
+                                 "31622400, not '%s'", zVal);
+      }
+      return v;
+  }
+}
+
 /* Options: a leading quoted path, path=..., strict=0|1, threads=N, max_delivery_delay=S. */
 static int trailParseArg(TrailVtab *p, const char *zArg, char **pzErr){
   const char *zEq = strchr(zArg, '=');
@@ -107,6 +138,7 @@ static int trailParseArg(TrailVtab *p, const char *zArg, char **pzErr){
       *pzErr = sqlite3_mprintf("cloudtrail: more than one path");
       return SQLITE_ERROR;
     }
+    p->abGiven[0] = 1;
     return vtab_dequote(zArg, &p->zPath);
   }
   rc = vtab_dequote(zEq+1 + strspn(zEq+1, " "), &zVal);
@@ -118,29 +150,26 @@ static int trailParseArg(TrailVtab *p, const char *zArg, char **pzErr){
       return SQLITE_ERROR;
     }
     p->zPath = zVal;
+    p->abGiven[0] = 1;
     return SQLITE_OK;
   }
   rc = SQLITE_ERROR;
   if( is_option(zArg, zEq, "strict") ){
-    if( (v = option_int(zVal, 0, 1))<0 ){
-      *pzErr = sqlite3_mprintf("cloudtrail: strict must be 0 or 1, not '%s'", zVal);
-    }else{
+    if( (v = option_value(1, zVal, pzErr))>=0 ){
       p->bStrict = (int)v;
+      p->abGiven[1] = 1;
       rc = SQLITE_OK;
     }
   }else if( is_option(zArg, zEq, "threads") ){
-    if( (v = option_int(zVal, 1, 64))<0 ){
-      *pzErr = sqlite3_mprintf("cloudtrail: threads must be from 1 to 64, not '%s'", zVal);
-    }else{
+    if( (v = option_value(2, zVal, pzErr))>=0 ){
       p->nThread = (int)v;
+      p->abGiven[2] = 1;
       rc = SQLITE_OK;
     }
   }else if( is_option(zArg, zEq, "max_delivery_delay") ){
-    if( (v = option_int(zVal, 0, 366*86400))<0 ){
-      *pzErr = sqlite3_mprintf("cloudtrail: max_delivery_delay must be seconds from 0 to "
-                               "31622400, not '%s'", zVal);
-    }else{
+    if( (v = option_value(3, zVal, pzErr))>=0 ){
       p->iMaxDelay = v;
+      p->abGiven[3] = 1;
       rc = SQLITE_OK;
     }
   }else{
@@ -165,6 +194,11 @@ static int trailConnect(sqlite3 *db, void *pAux, int argc, const char *const *ar
   memset(p, 0, sizeof(*p));
   p->db = db;
   p->iMaxDelay = DEFAULT_MAX_DELAY;
+  /* The eponymous table is connected with no arguments under its own name; any other
+  ** table outside TEMP was written into a database file by whoever made it. */
+  p->bStored = sqlite3_stricmp(argv[1], "temp")!=0
+            && !(argc==3 && sqlite3_stricmp(argv[2], argv[0])==0);
+  p->bCreated = argc>3;
   for(i=3; i<argc; i++){
     rc = trailParseArg(p, argv[i], pzErr);
     if( rc ){
@@ -212,7 +246,9 @@ static int trailStrictCheck(TrailCursor *c, int bFileDone){
   int rc;
   if( !c->bStrict ) return SQLITE_OK;
   if( f->prob.n ){
-    if( !bFileDone && c->nFileRecords<source_records_before_problem(&c->src) ) return SQLITE_OK;
+    if( !bFileDone && source_item_position(&c->src)<source_records_before_problem(&c->src) ){
+      return SQLITE_OK;
+    }
   }else if( !bFileDone || source_status(&c->src)!=STATUS_SKIPPED || f->eFormat==FMT_DIGEST ){
     return SQLITE_OK;
   }
@@ -235,12 +271,13 @@ static int trailAdvance(TrailCursor *c){
   int rc;
   for(;;){
     if( c->bHaveFile ){
-      int bGot;
-      rc = trailStrictCheck(c, 0);
-      if( rc ) return rc;
-      bGot = source_next_record(&c->src, &c->pItem);
-      if( bGot ){
+      rc = source_next_record_ex(&c->src, &c->pItem);
+      if( rc!=SQLITE_ROW && rc!=SQLITE_DONE ) return rc;
+      if( rc==SQLITE_ROW ){
         const SplitItem *it = c->pItem;
+        /* strict: a record after the file's first problem raises it instead */
+        rc = trailStrictCheck(c, 0);
+        if( rc ) return rc;
         record_set(&c->rec, source_bytes(&c->src), it->s, it->e, it->flags, &it->idx);
         c->nFileRecords++;
         c->iRowid++;
@@ -278,6 +315,9 @@ static int trailColumn(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int i){
       break;
     case TRAIL_COL_RECORD:
       return record_column(&c->rec, RD_record, ctx);
+    case TRAIL_COL_COPY:
+      sqlite3_result_int64(ctx, c->src.iCopy);
+      break;
     case TRAIL_COL_PATH:
       return record_result_name(ctx, c->zPath);
       break;
@@ -350,13 +390,54 @@ static void epoch_bound(Filter *f, const char *zOp, size_t nOp, double r, int *p
   }
 }
 
+/* A hidden argument of the table-valued form, checked as CREATE VIRTUAL TABLE checks it:
+** *pv is its value. Returns SQLITE_OK, or an error with the same message. */
+static int hidden_value(sqlite3_vtab *pVtab, int k, sqlite3_value *v, long long *pv){
+  char *zErr = 0;
+  int bBlob = sqlite3_value_type(v)==SQLITE_BLOB;
+  const char *zVal = (const char*)sqlite3_value_text(v);
+  if( zVal==0 ) return SQLITE_NOMEM;
+  if( bBlob ) zVal = "(a blob)";
+  *pv = option_value(k, zVal, &zErr);
+  if( *pv>=0 ) return SQLITE_OK;
+  if( zErr==0 ) return SQLITE_NOMEM;
+  sqlite3_free(pVtab->zErrMsg);
+  pVtab->zErrMsg = zErr;
+  return SQLITE_ERROR;
+}
+
+/* Narrow [*pLo, *pHi] of the copy column by "<op> v" when v is a number. */
+static void copy_bound(const char *zOp, size_t nOp, sqlite3_value *v, long long *pLo,
+                       long long *pHi, int *pbNone){
+  int t = sqlite3_value_type(v);
+  double r;
+  long long lo, hi;
+  if( t==SQLITE_NULL ){ *pbNone = 1; return; }
+  if( t!=SQLITE_INTEGER && t!=SQLITE_FLOAT ) return;   /* SQLite compares it itself */
+  r = sqlite3_value_double(v);
+  if( r>9e18 ) r = 9e18;
+  if( r<-9e18 ) r = -9e18;
+  lo = (long long)r;
+  if( (double)lo>r ) lo--;                     /* floor */
+  hi = (double)lo==r ? lo : lo+1;              /* ceil */
+  if( nOp==1 && zOp[0]=='>' ){ if( lo+1>*pLo ) *pLo = lo+1; }
+  else if( nOp==2 && zOp[0]=='>' ){ if( hi>*pLo ) *pLo = hi; }
+  else if( nOp==1 && zOp[0]=='<' ){ if( hi-1<*pHi ) *pHi = hi-1; }
+  else if( nOp==2 && zOp[0]=='<' ){ if( lo<*pHi ) *pHi = lo; }
+  else if( lo!=hi ){ *pbNone = 1; }
+  else{ if( lo>*pLo ) *pLo = lo; if( lo<*pHi ) *pHi = lo; }
+}
+
 /*
 ** idxStr names what each argv[] entry is, one comma-separated token per entry, in order:
 **   path, strict, threads, max_delivery_delay       the hidden arguments
 **   <column>= <column>IN                            a string equality, or an IN list
 **   event_epoch> event_epoch>= event_epoch< event_epoch<= event_epoch=
 **   eventTime> eventTime>= eventTime< eventTime<=     (text, checked on records only)
-** idxNum is 1 when the path is among them.
+**   copy> copy>= copy< copy<= copy= copyIN           bounds on the copy number
+** idxNum bit 1: the path is among them; bit 2: the query uses `copy`, so this scan counts
+** the deliveries of every eventID (no pruning, no byte prefilter); idxNum>>2, when not 0,
+** is 1 + the hidden argument (0 path ... 3 max_delivery_delay) written as name=value.
 */
 static int trailFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
                        int argc, sqlite3_value **argv){
@@ -364,8 +445,23 @@ static int trailFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
   TrailVtab *p = (TrailVtab*)cur->pVtab;
   const char *zPath = p->zPath, *zTok = idxStr ? idxStr : "";
   int i = 0, rc, bNone = 0;
-  (void)idxNum;
+  long long v2, iCopyLo = 1, iCopyHi = (long long)1 << 62;
+  static const char *azOpt[] = { "path", "strict", "threads", "max_delivery_delay" };
   trailReset(c);
+  if( (idxNum>>2) & 7 ){
+    return vtab_error(cur->pVtab, "cloudtrail: the table-valued form takes options by position, "
+                      TRAIL_POSITIONAL "; name=value works only in CREATE VIRTUAL TABLE (%s is "
+                      "read but not given)", azOpt[((idxNum>>2)&7)-1]);
+  }
+  if( p->bStored ){
+    int bTrusted = 1;
+    sqlite3_db_config(p->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, -1, &bTrusted);
+    if( !bTrusted ){
+      return vtab_error(cur->pVtab, "cloudtrail: a cloudtrail table stored in a database file "
+        "reads files only with PRAGMA trusted_schema=ON; to read a folder, use "
+        "cloudtrail('folder') or CREATE VIRTUAL TABLE temp.name USING cloudtrail(...)");
+    }
+  }
   c->bStrict = p->bStrict;
   c->nThread = p->nThread ? p->nThread : source_default_threads();
   c->iMaxDelay = p->iMaxDelay;
@@ -377,17 +473,44 @@ static int trailFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
     if( TOK("path") ){
       if( eType==SQLITE_NULL ) bNone = 1;                 /* NULL argument: no rows */
       zPath = (const char*)sqlite3_value_text(v);
-    }else if( TOK("strict") ){
-      if( eType==SQLITE_NULL ) bNone = 1;
-      c->bStrict = sqlite3_value_int(v)!=0;
-    }else if( TOK("threads") ){
-      if( eType==SQLITE_NULL ) bNone = 1;
-      c->nThread = sqlite3_value_int(v);
-      if( c->nThread<1 ) c->nThread = 1;
-    }else if( TOK("max_delivery_delay") ){
-      if( eType==SQLITE_NULL ) bNone = 1;
-      c->iMaxDelay = sqlite3_value_int64(v);
-      if( c->iMaxDelay<0 ) c->iMaxDelay = 0;
+      if( zPath==0 && eType!=SQLITE_NULL ) return SQLITE_NOMEM;
+    }else if( TOK("strict") || TOK("threads") || TOK("max_delivery_delay") ){
+      int kOpt = TOK("strict") ? 1 : TOK("threads") ? 2 : 3;
+      if( eType==SQLITE_NULL ){
+        bNone = 1;
+      }else{
+        rc = hidden_value(cur->pVtab, kOpt, v, &v2);
+        if( rc ) return rc;
+        if( kOpt==1 ) c->bStrict = (int)v2;
+        if( kOpt==2 ) c->nThread = (int)v2;
+        if( kOpt==3 ) c->iMaxDelay = v2;
+      }
+    }else if( n>=5 && memcmp(zTok, "copy", 4)==0 && (zTok[4]=='<' || zTok[4]=='>'
+                                                    || zTok[4]=='=' || zTok[4]=='I') ){
+      if( zTok[4]=='I' ){
+        /* an IN list: bounded by its smallest and largest numbers */
+        long long lo = (long long)1 << 62, hi = 0;
+        int bAll = 1, rcIn;
+        sqlite3_value *pVal = 0;
+        for(rcIn = sqlite3_vtab_in_first(v, &pVal); rcIn==SQLITE_OK && pVal;
+            rcIn = sqlite3_vtab_in_next(v, &pVal)){
+          long long a = 1, b = (long long)1 << 62;
+          int bNo = 0;
+          if( sqlite3_value_type(pVal)!=SQLITE_INTEGER && sqlite3_value_type(pVal)!=SQLITE_FLOAT
+           && sqlite3_value_type(pVal)!=SQLITE_NULL ) bAll = 0;
+          copy_bound("=", 1, pVal, &a, &b, &bNo);
+          if( bNo || a>b ) continue;
+          if( a<lo ) lo = a;
+          if( b>hi ) hi = b;
+        }
+        if( rcIn!=SQLITE_OK && rcIn!=SQLITE_DONE ) return rcIn;
+        if( bAll ){
+          if( lo>iCopyLo ) iCopyLo = lo;
+          if( hi<iCopyHi ) iCopyHi = hi;
+        }
+      }else{
+        copy_bound(zTok+4, n-4, v, &iCopyLo, &iCopyHi, &bNone);
+      }
     }else if( n>9 && memcmp(zTok, "eventTime", 9)==0 ){
       /* text bounds only; SQLite checks every eventTime comparison itself anyway */
       if( eType==SQLITE_TEXT ){
@@ -437,7 +560,7 @@ static int trailFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
     zTok += n;
     if( *zTok==',' ) zTok++;
   }
-  if( bNone ) return SQLITE_OK;
+  if( bNone || iCopyLo>iCopyHi ) return SQLITE_OK;
   if( zPath==0 ){
     return vtab_error(cur->pVtab, "cloudtrail: missing path argument: cloudtrail('folder')");
   }
@@ -446,6 +569,7 @@ static int trailFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
   if( c->zPath==0 ) return SQLITE_NOMEM;
   rc = source_open(&c->src, zPath, p->db, cur->pVtab, "cloudtrail", &c->filter, c->nThread,
                    c->bStrict);
+  if( rc==SQLITE_OK && (idxNum & 2) ) rc = source_count_copies(&c->src, iCopyLo, iCopyHi);
   if( rc ) return rc;
   c->bEof = 0;
   return trailAdvance(c);
@@ -470,10 +594,13 @@ static int trailBestIndex(sqlite3_vtab *pVtab, sqlite3_index_info *pInfo){
     { TRAIL_COL_THREADS, "threads" }, { TRAIL_COL_MAX_DELAY, "max_delivery_delay" }
   };
   char *zIdx = 0;
-  int aiHidden[4] = {-1, -1, -1, -1}, abSeen[4] = {0, 0, 0, 0}, i, k, n = 0;
+  int aiHidden[4] = {-1, -1, -1, -1}, abSeen[4] = {0, 0, 0, 0}, i, k, n = 0, bCopy = 0;
+  int iMisused = -1;
   double rRows = 1e6;
+  if( pInfo->colUsed & ((sqlite3_uint64)1 << TRAIL_COL_COPY) ) bCopy = 1;
   for(i=0; i<pInfo->nConstraint; i++){
     const struct sqlite3_index_constraint *pC = &pInfo->aConstraint[i];
+    if( pC->iColumn==TRAIL_COL_COPY ) bCopy = 1;
     for(k=0; k<4; k++){
       if( pC->iColumn!=aHidden[k].iCol ) continue;
       abSeen[k] = 1;
@@ -481,10 +608,20 @@ static int trailBestIndex(sqlite3_vtab *pVtab, sqlite3_index_info *pInfo){
     }
   }
   for(k=0; k<4; k++){
+    /* cloudtrail('x', strict=1) reaches us as a term "strict = (strict=1)" that SQLite
+    ** never offers (its right side reads this table), only as a use of the column: an
+    ** option read but neither given by position nor at CREATE is that mistake. xFilter
+    ** says so if this plan runs (an OR's terms are planned alone, without arguments). */
+    if( !abSeen[k] && !p->bCreated && iMisused<0
+     && (pInfo->colUsed & ((sqlite3_uint64)1 << aHidden[k].iCol)) ){
+      iMisused = k;
+    }
+  }
+  for(k=0; k<4; k++){
     /* an argument that is given, but not yet known: try another join order */
     if( abSeen[k] && aiHidden[k]<0 ) return SQLITE_CONSTRAINT;
   }
-  pInfo->idxNum = 0;
+  pInfo->idxNum = iMisused>=0 ? 4*(iMisused+1) : 0;
   if( aiHidden[0]<0 && p->zPath==0 ){
     /* No path: xFilter says so if this plan is used. Not an error here, because SQLite
     ** also asks about the terms of an OR on their own, without the argument. */
@@ -498,7 +635,8 @@ static int trailBestIndex(sqlite3_vtab *pVtab, sqlite3_index_info *pInfo){
     zIdx = sqlite3_mprintf("%z%s%s", zIdx, n>1 ? "," : "", aHidden[k].zName);
     if( zIdx==0 ) return SQLITE_NOMEM;
   }
-  if( aiHidden[0]>=0 ) pInfo->idxNum = 1;
+  if( aiHidden[0]>=0 ) pInfo->idxNum |= 1;
+  if( bCopy ) pInfo->idxNum |= 2;
   /* The constraints a scan checks before building rows. */
   for(i=0; i<pInfo->nConstraint; i++){
     const struct sqlite3_index_constraint *pC = &pInfo->aConstraint[i];
@@ -506,6 +644,19 @@ static int trailBestIndex(sqlite3_vtab *pVtab, sqlite3_index_info *pInfo){
     sqlite3_value *pRhs = 0;
     if( !pC->usable ) continue;
     zColl = sqlite3_vtab_collation(pInfo, i);
+    if( pC->iColumn==TRAIL_COL_COPY ){
+      /* bounds skip records before rows are built; SQLite still checks each value */
+      if( pC->op==SQLITE_INDEX_CONSTRAINT_EQ && sqlite3_vtab_in(pInfo, i, 1) ){
+        zOp = "IN";
+      }else{
+        zOp = range_op(pC->op, 1);
+        if( zOp==0 ) continue;
+      }
+      pInfo->aConstraintUsage[i].argvIndex = ++n;
+      zIdx = sqlite3_mprintf("%z%s%s%s", zIdx, n>1 ? "," : "", "copy", zOp);
+      if( zIdx==0 ) return SQLITE_NOMEM;
+      continue;
+    }
     if( (pC->iColumn==RF_eventTime && (zColl==0 || sqlite3_stricmp(zColl, "BINARY")==0))
      || pC->iColumn==RD_event_epoch ){
       int bTime = pC->iColumn==RF_eventTime;

@@ -31,7 +31,7 @@ CREATE TABLE cases(p TEXT);
 INSERT INTO cases VALUES ('tests/fixtures/object.json'), ('tests/fixtures/array.json');
 SELECT p, count(*) FROM cases, cloudtrail(cases.p) GROUP BY p ORDER BY p;
 -- the hidden columns show the arguments
-SELECT DISTINCT path, strict FROM cloudtrail('tests/fixtures/object.json');
+SELECT DISTINCT path, strict FROM cloudtrail('tests/fixtures/object.json', 0);
 SELECT DISTINCT path FROM cloudtrail_files('tests/fixtures/object.json');
 -- an OR makes SQLite plan each of its terms alone, without the argument: not an error
 CREATE TEMP TABLE seen AS SELECT * FROM cloudtrail('tests/fixtures/ndjson.jsonl');

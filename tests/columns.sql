@@ -1,7 +1,7 @@
 -- Every column of one record, raw CloudTrail names first, then derived, then provenance.
 .load @EXT@
 .mode line
-SELECT *, path, strict FROM cloudtrail('tests/fixtures/columns/identities.jsonl') WHERE record_index = 2;
+SELECT *, path, strict FROM cloudtrail('tests/fixtures/columns/identities.jsonl', 0) WHERE record_index = 2;
 .mode list
 -- nested values come back as JSON text that SQLite's JSON functions read
 SELECT json_valid(userIdentity), userIdentity ->> '$.invokedBy', resources ->> '$[0].ARN'

@@ -1,0 +1,46 @@
+#!/bin/sh
+# sqlite3_interrupt() and progress handlers stop scans that return no rows,
+# cloudtrail_files and detect_mfa_deactivation over a generated corpus ("interrupted").
+[ -x /usr/bin/python3 ] || { echo "no /usr/bin/python3"; exit 77; }
+D=build/tmp/interrupt
+[ -x build/generate ] || make -s build/generate >/dev/null || exit 1
+build/generate $D --events 60000 --days 2 >/dev/null || exit 1
+ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0" /usr/bin/python3 - "$EXT" "$D" <<'PY'
+import sqlite3, sys, threading, time
+ext, path = sys.argv[1], sys.argv[2]
+db = sqlite3.connect(":memory:", check_same_thread=False)
+db.enable_load_extension(True)
+db.load_extension(ext)
+queries = [
+  ("no-rows scan", "SELECT count(*) FROM cloudtrail(?) WHERE eventName = 'NoSuchEvent'"),
+  ("no-rows scan, 1 thread", "SELECT count(*) FROM cloudtrail(?, 0, 1) WHERE eventName = 'NoSuchEvent'"),
+  ("no-rows scan counting copies", "SELECT count(*) FROM cloudtrail(?) WHERE copy = 9"),
+  ("cloudtrail_files", "SELECT count(*) FROM cloudtrail_files(?) WHERE status = 'none'"),
+  ("detect_mfa_deactivation", "SELECT count(*) FROM detect_mfa_deactivation(?)"),
+]
+for name, q in queries:
+    calls = [0]
+    def handler():
+        calls[0] += 1
+        return 1
+    db.set_progress_handler(handler, 1000)
+    try:
+        db.execute(q, (path,)).fetchall()
+        print(name, "progress handler: not stopped")
+    except sqlite3.OperationalError as e:
+        print(name, "progress handler:", e, "| handler called:", calls[0] > 0)
+    db.set_progress_handler(None, 0)
+# an interrupt from another thread, once the scan is under way
+for name, q in queries[:2] + queries[3:]:
+    def stop():
+        time.sleep(0.05)
+        db.interrupt()
+    t = threading.Thread(target=stop)
+    t.start()
+    try:
+        db.execute(q, (path,)).fetchall()
+        print(name, "interrupt: not stopped (finished first)")
+    except sqlite3.OperationalError as e:
+        print(name, "interrupt:", e)
+    t.join()
+PY
