@@ -61,17 +61,19 @@ typedef struct TrailCursor {
   "access_key_id TEXT, invoked_by TEXT, session_issuer_arn TEXT, source_identity TEXT," \
   "mfa_authenticated INTEGER, user_name TEXT, account_id TEXT, actor TEXT, outcome TEXT," \
   "target_user TEXT," \
-  "source_file TEXT, record_index INTEGER, record TEXT, copy INTEGER," \
-  "path HIDDEN, strict HIDDEN, threads HIDDEN, max_delivery_delay HIDDEN)"
+  "source_file TEXT, record_index INTEGER, record TEXT," \
+  "path HIDDEN, strict HIDDEN, threads HIDDEN, max_delivery_delay HIDDEN, copy INTEGER HIDDEN)"
 #define TRAIL_COL_LAST_DECODED  41
 #define TRAIL_COL_SOURCE_FILE   42
 #define TRAIL_COL_RECORD_INDEX  43
 #define TRAIL_COL_RECORD        44
-#define TRAIL_COL_COPY          45
-#define TRAIL_COL_PATH          46
-#define TRAIL_COL_STRICT        47
-#define TRAIL_COL_THREADS       48
-#define TRAIL_COL_MAX_DELAY     49
+#define TRAIL_COL_PATH          45
+#define TRAIL_COL_STRICT        46
+#define TRAIL_COL_THREADS       47
+#define TRAIL_COL_MAX_DELAY     48
+/* Hidden, so that SELECT * does not ask for it: counting copies reads every file of the
+** walk (no pruning, no byte prefilter). Last, so it is never taken for an option. */
+#define TRAIL_COL_COPY          49
 
 /* The table-valued form takes its options by position, as hidden columns. */
 #define TRAIL_POSITIONAL "cloudtrail(path, strict, threads, max_delivery_delay)"
