@@ -53,7 +53,10 @@ def record(i, stamp):
     if rng.random() < 0.9:
         t = stamp - datetime.timedelta(seconds=rng.randint(0, 6 * 3600))
         e = int(t.replace(tzinfo=datetime.timezone.utc).timestamp())
-        fields.append('"eventTime":' + rng.choice(TIMES).format(t=t, e=e))
+        form = rng.choice(TIMES)
+        if '%d}"' in form and stamp - t.replace(hour=0, minute=0, second=0) > datetime.timedelta(hours=20):
+            form = TIMES[0]      # a date alone means midnight: keep it within the delivery window
+        fields.append('"eventTime":' + form.format(t=t, e=e))
     fields.append('"eventSource":' + rng.choice(SOURCES))
     fields.append('"eventName":' + rng.choice(NAMES))
     if rng.random() < 0.1:
