@@ -93,6 +93,27 @@ def make_query(rng, rows, cols, has_copy):
     return " AND ".join(terms), " AND ".join(twins)
 
 
+def covering_queries(rng, rows, has_copy):
+    """One query per pushable column, with a value the corpus holds, so that every pushed
+    constraint is checked whatever the random draw."""
+    out = []
+    for col in STRING_COLS:
+        pool = [r[col] for r in rows if isinstance(r[col], str)] or DECOYS
+        v = quote(rng.choice(pool))
+        out.append((f"{col} = {v}", f"+{col} = {v}"))
+    pool = [r["event_epoch"] for r in rows if r["event_epoch"] is not None] or [0]
+    a = rng.choice(pool)
+    out.append((f"event_epoch BETWEEN {a - 3600} AND {a + 3600}",
+                f"+event_epoch BETWEEN {a - 3600} AND {a + 3600}"))
+    pool = [r["eventTime"] for r in rows if isinstance(r["eventTime"], str)] or ["2026"]
+    day = quote(rng.choice(pool)[:10])
+    out.append((f"eventTime >= {day} AND eventTime < {day} || 'T23:59:59Z'",
+                f"+eventTime >= {day} AND +eventTime < {day} || 'T23:59:59Z'"))
+    if has_copy:
+        out.append(("copy = 1", "+copy = 1"))
+    return out
+
+
 def run_corpus(db, name, path, seed, n, has_copy):
     src = f"cloudtrail({quote(path)})"
     want = STRING_COLS + ["event_epoch", "eventTime"]
@@ -100,8 +121,9 @@ def run_corpus(db, name, path, seed, n, has_copy):
     rng = random.Random(f"{seed}:{name}")
     bad = []
     nonempty = 0
-    for _ in range(n):
-        where, twin = make_query(rng, rows, want, has_copy)
+    queries = covering_queries(rng, rows, has_copy) + [make_query(rng, rows, want, has_copy)
+                                                      for _ in range(n)]
+    for where, twin in queries:
         threads = rng.choice(["", ", 0, 1", ", 0, 2"])
         src_q = f"cloudtrail({quote(path)}{threads})"
         q1 = f"SELECT source_file, record_index FROM {src_q} WHERE {where}"
@@ -118,7 +140,7 @@ def run_corpus(db, name, path, seed, n, has_copy):
             bad.append((where, r1, r2))
         elif isinstance(r1, list) and r1:
             nonempty += 1
-    print(f"{name}: {len(rows)} records, {n} query pairs ({nonempty} with rows), "
+    print(f"{name}: {len(rows)} records, {len(queries)} query pairs ({nonempty} with rows), "
           f"{len(bad)} differ")
     for where, r1, r2 in bad[:10]:
         c1 = len(r1) if isinstance(r1, list) else r1
