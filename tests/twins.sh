@@ -1,6 +1,7 @@
 # Property test: every pushed-down query returns exactly the rows of the same query written
-# with +column (which SQLite cannot push down), on the sample data, the damaged fixtures,
-# the test fixtures, the salvage fixtures (tests/tools/salvage_fixtures.py) and a generated corpus of odd and hostile records (tests/twins.py).
+# with +column (which SQLite cannot push down), on the sample data, the damaged fixtures, the
+# test fixtures, the salvage fixtures (tests/tools/salvage_fixtures.py) and a generated corpus
+# of odd and hostile records (tests/tools/hostile_corpus.py). The queries: tests/twins.py.
 # Skips (exit 77) where /usr/bin/python3 is absent.
 py=/usr/bin/python3
 if [ ! -x "$py" ]; then
