@@ -22,7 +22,6 @@ SQLITE_EXTENSION_INIT1
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 static void init_process(void){
   fields_init();
-  record_init();
 }
 
 #ifdef _WIN32

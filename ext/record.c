@@ -19,11 +19,6 @@ SQLITE_EXTENSION_INIT3
 #include "record.h"
 #include "s3path.h"
 
-/* Once per process, from the entry point: nothing to set up any more (the identity
-** columns no longer go through cJSON). Kept so the entry point need not change. */
-void record_init(void){
-}
-
 /* Index the top-level keys of the validated object [s,e) (for records that did not come
 ** through the splitter, which indexes as it validates). */
 void record_index(const char *z, size_t s, size_t e, FieldIndex *pIdx){

@@ -47,7 +47,6 @@ int record_parse_time(const char *z, size_t n, long long *piOut);
 int record_time_span(const char *z, size_t s, size_t e, long long *piOut);
 int record_ident_span(const char *z, size_t s, const FieldIndex *pIdx, int iCol,
                       size_t *pS, size_t *pE);
-void record_init(void);
 void record_index(const char *z, size_t s, size_t e, FieldIndex *pIdx);
 
 #endif
