@@ -535,17 +535,32 @@ void json_key_text(const char *z, size_t ks, size_t ke, char *zOut, size_t nOut)
 }
 
 /* End of the validated string whose opening quote is at z[i]: the next quote that is not
-** escaped (preceded by an even number of backslashes). */
+** escaped. Read forward, a backslash escapes exactly the byte after it (the hex digits of
+** a \u escape hold no quote and no backslash), which on any bytes finds the same quote as
+** "the next quote preceded by an even number of backslashes". 16 bytes at a time: this
+** runs for every string a lookup steps over. */
 static size_t end_of_string(const char *z, size_t e, size_t i){
-  for(i=i+1; i<e; i++){
-    const char *q = memchr(z+i, '"', e-i);
-    size_t k, nBs = 0;
-    if( q==0 ) return e;
-    i = (size_t)(q - z);
-    for(k=i; k>0 && z[k-1]=='\\'; k--) nBs++;
-    if( (nBs & 1)==0 ) return i+1;
+  const unsigned char *u = (const unsigned char*)z;
+  i++;
+  for(;;){
+#ifdef __SSE2__
+    const __m128i vQuote = _mm_set1_epi8('"'), vSlash = _mm_set1_epi8('\\');
+    while( i+16<=e ){
+      __m128i v = _mm_loadu_si128((const __m128i*)(u+i));
+      int bits = _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, vQuote),
+                                                _mm_cmpeq_epi8(v, vSlash)));
+      if( bits ){
+        i += (size_t)__builtin_ctz((unsigned)bits);
+        break;
+      }
+      i += 16;
+    }
+#endif
+    while( i<e && u[i]!='"' && u[i]!='\\' ) i++;
+    if( i>=e ) return e;
+    if( u[i]=='"' ) return i+1;
+    i += 2;
   }
-  return e;
 }
 
 /* Bytes json_end() must look at inside a container: quotes and brackets. */
@@ -606,6 +621,11 @@ int json_next_member(const char *z, size_t e, size_t *pI,
 
 int json_key_is(const char *z, size_t ks, size_t ke, const char *zKey, size_t nKey){
   size_t i = ks, j = 0;
+  if( ke>ks && nKey>0 ){
+    /* a first byte that is plain ASCII decodes to itself: most other keys end here */
+    unsigned char c = (unsigned char)z[ks];
+    if( c!='\\' && c<0x80 && c!=(unsigned char)zKey[0] ) return 0;
+  }
   if( ke-ks==nKey && memcmp(z+ks, zKey, nKey)==0 ) return 1;   /* spelled as it reads */
   if( memchr(z+ks, '\\', ke-ks)==0 ){
     /* no escape: only invalid UTF-8 (decoded as U+FFFD) could still make them equal */
@@ -629,6 +649,13 @@ int json_key_is(const char *z, size_t ks, size_t ke, const char *zKey, size_t nK
 ** that a duplicated key reads the same here as in every other tool. Returns 1 and the
 ** value span when found. */
 int json_find(const char *z, size_t s, size_t e, const char *zKey, size_t *pVs, size_t *pVe){
+  return json_find_ex(z, s, e, zKey, 0, pVs, pVe);
+}
+
+/* The same; bUnique says the object is known to repeat no key (its record was validated
+** without JSON_F_DUPKEY), so the first match is the last and the scan stops there. */
+int json_find_ex(const char *z, size_t s, size_t e, const char *zKey, int bUnique,
+                 size_t *pVs, size_t *pVe){
   size_t i, ks, ke, vs, ve, nKey = strlen(zKey);
   int bFound = 0;
   if( s>=e || z[s]!='{' ) return 0;
@@ -638,6 +665,7 @@ int json_find(const char *z, size_t s, size_t e, const char *zKey, size_t *pVs, 
       *pVs = vs;
       *pVe = ve;
       bFound = 1;
+      if( bUnique ) break;
     }
   }
   return bFound;

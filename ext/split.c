@@ -47,9 +47,12 @@ static size_t skip_indexed(const char *z, size_t n, size_t i, unsigned *pFlags, 
   JsonCapture cap;
   memset(pIdx, 0, sizeof(*pIdx));
   cap.xMap = fields_lookup;
+  size_t end;
   cap.aS = pIdx->aS;
   cap.aE = pIdx->aE;
-  return json_skip_capture(z, n, i, pFlags, pErr, &cap);
+  end = json_skip_capture(z, n, i, pFlags, pErr, &cap);
+  pIdx->bNoDupKey = end!=BAD && (*pFlags & JSON_F_DUPKEY)==0;
+  return end;
 }
 
 #define HAS(x, k) ((x)->aE[k]!=0)
