@@ -183,11 +183,12 @@ static size_t skip_number(const char *z, size_t n, size_t i, JsonError *pErr){
   return i;
 }
 
-/* The field number of the raw key z[ks..ke) (inside the quotes), escapes decoded. */
-static int capture_key(const JsonCapture *pCap, const char *z, size_t ks, size_t ke){
+/* The field number of the raw key z[ks..ke) (inside the quotes), escapes decoded. bPlain:
+** skip_string saw no backslash in it. */
+static int capture_key(const JsonCapture *pCap, const char *z, size_t ks, size_t ke, int bPlain){
   char zBuf[64];
   size_t n = 0, i;
-  if( memchr(z+ks, '\\', ke-ks)==0 ) return pCap->xMap(z+ks, ke-ks);
+  if( bPlain || memchr(z+ks, '\\', ke-ks)==0 ) return pCap->xMap(z+ks, ke-ks);
   for(i=ks; i<ke && n<sizeof(zBuf); i++){
     unsigned c = (unsigned char)z[i];
     if( c=='\\' ){
@@ -450,7 +451,7 @@ static size_t skip_value(const char *z, size_t n, size_t i, int depth, unsigned 
             }
             *pFlags |= JSON_F_DUPKEY;
           }
-          if( pCap && depth==0 ) iField = capture_key(pCap, z, ks+1, i-1);
+          if( pCap && depth==0 ) iField = capture_key(pCap, z, ks+1, i-1, bPlain);
           i = skip_ws(z, n, i);
           if( i>=n ){ i = fail(pErr, n, "unexpected end of data"); break; }
           if( z[i]!=':' ){ i = fail(pErr, i, "expected ':'"); break; }
