@@ -53,6 +53,8 @@
 typedef struct FieldIndex {
   uint32_t aS[FK_COUNT];
   uint32_t aE[FK_COUNT];
+  int bNoDupKey;                 /* validated, and no object in it repeats a key: a lookup
+                                 ** may stop at its first match (0: not known) */
 } FieldIndex;
 
 extern const char *const field_names[FK_COUNT];

@@ -13,9 +13,16 @@ SQLITE_EXTENSION_INIT3
 
 static int is_ws(char c){ return c==' ' || c=='\n' || c=='\r' || c=='\t'; }
 
-size_t json_ws(const char *z, size_t n, size_t i){
+/* White space is rare in log files as AWS writes them: the first test usually ends it
+** (every white space byte is <= ' '), inline where the scanner is hot. */
+static inline size_t skip_ws(const char *z, size_t n, size_t i){
+  if( i<n && (unsigned char)z[i]>' ' ) return i;
   while( i<n && is_ws(z[i]) ) i++;
   return i;
+}
+
+size_t json_ws(const char *z, size_t n, size_t i){
+  return skip_ws(z, n, i);
 }
 
 static size_t fail(JsonError *pErr, size_t iOff, const char *zWhat){
@@ -60,12 +67,13 @@ static int any_stop8(uint64_t v){
 static int utf8_seq(const unsigned char *z, size_t n);
 static int decode_char(const char *z, size_t *pI, size_t end, unsigned char a[4]);
 
-/* z[i] is the opening quote. Raw control bytes and stray invalid UTF-8 are accepted (and
+/* z[i] is the opening quote. *pPlain is cleared when the string holds a backslash or a
+** byte >= 0x80, i.e. when it may not decode to its own bytes. Raw control bytes and stray invalid UTF-8 are accepted (and
 ** flagged, with the first one's offset in *pErr) rather than rejected: one stray byte in a
 ** user agent must not cost an investigator the record. A NUL byte or a long run of invalid
 ** bytes is not a stray byte but damage (zeroed or overwritten blocks), and fails. */
 static inline size_t skip_string(const char *z, size_t n, size_t i, unsigned *pFlags,
-                                 JsonError *pErr){
+                                 JsonError *pErr, int *pPlain){
   const unsigned char *u = (const unsigned char*)z;
   i++;
   for(;;){
@@ -103,6 +111,7 @@ static inline size_t skip_string(const char *z, size_t n, size_t i, unsigned *pF
     c = u[i];
     if( c=='"' ) return i+1;
     if( c=='\\' ){
+      *pPlain = 0;
       if( i+1>=n ) break;
       c = u[i+1];
       if( c=='u' ){
@@ -133,6 +142,7 @@ static inline size_t skip_string(const char *z, size_t n, size_t i, unsigned *pF
       size_t j = i;
       while( j<n && u[j]>=0x80 ) j++;
       *pFlags |= JSON_F_HIGH;
+      *pPlain = 0;
       if( !json_utf8_valid(z+i, j-i) ){
         if( j-i>=16 ) return fail(pErr, i, "a block of bytes that are not UTF-8 text");
         if( (*pFlags & JSON_F_BADUTF8)==0 ){
@@ -173,11 +183,12 @@ static size_t skip_number(const char *z, size_t n, size_t i, JsonError *pErr){
   return i;
 }
 
-/* The field number of the raw key z[ks..ke) (inside the quotes), escapes decoded. */
-static int capture_key(const JsonCapture *pCap, const char *z, size_t ks, size_t ke){
+/* The field number of the raw key z[ks..ke) (inside the quotes), escapes decoded. bPlain:
+** skip_string saw no backslash in it. */
+static int capture_key(const JsonCapture *pCap, const char *z, size_t ks, size_t ke, int bPlain){
   char zBuf[64];
   size_t n = 0, i;
-  if( memchr(z+ks, '\\', ke-ks)==0 ) return pCap->xMap(z+ks, ke-ks);
+  if( bPlain || memchr(z+ks, '\\', ke-ks)==0 ) return pCap->xMap(z+ks, ke-ks);
   for(i=ks; i<ke && n<sizeof(zBuf); i++){
     unsigned c = (unsigned char)z[i];
     if( c=='\\' ){
@@ -200,14 +211,17 @@ static int capture_key(const JsonCapture *pCap, const char *z, size_t ks, size_t
 
 /* Duplicate keys. Every object's keys are checked against the keys before them, at every
 ** depth: the keys of all open objects sit on one stack (KeyStack, entries pushed as read,
-** popped when their object closes). An object filters with a 64-bit bloom of its key
-** hashes, compares hashes linearly on a bloom hit, and past DUP_INDEX_MIN keys builds a hash
-** index, so a huge object stays linear. Keys are hashed and compared as decoded ("a\u0062"
-** is "ab"), the way the columns read them. */
+** popped when their object closes). Keys are compared as decoded ("a\u0062" is "ab"), the
+** way the columns read them. Each key gets a cheap signature (key_sig) that keys decoding
+** alike share; an object filters with a 64-bit bloom of its keys' signatures and compares
+** signatures linearly on a bloom hit, and only equal signatures compare the keys. Past
+** DUP_INDEX_MIN keys an object builds a hash index on a full hash of each key (key_hash),
+** so a huge object stays linear even when its keys were made to share signatures. */
 #define DUP_INDEX_MIN 64
 
 typedef struct KeyEnt {
-  uint32_t h;                    /* hash of the decoded key */
+  uint32_t sig;                  /* key_sig() */
+  uint32_t h;                    /* key_hash(), once its object has an index */
   size_t ks, ke;                 /* the key inside its quotes */
 } KeyEnt;
 
@@ -227,6 +241,45 @@ typedef struct KeyFrame {
   size_t nIdx;                   /* slots, a power of two */
 } KeyFrame;
 
+/* The signature of a decoded key: its length, its first byte and its last four bytes
+** (fewer for a shorter key), mixed. */
+static uint32_t sig_mix(size_t nLen, unsigned char cFirst, const unsigned char *aLast, size_t nLast){
+  uint32_t tail = 0;
+  size_t i;
+  if( nLast==4 ){
+    memcpy(&tail, aLast, 4);
+  }else{
+    for(i=0; i<nLast; i++) tail |= (uint32_t)aLast[i] << (8*i);
+  }
+  return (tail * 0x9E3779B1u) ^ ((uint32_t)nLen * 0x85EBCA77u) ^ ((uint32_t)cFirst * 0xC2B2AE3Du);
+}
+
+/* The signature of the raw key z[ks..ke): keys that decode alike share it. A key that
+** reads as written (bPlain: skip_string saw no backslash and no byte >= 0x80), nearly
+** every key, is its own decoding: a few loads. Others are decoded. */
+static uint32_t key_sig(const char *z, size_t ks, size_t ke, int bPlain){
+  const unsigned char *u = (const unsigned char*)z;
+  unsigned char aRing[4], aLast[4];             /* the last four decoded bytes */
+  size_t nLen = 0, i = ks;
+  unsigned char cFirst = 0;
+  if( bPlain ){
+    nLen = ke-ks;
+    if( nLen==0 ) return sig_mix(0, 0, 0, 0);
+    return sig_mix(nLen, u[ks], u + (nLen>=4 ? ke-4 : ks), nLen>=4 ? 4 : nLen);
+  }
+  while( i<ke ){
+    unsigned char a[4];
+    int k, m = decode_char(z, &i, ke, a);
+    for(k=0; k<m; k++, nLen++){
+      if( nLen==0 ) cFirst = a[k];
+      aRing[nLen & 3] = a[k];
+    }
+  }
+  for(i=0; i<4 && i<nLen; i++) aLast[i] = aRing[(nLen - (nLen>=4 ? 4 : nLen) + i) & 3];
+  return sig_mix(nLen, cFirst, aLast, nLen>=4 ? 4 : nLen);
+}
+
+/* A full hash of the decoded key (FNV-1a), for the hash index of a large object. */
 static uint32_t key_hash(const char *z, size_t ks, size_t ke){
   uint32_t h = 2166136261u;
   size_t i;
@@ -268,7 +321,8 @@ static int key_seen_reread(const char *z, size_t iObj, size_t ks, size_t ke){
   unsigned flags = 0;
   JsonError err;
   while( i<ks-1 && z[i]=='"' ){
-    size_t e = skip_string(z, ks, i, &flags, &err);
+    int bPlain = 1;
+    size_t e = skip_string(z, ks, i, &flags, &err, &bPlain);
     if( e==BAD ) return 0;
     if( key_same(z, i+1, e-1, ks, ke) ) return 1;
     i = json_ws(z, ks, e);
@@ -288,45 +342,52 @@ static void index_put(KeyFrame *f, const KeyStack *pKeys, size_t iEnt){
   f->aIdx[k] = (int32_t)(iEnt - f->iBase + 1);
 }
 
-/* (Re)build f's hash index for its current keys. On out of memory the index is dropped:
-** lookups fall back to the linear scan, slower but exact. */
-static void index_build(KeyFrame *f, const KeyStack *pKeys){
+/* (Re)build f's hash index for its current keys (the first time, their full hashes are
+** computed). On out of memory the index is dropped: lookups fall back to the signatures'
+** linear scan, slower but exact. */
+static void index_build(const char *z, KeyFrame *f, KeyStack *pKeys){
   size_t nKey = pKeys->n - f->iBase, nNew = 256, j;
+  int bFirst = f->aIdx==0;
   while( nNew < 4*nKey ) nNew *= 2;
   sqlite3_free(f->aIdx);
   f->aIdx = sqlite3_malloc64(nNew*sizeof(int32_t));
   f->nIdx = f->aIdx ? nNew : 0;
   if( f->aIdx==0 ) return;
   memset(f->aIdx, 0, nNew*sizeof(int32_t));
-  for(j=f->iBase; j<pKeys->n; j++) index_put(f, pKeys, j);
+  for(j=f->iBase; j<pKeys->n; j++){
+    KeyEnt *p = &pKeys->a[j];
+    if( bFirst ) p->h = key_hash(z, p->ks, p->ke);
+    index_put(f, pKeys, j);
+  }
 }
 
-/* Is the key z[ks..ke) a repeat in the object of frame f? Then records it. */
-static int key_check(const char *z, KeyStack *pKeys, KeyFrame *f, size_t ks, size_t ke){
-  uint32_t h = key_hash(z, ks, ke);
-  uint64_t bits = ((uint64_t)1 << (h & 63)) | ((uint64_t)1 << ((h>>6) & 63));
+/* Is the key z[ks..ke) a repeat in the object of frame f? Then records it. bPlain: the key
+** reads as written (see key_sig). */
+static int key_check(const char *z, KeyStack *pKeys, KeyFrame *f, size_t ks, size_t ke,
+                     int bPlain){
+  uint32_t sig = key_sig(z, ks, ke, bPlain), h = 0;
+  uint64_t bit = (uint64_t)1 << (sig >> 26);
   int bDup = 0;
   size_t j;
   if( pKeys->bOom ){
-    int bHit = (f->bloom & bits)==bits;
-    f->bloom |= bits;
+    int bHit = (f->bloom & bit)!=0;
+    f->bloom |= bit;
     return bHit && key_seen_reread(z, f->iObj, ks, ke);
   }
-  if( (f->bloom & bits)==bits ){
-    if( f->aIdx ){
-      size_t m = f->nIdx-1, k = h & m;
-      for(; f->aIdx[k]; k=(k+1)&m){
-        const KeyEnt *p = &pKeys->a[f->iBase + f->aIdx[k] - 1];
-        if( p->h==h && key_same(z, p->ks, p->ke, ks, ke) ){ bDup = 1; break; }
-      }
-    }else{
-      for(j=f->iBase; j<pKeys->n; j++){
-        const KeyEnt *p = &pKeys->a[j];
-        if( p->h==h && key_same(z, p->ks, p->ke, ks, ke) ){ bDup = 1; break; }
-      }
+  if( f->aIdx ){
+    size_t m = f->nIdx-1, k;
+    h = key_hash(z, ks, ke);
+    for(k=h&m; f->aIdx[k]; k=(k+1)&m){
+      const KeyEnt *p = &pKeys->a[f->iBase + f->aIdx[k] - 1];
+      if( p->h==h && key_same(z, p->ks, p->ke, ks, ke) ){ bDup = 1; break; }
+    }
+  }else if( f->bloom & bit ){
+    for(j=f->iBase; j<pKeys->n; j++){
+      const KeyEnt *p = &pKeys->a[j];
+      if( p->sig==sig && key_same(z, p->ks, p->ke, ks, ke) ){ bDup = 1; break; }
     }
   }
-  f->bloom |= bits;
+  f->bloom |= bit;
   if( pKeys->n>=pKeys->nAlloc ){
     size_t nNew = pKeys->nAlloc*2;
     KeyEnt *aNew = sqlite3_malloc64(nNew*sizeof(KeyEnt));
@@ -339,13 +400,14 @@ static int key_check(const char *z, KeyStack *pKeys, KeyFrame *f, size_t ks, siz
     pKeys->a = aNew;
     pKeys->nAlloc = nNew;
   }
+  pKeys->a[pKeys->n].sig = sig;
   pKeys->a[pKeys->n].h = h;
   pKeys->a[pKeys->n].ks = ks;
   pKeys->a[pKeys->n].ke = ke;
   pKeys->n++;
   j = pKeys->n - f->iBase;
   if( j>=DUP_INDEX_MIN && (f->aIdx==0 ? j==DUP_INDEX_MIN : 2*j > f->nIdx) ){
-    index_build(f, pKeys);
+    index_build(z, f, pKeys);
   }else if( f->aIdx ){
     index_put(f, pKeys, pKeys->n-1);
   }
@@ -356,39 +418,44 @@ static size_t skip_value(const char *z, size_t n, size_t i, int depth, unsigned 
                          JsonError *pErr, JsonCapture *pCap, KeyStack *pKeys){
   if( i>=n ) return fail(pErr, n, "unexpected end of data");
   switch( z[i] ){
-    case '"':
-      return skip_string(z, n, i, pFlags, pErr);
+    case '"': {
+      int bPlain;
+      return skip_string(z, n, i, pFlags, pErr, &bPlain);
+    }
     case '{': case '[': {
       char close = z[i]=='{' ? '}' : ']';
       int isObj = z[i]=='{';
       KeyFrame f;
       if( depth>=JSON_MAX_DEPTH ) return fail(pErr, i, "nesting deeper than 1000 levels");
-      memset(&f, 0, sizeof(f));
+      f.bloom = 0;
       f.iObj = i;
-      if( pKeys ) f.iBase = pKeys->n;
-      i = json_ws(z, n, i+1);
+      f.iBase = pKeys ? pKeys->n : 0;
+      f.aIdx = 0;
+      f.nIdx = 0;
+      i = skip_ws(z, n, i+1);
       if( i<n && z[i]==close ) return i+1;
       for(;;){
         int iField = -1;
         size_t vs;
         if( isObj ){
           size_t ks = i;
+          int bPlain = 1;
           if( i>=n ){ i = fail(pErr, n, "unexpected end of data"); break; }
           if( z[i]!='"' ){ i = fail(pErr, i, "expected a string key"); break; }
-          i = skip_string(z, n, i, pFlags, pErr);
+          i = skip_string(z, n, i, pFlags, pErr, &bPlain);
           if( i==BAD ) break;
-          if( pKeys && key_check(z, pKeys, &f, ks+1, i-1) ){
+          if( pKeys && key_check(z, pKeys, &f, ks+1, i-1, bPlain) ){
             if( (*pFlags & JSON_F_DUPKEY)==0 ){
               pErr->iDupKs = ks+1;
               pErr->iDupKe = i-1;
             }
             *pFlags |= JSON_F_DUPKEY;
           }
-          if( pCap && depth==0 ) iField = capture_key(pCap, z, ks+1, i-1);
-          i = json_ws(z, n, i);
+          if( pCap && depth==0 ) iField = capture_key(pCap, z, ks+1, i-1, bPlain);
+          i = skip_ws(z, n, i);
           if( i>=n ){ i = fail(pErr, n, "unexpected end of data"); break; }
           if( z[i]!=':' ){ i = fail(pErr, i, "expected ':'"); break; }
-          i = json_ws(z, n, i+1);
+          i = skip_ws(z, n, i+1);
         }
         vs = i;
         i = skip_value(z, n, i, depth+1, pFlags, pErr, 0, pKeys);
@@ -398,17 +465,17 @@ static size_t skip_value(const char *z, size_t n, size_t i, int depth, unsigned 
           pCap->aS[iField] = (uint32_t)(vs - pCap->iBase);
           pCap->aE[iField] = (uint32_t)(i - pCap->iBase);
         }
-        i = json_ws(z, n, i);
+        i = skip_ws(z, n, i);
         if( i>=n ){ i = fail(pErr, n, "unexpected end of data"); break; }
         if( z[i]==close ){ i = i+1; break; }
         if( z[i]!=',' ){
           i = fail(pErr, i, isObj ? "expected ',' or '}'" : "expected ',' or ']'");
           break;
         }
-        i = json_ws(z, n, i+1);
+        i = skip_ws(z, n, i+1);
       }
       if( pKeys ) pKeys->n = f.iBase;          /* this object's keys leave the stack */
-      sqlite3_free(f.aIdx);
+      if( f.aIdx ) sqlite3_free(f.aIdx);
       return i;
     }
     case 't':
@@ -469,17 +536,32 @@ void json_key_text(const char *z, size_t ks, size_t ke, char *zOut, size_t nOut)
 }
 
 /* End of the validated string whose opening quote is at z[i]: the next quote that is not
-** escaped (preceded by an even number of backslashes). */
+** escaped. Read forward, a backslash escapes exactly the byte after it (the hex digits of
+** a \u escape hold no quote and no backslash), which on any bytes finds the same quote as
+** "the next quote preceded by an even number of backslashes". 16 bytes at a time: this
+** runs for every string a lookup steps over. */
 static size_t end_of_string(const char *z, size_t e, size_t i){
-  for(i=i+1; i<e; i++){
-    const char *q = memchr(z+i, '"', e-i);
-    size_t k, nBs = 0;
-    if( q==0 ) return e;
-    i = (size_t)(q - z);
-    for(k=i; k>0 && z[k-1]=='\\'; k--) nBs++;
-    if( (nBs & 1)==0 ) return i+1;
+  const unsigned char *u = (const unsigned char*)z;
+  i++;
+  for(;;){
+#ifdef __SSE2__
+    const __m128i vQuote = _mm_set1_epi8('"'), vSlash = _mm_set1_epi8('\\');
+    while( i+16<=e ){
+      __m128i v = _mm_loadu_si128((const __m128i*)(u+i));
+      int bits = _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, vQuote),
+                                                _mm_cmpeq_epi8(v, vSlash)));
+      if( bits ){
+        i += (size_t)__builtin_ctz((unsigned)bits);
+        break;
+      }
+      i += 16;
+    }
+#endif
+    while( i<e && u[i]!='"' && u[i]!='\\' ) i++;
+    if( i>=e ) return e;
+    if( u[i]=='"' ) return i+1;
+    i += 2;
   }
-  return e;
 }
 
 /* Bytes json_end() must look at inside a container: quotes and brackets. */
@@ -520,15 +602,15 @@ size_t json_end(const char *z, size_t e, size_t i){
 ** with the key span (inside the quotes) and the value span, 0 after the last member. */
 int json_next_member(const char *z, size_t e, size_t *pI,
                      size_t *pKs, size_t *pKe, size_t *pVs, size_t *pVe){
-  size_t i = json_ws(z, e, *pI);
-  if( i<e && z[i]==',' ) i = json_ws(z, e, i+1);
+  size_t i = skip_ws(z, e, *pI);
+  if( i<e && z[i]==',' ) i = skip_ws(z, e, i+1);
   if( i>=e || z[i]!='"' ) return 0;
   *pKs = i+1;
   i = json_end(z, e, i);
   *pKe = i-1;
-  i = json_ws(z, e, i);
+  i = skip_ws(z, e, i);
   if( i>=e || z[i]!=':' ) return 0;
-  i = json_ws(z, e, i+1);
+  i = skip_ws(z, e, i+1);
   *pVs = i;
   i = json_end(z, e, i);
   *pVe = i;
@@ -540,6 +622,11 @@ int json_next_member(const char *z, size_t e, size_t *pI,
 
 int json_key_is(const char *z, size_t ks, size_t ke, const char *zKey, size_t nKey){
   size_t i = ks, j = 0;
+  if( ke>ks && nKey>0 ){
+    /* a first byte that is plain ASCII decodes to itself: most other keys end here */
+    unsigned char c = (unsigned char)z[ks];
+    if( c!='\\' && c<0x80 && c!=(unsigned char)zKey[0] ) return 0;
+  }
   if( ke-ks==nKey && memcmp(z+ks, zKey, nKey)==0 ) return 1;   /* spelled as it reads */
   if( memchr(z+ks, '\\', ke-ks)==0 ){
     /* no escape: only invalid UTF-8 (decoded as U+FFFD) could still make them equal */
@@ -563,6 +650,13 @@ int json_key_is(const char *z, size_t ks, size_t ke, const char *zKey, size_t nK
 ** that a duplicated key reads the same here as in every other tool. Returns 1 and the
 ** value span when found. */
 int json_find(const char *z, size_t s, size_t e, const char *zKey, size_t *pVs, size_t *pVe){
+  return json_find_ex(z, s, e, zKey, 0, pVs, pVe);
+}
+
+/* The same; bUnique says the object is known to repeat no key (its record was validated
+** without JSON_F_DUPKEY), so the first match is the last and the scan stops there. */
+int json_find_ex(const char *z, size_t s, size_t e, const char *zKey, int bUnique,
+                 size_t *pVs, size_t *pVe){
   size_t i, ks, ke, vs, ve, nKey = strlen(zKey);
   int bFound = 0;
   if( s>=e || z[s]!='{' ) return 0;
@@ -572,6 +666,7 @@ int json_find(const char *z, size_t s, size_t e, const char *zKey, size_t *pVs, 
       *pVs = vs;
       *pVe = ve;
       bFound = 1;
+      if( bUnique ) break;
     }
   }
   return bFound;

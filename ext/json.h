@@ -51,6 +51,8 @@ int json_next_member(const char *z, size_t e, size_t *pI,
                      size_t *pKs, size_t *pKe, size_t *pVs, size_t *pVe);
 int json_key_is(const char *z, size_t ks, size_t ke, const char *zKey, size_t nKey);
 int json_find(const char *z, size_t s, size_t e, const char *zKey, size_t *pVs, size_t *pVe);
+int json_find_ex(const char *z, size_t s, size_t e, const char *zKey, int bUnique,
+                 size_t *pVs, size_t *pVe);
 int json_is_empty(const char *z, size_t s, size_t e);
 int json_str_is(const char *z, size_t s, size_t e, const char *zLit);
 

@@ -29,7 +29,8 @@ void record_index(const char *z, size_t s, size_t e, FieldIndex *pIdx){
   cap.xMap = fields_lookup;
   cap.aS = pIdx->aS;
   cap.aE = pIdx->aE;
-  json_skip_capture(z, e, s, &flags, &err, &cap);
+  pIdx->bNoDupKey = json_skip_capture(z, e, s, &flags, &err, &cap)==e
+                 && (flags & JSON_F_DUPKEY)==0;
 }
 
 /* Make the record at z[s..e) current. pIdx is its key index, or NULL to index it when a
@@ -220,15 +221,18 @@ int record_time_span(const char *z, size_t s, size_t e, long long *piOut){
   return n>=0 && record_parse_time(zB, (size_t)n, piOut);
 }
 
-/* Member zKey of the object span [s,e) (its last occurrence) when its value is an object. */
-static int span_obj(const char *z, size_t s, size_t e, const char *zKey, size_t *pS, size_t *pE){
-  return s<e && z[s]=='{' && json_find(z, s, e, zKey, pS, pE) && z[*pS]=='{';
+/* Member zKey of the object span [s,e) (its last occurrence) when its value is an object.
+** bU: the record repeats no key (the first occurrence is the last). */
+static int span_obj(const char *z, size_t s, size_t e, const char *zKey, int bU,
+                    size_t *pS, size_t *pE){
+  return s<e && z[s]=='{' && json_find_ex(z, s, e, zKey, bU, pS, pE) && z[*pS]=='{';
 }
 
 /* Member zKey of the object span [s,e) (its last occurrence) when Elastic keeps it: not
 ** removed by its drop-empty step. Any type: a number or a boolean is a value too. */
-static int span_kept(const char *z, size_t s, size_t e, const char *zKey, size_t *pS, size_t *pE){
-  return s<e && z[s]=='{' && json_find(z, s, e, zKey, pS, pE) && !json_is_empty(z, *pS, *pE);
+static int span_kept(const char *z, size_t s, size_t e, const char *zKey, int bU,
+                     size_t *pS, size_t *pE){
+  return s<e && z[s]=='{' && json_find_ex(z, s, e, zKey, bU, pS, pE) && !json_is_empty(z, *pS, *pE);
 }
 
 /*
@@ -240,45 +244,46 @@ static int span_kept(const char *z, size_t s, size_t e, const char *zKey, size_t
 int record_ident_span(const char *z, size_t s, const FieldIndex *pIdx, int iCol,
                       size_t *pS, size_t *pE){
   size_t us = 0, ue = 0, cs, ce, is, ie, ts, te;
+  int bU = pIdx->bNoDupKey;
   if( pIdx->aE[RF_userIdentity] ){
     us = s + pIdx->aS[RF_userIdentity];
     ue = s + pIdx->aE[RF_userIdentity];
   }
   switch( iCol ){
-    case RD_user_type:      return span_kept(z, us, ue, "type", pS, pE);
-    case RD_user_arn:       return span_kept(z, us, ue, "arn", pS, pE);
-    case RD_principal_id:   return span_kept(z, us, ue, "principalId", pS, pE);
-    case RD_access_key_id:  return span_kept(z, us, ue, "accessKeyId", pS, pE);
-    case RD_invoked_by:     return span_kept(z, us, ue, "invokedBy", pS, pE);
+    case RD_user_type:      return span_kept(z, us, ue, "type", bU, pS, pE);
+    case RD_user_arn:       return span_kept(z, us, ue, "arn", bU, pS, pE);
+    case RD_principal_id:   return span_kept(z, us, ue, "principalId", bU, pS, pE);
+    case RD_access_key_id:  return span_kept(z, us, ue, "accessKeyId", bU, pS, pE);
+    case RD_invoked_by:     return span_kept(z, us, ue, "invokedBy", bU, pS, pE);
     case RD_session_issuer_arn:
-      return span_obj(z, us, ue, "sessionContext", &cs, &ce)
-          && span_obj(z, cs, ce, "sessionIssuer", &is, &ie)
-          && span_kept(z, is, ie, "arn", pS, pE);
+      return span_obj(z, us, ue, "sessionContext", bU, &cs, &ce)
+          && span_obj(z, cs, ce, "sessionIssuer", bU, &is, &ie)
+          && span_kept(z, is, ie, "arn", bU, pS, pE);
     case RD_source_identity:
-      return (span_obj(z, us, ue, "sessionContext", &cs, &ce)
-              && span_kept(z, cs, ce, "sourceIdentity", pS, pE))
-          || span_kept(z, us, ue, "sourceIdentity", pS, pE);
+      return (span_obj(z, us, ue, "sessionContext", bU, &cs, &ce)
+              && span_kept(z, cs, ce, "sourceIdentity", bU, pS, pE))
+          || span_kept(z, us, ue, "sourceIdentity", bU, pS, pE);
     case RD_mfa_authenticated:
-      return span_obj(z, us, ue, "sessionContext", &cs, &ce)
-          && span_obj(z, cs, ce, "attributes", &is, &ie)
-          && span_kept(z, is, ie, "mfaAuthenticated", pS, pE);
+      return span_obj(z, us, ue, "sessionContext", bU, &cs, &ce)
+          && span_obj(z, cs, ce, "attributes", bU, &is, &ie)
+          && span_kept(z, is, ie, "mfaAuthenticated", bU, pS, pE);
     case RD_user_name:
-      if( span_kept(z, us, ue, "userName", pS, pE) ) return 1;
+      if( span_kept(z, us, ue, "userName", bU, pS, pE) ) return 1;
       /* the session issuer's name stands in for AssumedRole and FederatedUser only */
-      return span_kept(z, us, ue, "type", &ts, &te)
+      return span_kept(z, us, ue, "type", bU, &ts, &te)
           && (json_str_is(z, ts, te, "AssumedRole") || json_str_is(z, ts, te, "FederatedUser"))
-          && span_obj(z, us, ue, "sessionContext", &cs, &ce)
-          && span_obj(z, cs, ce, "sessionIssuer", &is, &ie)
-          && span_kept(z, is, ie, "userName", pS, pE);
+          && span_obj(z, us, ue, "sessionContext", bU, &cs, &ce)
+          && span_obj(z, cs, ce, "sessionIssuer", bU, &is, &ie)
+          && span_kept(z, is, ie, "userName", bU, pS, pE);
     case RD_account_id:
-      if( span_kept(z, us, ue, "accountId", pS, pE) ) return 1;
+      if( span_kept(z, us, ue, "accountId", bU, pS, pE) ) return 1;
       if( pIdx->aE[RF_recipientAccountId]==0 ) return 0;
       *pS = s + pIdx->aS[RF_recipientAccountId];
       *pE = s + pIdx->aE[RF_recipientAccountId];
       return !json_is_empty(z, *pS, *pE);
     case RD_actor:
-      return span_kept(z, us, ue, "arn", pS, pE) || span_kept(z, us, ue, "principalId", pS, pE)
-          || span_kept(z, us, ue, "invokedBy", pS, pE);
+      return span_kept(z, us, ue, "arn", bU, pS, pE) || span_kept(z, us, ue, "principalId", bU, pS, pE)
+          || span_kept(z, us, ue, "invokedBy", bU, pS, pE);
   }
   return 0;
 }

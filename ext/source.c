@@ -217,6 +217,7 @@ static void job_run(Source *p, SourceJob *j, void *pDec, int bConsumer){
   int eAt = PROBLEM_AT_FILE;
   JobCtx x;
   GzipLimit lim;
+  int rc, nMark = 0, nItemAtMark = 0, nRecordsAtMark = 0, nBeforeAtMark = -1;
   x.p = p;
   x.bConsumer = bConsumer;
   j->nBeforeProblem = -1;
@@ -280,12 +281,22 @@ static void job_run(Source *p, SourceJob *j, void *pDec, int bConsumer){
     return;
   }
   split_init(&split, zData, nData, eAt, &f->prob);
-  while( split_next(&split, &item) ){
-    size_t nText = item.e - item.s;
-    if( (item.iIndex % STOP_EVERY)==0 && job_stop(&x) ){
-      j->rc = stop_code(&x);
-      return;
+  while( (rc = split_next(&split, &item))!=SPLIT_END ){
+    size_t nText;
+    if( split.nMark!=nMark ){
+      /* the splitter began an object that may turn out to be one record: note the state */
+      nMark = split.nMark;
+      nItemAtMark = j->nItem;
+      nRecordsAtMark = f->nRecords;
+      nBeforeAtMark = j->nBeforeProblem;
     }
+    if( rc==SPLIT_RETRACT ){
+      j->nItem = nItemAtMark;
+      f->nRecords = nRecordsAtMark;
+      j->nBeforeProblem = nBeforeAtMark;
+      continue;
+    }
+    nText = item.e - item.s;
     /* its text as returned: control bytes escaped and invalid UTF-8 as U+FFFD grow it */
     if( nText<=p->nMaxRecord && (item.flags & (JSON_F_HIGH|JSON_F_CTRL)) ){
       nText = json_repaired_len(zData, item.s, item.e);

@@ -47,9 +47,12 @@ static size_t skip_indexed(const char *z, size_t n, size_t i, unsigned *pFlags, 
   JsonCapture cap;
   memset(pIdx, 0, sizeof(*pIdx));
   cap.xMap = fields_lookup;
+  size_t end;
   cap.aS = pIdx->aS;
   cap.aE = pIdx->aE;
-  return json_skip_capture(z, n, i, pFlags, pErr, &cap);
+  end = json_skip_capture(z, n, i, pFlags, pErr, &cap);
+  pIdx->bNoDupKey = end!=BAD && (*pFlags & JSON_F_DUPKEY)==0;
+  return end;
 }
 
 #define HAS(x, k) ((x)->aE[k]!=0)
@@ -155,6 +158,56 @@ static int records_object_is_record(const char *z, size_t n, size_t iArray){
     i = json_ws(z, n, i);
   }
   return 0;
+}
+
+/* An object that starts '{"Records":[' is a log file's container unless a string
+** eventName follows its array, which in a log file means its end: rather than look
+** ahead over the whole file first, the splitter marks the object, reads its elements as
+** records, and decides on the way:
+**  - it reads cleanly past the array to a string eventName member: one record;
+**  - it reads cleanly to the object's '}': a container (nothing to undo);
+**  - it meets damage (or a repeated Records key) first: records_object_is_record() decides,
+**    as it always did, since the reading no longer shows what the look-ahead would see.
+** For a record the splitter goes back to the mark (its counters and the problems as they
+** were), the caller drops the records handed out since (SPLIT_RETRACT), and the object is
+** read whole as a value: the answer is the look-ahead's, for the cost of a rare re-read. */
+static void mark_records_obj(Splitter *p, size_t iObj, size_t iArr){
+  p->bUndecided = 1;
+  p->nMark++;
+  p->iMarkObj = iObj;
+  p->iMarkArr = iArr;
+  p->nMarkIndex = p->nIndex;
+  p->nMarkValues = p->nValues;
+  p->eMarkFormat = p->eFormat;
+  p->bMarkFormatKnown = p->bFormatKnown;
+  p->markProb = *p->pProb;
+}
+
+/* The marked object is one record: back to its '{', to read it as a value. (While it was
+** read as a container the format was known, so nJunk and zSkip did not change.) */
+static void rewind_to_mark(Splitter *p){
+  p->bUndecided = 0;
+  p->bRetract = 1;
+  p->nIndex = p->nMarkIndex;
+  p->nValues = p->nMarkValues;
+  p->eFormat = p->eMarkFormat;
+  p->bFormatKnown = p->bMarkFormatKnown;
+  *p->pProb = p->markProb;
+  p->eMode = MODE_SEQUENCE;
+  p->iPos = p->iMarkObj;
+  p->bInRecordsObj = 0;
+  p->iAsValue = p->iMarkObj;
+}
+
+/* Decide the marked object with the look-ahead: always (bAlways), or once the reading has
+** met damage since the mark. Returns 1 when it is a record (rewound). */
+static int settle(Splitter *p, int bAlways){
+  if( !p->bUndecided ) return 0;
+  if( !bAlways && p->pProb->nDamage==p->markProb.nDamage ) return 0;
+  p->bUndecided = 0;
+  if( !records_object_is_record(p->z, p->n, p->iMarkArr) ) return 0;
+  rewind_to_mark(p);
+  return 1;
 }
 
 /* Salvage. After damage, a place is taken as the start of a record only when it provably
@@ -325,6 +378,7 @@ void split_init(Splitter *p, const char *z, size_t n, int eAt, Problem *pProb){
   p->n = n;
   p->eAt = eAt;
   p->pProb = pProb;
+  p->iAsValue = BAD;
   if( n>=3 && memcmp(z, "\xEF\xBB\xBF", 3)==0 ) i = 3;
   i = json_ws(z, n, i);
   if( i>=n ){
@@ -342,9 +396,10 @@ void split_init(Splitter *p, const char *z, size_t n, int eAt, Problem *pProb){
     JsonError err;
     size_t end, k = records_prefix(z, n, i);
     FieldIndex idx;
-    if( k!=BAD && !records_object_is_record(z, n, k-1) ){
+    if( k!=BAD ){
       /* A log file, as AWS writes it: read the Records array element by element, without
       ** first validating the whole file (and a damaged file is read the same way). */
+      mark_records_obj(p, i, k-1);
       p->eFormat = FMT_RECORDS;
       p->bFormatKnown = 1;
       p->eMode = MODE_ELEMENTS;
@@ -470,6 +525,7 @@ static void after_records_array(Splitter *p, size_t i){
   size_t n = p->n;
   JsonError err;
   unsigned flags = 0;
+  if( settle(p, 0) ) return;
   i = json_ws(z, n, i);
   while( i<n && z[i]==',' ){
     size_t ks, ke, vs;
@@ -482,6 +538,8 @@ static void after_records_array(Splitter *p, size_t i){
     if( i>=n || z[i]!=':' ) break;
     vs = json_ws(z, n, i+1);
     if( vs<n && z[vs]=='[' && json_key_is(z, ks+1, ke-1, "Records", 7) ){
+      /* the look-ahead validates a repeated array whole (no trailing comma): let it decide */
+      if( settle(p, 1) ) return;
       problem_note(p->pProb, (long long)ks, p->eAt,
                    "duplicate key 'Records' (the records of every copy are read)");
       p->eMode = MODE_ELEMENTS;
@@ -491,6 +549,10 @@ static void after_records_array(Splitter *p, size_t i){
     }
     i = json_skip(z, n, vs, &flags, &err);
     if( i==BAD ) break;
+    if( p->bUndecided && z[vs]=='"' && json_key_is(z, ks+1, ke-1, "eventName", 9) ){
+      rewind_to_mark(p);                        /* the whole object is one record */
+      return;
+    }
     i = json_ws(z, n, i);
   }
   if( i==BAD || i>=n || z[i]!='}' ){
@@ -503,6 +565,7 @@ static void after_records_array(Splitter *p, size_t i){
     resync_or_finish(p, iBad<n ? iBad : n);
     return;
   }
+  p->bUndecided = 0;                            /* read cleanly to its end: a container */
   p->eMode = MODE_SEQUENCE;
   p->iPos = i+1;
 }
@@ -634,8 +697,10 @@ static int next_value(Splitter *p, SplitItem *pItem){
       continue;
     }
     k = records_prefix(z, n, i);
-    if( k!=BAD && !records_object_is_record(z, n, k-1) ){
+    if( k!=BAD && i!=p->iAsValue ){
       /* another log file's object (files concatenated): read it element by element */
+      if( settle(p, 1) ) return 0;              /* (an earlier one left undecided) */
+      mark_records_obj(p, i, k-1);
       if( !p->bFormatKnown ){
         p->bFormatKnown = 1;
         p->eFormat = FMT_RECORDS;
@@ -693,15 +758,20 @@ static int next_value(Splitter *p, SplitItem *pItem){
 /* The next record of the file: 1 with *pItem set, or 0 when there are no more. */
 int split_next(Splitter *p, SplitItem *pItem){
   for(;;){
+    settle(p, p->eMode==MODE_DONE);
+    if( p->bRetract ){
+      p->bRetract = 0;
+      return SPLIT_RETRACT;
+    }
     switch( p->eMode ){
       case MODE_ELEMENTS:
-        if( next_element(p, pItem) ) return 1;
+        if( next_element(p, pItem) ) return SPLIT_RECORD;
         break;
       case MODE_SEQUENCE:
-        if( next_value(p, pItem) ) return 1;
+        if( next_value(p, pItem) ) return SPLIT_RECORD;
         break;
       default:
-        return 0;
+        return SPLIT_END;
     }
   }
 }

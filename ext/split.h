@@ -40,7 +40,25 @@ typedef struct Splitter {
   int eAt;                       /* PROBLEM_AT_FILE or PROBLEM_AT_PLAIN for offsets */
   Problem *pProb;                /* where problems go */
   const char *zSkip;             /* why the file holds no records (FMT_UNKNOWN), static text */
+  /* A '{"Records":[' object is read element by element before it is known not to be one
+  ** record (a string eventName may follow its array, split.c `settle`): the state to go
+  ** back to if it is. */
+  int bUndecided;                /* such an object is being read and may still be a record */
+  int bRetract;                  /* it was one: split_next() reports SPLIT_RETRACT next */
+  int nMark;                     /* such objects begun so far (the caller notes its state) */
+  size_t iMarkObj, iMarkArr;     /* its '{' and its first '[' */
+  int nMarkIndex, nMarkValues, eMarkFormat, bMarkFormatKnown;
+  Problem markProb;              /* the problems as they were at its '{' */
+  size_t iAsValue;               /* the object at this offset is read whole, as a value */
 } Splitter;
+
+/* split_next() results. SPLIT_RETRACT: the records handed out since the splitter's last
+** mark (when p->nMark last changed) were elements of an object that is itself one record;
+** the caller drops them and what it counted for them (the problems are restored here),
+** and the record comes next. Only hostile files do this. */
+#define SPLIT_END     0
+#define SPLIT_RECORD  1
+#define SPLIT_RETRACT 2
 
 void split_init(Splitter *p, const char *z, size_t n, int eAt, Problem *pProb);
 int split_next(Splitter *p, SplitItem *pItem);
