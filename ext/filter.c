@@ -42,18 +42,23 @@ int filter_add_time_text(Filter *p, int op, const char *z, size_t n){
 }
 
 /* Require field iField to equal z[0..n) (or one of the values added for it before). */
-int filter_add_str(Filter *p, int iField, const char *z, size_t n){
+int filter_add_str(Filter *p, int iField, int iCons, const char *z, size_t n){
   FilterStr *f = 0;
   char **az;
   size_t *an;
   int i;
+  /* the values of one constraint (an IN list) are alternatives; two constraints on the
+  ** same field must both hold, so each keeps an entry of its own */
   for(i=0; i<p->nStr; i++){
-    if( p->aStr[i].iField==iField ){ f = &p->aStr[i]; break; }
+    if( p->aStr[i].iField==iField && p->aStr[i].iCons==iCons ){ f = &p->aStr[i]; break; }
   }
   if( f==0 ){
-    if( p->nStr>=FILTER_MAX_STR ) return SQLITE_OK;     /* SQLite still checks it */
+    /* xBestIndex pushes at most FILTER_MAX_STR, so none is lost here (and one that SQLite
+    ** was told not to check again would be) */
+    if( p->nStr>=FILTER_MAX_STR ) return SQLITE_ERROR;
     f = &p->aStr[p->nStr];                              /* counted once it has a value */
     f->iField = iField;
+    f->iCons = iCons;
     f->nVal = 0;                                        /* arrays left by a failed add are reused */
   }
   az = sqlite3_realloc64(f->azVal, (f->nVal+1)*sizeof(char*));

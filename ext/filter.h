@@ -24,6 +24,7 @@
 
 typedef struct FilterStr {
   int iField;                    /* RF_* or FX_* */
+  int iCons;                     /* which constraint (its argv index): entries are ANDed */
   int nVal;
   char **azVal;                  /* the field's decoded text must equal one of these */
   size_t *anVal;
@@ -44,7 +45,7 @@ typedef struct Filter {
 ** rounded, and clocks differ): pruning leaves that much room on the other side. */
 #define FILTER_STAMP_SLACK 3600
 
-int filter_add_str(Filter *p, int iField, const char *z, size_t n);
+int filter_add_str(Filter *p, int iField, int iCons, const char *z, size_t n);
 int filter_add_time_text(Filter *p, int op, const char *z, size_t n);
 void filter_clear(Filter *p);
 int filter_is_empty(const Filter *p);

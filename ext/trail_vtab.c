@@ -547,7 +547,7 @@ static int trailFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
           if( t!=SQLITE_NULL && t!=SQLITE_BLOB ){
             const char *zVal = (const char*)sqlite3_value_text(pVal);
             if( zVal==0 ) return SQLITE_NOMEM;
-            rc = filter_add_str(&c->filter, aPush[k].iField, zVal, (size_t)sqlite3_value_bytes(pVal));
+            rc = filter_add_str(&c->filter, aPush[k].iField, i, zVal, (size_t)sqlite3_value_bytes(pVal));
             if( rc ) return rc;
             nAdded++;
           }
@@ -597,7 +597,7 @@ static int trailBestIndex(sqlite3_vtab *pVtab, sqlite3_index_info *pInfo){
   };
   char *zIdx = 0;
   int aiHidden[4] = {-1, -1, -1, -1}, abSeen[4] = {0, 0, 0, 0}, i, k, n = 0, bCopy = 0;
-  int iMisused = -1;
+  int iMisused = -1, nStrPushed = 0;
   double rRows = 1e6;
   if( pInfo->colUsed & ((sqlite3_uint64)1 << TRAIL_COL_COPY) ) bCopy = 1;
   for(i=0; i<pInfo->nConstraint; i++){
@@ -671,6 +671,8 @@ static int trailBestIndex(sqlite3_vtab *pVtab, sqlite3_index_info *pInfo){
       for(k=0; k<N_PUSH && aPush[k].iCol!=pC->iColumn; k++){}
       if( k>=N_PUSH || pC->op!=SQLITE_INDEX_CONSTRAINT_EQ ) continue;
       if( zColl && sqlite3_stricmp(zColl, "BINARY")!=0 ) continue;
+      if( nStrPushed>=FILTER_MAX_STR ) continue;          /* the rest: SQLite checks them */
+      nStrPushed++;
       if( sqlite3_vtab_in(pInfo, i, 1) ){
         zOp = "IN";
       }else{

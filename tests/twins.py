@@ -111,6 +111,18 @@ def covering_queries(rng, rows, has_copy):
                 f"+eventTime >= {day} AND +eventTime < {day} || 'T23:59:59Z'"))
     if has_copy:
         out.append(("copy = 1", "+copy = 1"))
+    # two constraints on one column must both hold (an IN list is one constraint)
+    for col in ("eventSource", "eventName", "actor"):
+        pool = sorted({r[col] for r in rows if isinstance(r[col], str)}) or DECOYS
+        v, w = quote(rng.choice(pool)), quote(rng.choice(pool))
+        out.append((f"{col} = {v} AND {col} IN ({w}, 'x')", f"+{col} = {v} AND +{col} IN ({w}, 'x')"))
+        out.append((f"{col} = {v} AND {col} IN ({w}, {v})", f"+{col} = {v} AND +{col} IN ({w}, {v})"))
+    # more string constraints than the reader takes (8): the rest are SQLite's to check
+    row = rng.choice(rows) if rows else {}
+    terms = [(c, row.get(c)) for c in STRING_COLS if isinstance(row.get(c), str)]
+    many = [f"{c} = {quote(v)}" for c, v in terms] + [f"{c} IN ({quote(v)}, 'x')" for c, v in terms]
+    if many:
+        out.append((" AND ".join(many), " AND ".join("+" + t for t in many)))
     return out
 
 
