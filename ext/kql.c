@@ -641,12 +641,30 @@ int kql_match(const KqlExpr *e, Record *r){
 
 /* ---- kql_match(query, record_json) ---- */
 
-static void kql_match_func(sqlite3_context *ctx, int argc, sqlite3_value **argv){
-  KqlExpr *e = sqlite3_get_auxdata(ctx, 0);
-  const char *z;
-  size_t n, s, end;
+/* Validate record_json (argument iArg) into *pRec: 1, or 0 after setting an error. */
+static int record_arg(sqlite3_context *ctx, sqlite3_value *pVal, Record *pRec){
+  const char *z = (const char*)sqlite3_value_text(pVal);
+  size_t n = (size_t)sqlite3_value_bytes(pVal), s, end;
   unsigned flags = 0;
   JsonError err;
+  if( z==0 ){
+    if( sqlite3_value_type(pVal)!=SQLITE_NULL ) sqlite3_result_error_nomem(ctx);
+    return 0;
+  }
+  memset(&err, 0, sizeof(err));
+  s = json_ws(z, n, 0);
+  end = s<n && z[s]=='{' ? json_skip(z, n, s, &flags, &err) : (size_t)-1;
+  if( end==(size_t)-1 || json_ws(z, n, end)!=n ){
+    sqlite3_result_error(ctx, "the record is not one JSON object", -1);
+    return 0;
+  }
+  memset(pRec, 0, sizeof(*pRec));
+  record_set(pRec, z, s, end, flags, 0);
+  return 1;
+}
+
+static void kql_match_func(sqlite3_context *ctx, int argc, sqlite3_value **argv){
+  KqlExpr *e = sqlite3_get_auxdata(ctx, 0);
   Record rec;
   int rc, bNew = 0;
   (void)argc;
@@ -664,32 +682,76 @@ static void kql_match_func(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     }
     bNew = 1;
   }
-  z = (const char*)sqlite3_value_text(argv[1]);
-  n = (size_t)sqlite3_value_bytes(argv[1]);
-  if( z==0 ){
-    if( sqlite3_value_type(argv[1])!=SQLITE_NULL ) sqlite3_result_error_nomem(ctx);
-  }else{
-    memset(&err, 0, sizeof(err));
-    s = json_ws(z, n, 0);
-    end = s<n && z[s]=='{' ? json_skip(z, n, s, &flags, &err) : (size_t)-1;
-    if( end==(size_t)-1 || json_ws(z, n, end)!=n ){
-      sqlite3_result_error(ctx, "kql_match: the record is not one JSON object", -1);
-    }else{
-      memset(&rec, 0, sizeof(rec));
-      record_set(&rec, z, s, end, flags, 0);
-      rc = kql_match(e, &rec);
-      record_clear(&rec);
-      if( rc<0 ) sqlite3_result_error_nomem(ctx);
-      else sqlite3_result_int(ctx, rc);
-    }
+  if( record_arg(ctx, argv[1], &rec) ){
+    rc = kql_match(e, &rec);
+    record_clear(&rec);
+    if( rc<0 ) sqlite3_result_error_nomem(ctx);
+    else sqlite3_result_int(ctx, rc);
   }
   /* the compiled query is kept for the next row of the statement (SQLite may free it
   ** at once instead; it is not used after this call) */
   if( bNew ) sqlite3_set_auxdata(ctx, 0, e, (void(*)(void*))kql_free);
 }
 
+/* ecs_field(name, record_json): the field's values as a JSON array of strings, or NULL
+** when it has none. */
+static void ecs_field_func(sqlite3_context *ctx, int argc, sqlite3_value **argv){
+  const char *zName = (const char*)sqlite3_value_text(argv[0]), *zSub, *zWhy;
+  int eType, iField, i, j, n;
+  const EcsValue *a;
+  Record rec;
+  JsonBuf out = {0, 0, 0};
+  (void)argc;
+  if( zName==0 ) return;
+  iField = ecs_lookup(zName, &eType, &zSub, &zWhy);
+  if( iField<0 ){
+    char *zErr = sqlite3_mprintf("field %s %s", zName, zWhy);
+    sqlite3_result_error(ctx, zErr ? zErr : "out of memory", -1);
+    sqlite3_free(zErr);
+    return;
+  }
+  if( !record_arg(ctx, argv[1], &rec) ) return;
+  if( ecs_values(&rec, iField, zSub, &a, &n) ){
+    record_clear(&rec);
+    sqlite3_result_error_nomem(ctx);
+    return;
+  }
+  if( n>0 ){
+    int bOk = json_buf_reserve(&out, 2)==0;
+    if( bOk ){ out.z[out.n++] = '['; }
+    for(i=0; bOk && i<n; i++){
+      bOk = json_buf_reserve(&out, a[i].n*6 + 4)==0;
+      if( !bOk ) break;
+      if( i ) out.z[out.n++] = ',';
+      out.z[out.n++] = '"';
+      for(j=0; j<(int)a[i].n; j++){
+        unsigned char c = (unsigned char)a[i].z[j];
+        if( c=='"' || c=='\\' ){ out.z[out.n++] = '\\'; out.z[out.n++] = (char)c; }
+        else if( c<0x20 ){ out.n += (size_t)sqlite3_snprintf(7, out.z+out.n, "\\u%04x", c); }
+        else out.z[out.n++] = (char)c;
+      }
+      out.z[out.n++] = '"';
+    }
+    if( bOk ) bOk = json_buf_reserve(&out, 1)==0;
+    if( bOk ){
+      out.z[out.n++] = ']';
+      sqlite3_result_text64(ctx, out.z, out.n, SQLITE_TRANSIENT, SQLITE_UTF8);
+    }else{
+      sqlite3_result_error_nomem(ctx);
+    }
+  }
+  json_buf_free(&out);
+  record_clear(&rec);
+}
+
 int kql_register(sqlite3 *db){
-  return sqlite3_create_function(db, "kql_match", 2,
+  int rc = sqlite3_create_function(db, "kql_match", 2,
+                                   SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
+                                   0, kql_match_func, 0, 0);
+  if( rc==SQLITE_OK ){
+    rc = sqlite3_create_function(db, "ecs_field", 2,
                                  SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
-                                 0, kql_match_func, 0, 0);
+                                 0, ecs_field_func, 0, 0);
+  }
+  return rc;
 }
