@@ -155,6 +155,10 @@ int ecs_lookup(const char *zName, int *peType, const char **pzSub, const char **
       return i;
     }
   }
+  if( n>5 && strcmp(zName+n-5, ".text")==0 ){
+    *pzWhy = "is an analysed text field: only keyword matching is implemented";
+    return -1;
+  }
   for(i=0; i<(int)(sizeof(aMissing)/sizeof(aMissing[0])); i++){
     const char *z = aMissing[i].zName;
     size_t k = strlen(z);
@@ -163,10 +167,6 @@ int ecs_lookup(const char *zName, int *peType, const char **pzSub, const char **
       *pzWhy = aMissing[i].zWhy;
       return -1;
     }
-  }
-  if( n>5 && strcmp(zName+n-5, ".text")==0 ){
-    *pzWhy = "is an analysed text field: only keyword matching is implemented";
-    return -1;
   }
   *pzWhy = "is not mapped";
   return -1;
