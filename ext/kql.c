@@ -232,9 +232,7 @@ static int parse_unquoted(Parser *p){
     if( is_special(c) || keyword_at(p, p->i) ) break;
     emit_char(p, &c, 1);
     p->i++;
-    if( !is_space(c) || !bAny ){
-      if( !is_space(c) ){ nLitEnd = p->lit.n; nPatEnd = p->pat.n; bAny = 1; }
-    }
+    if( !is_space(c) ){ nLitEnd = p->lit.n; nPatEnd = p->pat.n; bAny = 1; }
   }
   if( p->rc ) return 1;
   if( !bAny ){ perr(p, i0, "expected a value"); return 1; }
@@ -281,7 +279,7 @@ static int parse_ip(const char *z, unsigned char *a16, int *pnPrefix){
 }
 
 /* A leaf for field (zField, resolved) from the current literal. */
-static KqlExpr *leaf(Parser *p, const char *zField, size_t iAt, int op, int eRange, size_t iVal){
+static KqlExpr *leaf(Parser *p, const char *zField, int op, int eRange, size_t iVal){
   KqlExpr *e;
   int eType;
   const char *zSub, *zWhy;
@@ -291,7 +289,6 @@ static KqlExpr *leaf(Parser *p, const char *zField, size_t iAt, int op, int eRan
     p->rc = SQLITE_ERROR;
     p->zErr = sqlite3_mprintf("field %s %s", zField, zWhy);
     if( p->zErr==0 ) p->rc = SQLITE_NOMEM;
-    (void)iAt;
     return 0;
   }
   if( op==K_WILD && p->lit.n==1 && p->pat.n==1 && p->pat.z[0]=='*' ) op = K_EXISTS;
@@ -370,10 +367,10 @@ static KqlExpr *parse_values(Parser *p, const char *zField, size_t iAt){
   if( p->i>=p->n ){ perr(p, p->i, "expected a value"); return 0; }
   if( p->z[p->i]=='"' ){
     if( parse_quoted(p) ) return 0;
-    return leaf(p, zField, iAt, K_EQ, 0, iVal);
+    return leaf(p, zField, K_EQ, 0, iVal);
   }
   if( parse_unquoted(p) ) return 0;
-  return leaf(p, zField, iAt, p->bWild ? K_WILD : K_EQ, 0, iVal);
+  return leaf(p, zField, p->bWild ? K_WILD : K_EQ, 0, iVal);
 }
 
 static KqlExpr *parse_vnot(Parser *p, const char *zField, size_t iAt){
@@ -449,7 +446,7 @@ static KqlExpr *parse_sub(Parser *p){
     if( p->i>=p->n ){
       perr(p, p->i, "expected a value");
     }else if( parse_literal(p)==0 ){
-      e = leaf(p, zField, iAt, K_RANGE, eRange, iVal);
+      e = leaf(p, zField, K_RANGE, eRange, iVal);
     }
   }else{
     perr(p, p->i, "expected : or a range operator after a field (a value alone, searching "
