@@ -6,6 +6,7 @@
 **   SELECT * FROM cloudtrail_files('AWSLogs') WHERE status<>'ok';
 **   SELECT * FROM detect_mfa_deactivation('AWSLogs');
 **   SELECT note FROM cloudtrail_rules;
+**   SELECT kql_match('event.action:ConsoleLogin', record) FROM cloudtrail('AWSLogs');
 */
 #include "sqlite3ext.h"
 SQLITE_EXTENSION_INIT1
@@ -13,6 +14,7 @@ SQLITE_EXTENSION_INIT1
 #include "detect_vtab.h"
 #include "fields.h"
 #include "files_vtab.h"
+#include "kql.h"
 #include "record.h"
 #include "rules_vtab.h"
 #include "trail_vtab.h"
@@ -44,5 +46,6 @@ int sqlite3_cloudtrail_init(sqlite3 *db, char **pzErrMsg, const sqlite3_api_rout
   if( rc==SQLITE_OK ) rc = files_vtab_register(db);
   if( rc==SQLITE_OK ) rc = detect_vtab_register(db);
   if( rc==SQLITE_OK ) rc = rules_vtab_register(db);
+  if( rc==SQLITE_OK ) rc = kql_register(db);
   return rc;
 }

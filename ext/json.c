@@ -672,8 +672,8 @@ int json_find_ex(const char *z, size_t s, size_t e, const char *zKey, int bUniqu
   return bFound;
 }
 
-/* Do the raw keys z[as..ae) and z[bs..be) decode to the same text? */
-static int keys_equal(const char *z, size_t as, size_t ae, size_t bs, size_t be){
+/* Do the raw keys z[as..ae) and z[bs..be) (inside their quotes) decode to the same text? */
+int json_keys_equal(const char *z, size_t as, size_t ae, size_t bs, size_t be){
   size_t i = as, j = bs;
   if( ae-as==be-bs && memcmp(z+as, z+bs, ae-as)==0 ) return 1;
   if( memchr(z+as, '\\', ae-as)==0 && memchr(z+bs, '\\', be-bs)==0
@@ -717,7 +717,7 @@ static int is_empty(const char *z, size_t s, size_t e, long *pnBudget){
       if( is_empty(z, vs, ve, pnBudget) ) continue;
       while( !bLater && json_next_member(z, e, &k, &ks2, &ke2, &vs2, &ve2) ){
         if( --*pnBudget<0 ) return 0;
-        bLater = keys_equal(z, ks, ke, ks2, ke2);
+        bLater = json_keys_equal(z, ks, ke, ks2, ke2);
       }
       if( !bLater ) return 0;                   /* a non-empty value that stays */
     }

@@ -49,6 +49,7 @@ size_t json_skip(const char *z, size_t n, size_t i, unsigned *pFlags, JsonError 
 size_t json_end(const char *z, size_t e, size_t i);
 int json_next_member(const char *z, size_t e, size_t *pI,
                      size_t *pKs, size_t *pKe, size_t *pVs, size_t *pVe);
+int json_keys_equal(const char *z, size_t as, size_t ae, size_t bs, size_t be);
 int json_key_is(const char *z, size_t ks, size_t ke, const char *zKey, size_t nKey);
 int json_find(const char *z, size_t s, size_t e, const char *zKey, size_t *pVs, size_t *pVe);
 int json_find_ex(const char *z, size_t s, size_t e, const char *zKey, int bUnique,

@@ -17,6 +17,7 @@
 SQLITE_EXTENSION_INIT3
 #include <string.h>
 #include "record.h"
+#include "ecs.h"
 #include "s3path.h"
 
 /* Index the top-level keys of the validated object [s,e) (for records that did not come
@@ -43,11 +44,14 @@ void record_set(Record *r, const char *z, size_t s, size_t e, unsigned flags,
   r->s = s;
   r->e = e;
   r->flags = flags;
+  if( r->pEcs ) ecs_reset(r->pEcs);      /* the cached ECS values were the last record's */
 }
 
 void record_clear(Record *r){
   record_set(r, 0, 0, 0, 0, 0);
   json_buf_free(&r->buf);
+  ecs_free(r->pEcs);
+  r->pEcs = 0;
 }
 
 /* Return the span of field k, or 0 when absent. */
@@ -60,6 +64,11 @@ static int field(Record *r, int k, size_t *pS, size_t *pE){
   *pS = r->s + r->idx.aS[k];
   *pE = r->s + r->idx.aE[k];
   return 1;
+}
+
+/* The span of top-level field k (its last occurrence): 1, or 0 when absent. */
+int record_field(Record *r, int k, size_t *pS, size_t *pE){
+  return field(r, k, pS, pE);
 }
 
 static int result_utf8(Record *r, sqlite3_context *ctx, const char *z, size_t n){

@@ -33,6 +33,7 @@ typedef struct Record {
   int bIndexed;                  /* idx is filled in */
   FieldIndex idx;                /* where each top-level key's value lies, from s */
   JsonBuf buf;                   /* scratch for decoded text */
+  struct EcsCache *pEcs;         /* ECS values computed so far (ecs.c), or NULL */
 } Record;
 
 void record_set(Record *r, const char *z, size_t s, size_t e, unsigned flags,
@@ -47,6 +48,7 @@ int record_parse_time(const char *z, size_t n, long long *piOut);
 int record_time_span(const char *z, size_t s, size_t e, long long *piOut);
 int record_ident_span(const char *z, size_t s, const FieldIndex *pIdx, int iCol,
                       size_t *pS, size_t *pE);
+int record_field(Record *r, int k, size_t *pS, size_t *pE);
 void record_index(const char *z, size_t s, size_t e, FieldIndex *pIdx);
 
 #endif

@@ -1,0 +1,754 @@
+/*
+** kql.c: Kibana Query Language ("kuery") for the rule packs.
+**
+** The grammar is Kibana's (kuery.peg), recursive descent:
+**
+**   query    := or
+**   or       := and (SPACE+ "or" SPACE+ or)?            (keywords in any case)
+**   and      := not (SPACE+ "and" SPACE+ and)?
+**   not      := "not" SPACE+ sub | sub
+**   sub      := "(" SPACE* or SPACE* ")" | field SPACE* ":" SPACE* values
+**             | field SPACE* ("<="|">="|"<"|">") SPACE* literal
+**   values   := "(" SPACE* vor SPACE* ")" | value     (vor/vand/vnot: the same shape)
+**   value    := quoted | unquoted
+**
+** An unquoted literal runs until a special character \():<>"*{} (escaped with \ to be
+** literal) or a keyword (" or ", " and ", "not "), spaces inside it kept and the ends
+** trimmed; an unescaped * is a wildcard; a value that is one lone * means "exists". A
+** quoted literal is exact (\" \\ \t \r \n \uXXXX escapes), wildcards included.
+**
+** Semantics, as Elasticsearch runs what Kibana builds: every mapped field is a keyword
+** (exact, case-sensitive bytes; a wildcard matches any run of characters), a boolean, an
+** ip (addresses compared, a CIDR matches its range) or a date (instants compared). A field
+** with several values matches when any value does; "not" is the complement, so
+** `not f:x` holds when f is absent. Ranges on keywords compare bytes (UTF-8 order).
+*/
+#include "sqlite3ext.h"
+SQLITE_EXTENSION_INIT3
+#include <arpa/inet.h>
+#include <string.h>
+#include "ecs.h"
+#include "kql.h"
+
+#define K_ALL    0               /* the empty query */
+#define K_OR     1
+#define K_AND    2
+#define K_NOT    3
+#define K_EQ     4               /* field:literal */
+#define K_WILD   5               /* field:pattern */
+#define K_EXISTS 6               /* field:* */
+#define K_RANGE  7               /* field OP literal */
+
+#define R_LT 1
+#define R_LE 2
+#define R_GT 3
+#define R_GE 4
+
+struct KqlExpr {
+  int op;
+  KqlExpr *pL, *pR;
+  int iField, eType;
+  const char *zSub;              /* flattened path, inside zField */
+  char *zField;
+  char *zVal;                    /* K_EQ/K_RANGE: the literal; K_WILD: the pattern (\-escaped) */
+  size_t nVal;
+  int eRange;
+  long long iTime;               /* ECS_DATE: zVal as Unix seconds */
+  unsigned char aIp[16];         /* ECS_IP: zVal as an address ... */
+  int nPrefix;                   /* ... and its prefix length (128: one address) */
+  const char **azField;          /* root only: kql_fields() */
+  int nField;
+};
+
+typedef struct Parser {
+  const char *z;
+  size_t n, i;
+  char *zErr;
+  int rc;
+  JsonBuf lit, pat;              /* the last literal: its text, and as a pattern */
+  int bWild;
+} Parser;
+
+static int is_space(char c){ return c==' ' || c=='\t' || c=='\r' || c=='\n'; }
+static int is_special(char c){ return c && strchr("\\():<>\"*{}", c)!=0; }
+
+static void perr(Parser *p, size_t i, const char *zWhat){
+  if( p->rc ) return;
+  p->rc = SQLITE_ERROR;
+  p->zErr = sqlite3_mprintf("KQL syntax error at offset %d: %s", (int)i, zWhat);
+  if( p->zErr==0 ) p->rc = SQLITE_NOMEM;
+}
+
+static void skip_space(Parser *p){ while( p->i<p->n && is_space(p->z[p->i]) ) p->i++; }
+
+/* Does keyword zKw (lower case) followed by at least one space start at z[i]? */
+static int word_at(const Parser *p, size_t i, const char *zKw){
+  size_t k = strlen(zKw);
+  return i+k<p->n && sqlite3_strnicmp(p->z+i, zKw, (int)k)==0 && is_space(p->z[i+k]);
+}
+
+/* Spaces, then "or"/"and", then spaces at z[i] (Kibana's Or / And): the end, or 0. */
+static size_t binary_at(const Parser *p, size_t i, const char *zKw){
+  size_t j = i;
+  while( j<p->n && is_space(p->z[j]) ) j++;
+  if( j==i || !word_at(p, j, zKw) ) return 0;
+  j += strlen(zKw);
+  while( j<p->n && is_space(p->z[j]) ) j++;
+  return j;
+}
+
+static int keyword_at(const Parser *p, size_t i){
+  return binary_at(p, i, "or") || binary_at(p, i, "and") || word_at(p, i, "not");
+}
+
+static KqlExpr *node(Parser *p, int op){
+  KqlExpr *e;
+  if( p->rc ) return 0;
+  e = sqlite3_malloc64(sizeof(*e));
+  if( e==0 ){ p->rc = SQLITE_NOMEM; return 0; }
+  memset(e, 0, sizeof(*e));
+  e->op = op;
+  e->iField = -1;
+  return e;
+}
+
+void kql_free(KqlExpr *e){
+  if( e==0 ) return;
+  kql_free(e->pL);
+  kql_free(e->pR);
+  sqlite3_free(e->zField);
+  sqlite3_free(e->zVal);
+  sqlite3_free((void*)e->azField);
+  sqlite3_free(e);
+}
+
+static int emit(Parser *p, JsonBuf *b, const char *z, size_t n){
+  if( json_buf_reserve(b, n) ){ p->rc = SQLITE_NOMEM; return 1; }
+  memcpy(b->z + b->n, z, n);
+  b->n += n;
+  b->z[b->n] = 0;
+  return 0;
+}
+
+/* One character of both forms: c literal (escaped in the pattern when special there). */
+static void emit_char(Parser *p, const char *z, size_t n){
+  if( n==1 && (z[0]=='*' || z[0]=='\\') ) emit(p, &p->pat, "\\", 1);
+  emit(p, &p->pat, z, n);
+  emit(p, &p->lit, z, n);
+}
+
+static int hexval(char c){
+  if( c>='0' && c<='9' ) return c-'0';
+  if( c>='a' && c<='f' ) return c-'a'+10;
+  if( c>='A' && c<='F' ) return c-'A'+10;
+  return -1;
+}
+
+/* \uXXXX at z[i] (i at the backslash): its UTF-8 into zOut, the length, or 0. */
+static int unicode_escape(const Parser *p, size_t i, char *zOut){
+  unsigned c = 0;
+  int k;
+  if( i+6>p->n || p->z[i+1]!='u' ) return 0;
+  for(k=2; k<6; k++){
+    int h = hexval(p->z[i+k]);
+    if( h<0 ) return 0;
+    c = c*16 + (unsigned)h;
+  }
+  if( c<0x80 ){ zOut[0] = (char)c; return 1; }
+  if( c<0x800 ){ zOut[0] = (char)(0xC0|(c>>6)); zOut[1] = (char)(0x80|(c&0x3F)); return 2; }
+  zOut[0] = (char)(0xE0|(c>>12)); zOut[1] = (char)(0x80|((c>>6)&0x3F));
+  zOut[2] = (char)(0x80|(c&0x3F));
+  return 3;
+}
+
+/* A quoted literal at z[i]=='"' into p->lit (p->pat with every * escaped). */
+static int parse_quoted(Parser *p){
+  size_t i0 = p->i;
+  p->lit.n = p->pat.n = 0;
+  p->bWild = 0;
+  emit(p, &p->lit, "", 0);
+  emit(p, &p->pat, "", 0);
+  p->i++;
+  while( p->rc==0 ){
+    char c, zU[4];
+    int nU;
+    if( p->i>=p->n ){ perr(p, i0, "unterminated quoted string"); return 1; }
+    c = p->z[p->i];
+    if( c=='"' ){ p->i++; return 0; }
+    if( c=='\\' && p->i+1<p->n ){
+      char d = p->z[p->i+1];
+      if( d=='t' || d=='r' || d=='n' ){
+        emit_char(p, d=='t' ? "\t" : d=='r' ? "\r" : "\n", 1); p->i += 2; continue;
+      }
+      if( d=='\\' || d=='"' ){ emit_char(p, &p->z[p->i+1], 1); p->i += 2; continue; }
+      if( (nU = unicode_escape(p, p->i, zU))>0 ){ emit_char(p, zU, nU); p->i += 6; continue; }
+    }
+    emit_char(p, &p->z[p->i], 1);
+    p->i++;
+  }
+  return 1;
+}
+
+/* An unquoted literal at z[i] into p->lit and p->pat; p->bWild when it has a wildcard. */
+static int parse_unquoted(Parser *p){
+  size_t i0 = p->i, nLitEnd = 0, nPatEnd = 0;
+  int bAny = 0;
+  p->lit.n = p->pat.n = 0;
+  p->bWild = 0;
+  emit(p, &p->lit, "", 0);
+  emit(p, &p->pat, "", 0);
+  while( p->rc==0 && p->i<p->n ){
+    char c = p->z[p->i], zU[4];
+    int nU;
+    if( c=='\\' ){
+      char d = p->i+1<p->n ? p->z[p->i+1] : 0;
+      if( d=='t' || d=='r' || d=='n' ){
+        emit_char(p, d=='t' ? "\t" : d=='r' ? "\r" : "\n", 1); p->i += 2;
+      }else if( d && is_special(d) ){
+        emit_char(p, &p->z[p->i+1], 1); p->i += 2;
+      }else if( (nU = unicode_escape(p, p->i, zU))>0 ){
+        emit_char(p, zU, nU); p->i += 6;
+      }else if( sqlite3_strnicmp(p->z+p->i+1, "or", 2)==0 || sqlite3_strnicmp(p->z+p->i+1, "and", 3)==0
+             || sqlite3_strnicmp(p->z+p->i+1, "not", 3)==0 ){
+        size_t k = (d=='o' || d=='O') ? 2 : 3;
+        size_t j;
+        for(j=0; j<k; j++) emit_char(p, &p->z[p->i+1+j], 1);
+        p->i += 1+k;
+      }else{
+        perr(p, p->i, "a backslash escapes only \\():<>\"*{}, t, r, n, uXXXX, or, and, not");
+        return 1;
+      }
+      nLitEnd = p->lit.n; nPatEnd = p->pat.n; bAny = 1;
+      continue;
+    }
+    if( c=='*' ){
+      emit(p, &p->pat, "*", 1);
+      emit(p, &p->lit, "*", 1);
+      p->bWild = 1;
+      p->i++;
+      nLitEnd = p->lit.n; nPatEnd = p->pat.n; bAny = 1;
+      continue;
+    }
+    if( is_special(c) || keyword_at(p, p->i) ) break;
+    emit_char(p, &c, 1);
+    p->i++;
+    if( !is_space(c) ){ nLitEnd = p->lit.n; nPatEnd = p->pat.n; bAny = 1; }
+  }
+  if( p->rc ) return 1;
+  if( !bAny ){ perr(p, i0, "expected a value"); return 1; }
+  /* trim: leading spaces were skipped by the callers, trailing ones dropped here */
+  p->lit.n = nLitEnd; p->lit.z[nLitEnd] = 0;
+  p->pat.n = nPatEnd; p->pat.z[nPatEnd] = 0;
+  return 0;
+}
+
+static int parse_literal(Parser *p){
+  if( p->i<p->n && p->z[p->i]=='"' ) return parse_quoted(p);
+  return parse_unquoted(p);
+}
+
+/* Parse an IP address or CIDR for an ip field. */
+static int parse_ip(const char *z, unsigned char *a16, int *pnPrefix){
+  char zB[64];
+  const char *zSlash = strchr(z, '/');
+  size_t n = zSlash ? (size_t)(zSlash-z) : strlen(z);
+  unsigned char a4[4];
+  int nMax, nPrefix;
+  if( n>=sizeof(zB) ) return 0;
+  memcpy(zB, z, n); zB[n] = 0;
+  if( inet_pton(AF_INET, zB, a4)==1 ){
+    memset(a16, 0, 10); a16[10] = a16[11] = 0xFF; memcpy(a16+12, a4, 4);
+    nMax = 32;
+  }else if( inet_pton(AF_INET6, zB, a16)==1 ){
+    nMax = 128;
+  }else{
+    return 0;
+  }
+  nPrefix = nMax;
+  if( zSlash ){
+    const char *q = zSlash+1;
+    if( *q==0 ) return 0;
+    for(nPrefix=0; *q; q++){
+      if( *q<'0' || *q>'9' || nPrefix>nMax ) return 0;
+      nPrefix = nPrefix*10 + (*q-'0');
+    }
+    if( nPrefix>nMax ) return 0;
+  }
+  *pnPrefix = nPrefix + (128-nMax);
+  return 1;
+}
+
+/* A leaf for field (zField, resolved) from the current literal. */
+static KqlExpr *leaf(Parser *p, const char *zField, int op, int eRange, size_t iVal){
+  KqlExpr *e;
+  int eType;
+  const char *zSub, *zWhy;
+  int iField = ecs_lookup(zField, &eType, &zSub, &zWhy);
+  if( p->rc ) return 0;
+  if( iField<0 ){
+    p->rc = SQLITE_ERROR;
+    p->zErr = sqlite3_mprintf("field %s %s", zField, zWhy);
+    if( p->zErr==0 ) p->rc = SQLITE_NOMEM;
+    return 0;
+  }
+  if( op==K_WILD && p->lit.n==1 && p->pat.n==1 && p->pat.z[0]=='*' ) op = K_EXISTS;
+  if( op==K_WILD && eType!=ECS_KEYWORD ){
+    perr(p, iVal, "wildcards apply only to keyword fields");
+    return 0;
+  }
+  e = node(p, op);
+  if( e==0 ) return 0;
+  e->eRange = eRange;
+  e->iField = iField;
+  e->eType = eType;
+  e->zField = sqlite3_mprintf("%s", zField);
+  e->zVal = sqlite3_malloc64((op==K_WILD ? p->pat.n : p->lit.n) + 1);
+  if( e->zField==0 || e->zVal==0 ){ kql_free(e); p->rc = SQLITE_NOMEM; return 0; }
+  if( zSub ) e->zSub = e->zField + (zSub - zField);
+  e->nVal = op==K_WILD ? p->pat.n : p->lit.n;
+  memcpy(e->zVal, op==K_WILD ? p->pat.z : p->lit.z, e->nVal);
+  e->zVal[e->nVal] = 0;
+  if( op==K_EQ || op==K_RANGE ){
+    if( eType==ECS_DATE && !record_parse_time(e->zVal, e->nVal, &e->iTime) ){
+      perr(p, iVal, "not a date");
+    }else if( eType==ECS_IP && !parse_ip(e->zVal, e->aIp, &e->nPrefix) ){
+      perr(p, iVal, "not an IP address or CIDR block");
+    }else if( eType==ECS_IP && op==K_RANGE && e->nPrefix!=128 ){
+      perr(p, iVal, "a range takes an IP address, not a CIDR block");
+    }else if( eType==ECS_BOOL && strcmp(e->zVal, "true")!=0 && strcmp(e->zVal, "false")!=0 ){
+      perr(p, iVal, "a boolean field takes true or false");
+    }
+    if( p->rc ){ kql_free(e); return 0; }
+  }
+  return e;
+}
+
+static KqlExpr *parse_or(Parser *p);
+static KqlExpr *parse_vor(Parser *p, const char *zField, size_t iAt);
+
+static KqlExpr *binary(Parser *p, int op, KqlExpr *pL, KqlExpr *pR){
+  KqlExpr *e;
+  if( p->rc || pL==0 || pR==0 ){ kql_free(pL); kql_free(pR); return 0; }
+  e = node(p, op);
+  if( e==0 ){ kql_free(pL); kql_free(pR); return 0; }
+  e->pL = pL;
+  e->pR = pR;
+  return e;
+}
+
+static KqlExpr *unary_not(Parser *p, KqlExpr *pL){
+  KqlExpr *e;
+  if( p->rc || pL==0 ){ kql_free(pL); return 0; }
+  e = node(p, K_NOT);
+  if( e==0 ){ kql_free(pL); return 0; }
+  e->pL = pL;
+  return e;
+}
+
+/* values := "(" vor ")" | value */
+static KqlExpr *parse_values(Parser *p, const char *zField, size_t iAt){
+  size_t iVal;
+  skip_space(p);
+  if( p->i<p->n && p->z[p->i]=='(' ){
+    KqlExpr *e;
+    size_t i0 = p->i;
+    p->i++;
+    skip_space(p);
+    e = parse_vor(p, zField, iAt);
+    skip_space(p);
+    if( p->rc==0 && (p->i>=p->n || p->z[p->i]!=')') ){
+      perr(p, p->i>=p->n ? i0 : p->i, p->i>=p->n ? "unclosed (" : "expected ) or a keyword");
+    }
+    if( p->rc ){ kql_free(e); return 0; }
+    p->i++;
+    return e;
+  }
+  iVal = p->i;
+  if( p->i>=p->n ){ perr(p, p->i, "expected a value"); return 0; }
+  if( p->z[p->i]=='"' ){
+    if( parse_quoted(p) ) return 0;
+    return leaf(p, zField, K_EQ, 0, iVal);
+  }
+  if( parse_unquoted(p) ) return 0;
+  return leaf(p, zField, p->bWild ? K_WILD : K_EQ, 0, iVal);
+}
+
+static KqlExpr *parse_vnot(Parser *p, const char *zField, size_t iAt){
+  if( word_at(p, p->i, "not") ){
+    p->i += 3;
+    skip_space(p);
+    return unary_not(p, parse_values(p, zField, iAt));
+  }
+  return parse_values(p, zField, iAt);
+}
+
+static KqlExpr *parse_vand(Parser *p, const char *zField, size_t iAt){
+  KqlExpr *e = parse_vnot(p, zField, iAt);
+  size_t j;
+  if( e && (j = binary_at(p, p->i, "and"))!=0 ){
+    p->i = j;
+    return binary(p, K_AND, e, parse_vand(p, zField, iAt));
+  }
+  return e;
+}
+
+static KqlExpr *parse_vor(Parser *p, const char *zField, size_t iAt){
+  KqlExpr *e = parse_vand(p, zField, iAt);
+  size_t j;
+  if( e && (j = binary_at(p, p->i, "or"))!=0 ){
+    p->i = j;
+    return binary(p, K_OR, e, parse_vor(p, zField, iAt));
+  }
+  return e;
+}
+
+/* sub := "(" or ")" | field ":" values | field RANGE literal */
+static KqlExpr *parse_sub(Parser *p){
+  size_t iAt;
+  char *zField;
+  KqlExpr *e = 0;
+  skip_space(p);
+  if( p->i<p->n && p->z[p->i]=='(' ){
+    size_t i0 = p->i;
+    p->i++;
+    skip_space(p);
+    e = parse_or(p);
+    skip_space(p);
+    if( p->rc==0 && (p->i>=p->n || p->z[p->i]!=')') ){
+      perr(p, p->i>=p->n ? i0 : p->i, p->i>=p->n ? "unclosed (" : "expected ) or a keyword");
+    }
+    if( p->rc ){ kql_free(e); return 0; }
+    p->i++;
+    return e;
+  }
+  iAt = p->i;
+  if( p->i>=p->n ){ perr(p, p->i, "expected a field"); return 0; }
+  if( parse_literal(p) ) return 0;
+  if( p->bWild ){ perr(p, iAt, "wildcards in field names are not supported"); return 0; }
+  zField = sqlite3_mprintf("%s", p->lit.z);
+  if( zField==0 ){ p->rc = SQLITE_NOMEM; return 0; }
+  skip_space(p);
+  if( p->i<p->n && p->z[p->i]==':' ){
+    p->i++;
+    skip_space(p);
+    if( p->i<p->n && p->z[p->i]=='{' ){
+      perr(p, p->i, "nested field queries are not supported");
+    }else{
+      e = parse_values(p, zField, iAt);
+    }
+  }else if( p->i<p->n && (p->z[p->i]=='<' || p->z[p->i]=='>') ){
+    int eRange = p->z[p->i]=='<' ? R_LT : R_GT;
+    size_t iVal;
+    p->i++;
+    if( p->i<p->n && p->z[p->i]=='=' ){ eRange++; p->i++; }
+    skip_space(p);
+    iVal = p->i;
+    if( p->i>=p->n ){
+      perr(p, p->i, "expected a value");
+    }else if( parse_literal(p)==0 ){
+      e = leaf(p, zField, K_RANGE, eRange, iVal);
+    }
+  }else{
+    perr(p, p->i, "expected : or a range operator after a field (a value alone, searching "
+                  "default fields, is not supported)");
+  }
+  sqlite3_free(zField);
+  return e;
+}
+
+static KqlExpr *parse_not(Parser *p){
+  skip_space(p);
+  if( word_at(p, p->i, "not") ){
+    p->i += 3;
+    skip_space(p);
+    return unary_not(p, parse_sub(p));
+  }
+  return parse_sub(p);
+}
+
+static KqlExpr *parse_and(Parser *p){
+  KqlExpr *e = parse_not(p);
+  size_t j;
+  if( e && (j = binary_at(p, p->i, "and"))!=0 ){
+    p->i = j;
+    return binary(p, K_AND, e, parse_and(p));
+  }
+  return e;
+}
+
+static KqlExpr *parse_or(Parser *p){
+  KqlExpr *e = parse_and(p);
+  size_t j;
+  if( e && (j = binary_at(p, p->i, "or"))!=0 ){
+    p->i = j;
+    return binary(p, K_OR, e, parse_or(p));
+  }
+  return e;
+}
+
+/* Note each distinct field name of the tree on the root. */
+static int collect(KqlExpr *pRoot, const KqlExpr *e, int *pnAlloc){
+  int i;
+  if( e==0 ) return SQLITE_OK;
+  if( e->zField ){
+    for(i=0; i<pRoot->nField && strcmp(pRoot->azField[i], e->zField)!=0; i++){}
+    if( i==pRoot->nField ){
+      if( pRoot->nField>=*pnAlloc ){
+        int nNew = *pnAlloc ? *pnAlloc*2 : 8;
+        const char **aNew = sqlite3_realloc64((void*)pRoot->azField, sizeof(char*)*nNew);
+        if( aNew==0 ) return SQLITE_NOMEM;
+        pRoot->azField = aNew;
+        *pnAlloc = nNew;
+      }
+      pRoot->azField[pRoot->nField++] = e->zField;
+    }
+  }
+  if( collect(pRoot, e->pL, pnAlloc) ) return SQLITE_NOMEM;
+  return collect(pRoot, e->pR, pnAlloc);
+}
+
+int kql_compile(const char *zQuery, KqlExpr **ppExpr, char **pzWhy){
+  Parser p;
+  KqlExpr *e;
+  int nAlloc = 0;
+  memset(&p, 0, sizeof(p));
+  p.z = zQuery;
+  p.n = strlen(zQuery);
+  *ppExpr = 0;
+  *pzWhy = 0;
+  skip_space(&p);
+  if( p.i>=p.n ){
+    e = node(&p, K_ALL);
+  }else{
+    e = parse_or(&p);
+    skip_space(&p);
+    if( p.rc==0 && p.i<p.n ){
+      perr(&p, p.i, p.z[p.i]==')' ? "unmatched )" : "expected and, or, or the end");
+    }
+  }
+  json_buf_free(&p.lit);
+  json_buf_free(&p.pat);
+  if( p.rc==0 && collect(e, e, &nAlloc) ) p.rc = SQLITE_NOMEM;
+  if( p.rc ){
+    kql_free(e);
+    *pzWhy = p.zErr;
+    return p.rc;
+  }
+  *ppExpr = e;
+  return SQLITE_OK;
+}
+
+int kql_fields(const KqlExpr *e, const char ***pazField, int *pnField){
+  *pazField = e->azField;
+  *pnField = e->nField;
+  return SQLITE_OK;
+}
+
+/* Does z[0..n) match the pattern (\-escaped literals, * any run of bytes)? */
+static int wild(const char *zPat, size_t nPat, const char *z, size_t n){
+  size_t i = 0, j = 0, iStar = (size_t)-1, jStar = 0;
+  while( j<n ){
+    if( i<nPat && zPat[i]=='*' ){
+      iStar = ++i;
+      jStar = j;
+      continue;
+    }
+    if( i<nPat ){
+      size_t k = zPat[i]=='\\' && i+1<nPat ? i+1 : i;
+      if( zPat[k]==z[j] ){ i = k+1; j++; continue; }
+    }
+    if( iStar==(size_t)-1 ) return 0;
+    i = iStar;
+    j = ++jStar;
+  }
+  while( i<nPat && zPat[i]=='*' ) i++;
+  return i==nPat;
+}
+
+static int cmp_bytes(const char *a, size_t na, const char *b, size_t nb){
+  int c = memcmp(a, b, na<nb ? na : nb);
+  if( c ) return c;
+  return na<nb ? -1 : na>nb;
+}
+
+static int in_range(int eRange, int c){
+  switch( eRange ){
+    case R_LT: return c<0;
+    case R_LE: return c<=0;
+    case R_GT: return c>0;
+    default:   return c>=0;
+  }
+}
+
+/* Does one value satisfy the leaf? */
+static int value_matches(const KqlExpr *e, const EcsValue *v){
+  if( e->op==K_WILD ) return wild(e->zVal, e->nVal, v->z, v->n);
+  switch( e->eType ){
+    case ECS_DATE: {
+      long long t;
+      if( !record_parse_time(v->z, v->n, &t) ) return 0;
+      if( e->op==K_EQ ) return t==e->iTime;
+      return in_range(e->eRange, t<e->iTime ? -1 : t>e->iTime);
+    }
+    case ECS_IP: {
+      unsigned char a[16];
+      int nPrefix, k, c = 0;
+      char zB[64];
+      if( v->n>=sizeof(zB) ) return 0;
+      memcpy(zB, v->z, v->n); zB[v->n] = 0;
+      if( !parse_ip(zB, a, &nPrefix) ) return 0;
+      if( e->op==K_EQ ){
+        for(k=0; k<e->nPrefix; k++){
+          int m = 0x80>>(k&7);
+          if( (a[k>>3]&m)!=(e->aIp[k>>3]&m) ) return 0;
+        }
+        return 1;
+      }
+      c = memcmp(a, e->aIp, 16);
+      return in_range(e->eRange, c);
+    }
+    default:
+      if( e->op==K_EQ ) return v->n==e->nVal && memcmp(v->z, e->zVal, v->n)==0;
+      return in_range(e->eRange, cmp_bytes(v->z, v->n, e->zVal, e->nVal));
+  }
+}
+
+int kql_match(const KqlExpr *e, Record *r){
+  int rc, i, n;
+  const EcsValue *a;
+  switch( e->op ){
+    case K_ALL: return 1;
+    case K_OR:
+      rc = kql_match(e->pL, r);
+      return rc!=0 ? rc : kql_match(e->pR, r);
+    case K_AND:
+      rc = kql_match(e->pL, r);
+      return rc<=0 ? rc : kql_match(e->pR, r);
+    case K_NOT:
+      rc = kql_match(e->pL, r);
+      return rc<0 ? rc : !rc;
+  }
+  if( ecs_values(r, e->iField, e->zSub, &a, &n) ) return -1;
+  if( e->op==K_EXISTS ) return n>0;
+  for(i=0; i<n; i++){
+    if( value_matches(e, &a[i]) ) return 1;
+  }
+  return 0;
+}
+
+/* ---- kql_match(query, record_json) ---- */
+
+/* Validate record_json (argument iArg) into *pRec: 1, or 0 after setting an error. */
+static int record_arg(sqlite3_context *ctx, sqlite3_value *pVal, Record *pRec){
+  const char *z = (const char*)sqlite3_value_text(pVal);
+  size_t n = (size_t)sqlite3_value_bytes(pVal), s, end;
+  unsigned flags = 0;
+  JsonError err;
+  if( z==0 ){
+    if( sqlite3_value_type(pVal)!=SQLITE_NULL ) sqlite3_result_error_nomem(ctx);
+    return 0;
+  }
+  memset(&err, 0, sizeof(err));
+  s = json_ws(z, n, 0);
+  end = s<n && z[s]=='{' ? json_skip(z, n, s, &flags, &err) : (size_t)-1;
+  if( end==(size_t)-1 || json_ws(z, n, end)!=n ){
+    sqlite3_result_error(ctx, "the record is not one JSON object", -1);
+    return 0;
+  }
+  memset(pRec, 0, sizeof(*pRec));
+  record_set(pRec, z, s, end, flags, 0);
+  return 1;
+}
+
+static void kql_match_func(sqlite3_context *ctx, int argc, sqlite3_value **argv){
+  KqlExpr *e = sqlite3_get_auxdata(ctx, 0);
+  Record rec;
+  int rc, bNew = 0;
+  (void)argc;
+  if( sqlite3_value_type(argv[0])==SQLITE_NULL ) return;
+  if( e==0 ){
+    char *zWhy = 0;
+    const char *zQuery = (const char*)sqlite3_value_text(argv[0]);
+    if( zQuery==0 ){ sqlite3_result_error_nomem(ctx); return; }
+    rc = kql_compile(zQuery, &e, &zWhy);
+    if( rc ){
+      if( rc==SQLITE_NOMEM ) sqlite3_result_error_nomem(ctx);
+      else sqlite3_result_error(ctx, zWhy, -1);
+      sqlite3_free(zWhy);
+      return;
+    }
+    bNew = 1;
+  }
+  if( record_arg(ctx, argv[1], &rec) ){
+    rc = kql_match(e, &rec);
+    record_clear(&rec);
+    if( rc<0 ) sqlite3_result_error_nomem(ctx);
+    else sqlite3_result_int(ctx, rc);
+  }
+  /* the compiled query is kept for the next row of the statement (SQLite may free it
+  ** at once instead; it is not used after this call) */
+  if( bNew ) sqlite3_set_auxdata(ctx, 0, e, (void(*)(void*))kql_free);
+}
+
+/* ecs_field(name, record_json): the field's values as a JSON array of strings, or NULL
+** when it has none. */
+static void ecs_field_func(sqlite3_context *ctx, int argc, sqlite3_value **argv){
+  const char *zName = (const char*)sqlite3_value_text(argv[0]), *zSub, *zWhy;
+  int eType, iField, i, j, n;
+  const EcsValue *a;
+  Record rec;
+  JsonBuf out = {0, 0, 0};
+  (void)argc;
+  if( zName==0 ) return;
+  iField = ecs_lookup(zName, &eType, &zSub, &zWhy);
+  if( iField<0 ){
+    char *zErr = sqlite3_mprintf("field %s %s", zName, zWhy);
+    sqlite3_result_error(ctx, zErr ? zErr : "out of memory", -1);
+    sqlite3_free(zErr);
+    return;
+  }
+  if( !record_arg(ctx, argv[1], &rec) ) return;
+  if( ecs_values(&rec, iField, zSub, &a, &n) ){
+    record_clear(&rec);
+    sqlite3_result_error_nomem(ctx);
+    return;
+  }
+  if( n>0 ){
+    int bOk = json_buf_reserve(&out, 2)==0;
+    if( bOk ){ out.z[out.n++] = '['; }
+    for(i=0; bOk && i<n; i++){
+      bOk = json_buf_reserve(&out, a[i].n*6 + 4)==0;
+      if( !bOk ) break;
+      if( i ) out.z[out.n++] = ',';
+      out.z[out.n++] = '"';
+      for(j=0; j<(int)a[i].n; j++){
+        unsigned char c = (unsigned char)a[i].z[j];
+        if( c=='"' || c=='\\' ){ out.z[out.n++] = '\\'; out.z[out.n++] = (char)c; }
+        else if( c<0x20 ){ out.n += (size_t)sqlite3_snprintf(7, out.z+out.n, "\\u%04x", c); }
+        else out.z[out.n++] = (char)c;
+      }
+      out.z[out.n++] = '"';
+    }
+    if( bOk ) bOk = json_buf_reserve(&out, 1)==0;
+    if( bOk ){
+      out.z[out.n++] = ']';
+      sqlite3_result_text64(ctx, out.z, out.n, SQLITE_TRANSIENT, SQLITE_UTF8);
+    }else{
+      sqlite3_result_error_nomem(ctx);
+    }
+  }
+  json_buf_free(&out);
+  record_clear(&rec);
+}
+
+int kql_register(sqlite3 *db){
+  int rc = sqlite3_create_function(db, "kql_match", 2,
+                                   SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
+                                   0, kql_match_func, 0, 0);
+  if( rc==SQLITE_OK ){
+    rc = sqlite3_create_function(db, "ecs_field", 2,
+                                 SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
+                                 0, ecs_field_func, 0, 0);
+  }
+  return rc;
+}
