@@ -20,7 +20,7 @@
 **   - count(*) equals the `records` column of cloudtrail_files for the file;
 **   - every text value is valid UTF-8, no value is a blob, json_valid(record) is 1;
 **   - outcome is never NULL, record_index strictly increases, source_file is the file;
-**   - the report is consistent: status ok/skipped/partial/error against records and error,
+**   - the report is consistent: status ok/warning/skipped/partial/error against records and error,
 **     size and compressed match the bytes, account/region/time come from the name;
 **   - strict mode succeeds with every record exactly when the file is ok (or a digest),
 **     and otherwise fails after at most `records` rows, naming the file;
@@ -332,6 +332,9 @@ static void run_files(const uint8_t *data, size_t size, Report *pRep){
     pRep->bError = sqlite3_column_type(pFiles, 6)!=SQLITE_NULL;
     if( strcmp(zStatus, "ok")==0 ){
       if( pRep->bError ) fz_fail("files: status ok with an error");
+    }else if( strcmp(zStatus, "warning")==0 ){
+      /* notes only: every record came back, and the report says what was irregular */
+      if( !pRep->bError ) fz_fail("files: warning without error text");
     }else if( strcmp(zStatus, "partial")==0 ){
       if( !pRep->bError || pRep->nRecords==0 ) fz_fail("files: partial without error or records");
     }else if( strcmp(zStatus, "error")==0 ){
