@@ -615,6 +615,12 @@ static void json_string(sqlite3_str *s, const char *z, int n){
     if( c=='"' || c=='\\' ){
       sqlite3_str_appendchar(s, 1, '\\');
       sqlite3_str_appendchar(s, 1, (char)c);
+    }else if( c=='\n' ){
+      sqlite3_str_appendall(s, "\\n");
+    }else if( c=='\t' ){
+      sqlite3_str_appendall(s, "\\t");
+    }else if( c=='\r' ){
+      sqlite3_str_appendall(s, "\\r");
     }else if( c<0x20 || c==0x7F ){
       sqlite3_str_appendf(s, "\\u%04x", c);
     }else{
@@ -633,7 +639,7 @@ static void json_value(sqlite3_str *s, const TomlValue *v){
     case TOML_ARRAY:
       sqlite3_str_appendchar(s, 1, '[');
       for(c=v->pFirst; c; c=c->pNext){
-        if( c!=v->pFirst ) sqlite3_str_appendchar(s, 1, ',');
+        if( c!=v->pFirst ) sqlite3_str_appendall(s, ", ");
         json_value(s, c);
       }
       sqlite3_str_appendchar(s, 1, ']');
@@ -641,9 +647,9 @@ static void json_value(sqlite3_str *s, const TomlValue *v){
     case TOML_TABLE:
       sqlite3_str_appendchar(s, 1, '{');
       for(c=v->pFirst; c; c=c->pNext){
-        if( c!=v->pFirst ) sqlite3_str_appendchar(s, 1, ',');
+        if( c!=v->pFirst ) sqlite3_str_appendall(s, ", ");
         json_string(s, c->zKey, (int)strlen(c->zKey));
-        sqlite3_str_appendchar(s, 1, ':');
+        sqlite3_str_appendall(s, ": ");
         json_value(s, c);
       }
       sqlite3_str_appendchar(s, 1, '}');

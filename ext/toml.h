@@ -51,7 +51,8 @@ const TomlValue *toml_get(const TomlValue *pTable, const char *zPath);
 const char *toml_get_text(const TomlValue *pTable, const char *zPath);
 
 /* The value as JSON text (sqlite3_malloc'd; 0 on out of memory): tables as objects in file
-** order, arrays, strings (escaped as JSON), integers, true/false. */
+** order, arrays, strings (escaped as JSON), integers, true/false; separated as Python's
+** json.dumps does by default (", " and ": "), as the built-in rule's JSON columns are. */
 char *toml_json(const TomlValue*);
 
 #endif
