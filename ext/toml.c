@@ -291,8 +291,7 @@ static int parse_string(Parser *p){
       continue;
     }
     if( bMulti && (c=='\n' || (c=='\r' && peek(p,1)=='\n')) ){
-      int n = c=='\n' ? 1 : 2;              /* kept as written */
-      if( buf_add(p, (const char*)p->z + p->i, n) ) return p->rc;
+      if( buf_add(p, "\n", 1) ) return p->rc;   /* CRLF becomes LF, as tomllib reads it */
       eat_newline(p);
       continue;
     }
@@ -449,6 +448,9 @@ static int parse_value(Parser *p, TomlValue *v, int iDepth){
     }
     return parse_integer(p, v);
   }
+  if( p->n - p->i >= 3 && (memcmp(p->z+p->i, "inf", 3)==0 || memcmp(p->z+p->i, "nan", 3)==0) ){
+    return fail(p, "floats are not supported");
+  }
   if( c<0 || c=='\n' || c=='\r' || c=='#' ) return fail(p, "a value expected");
   return fail(p, "unexpected '%c' where a value was expected", c);
 }
@@ -522,7 +524,9 @@ static int header(Parser *p){
     if( s==0 ){
       s = new_value(p, t, TOML_TABLE, azKey[nKey-1]);
       if( s==0 ) return p->rc;
-    }else if( s->eType!=TOML_TABLE || !(s->flags & TF_IMPLICIT) ){
+    }else if( s->eType!=TOML_TABLE ){
+      return fail(p, "key '%s' is already defined (line %d)", azKey[nKey-1], s->iLine);
+    }else if( !(s->flags & TF_IMPLICIT) ){
       return fail(p, "table '%s' is already defined (line %d)", azKey[nKey-1], s->iLine);
     }
     s->flags = (s->flags & ~TF_IMPLICIT) | TF_HEADER;
@@ -548,7 +552,9 @@ int toml_parse(const char *zName, const char *z, int n, Toml **ppDoc, char **pzE
   p.n = n;
   p.iLine = 1;
   p.pCur = &p.pDoc->root;
-  if( n>=3 && memcmp(z, "\xEF\xBB\xBF", 3)==0 ) p.i = 3;   /* a byte order mark */
+  if( n>=3 && memcmp(z, "\xEF\xBB\xBF", 3)==0 ){
+    fail(&p, "a byte order mark (a TOML file starts without one)");   /* as tomllib */
+  }
   while( p.rc==SQLITE_OK && p.i<p.n ){
     int c;
     skip_ws(&p);

@@ -11,7 +11,9 @@
 **
 ** A parsed document owns all its values (one arena, freed by toml_free). Strings are
 ** decoded, NUL-terminated, with their length (a \u0000 escape can put a NUL inside).
-** Line endings inside multi-line strings are kept as written (LF or CRLF).
+** A CRLF inside a multi-line string becomes LF, as Python's tomllib reads it. Beyond TOML's
+** own rules, refused: integers outside 64 bits, arrays and inline tables nested deeper than
+** 64, a byte order mark (tomllib refuses it too).
 */
 #ifndef CLOUDTRAIL_TOML_H
 #define CLOUDTRAIL_TOML_H
