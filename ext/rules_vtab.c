@@ -161,14 +161,15 @@ static char *mitre_list(const TomlValue *pRule, int bTechnique, const char *zFie
   return z;
 }
 
-/* The built-in rule's MITRE mapping as the packs' `threat` JSON, from its metadata. */
+/* The built-in rule's MITRE mapping as the packs' `threat` JSON, from its metadata (keys in
+** the order of the rule's file, impact_iam_deactivate_mfa_device.toml). */
 static char *builtin_threat(const RuleMeta *m){
   return sqlite3_mprintf(
-    "[{\"framework\": \"MITRE ATT&CK\", \"tactic\": {\"id\": \"%w\", \"name\": \"%w\", "
-    "\"reference\": \"%w\"}, \"technique\": [{\"id\": \"%w\", \"name\": \"%w\", "
-    "\"reference\": \"%w\"}]}]",
-    m->zTacticId, m->zTacticName, m->zTacticReference,
-    m->zTechniqueId, m->zTechniqueName, m->zTechniqueReference);
+    "[{\"framework\": \"MITRE ATT&CK\", \"technique\": [{\"id\": \"%w\", \"name\": \"%w\", "
+    "\"reference\": \"%w\"}], \"tactic\": {\"id\": \"%w\", \"name\": \"%w\", "
+    "\"reference\": \"%w\"}}]",
+    m->zTechniqueId, m->zTechniqueName, m->zTechniqueReference,
+    m->zTacticId, m->zTacticName, m->zTacticReference);
 }
 
 /* ---- connect, cursor --------------------------------------------------------------------- */
