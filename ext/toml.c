@@ -627,7 +627,7 @@ static void json_string(sqlite3_str *s, const char *z, int n){
       sqlite3_str_appendall(s, "\\t");
     }else if( c=='\r' ){
       sqlite3_str_appendall(s, "\\r");
-    }else if( c<0x20 || c==0x7F ){
+    }else if( c<0x20 ){
       sqlite3_str_appendf(s, "\\u%04x", c);
     }else{
       sqlite3_str_appendchar(s, 1, (char)c);
