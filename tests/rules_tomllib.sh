@@ -5,9 +5,11 @@
 # [metadata] updated_date, absent keys as NULL. This checks the embedding, the TOML reader and
 # the mapping end to end. Skips (exit 77) where /usr/bin/python3 (3.11+, tomllib) is absent.
 py=/usr/bin/python3
+ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0"   # Python itself, under make asan-test
+export ASAN_OPTIONS
 [ -x $py ] || { echo "no /usr/bin/python3"; exit 77; }
 $py -c 'import tomllib' 2>/dev/null || { echo "python3 has no tomllib (3.11+)"; exit 77; }
-ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0" "$py" - "$EXT" <<'PY'
+"$py" - "$EXT" <<'PY'
 import json, sqlite3, sys, tomllib
 db = sqlite3.connect(":memory:")
 db.enable_load_extension(True)
