@@ -15,6 +15,9 @@
 #                   $(PREFIX)/share/cloudtrail (PREFIX=/usr/local LIBDIR=/usr/lib/<multiarch> DESTDIR=)
 #   make uninstall  remove what make install installed
 #   make clean
+#
+# The rule files in ext/rules/ are embedded: build/embed (ext/tools/embed.c) writes them into
+# build/rules_data.c, which every build of the extension compiles in (`make rules-data`).
 
 CC      ?= cc
 PKGS    := sqlite3 libcjson zlib libdeflate
