@@ -15,6 +15,9 @@
 #                   $(PREFIX)/share/cloudtrail (PREFIX=/usr/local LIBDIR=/usr/lib/<multiarch> DESTDIR=)
 #   make uninstall  remove what make install installed
 #   make clean
+#
+# The rule files in ext/rules/ are embedded: build/embed (ext/tools/embed.c) writes them into
+# build/rules_data.c, which every build of the extension compiles in (`make rules-data`).
 
 CC      ?= cc
 PKGS    := sqlite3 libcjson zlib libdeflate
@@ -27,22 +30,40 @@ PREFIX  ?= /usr/local
 SRC := $(wildcard ext/*.c)
 HDR := $(wildcard ext/*.h)
 
+# The rule files, embedded into the extension by build/embed (ext/tools/embed.c) as
+# build/rules_data.c. build/rules.list holds the list and changes only when a file is added
+# or removed, so that a removal rebuilds too (a change to a file does, by its date).
+RULES := $(sort $(wildcard ext/rules/elastic-aws/*/*.toml))
+GEN   := build/rules_data.c
+$(shell mkdir -p build; echo '$(RULES)' | cmp -s - build/rules.list || echo '$(RULES)' >build/rules.list)
+
 # Debian packages the build, the tests and the demo need.
 DEB_PKGS := gcc make pkg-config sqlite3 libsqlite3-dev libcjson-dev libdeflate-dev zlib1g-dev
 
-.PHONY: all deps demo test asan-test valgrind harness fuzz data memory bench install uninstall clean
+.PHONY: all deps demo test asan-test valgrind harness fuzz data memory bench install uninstall clean rules-data
 
 all: build/cloudtrail.so
 
-build/cloudtrail.so: $(SRC) $(HDR) Makefile
+build/cloudtrail.so: $(SRC) $(HDR) $(GEN) Makefile
 	@mkdir -p build
 	$(CC) $(CFLAGS) $(WARN) -std=c99 -D_GNU_SOURCE -fPIC -shared $(DEPFLAGS) \
-	  -o $@ $(SRC) $(DEPLIBS)
+	  -o $@ $(SRC) $(GEN) $(DEPLIBS)
 
-build/asan/cloudtrail.so: $(SRC) $(HDR) Makefile
+build/asan/cloudtrail.so: $(SRC) $(HDR) $(GEN) Makefile
 	@mkdir -p build/asan
 	$(CC) -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all \
-	  $(WARN) -std=c99 -D_GNU_SOURCE -fPIC -shared $(DEPFLAGS) -o $@ $(SRC) $(DEPLIBS)
+	  $(WARN) -std=c99 -D_GNU_SOURCE -fPIC -shared $(DEPFLAGS) -o $@ $(SRC) $(GEN) $(DEPLIBS)
+
+build/embed: ext/tools/embed.c
+	@mkdir -p build
+	$(CC) -O2 $(WARN) -std=c99 -o $@ ext/tools/embed.c
+
+$(GEN): build/embed $(RULES) build/rules.list
+	@echo "build/embed $@ <$(words $(RULES)) rule files>"
+	@build/embed $@ $(RULES)
+
+# the generated source alone: tests/harness/run.sh and tests/fuzz/run.sh compile it in
+rules-data: $(GEN)
 
 build/generate: data/generate.c ext/s3path.c ext/s3path.h
 	@mkdir -p build

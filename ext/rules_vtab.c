@@ -1,31 +1,178 @@
 /*
-** rules_vtab.c: `cloudtrail_rules`, the rules the extension implements, one row each,
-** with their published metadata and investigation guide, so that a report can print
-** the guide next to the alerts.
+** rules_vtab.c: `cloudtrail_rules`, one row per rule: the built-in MFA rule (pack
+** 'builtin', the rule `detect_mfa_deactivation` runs), then every rule of Elastic's AWS
+** packs embedded in the extension (pack '2024-04-18' and '2026-08-21', one row per rule
+** file, read with ext/toml.c from build/rules_data.c). Each row carries the rule's
+** published metadata, its investigation guide, and whether this extension can run it.
 **
 **   SELECT rule_id, name, severity, risk_score FROM cloudtrail_rules;
+**   SELECT name, type, unsupported_reason FROM cloudtrail_rules WHERE pack = '2024-04-18';
 **   SELECT note FROM cloudtrail_rules WHERE rule_id = 'd8fc1cca-93ed-43c1-bbb6-c0dd3eff2958';
+**
+** A rule file is parsed when the cursor reaches its row, and freed when it leaves it: a scan
+** holds one parsed file at a time. `WHERE pack = ...` skips the other packs' files unread.
 */
 #include "sqlite3ext.h"
 SQLITE_EXTENSION_INIT3
 #include <string.h>
 #include "rule_mfa.h"
+#include "rules_data.h"
 #include "rules_vtab.h"
-
-typedef struct RulesCursor {
-  sqlite3_vtab_cursor base;
-  int iRow;
-} RulesCursor;
+#include "toml.h"
 
 #define RULES_SCHEMA \
   "CREATE TABLE x(rule_id TEXT, name TEXT, version TEXT, description TEXT, severity TEXT," \
   "risk_score INTEGER, query TEXT, language TEXT, \"from\" TEXT, interval TEXT," \
   "timestamp_override TEXT, index_patterns TEXT, tactic_id TEXT, tactic_name TEXT," \
   "tactic_reference TEXT, technique_id TEXT, technique_name TEXT, technique_reference TEXT," \
-  "false_positives TEXT, \"references\" TEXT, note TEXT, author TEXT, license TEXT)"
+  "false_positives TEXT, \"references\" TEXT, note TEXT, author TEXT, license TEXT," \
+  "pack TEXT, type TEXT, file TEXT, threat TEXT, threshold TEXT, new_terms TEXT," \
+  "supported INTEGER, unsupported_reason TEXT)"
+#define RULES_COL_RULE_ID        0
+#define RULES_COL_NAME           1
+#define RULES_COL_VERSION        2
+#define RULES_COL_DESCRIPTION    3
+#define RULES_COL_SEVERITY       4
+#define RULES_COL_RISK_SCORE     5
+#define RULES_COL_QUERY          6
+#define RULES_COL_LANGUAGE       7
+#define RULES_COL_FROM           8
+#define RULES_COL_INTERVAL       9
+#define RULES_COL_TS_OVERRIDE    10
+#define RULES_COL_INDEX          11
+#define RULES_COL_TACTIC_ID      12
+#define RULES_COL_TACTIC_NAME    13
+#define RULES_COL_TACTIC_REF     14
+#define RULES_COL_TECHNIQUE_ID   15
+#define RULES_COL_TECHNIQUE_NAME 16
+#define RULES_COL_TECHNIQUE_REF  17
+#define RULES_COL_FALSE_POS      18
+#define RULES_COL_REFERENCES     19
+#define RULES_COL_NOTE           20
+#define RULES_COL_AUTHOR         21
+#define RULES_COL_LICENSE        22
+#define RULES_COL_PACK           23
+#define RULES_COL_TYPE           24
+#define RULES_COL_FILE           25
+#define RULES_COL_THREAT         26
+#define RULES_COL_THRESHOLD      27
+#define RULES_COL_NEW_TERMS      28
+#define RULES_COL_SUPPORTED      29
+#define RULES_COL_UNSUPPORTED    30
 
-static const RuleMeta *const aRule[] = { &rule_mfa_meta };
-#define N_RULE ((int)(sizeof(aRule)/sizeof(aRule[0])))
+/* The pack of the built-in rule's row. */
+#define RULES_BUILTIN_PACK "builtin"
+
+typedef struct RulesCursor {
+  sqlite3_vtab_cursor base;
+  int iRow;                 /* 0: the built-in rule; i>0: rules_data_file[i-1] */
+  char *zPack;              /* WHERE pack = zPack, or 0 for every pack */
+  Toml *pDoc;               /* the current file, parsed (rows after the first) */
+  const TomlValue *pRule;   /* its [rule] table */
+  int eSupported;           /* -1 until computed, then 1 or 0 */
+  char *zWhy;               /* why not, when eSupported==0 */
+} RulesCursor;
+
+/* ---- whether a rule can run here -------------------------------------------------------- */
+
+/* Whether the extension can run a KQL query: 1, 0 with *pzWhy, or -1 (out of memory).
+** Until the KQL compiler (ext/kql.c) lands, every KQL rule counts as supported. Swapping in
+** the compiler is the one-line change of the return statement to:
+**   { KqlExpr *e = 0; int rc = kql_compile(zQuery, &e, pzWhy); kql_free(e); return rc==SQLITE_OK ? 1 : rc==SQLITE_ERROR ? 0 : -1; }
+** (with #include "kql.h"): kql_compile's reason becomes the unsupported_reason. */
+static int kql_supported(const char *zQuery, char **pzWhy){
+  (void)zQuery; (void)pzWhy;
+  return 1;
+}
+
+/* Whether the extension can run a rule of this type and language (and query): 1; 0 with
+** *pzWhy (sqlite3_malloc'd) = machine_learning, esql, eql, or the KQL compiler's reason;
+** -1 when out of memory. */
+static int rule_supported(const char *zType, const char *zLanguage, const char *zQuery,
+                          char **pzWhy){
+  const char *zWhy;
+  *pzWhy = 0;
+  if( zType && strcmp(zType, "machine_learning")==0 ) zWhy = "machine_learning";
+  else if( zLanguage==0 ) zWhy = "no query language";
+  else if( strcmp(zLanguage, "kuery")==0 ){
+    if( zQuery==0 ) zWhy = "no query";
+    else return kql_supported(zQuery, pzWhy);
+  }
+  else if( strcmp(zLanguage, "esql")==0 ) zWhy = "esql";
+  else if( strcmp(zLanguage, "eql")==0 ) zWhy = "eql";
+  else zWhy = "query language not supported";
+  *pzWhy = sqlite3_mprintf("%s", zWhy);
+  return *pzWhy ? 0 : -1;
+}
+
+/* ---- the MITRE columns ------------------------------------------------------------------- */
+
+/* Append z to s, ", "-separated, unless the list already holds it. */
+static void list_add(sqlite3_str *s, const char *z){
+  const char *zList = sqlite3_str_value(s);
+  int n = (int)strlen(z);
+  if( zList ){
+    const char *p = zList;
+    for(;;){
+      const char *e = strstr(p, ", ");
+      int m = e ? (int)(e - p) : (int)strlen(p);
+      if( m==n && memcmp(p, z, (size_t)n)==0 ) return;
+      if( e==0 ) break;
+      p = e + 2;
+    }
+    sqlite3_str_appendall(s, ", ");
+  }
+  sqlite3_str_appendall(s, z);
+}
+
+/* The rule's MITRE tactics (bTechnique==0) or techniques and sub-techniques (1), zField of
+** each ("id", "name" or "reference"), in the file's order, duplicates dropped, as a
+** ", "-separated list; 0 when there is none. */
+static char *mitre_list(const TomlValue *pRule, int bTechnique, const char *zField, int *pbOom){
+  const TomlValue *pThreat = toml_get(pRule, "threat"), *t, *te, *st;
+  sqlite3_str *s;
+  char *z;
+  if( pThreat==0 || pThreat->eType!=TOML_ARRAY ) return 0;
+  s = sqlite3_str_new(0);
+  for(t=pThreat->pFirst; t; t=t->pNext){
+    const TomlValue *pTech;
+    if( !bTechnique ){
+      const TomlValue *pTactic = toml_get(t, "tactic");
+      const char *zV = pTactic ? toml_get_text(pTactic, zField) : 0;
+      if( zV ) list_add(s, zV);
+      continue;
+    }
+    pTech = toml_get(t, "technique");
+    if( pTech==0 || pTech->eType!=TOML_ARRAY ) continue;
+    for(te=pTech->pFirst; te; te=te->pNext){
+      const TomlValue *pSub = toml_get(te, "subtechnique");
+      const char *zV = toml_get_text(te, zField);
+      if( zV ) list_add(s, zV);
+      if( pSub==0 || pSub->eType!=TOML_ARRAY ) continue;
+      for(st=pSub->pFirst; st; st=st->pNext){
+        if( (zV = toml_get_text(st, zField))!=0 ) list_add(s, zV);
+      }
+    }
+  }
+  if( sqlite3_str_errcode(s) ){ sqlite3_free(sqlite3_str_finish(s)); *pbOom = 1; return 0; }
+  if( sqlite3_str_length(s)==0 ){ sqlite3_free(sqlite3_str_finish(s)); return 0; }
+  z = sqlite3_str_finish(s);
+  if( z==0 ) *pbOom = 1;
+  return z;
+}
+
+/* The built-in rule's MITRE mapping as the packs' `threat` JSON, from its metadata (keys in
+** the order of the rule's file, impact_iam_deactivate_mfa_device.toml). */
+static char *builtin_threat(const RuleMeta *m){
+  return sqlite3_mprintf(
+    "[{\"framework\": \"MITRE ATT&CK\", \"technique\": [{\"id\": \"%w\", \"name\": \"%w\", "
+    "\"reference\": \"%w\"}], \"tactic\": {\"id\": \"%w\", \"name\": \"%w\", "
+    "\"reference\": \"%w\"}}]",
+    m->zTechniqueId, m->zTechniqueName, m->zTechniqueReference,
+    m->zTacticId, m->zTacticName, m->zTacticReference);
+}
+
+/* ---- connect, cursor --------------------------------------------------------------------- */
 
 static int rulesConnect(sqlite3 *db, void *pAux, int argc, const char *const *argv,
                         sqlite3_vtab **ppVtab, char **pzErr){
@@ -57,49 +204,200 @@ static int rulesOpen(sqlite3_vtab *pVtab, sqlite3_vtab_cursor **ppCursor){
   return SQLITE_OK;
 }
 
-static int rulesClose(sqlite3_vtab_cursor *cur){
-  sqlite3_free(cur);
-  return SQLITE_OK;
+/* Forget the current row's parsed file. */
+static void rulesRowClear(RulesCursor *c){
+  toml_free(c->pDoc);
+  c->pDoc = 0;
+  c->pRule = 0;
+  sqlite3_free(c->zWhy);
+  c->zWhy = 0;
+  c->eSupported = -1;
 }
 
-static int rulesNext(sqlite3_vtab_cursor *cur){
-  ((RulesCursor*)cur)->iRow++;
+static int rulesClose(sqlite3_vtab_cursor *cur){
+  RulesCursor *c = (RulesCursor*)cur;
+  rulesRowClear(c);
+  sqlite3_free(c->zPack);
+  sqlite3_free(c);
   return SQLITE_OK;
 }
 
 static int rulesEof(sqlite3_vtab_cursor *cur){
-  return ((RulesCursor*)cur)->iRow>=N_RULE;
+  return ((RulesCursor*)cur)->iRow > rules_data_count;
+}
+
+/* Move to row iRow or the first after it in the chosen pack, and parse its file. */
+static int rulesSeek(RulesCursor *c, int iRow){
+  const RuleFile *f;
+  char *zErr = 0;
+  int rc;
+  rulesRowClear(c);
+  for(; iRow<=rules_data_count; iRow++){
+    const char *zPack = iRow==0 ? RULES_BUILTIN_PACK : rules_data_file[iRow-1].zPack;
+    if( c->zPack==0 || strcmp(zPack, c->zPack)==0 ) break;
+  }
+  c->iRow = iRow;
+  if( iRow==0 || iRow>rules_data_count ) return SQLITE_OK;
+  f = &rules_data_file[iRow-1];
+  rc = toml_parse(f->zFile, f->zText, (int)f->nText, &c->pDoc, &zErr);
+  if( rc==SQLITE_OK ){
+    c->pRule = toml_get(toml_root(c->pDoc), "rule");
+    if( c->pRule==0 || c->pRule->eType!=TOML_TABLE ){
+      zErr = sqlite3_mprintf("%s: no [rule] table", f->zFile);
+      rc = zErr ? SQLITE_ERROR : SQLITE_NOMEM;
+    }
+  }
+  if( rc ){
+    sqlite3_vtab *pVtab = c->base.pVtab;
+    sqlite3_free(pVtab->zErrMsg);
+    pVtab->zErrMsg = zErr ? sqlite3_mprintf("cloudtrail_rules: pack %s: %s", f->zPack, zErr) : 0;
+    sqlite3_free(zErr);
+    return pVtab->zErrMsg ? rc : SQLITE_NOMEM;
+  }
+  return SQLITE_OK;
+}
+
+static int rulesNext(sqlite3_vtab_cursor *cur){
+  RulesCursor *c = (RulesCursor*)cur;
+  return rulesSeek(c, c->iRow + 1);
+}
+
+/* A value of the current file's [rule] table (or [metadata] for zPath "metadata...."). */
+static const TomlValue *ruleValue(RulesCursor *c, const char *zPath){
+  if( strncmp(zPath, "metadata.", 9)==0 ) return toml_get(toml_root(c->pDoc), zPath);
+  return toml_get(c->pRule, zPath + 5);    /* after "rule." */
+}
+
+/* The value at zPath as the column's result: a string as text, an integer as an integer,
+** an array or table as JSON text, absent as NULL. */
+static int resultValue(sqlite3_context *ctx, const TomlValue *v){
+  char *z;
+  if( v==0 ) return SQLITE_OK;
+  switch( v->eType ){
+    case TOML_STRING:  sqlite3_result_text(ctx, v->z, v->n, SQLITE_TRANSIENT); break;
+    case TOML_INTEGER: sqlite3_result_int64(ctx, v->i); break;
+    case TOML_BOOLEAN: sqlite3_result_int(ctx, (int)v->i); break;
+    default:
+      z = toml_json(v);
+      if( z==0 ) return SQLITE_NOMEM;
+      sqlite3_result_text(ctx, z, -1, sqlite3_free);
+      break;
+  }
+  return SQLITE_OK;
+}
+
+static int rulesSupported(RulesCursor *c){
+  if( c->eSupported<0 ){
+    const char *zType, *zLang, *zQuery;
+    if( c->iRow==0 ){
+      zType = "query"; zLang = rule_mfa_meta.zLanguage; zQuery = rule_mfa_meta.zQuery;
+    }else{
+      zType = toml_get_text(c->pRule, "type");
+      zLang = toml_get_text(c->pRule, "language");
+      zQuery = toml_get_text(c->pRule, "query");
+    }
+    c->eSupported = rule_supported(zType, zLang, zQuery, &c->zWhy);
+    if( c->eSupported<0 ) return SQLITE_NOMEM;
+  }
+  return SQLITE_OK;
+}
+
+static int builtinColumn(RulesCursor *c, sqlite3_context *ctx, int i){
+  const RuleMeta *m = &rule_mfa_meta;
+  const char *z = 0;
+  char *zOwn = 0;
+  switch( i ){
+    case RULES_COL_RULE_ID:        z = m->zRuleId; break;
+    case RULES_COL_NAME:           z = m->zName; break;
+    case RULES_COL_VERSION:        z = m->zVersion; break;
+    case RULES_COL_DESCRIPTION:    z = m->zDescription; break;
+    case RULES_COL_SEVERITY:       z = m->zSeverity; break;
+    case RULES_COL_RISK_SCORE:     sqlite3_result_int(ctx, m->iRiskScore); return SQLITE_OK;
+    case RULES_COL_QUERY:          z = m->zQuery; break;
+    case RULES_COL_LANGUAGE:       z = m->zLanguage; break;
+    case RULES_COL_FROM:           z = m->zFrom; break;
+    case RULES_COL_INTERVAL:       z = m->zInterval; break;
+    case RULES_COL_TS_OVERRIDE:    z = m->zTimestampOverride; break;
+    case RULES_COL_INDEX:          z = m->zIndexPatterns; break;
+    case RULES_COL_TACTIC_ID:      z = m->zTacticId; break;
+    case RULES_COL_TACTIC_NAME:    z = m->zTacticName; break;
+    case RULES_COL_TACTIC_REF:     z = m->zTacticReference; break;
+    case RULES_COL_TECHNIQUE_ID:   z = m->zTechniqueId; break;
+    case RULES_COL_TECHNIQUE_NAME: z = m->zTechniqueName; break;
+    case RULES_COL_TECHNIQUE_REF:  z = m->zTechniqueReference; break;
+    case RULES_COL_FALSE_POS:      z = m->zFalsePositives; break;
+    case RULES_COL_REFERENCES:     z = m->zReferences; break;
+    case RULES_COL_NOTE:           z = m->zNote; break;
+    case RULES_COL_AUTHOR:         z = m->zAuthor; break;
+    case RULES_COL_LICENSE:        z = m->zLicense; break;
+    case RULES_COL_PACK:           z = RULES_BUILTIN_PACK; break;
+    case RULES_COL_TYPE:           z = "query"; break;
+    case RULES_COL_THREAT:
+      zOwn = builtin_threat(m);
+      if( zOwn==0 ) return SQLITE_NOMEM;
+      sqlite3_result_text(ctx, zOwn, -1, sqlite3_free);
+      return SQLITE_OK;
+    case RULES_COL_SUPPORTED:
+    case RULES_COL_UNSUPPORTED:
+      if( rulesSupported(c) ) return SQLITE_NOMEM;
+      if( i==RULES_COL_SUPPORTED ) sqlite3_result_int(ctx, c->eSupported);
+      else if( c->zWhy ) sqlite3_result_text(ctx, c->zWhy, -1, SQLITE_TRANSIENT);
+      return SQLITE_OK;
+  }
+  if( z ) sqlite3_result_text(ctx, z, -1, SQLITE_STATIC);
+  return SQLITE_OK;
 }
 
 static int rulesColumn(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int i){
-  const RuleMeta *m = aRule[((RulesCursor*)cur)->iRow];
-  const char *z = 0;
-  switch( i ){
-    case 0:  z = m->zRuleId; break;
-    case 1:  z = m->zName; break;
-    case 2:  z = m->zVersion; break;
-    case 3:  z = m->zDescription; break;
-    case 4:  z = m->zSeverity; break;
-    case 5:  sqlite3_result_int(ctx, m->iRiskScore); return SQLITE_OK;
-    case 6:  z = m->zQuery; break;
-    case 7:  z = m->zLanguage; break;
-    case 8:  z = m->zFrom; break;
-    case 9:  z = m->zInterval; break;
-    case 10: z = m->zTimestampOverride; break;
-    case 11: z = m->zIndexPatterns; break;
-    case 12: z = m->zTacticId; break;
-    case 13: z = m->zTacticName; break;
-    case 14: z = m->zTacticReference; break;
-    case 15: z = m->zTechniqueId; break;
-    case 16: z = m->zTechniqueName; break;
-    case 17: z = m->zTechniqueReference; break;
-    case 18: z = m->zFalsePositives; break;
-    case 19: z = m->zReferences; break;
-    case 20: z = m->zNote; break;
-    case 21: z = m->zAuthor; break;
-    case 22: z = m->zLicense; break;
+  RulesCursor *c = (RulesCursor*)cur;
+  static const char *const azPath[] = {
+    /* RULES_COL_RULE_ID ... RULES_COL_INDEX, by column number; 0: computed below */
+    "rule.rule_id", "rule.name", "metadata.updated_date", "rule.description", "rule.severity",
+    "rule.risk_score", "rule.query", "rule.language", "rule.from", "rule.interval",
+    "rule.timestamp_override", "rule.index"
+  };
+  int bOom = 0;
+  char *z = 0;
+  if( c->iRow==0 ){
+    int rc = builtinColumn(c, ctx, i);
+    if( rc==SQLITE_NOMEM ) sqlite3_result_error_nomem(ctx);
+    return SQLITE_OK;
   }
-  if( z ) sqlite3_result_text(ctx, z, -1, SQLITE_STATIC);
+  if( i>=0 && i<(int)(sizeof(azPath)/sizeof(azPath[0])) ){
+    if( resultValue(ctx, ruleValue(c, azPath[i])) ) sqlite3_result_error_nomem(ctx);
+    return SQLITE_OK;
+  }
+  switch( i ){
+    case RULES_COL_TACTIC_ID:      z = mitre_list(c->pRule, 0, "id", &bOom); break;
+    case RULES_COL_TACTIC_NAME:    z = mitre_list(c->pRule, 0, "name", &bOom); break;
+    case RULES_COL_TACTIC_REF:     z = mitre_list(c->pRule, 0, "reference", &bOom); break;
+    case RULES_COL_TECHNIQUE_ID:   z = mitre_list(c->pRule, 1, "id", &bOom); break;
+    case RULES_COL_TECHNIQUE_NAME: z = mitre_list(c->pRule, 1, "name", &bOom); break;
+    case RULES_COL_TECHNIQUE_REF:  z = mitre_list(c->pRule, 1, "reference", &bOom); break;
+    case RULES_COL_FALSE_POS:      bOom = resultValue(ctx, ruleValue(c, "rule.false_positives")); break;
+    case RULES_COL_REFERENCES:     bOom = resultValue(ctx, ruleValue(c, "rule.references")); break;
+    case RULES_COL_NOTE:           bOom = resultValue(ctx, ruleValue(c, "rule.note")); break;
+    case RULES_COL_AUTHOR:         bOom = resultValue(ctx, ruleValue(c, "rule.author")); break;
+    case RULES_COL_LICENSE:        bOom = resultValue(ctx, ruleValue(c, "rule.license")); break;
+    case RULES_COL_PACK:
+      sqlite3_result_text(ctx, rules_data_file[c->iRow-1].zPack, -1, SQLITE_STATIC);
+      break;
+    case RULES_COL_TYPE:           bOom = resultValue(ctx, ruleValue(c, "rule.type")); break;
+    case RULES_COL_FILE:
+      sqlite3_result_text(ctx, rules_data_file[c->iRow-1].zFile, -1, SQLITE_STATIC);
+      break;
+    case RULES_COL_THREAT:         bOom = resultValue(ctx, ruleValue(c, "rule.threat")); break;
+    case RULES_COL_THRESHOLD:      bOom = resultValue(ctx, ruleValue(c, "rule.threshold")); break;
+    case RULES_COL_NEW_TERMS:      bOom = resultValue(ctx, ruleValue(c, "rule.new_terms")); break;
+    case RULES_COL_SUPPORTED:
+    case RULES_COL_UNSUPPORTED:
+      if( rulesSupported(c) ){ bOom = 1; break; }
+      if( i==RULES_COL_SUPPORTED ) sqlite3_result_int(ctx, c->eSupported);
+      else if( c->zWhy ) sqlite3_result_text(ctx, c->zWhy, -1, SQLITE_TRANSIENT);
+      break;
+  }
+  if( z ) sqlite3_result_text(ctx, z, -1, sqlite3_free);
+  if( bOom ) sqlite3_result_error_nomem(ctx);
   return SQLITE_OK;
 }
 
@@ -108,17 +406,44 @@ static int rulesRowid(sqlite3_vtab_cursor *cur, sqlite_int64 *pRowid){
   return SQLITE_OK;
 }
 
+/* idxNum bit 1: argv[0] is the value of `pack = ?` (only that pack's rows are read). */
 static int rulesFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
                        int argc, sqlite3_value **argv){
-  (void)idxNum; (void)idxStr; (void)argc; (void)argv;
-  ((RulesCursor*)cur)->iRow = 0;
-  return SQLITE_OK;
+  RulesCursor *c = (RulesCursor*)cur;
+  (void)idxStr;
+  sqlite3_free(c->zPack);
+  c->zPack = 0;
+  if( (idxNum & 1) && argc>0 ){
+    const char *z = (const char*)sqlite3_value_text(argv[0]);
+    if( z==0 ){                             /* pack = NULL: no row */
+      rulesRowClear(c);
+      c->iRow = rules_data_count + 1;
+      return sqlite3_value_type(argv[0])==SQLITE_NULL ? SQLITE_OK : SQLITE_NOMEM;
+    }
+    c->zPack = sqlite3_mprintf("%s", z);
+    if( c->zPack==0 ) return SQLITE_NOMEM;
+  }
+  return rulesSeek(c, 0);
 }
 
 static int rulesBestIndex(sqlite3_vtab *pVtab, sqlite3_index_info *pInfo){
+  int i;
   (void)pVtab;
-  pInfo->estimatedCost = N_RULE;
-  pInfo->estimatedRows = N_RULE;
+  pInfo->idxNum = 0;
+  for(i=0; i<pInfo->nConstraint; i++){
+    const struct sqlite3_index_constraint *p = &pInfo->aConstraint[i];
+    /* only a binary comparison is the strcmp() of rulesSeek: `pack = 'X' COLLATE NOCASE`
+    ** is left to SQLite */
+    if( p->usable && p->iColumn==RULES_COL_PACK && p->op==SQLITE_INDEX_CONSTRAINT_EQ
+     && sqlite3_stricmp(sqlite3_vtab_collation(pInfo, i), "BINARY")==0 ){
+      pInfo->aConstraintUsage[i].argvIndex = 1;
+      /* not omitted: SQLite checks it again (cheap, and exact whatever the affinity) */
+      pInfo->idxNum = 1;
+      break;
+    }
+  }
+  pInfo->estimatedCost = pInfo->idxNum ? 100 : 1000;
+  pInfo->estimatedRows = pInfo->idxNum ? 100 : 255;
   return SQLITE_OK;
 }
 

@@ -22,19 +22,19 @@ CREATE TABLE "data/AWSLogs" AS SELECT * FROM mat WHERE eventID LIKE '%010001';
 SELECT count(*) FROM detect_mfa_deactivation('data/AWSLogs');
 SELECT count(*) FROM detect_mfa_deactivation('table:data/AWSLogs');
 SELECT count(*) FROM detect_mfa_deactivation('path:data/AWSLogs');
--- the rules table: one row, the published metadata and guide
+-- the rules table: the built-in rule's row, the published metadata and guide
 .mode line
 SELECT rule_id, name, version, severity, risk_score, query, language, "from", interval,
        timestamp_override, index_patterns, tactic_id, tactic_name, tactic_reference,
        technique_id, technique_name, technique_reference, false_positives, "references",
        author, license, length(note), description
-  FROM cloudtrail_rules;
+  FROM cloudtrail_rules WHERE pack = 'builtin';
 .mode list
-SELECT note FROM cloudtrail_rules;
+SELECT note FROM cloudtrail_rules WHERE pack = 'builtin';
 -- the alerts carry the rule's metadata
 SELECT DISTINCT a.rule_id = r.rule_id, a.rule_name = r.name, a.severity = r.severity,
        a.risk_score = r.risk_score, a.tactic_id, a.tactic_name, a.technique_id, a.technique_name
-  FROM want a, cloudtrail_rules r;
+  FROM want a, cloudtrail_rules r WHERE r.pack = 'builtin';
 -- a view that reads itself through the function is an error, not a stack overflow
 CREATE VIEW loop AS SELECT * FROM detect_mfa_deactivation('loop');
 SELECT count(*) FROM loop;

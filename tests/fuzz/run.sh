@@ -39,16 +39,20 @@ CFLAGS="-g -O1 -std=c99 -D_GNU_SOURCE -DSQLITE_CORE -fno-omit-frame-pointer
   -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Wno-typedef-redefinition"
 
 # --- build (again when a source is newer than the binary) ------------------------------
+# the embedded rule files (build/rules_data.c, written by the Makefile's build/embed)
+GEN=$ROOT/build/rules_data.c
+(cd "$ROOT" && ${MAKE:-make} --no-print-directory rules-data >/dev/null) ||
+  { echo "run.sh: make rules-data failed"; exit 2; }
 for t in $TARGETS; do
   bin=$OUT/$t
   if [ ! -f "$SRC/$t.c" ]; then echo "run.sh: no target $t"; exit 2; fi
-  if [ -x "$bin" ] && [ -z "$(find "$ROOT/ext" "$SRC" -newer "$bin" \( -name '*.c' -o -name '*.h' \) 2>/dev/null)" ]; then
+  if [ -x "$bin" ] && [ -z "$(find "$ROOT/ext" "$SRC" "$GEN" -newer "$bin" \( -name '*.c' -o -name '*.h' \) 2>/dev/null)" ]; then
     continue
   fi
   echo "build $t"
   # shellcheck disable=SC2086
   if ! $CC $CFLAGS -DFUZZ_FIXTURES="\"$ROOT/tests/fixtures\"" $DEPCFLAGS -I"$ROOT/ext" \
-       -o "$bin" "$SRC/$t.c" "$ROOT"/ext/*.c $DEPLIBS -lpthread; then
+       -o "$bin" "$SRC/$t.c" "$ROOT"/ext/*.c "$GEN" $DEPLIBS -lpthread; then
     echo "run.sh: building $t failed"; exit 2
   fi
 done

@@ -46,10 +46,13 @@ note() {      # note STEP RESULT SECONDS FIGURES
 }
 
 # --- build (in parallel) ---------------------------------------------------------------
+# the embedded rule files (build/rules_data.c, written by the Makefile's build/embed)
+${MAKE:-make} --no-print-directory rules-data >"$OUT/rules-data.log" 2>&1 ||
+  { echo "make rules-data failed:"; sed 's/^/    /' "$OUT/rules-data.log"; exit 1; }
 build() {     # build NAME SOURCE FLAGS...
   name=$1; src=$2; shift 2
   # shellcheck disable=SC2086
-  $CC $BASE "$@" $DEPFLAGS -o "$OUT/$name" "tests/harness/$src" ext/*.c $DEPLIBS -lpthread \
+  $CC $BASE "$@" $DEPFLAGS -o "$OUT/$name" "tests/harness/$src" ext/*.c build/rules_data.c $DEPLIBS -lpthread \
     >"$OUT/$name.build.log" 2>&1
 }
 t0=$(now)
