@@ -17,6 +17,7 @@ SQLITE_EXTENSION_INIT3
 #include <string.h>
 #include "rule_mfa.h"
 #include "rules_data.h"
+#include "kql.h"
 #include "rules_vtab.h"
 #include "toml.h"
 
@@ -75,14 +76,13 @@ typedef struct RulesCursor {
 
 /* ---- whether a rule can run here -------------------------------------------------------- */
 
-/* Whether the extension can run a KQL query: 1, 0 with *pzWhy, or -1 (out of memory).
-** Until the KQL compiler (ext/kql.c) lands, every KQL rule counts as supported. Swapping in
-** the compiler is the one-line change of the return statement to:
-**   { KqlExpr *e = 0; int rc = kql_compile(zQuery, &e, pzWhy); kql_free(e); return rc==SQLITE_OK ? 1 : rc==SQLITE_ERROR ? 0 : -1; }
-** (with #include "kql.h"): kql_compile's reason becomes the unsupported_reason. */
+/* Whether the extension can run a KQL query: 1, 0 with *pzWhy (kql_compile's reason: a
+** syntax error, or a field no offline reader can fill), or -1 (out of memory). */
 static int kql_supported(const char *zQuery, char **pzWhy){
-  (void)zQuery; (void)pzWhy;
-  return 1;
+  KqlExpr *e = 0;
+  int rc = kql_compile(zQuery, &e, pzWhy);
+  kql_free(e);
+  return rc==SQLITE_OK ? 1 : rc==SQLITE_ERROR ? 0 : -1;
 }
 
 /* Whether the extension can run a rule of this type and language (and query): 1; 0 with
