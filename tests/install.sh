@@ -71,7 +71,7 @@ import sqlite3
 db = sqlite3.connect(":memory:")
 db.enable_load_extension(True)
 db.load_extension("cloudtrail")
-print(db.execute("SELECT count(*) FROM cloudtrail_rules WHERE pack = 'builtin'").fetchone()[0])' 2>&1)
+print(db.execute("SELECT count(*) FROM cloudtrail_rules WHERE pack = ?", ("builtin",)).fetchone()[0])' 2>&1)
   [ "$r" = 1 ] || echo "python3 load_extension('cloudtrail') after make install: $r"
   checked="$checked, /usr/bin/python3"
 fi
