@@ -1,8 +1,14 @@
 /*
-** detect_vtab.c: `detect_mfa_deactivation(source [, since [, until]])`, one row per alert.
+** detect_vtab.c: `detect_mfa_deactivation(source [, since [, until]])` and
+** `detect(source [, since [, until]])`, one row per alert.
 **
 **   SELECT * FROM detect_mfa_deactivation('cases/acme/AWSLogs');
 **   SELECT * FROM detect_mfa_deactivation('trail', '2026-03-01T00:00:00Z');
+**   SELECT rule_name, event_name FROM detect('cases/acme/AWSLogs') WHERE pack = '2026-08-21';
+**
+** Both are one module: detect_mfa_deactivation runs the built-in rule (rule_mfa.c, with
+** its prefilters), detect the supported `query` rules of a pack (rules.c, KQL), all of
+** them in one pass over the records, each query compiled once per scan.
 **
 ** `source` is 'table:NAME', a table or view with the reader's columns (at least `record`),
 ** or 'path:PATH', a file, folder or glob that is read directly; without a prefix, whichever
@@ -23,6 +29,7 @@ SQLITE_EXTENSION_INIT3
 #include "problem.h"
 #include "record.h"
 #include "rule_mfa.h"
+#include "rules.h"
 #include "sha256.h"
 #include "source.h"
 #include "walk.h"
@@ -33,6 +40,7 @@ typedef struct Alert {
   unsigned flags;                /* JSON_F_* of zRecord */
   char *zFile;                   /* source_file, or NULL */
   sqlite3_int64 iIndex;          /* record_index, or -1 */
+  int iRule;                     /* which rule of the cursor's set */
   char zAlertId[40];             /* UUID text */
   int bEpoch;                    /* iEpoch is set */
   sqlite3_int64 iEpoch;
@@ -41,8 +49,19 @@ typedef struct Alert {
   FieldIndex idx;                /* zRecord's top-level keys */
 } Alert;
 
+/* A table of this module: which of the two it is. */
+typedef struct DetectVtab {
+  DbVtab base;                   /* first: the shared helpers take a DbVtab */
+  int bMfa;                      /* 1: detect_mfa_deactivation; 0: detect */
+  const char *zFunc;             /* its name, for errors */
+} DetectVtab;
+
 typedef struct DetectCursor {
   sqlite3_vtab_cursor base;
+  int bMfa;                      /* as the table's */
+  const char *zFunc;
+  RuleSet rules;                 /* the rules this scan runs */
+  char *zPack;                   /* detect: the pack run, for the pack column */
   Alert *aAlert;
   int nAlert, nAlloc;
   int iAlert;                    /* the current row */
@@ -50,6 +69,8 @@ typedef struct DetectCursor {
   JsonBuf buf;                   /* scratch */
   sqlite3_value *apArg[3];       /* source, since, until, for the hidden columns */
 } DetectCursor;
+
+/* Which rules a record matched is asked once per record, then alerts are added per rule. */
 
 #define DETECT_SCHEMA \
   "CREATE TABLE x(alert_id TEXT, rule_id TEXT, rule_name TEXT, severity TEXT," \
@@ -59,7 +80,10 @@ typedef struct DetectCursor {
   "user_type TEXT, user_name TEXT, user_arn TEXT, access_key_id TEXT," \
   "mfa_authenticated INTEGER, source_address TEXT, source_ip TEXT, user_agent TEXT," \
   "target_user TEXT, mfa_serial TEXT, source_file TEXT, record TEXT," \
-  "source HIDDEN, since HIDDEN, until HIDDEN)"
+  "source HIDDEN, since HIDDEN, until HIDDEN"
+#define DETECT_SCHEMA_MFA DETECT_SCHEMA ")"
+/* detect(): the same columns, then the rule's type and the pack (hidden: filters) */
+#define DETECT_SCHEMA_ALL DETECT_SCHEMA ", rule_type TEXT, pack HIDDEN)"
 #define DETECT_COL_ALERT_ID       0
 #define DETECT_COL_RULE_ID        1
 #define DETECT_COL_RULE_NAME      2
@@ -76,6 +100,8 @@ typedef struct DetectCursor {
 #define DETECT_COL_SOURCE         29
 #define DETECT_COL_SINCE          30
 #define DETECT_COL_UNTIL          31
+#define DETECT_COL_RULE_TYPE      32
+#define DETECT_COL_PACK           33
 
 /* record_column() numbers of columns 9..28; -1 where detectColumn computes the value. */
 static const int aRecordCol[] = {
@@ -85,17 +111,30 @@ static const int aRecordCol[] = {
   RD_target_user, -1 /* mfa_serial */, -1 /* source_file */, RD_record
 };
 
+/* pAux is non-zero for detect_mfa_deactivation. */
 static int detectConnect(sqlite3 *db, void *pAux, int argc, const char *const *argv,
                          sqlite3_vtab **ppVtab, char **pzErr){
-  (void)pAux; (void)argc; (void)argv; (void)pzErr;
-  return vtab_connect_db(db, DETECT_SCHEMA, ppVtab);   /* the db, to read table sources */
+  DetectVtab *p;
+  int rc;
+  (void)argc; (void)argv; (void)pzErr;
+  rc = sqlite3_declare_vtab(db, pAux ? DETECT_SCHEMA_MFA : DETECT_SCHEMA_ALL);
+  if( rc ) return rc;
+  p = sqlite3_malloc64(sizeof(*p));
+  if( p==0 ) return SQLITE_NOMEM;
+  memset(p, 0, sizeof(*p));
+  p->base.db = db;                     /* the db, to read table sources */
+  p->bMfa = pAux!=0;
+  p->zFunc = pAux ? "detect_mfa_deactivation" : "detect";
+  *ppVtab = &p->base.base;
+  return SQLITE_OK;
 }
 
 static int detectOpen(sqlite3_vtab *pVtab, sqlite3_vtab_cursor **ppCursor){
   DetectCursor *c = sqlite3_malloc64(sizeof(*c));
-  (void)pVtab;
   if( c==0 ) return SQLITE_NOMEM;
   memset(c, 0, sizeof(*c));
+  c->bMfa = ((DetectVtab*)pVtab)->bMfa;
+  c->zFunc = ((DetectVtab*)pVtab)->zFunc;
   *ppCursor = &c->base;
   return SQLITE_OK;
 }
@@ -114,6 +153,9 @@ static void detectReset(DetectCursor *c){
     sqlite3_value_free(c->apArg[i]);
     c->apArg[i] = 0;
   }
+  rules_free(&c->rules);
+  sqlite3_free(c->zPack);
+  c->zPack = 0;
   record_set(&c->rec, 0, 0, 0, 0, 0);
 }
 
@@ -128,14 +170,14 @@ static int detectClose(sqlite3_vtab_cursor *cur){
 
 /* The alert id: a UUID (version 8, RFC 9562) from SHA-256 of the rule id and the event
 ** id, or of the record's text when it has no eventID. Same event, same id, anywhere. */
-static void alert_id(const char *zEventId, size_t nEventId, const char *zRecord,
+static void alert_id(const char *zRuleId, const char *zEventId, size_t nEventId, const char *zRecord,
                      size_t nRecord, char *zOut){
   static const char hex[] = "0123456789abcdef";
   unsigned char h[32];
   Sha256 s;
   int i, j;
   sha256_init(&s);
-  sha256_update(&s, rule_mfa_meta.zRuleId, strlen(rule_mfa_meta.zRuleId));
+  sha256_update(&s, zRuleId, strlen(zRuleId));
   if( zEventId ){
     sha256_update(&s, ":event:", 7);
     sha256_update(&s, zEventId, nEventId);
@@ -154,18 +196,13 @@ static void alert_id(const char *zEventId, size_t nEventId, const char *zRecord,
   zOut[j] = 0;
 }
 
-/* Keep the record [s,e) of z as an alert if it matches the rule and the time bounds. */
-static int detectAdd(DetectCursor *c, const char *z, size_t s, size_t e, unsigned flags,
-                     const FieldIndex *pIdx, const char *zFile, sqlite3_int64 iIndex,
-                     int bSince, sqlite3_int64 iSince, int bUntil, sqlite3_int64 iUntil){
+/* Keep the record [s,e) of z as an alert of rule iRule (c->rec holds it). */
+static int detectAdd(DetectCursor *c, int iRule, const char *z, size_t s, size_t e,
+                     unsigned flags, const FieldIndex *pIdx, const char *zFile,
+                     sqlite3_int64 iIndex, int bEpoch, long long t){
   Alert *a;
-  long long t = 0;
-  int bEpoch, rc;
-  if( !rule_mfa_match(z, s, pIdx) ) return SQLITE_OK;
-  record_set(&c->rec, z, s, e, flags, pIdx);
-  bEpoch = record_epoch(&c->rec, &t);
-  if( (bSince || bUntil) && !bEpoch ) return SQLITE_OK;
-  if( (bSince && t<iSince) || (bUntil && t>iUntil) ) return SQLITE_OK;
+  const char *zRuleId = c->rules.a[iRule].zRuleId;
+  int rc;
   if( c->nAlert>=c->nAlloc ){
     int nNew = c->nAlloc ? c->nAlloc*2 : 16;
     Alert *aNew = sqlite3_realloc64(c->aAlert, nNew*sizeof(Alert));
@@ -175,6 +212,7 @@ static int detectAdd(DetectCursor *c, const char *z, size_t s, size_t e, unsigne
   }
   a = &c->aAlert[c->nAlert];
   memset(a, 0, sizeof(*a));
+  a->iRule = iRule;
   a->iIndex = iIndex;
   a->bEpoch = bEpoch;
   a->iEpoch = t;
@@ -202,9 +240,36 @@ static int detectAdd(DetectCursor *c, const char *z, size_t s, size_t e, unsigne
     /* no eventID: the id comes from the record's text as the record column gives it (valid
     ** UTF-8, control bytes escaped), so a file and a table made from it agree */
     if( json_repair(a->zRecord, 0, a->nRecord, &c->buf) ) return SQLITE_NOMEM;
-    alert_id(0, 0, c->buf.z, c->buf.n, a->zAlertId);
+    alert_id(zRuleId, 0, 0, c->buf.z, c->buf.n, a->zAlertId);
   }else{
-    alert_id(a->zEventId, a->nEventId, a->zRecord, a->nRecord, a->zAlertId);
+    alert_id(zRuleId, a->zEventId, a->nEventId, a->zRecord, a->nRecord, a->zAlertId);
+  }
+  return SQLITE_OK;
+}
+
+/* Run every rule of the scan on the record [s,e) of z, and keep an alert for each rule it
+** matches within the time bounds. The record's ECS values are decoded once, on c->rec,
+** and shared by all the rules. */
+static int detectRecord(DetectCursor *c, const char *z, size_t s, size_t e, unsigned flags,
+                        const FieldIndex *pIdx, const char *zFile, sqlite3_int64 iIndex,
+                        int bSince, sqlite3_int64 iSince, int bUntil, sqlite3_int64 iUntil){
+  long long t = 0;
+  int bEpoch = -1, i, rc;
+  if( c->bMfa && !rule_mfa_match(z, s, pIdx) ) return SQLITE_OK;
+  record_set(&c->rec, z, s, e, flags, pIdx);
+  for(i=0; i<c->rules.n; i++){
+    if( c->rules.a[i].pExpr ){
+      rc = kql_match(c->rules.a[i].pExpr, &c->rec);
+      if( rc<0 ) return SQLITE_NOMEM;
+      if( rc==0 ) continue;
+    }
+    if( bEpoch<0 ){                      /* the bounds, once, for the first match */
+      bEpoch = record_epoch(&c->rec, &t);
+      if( (bSince || bUntil) && !bEpoch ) return SQLITE_OK;
+      if( (bSince && t<iSince) || (bUntil && t>iUntil) ) return SQLITE_OK;
+    }
+    rc = detectAdd(c, i, z, s, e, flags, pIdx, zFile, iIndex, bEpoch, t);
+    if( rc ) return rc;
   }
   return SQLITE_OK;
 }
@@ -216,17 +281,17 @@ static int detectScanPath(DetectCursor *c, const char *zPath,
   const SplitItem *pItem;
   Filter filter;
   int rc;
-  /* Workers drop every record the rule does not match, and every file whose bytes
-  ** cannot hold one, so only hits come back here. */
+  /* For the MFA rule, workers drop every record the rule does not match, and every file
+  ** whose bytes cannot hold one, so only hits come back here. */
   memset(&filter, 0, sizeof(filter));
-  filter.bMfaRule = 1;
+  filter.bMfaRule = c->bMfa;
   filter.bLo = bSince;
   filter.iLo = iSince;
   filter.bHi = bUntil;
   filter.iHi = iUntil;
   filter.iMaxDelay = 86400;      /* the cloudtrail table's default max_delivery_delay */
   rc = source_open(&src, zPath, ((DbVtab*)c->base.pVtab)->db, c->base.pVtab,
-                   "detect_mfa_deactivation", &filter, source_default_threads(), 0);
+                   c->zFunc, &filter, source_default_threads(), 0);
   if( rc ){
     source_close(&src);
     return rc;
@@ -234,12 +299,12 @@ static int detectScanPath(DetectCursor *c, const char *zPath,
   for(;;){
     rc = source_next_file(&src);
     if( rc ){
-      rc = source_vtab_error(&src, c->base.pVtab, "detect_mfa_deactivation", rc);
+      rc = source_vtab_error(&src, c->base.pVtab, c->zFunc, rc);
       break;
     }
     if( src.bEof ) break;
     while( source_next_record(&src, &pItem) ){
-      rc = detectAdd(c, source_bytes(&src), pItem->s, pItem->e, pItem->flags, &pItem->idx,
+      rc = detectRecord(c, source_bytes(&src), pItem->s, pItem->e, pItem->flags, &pItem->idx,
                      source_file(&src)->zPath, pItem->iIndex, bSince, iSince, bUntil, iUntil);
       if( rc ) break;
     }
@@ -286,12 +351,12 @@ static int detectScanTable(DetectCursor *c, sqlite3 *db, const char *zName, int 
   char *zSql;
   int rc;
   if( nTableDepth>=8 ){
-    return vtab_error(c->base.pVtab, "detect_mfa_deactivation: '%s' reads itself", zName);
+    return vtab_error(c->base.pVtab, "%s: '%s' reads itself", c->zFunc, zName);
   }
   zSql = sqlite3_mprintf(
       "SELECT record, %s, %s FROM \"%w\"%s", bFile ? "source_file" : "NULL",
       bIndex ? "record_index" : "NULL", zName,
-      bName ? " WHERE eventName IN ('DeactivateMFADevice','DeleteVirtualMFADevice')" : "");
+      bName && c->bMfa ? " WHERE eventName IN ('DeactivateMFADevice','DeleteVirtualMFADevice')" : "");
   if( zSql==0 ) return SQLITE_NOMEM;
   rc = sqlite3_prepare_v2(db, zSql, -1, &pStmt, 0);
   sqlite3_free(zSql);
@@ -314,9 +379,9 @@ static int detectScanTable(DetectCursor *c, sqlite3 *db, const char *zName, int 
     start = json_ws(z, n, 0);
     if( start>=n || z[start]!='{' ) continue;         /* not a record: nothing to match */
     end = json_skip(z, n, start, &flags, &err);
-    if( end==(size_t)-1 || !rule_mfa_maybe(z, start, end) ) continue;
+    if( end==(size_t)-1 || (c->bMfa && !rule_mfa_maybe(z, start, end)) ) continue;
     record_index(z, start, end, &idx);
-    rc = detectAdd(c, z, start, end, flags, &idx,
+    rc = detectRecord(c, z, start, end, flags, &idx,
                    (const char*)sqlite3_column_text(pStmt, 1),
                    sqlite3_column_type(pStmt, 2)==SQLITE_NULL ? -1 : sqlite3_column_int64(pStmt, 2),
                    bSince, iSince, bUntil, iUntil);
@@ -327,10 +392,11 @@ static int detectScanTable(DetectCursor *c, sqlite3 *db, const char *zName, int 
   if( rc==SQLITE_DONE ) rc = SQLITE_OK;
   if( rc && rc!=SQLITE_NOMEM && c->base.pVtab->zErrMsg==0 ){
     const char *zMsg = sqlite3_errmsg(db);
-    if( strncmp(zMsg, "detect_mfa_deactivation: ", 25)==0 ){
+    size_t nFunc = strlen(c->zFunc);
+    if( strncmp(zMsg, c->zFunc, nFunc)==0 && zMsg[nFunc]==':' ){
       vtab_error(c->base.pVtab, "%s", zMsg);     /* already says what and where */
     }else{
-      vtab_error(c->base.pVtab, "detect_mfa_deactivation: reading '%s': %s", zName, zMsg);
+      vtab_error(c->base.pVtab, "%s: reading '%s': %s", c->zFunc, zName, zMsg);
     }
   }
   sqlite3_finalize(pStmt);
@@ -352,24 +418,23 @@ static int detectScanSource(DetectCursor *c, sqlite3 *db, const char *zArg,
   if( eKind==2 ) return detectScanPath(c, zName, bSince, iSince, bUntil, iUntil);
   bTable = tableColumns(db, zName, &bRecord, &bFile, &bIndex, &bName, &rc);
   if( rc ) return rc==SQLITE_NOMEM ? rc : vtab_error(c->base.pVtab,
-      "detect_mfa_deactivation: cannot look up table '%s': %s", zName, sqlite3_errmsg(db));
+      "%s: cannot look up table '%s': %s", c->zFunc, zName, sqlite3_errmsg(db));
   if( eKind==1 && !bTable ){
-    return vtab_error(c->base.pVtab, "detect_mfa_deactivation: no table or view named '%s'",
-                      zName);
+    return vtab_error(c->base.pVtab, "%s: no table or view named '%s'", c->zFunc, zName);
   }
   if( eKind==0 && bTable ){
     rc = walk_exists(zName, &bPath);      /* only then: not a table means the path anyway */
     if( rc ) return rc;
     if( bPath ){
-      return vtab_error(c->base.pVtab, "detect_mfa_deactivation: '%s' is both a table or view "
+      return vtab_error(c->base.pVtab, "%s: '%s' is both a table or view "
                         "and a path: write 'table:%s' for the table or 'path:%s' for the files",
-                        zName, zName, zName);
+                        c->zFunc, zName, zName, zName);
     }
   }
   if( !bTable ) return detectScanPath(c, zName, bSince, iSince, bUntil, iUntil);
   if( !bRecord ){
-    return vtab_error(c->base.pVtab, "detect_mfa_deactivation: '%s' has no record column "
-                      "(it needs the cloudtrail table's columns)", zName);
+    return vtab_error(c->base.pVtab, "%s: '%s' has no record column "
+                      "(it needs the cloudtrail table's columns)", c->zFunc, zName);
   }
   return detectScanTable(c, db, zName, bFile, bIndex, bName, bSince, iSince, bUntil, iUntil);
 }
@@ -463,8 +528,7 @@ static int timeArg(DetectCursor *c, sqlite3 *db, sqlite3_value *v, const char *z
     }
     if( rc==SQLITE_NOMEM ) return rc;
     if( rc ){
-      return vtab_error(c->base.pVtab, "detect_mfa_deactivation: %s: %s", zWhich,
-                        sqlite3_errmsg(db));
+      return vtab_error(c->base.pVtab, "%s: %s: %s", c->zFunc, zWhich, sqlite3_errmsg(db));
     }
     if( *pbSet==0 && record_parse_time(z, strlen(z), &t) ){
       *pbSet = 1;
@@ -476,9 +540,9 @@ static int timeArg(DetectCursor *c, sqlite3 *db, sqlite3_value *v, const char *z
       return SQLITE_OK;
     }
   }
-  return vtab_error(c->base.pVtab, "detect_mfa_deactivation: %s must be a date and time "
+  return vtab_error(c->base.pVtab, "%s: %s must be a date and time "
                     "(any form SQLite's date functions accept) or Unix seconds, not %s'%s'",
-                    zWhich, eType==SQLITE_BLOB ? "the blob " : "", z);
+                    c->zFunc, zWhich, eType==SQLITE_BLOB ? "the blob " : "", z);
 }
 
 /*
@@ -486,28 +550,49 @@ static int timeArg(DetectCursor *c, sqlite3 *db, sqlite3_value *v, const char *z
 **   1: argv[] holds source
 **   2: argv[] holds since (after source)
 **   4: argv[] holds until (after since)
+**   8: argv[] holds pack (detect)
+**  16: argv[] holds rule_id (detect)
 */
 static int detectFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
                         int argc, sqlite3_value **argv){
   DetectCursor *c = (DetectCursor*)cur;
   DbVtab *p = (DbVtab*)cur->pVtab;
-  sqlite3_value *aArg[3] = {0, 0, 0};
+  sqlite3_value *aArg[5] = {0, 0, 0, 0, 0};
   sqlite3_int64 iSince = 0, iUntil = 0;
   int bSince, bUntil, i = 0, k, rc;
   const char *zSource;
   (void)idxStr; (void)argc;
   detectReset(c);
-  for(k=0; k<3; k++){
+  for(k=0; k<5; k++){
     if( idxNum & (1<<k) ) aArg[k] = argv[i++];
   }
   if( aArg[0]==0 ){
-    return vtab_error(cur->pVtab, "detect_mfa_deactivation: missing source argument: "
-                      "detect_mfa_deactivation('folder or table')");
+    return vtab_error(cur->pVtab, "%s: missing source argument: %s('folder or table')",
+                      c->zFunc, c->zFunc);
   }
   for(k=0; k<3; k++){
     if( aArg[k] && (c->apArg[k] = sqlite3_value_dup(aArg[k]))==0 ) return SQLITE_NOMEM;
   }
   if( sqlite3_value_type(aArg[0])==SQLITE_NULL ) return SQLITE_OK;   /* NULL: no rows */
+  for(k=3; k<5; k++){                  /* pack = NULL, rule_id = NULL: no rows */
+    if( aArg[k] && sqlite3_value_type(aArg[k])==SQLITE_NULL ) return SQLITE_OK;
+  }
+  if( c->bMfa ){
+    rc = rules_load_builtin(&c->rules);
+  }else{
+    const char *zPack = aArg[3] ? (const char*)sqlite3_value_text(aArg[3]) : RULES_DEFAULT_PACK;
+    const char *zRuleId = aArg[4] ? (const char*)sqlite3_value_text(aArg[4]) : 0;
+    char *zErr = 0;
+    if( zPack==0 || (aArg[4] && zRuleId==0) ) return SQLITE_NOMEM;
+    c->zPack = sqlite3_mprintf("%s", zPack);
+    if( c->zPack==0 ) return SQLITE_NOMEM;
+    rc = rules_load_queries(zPack, zRuleId, &c->rules, &zErr);
+    if( rc==SQLITE_ERROR ){
+      vtab_error(cur->pVtab, "%s: %s", c->zFunc, zErr ? zErr : "cannot load the rules");
+    }
+    sqlite3_free(zErr);
+  }
+  if( rc ) return rc;
   rc = timeArg(c, p->db, aArg[1], "since", 0, &bSince, &iSince);
   if( rc==SQLITE_OK ) rc = timeArg(c, p->db, aArg[2], "until", 1, &bUntil, &iUntil);
   if( rc ) return rc;
@@ -541,19 +626,25 @@ static int detectEof(sqlite3_vtab_cursor *cur){
 static int detectColumn(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int i){
   DetectCursor *c = (DetectCursor*)cur;
   const Alert *a = &c->aAlert[c->iAlert];
-  const RuleMeta *m = &rule_mfa_meta;
+  const Rule *m;
+  if( i==DETECT_COL_PACK ){
+    if( c->zPack ) sqlite3_result_text(ctx, c->zPack, -1, SQLITE_TRANSIENT);
+    return SQLITE_OK;
+  }
+  m = &c->rules.a[a->iRule];
   switch( i ){
     case DETECT_COL_ALERT_ID:
       sqlite3_result_text(ctx, a->zAlertId, -1, SQLITE_TRANSIENT);
       return SQLITE_OK;
-    case DETECT_COL_RULE_ID:        sqlite3_result_text(ctx, m->zRuleId, -1, SQLITE_STATIC); return SQLITE_OK;
-    case DETECT_COL_RULE_NAME:      sqlite3_result_text(ctx, m->zName, -1, SQLITE_STATIC); return SQLITE_OK;
-    case DETECT_COL_SEVERITY:       sqlite3_result_text(ctx, m->zSeverity, -1, SQLITE_STATIC); return SQLITE_OK;
+    case DETECT_COL_RULE_ID:        sqlite3_result_text(ctx, m->zRuleId, -1, SQLITE_TRANSIENT); return SQLITE_OK;
+    case DETECT_COL_RULE_NAME:      sqlite3_result_text(ctx, m->zName, -1, SQLITE_TRANSIENT); return SQLITE_OK;
+    case DETECT_COL_SEVERITY:       sqlite3_result_text(ctx, m->zSeverity, -1, SQLITE_TRANSIENT); return SQLITE_OK;
     case DETECT_COL_RISK_SCORE:     sqlite3_result_int(ctx, m->iRiskScore); return SQLITE_OK;
-    case DETECT_COL_TACTIC_ID:      sqlite3_result_text(ctx, m->zTacticId, -1, SQLITE_STATIC); return SQLITE_OK;
-    case DETECT_COL_TACTIC_NAME:    sqlite3_result_text(ctx, m->zTacticName, -1, SQLITE_STATIC); return SQLITE_OK;
-    case DETECT_COL_TECHNIQUE_ID:   sqlite3_result_text(ctx, m->zTechniqueId, -1, SQLITE_STATIC); return SQLITE_OK;
-    case DETECT_COL_TECHNIQUE_NAME: sqlite3_result_text(ctx, m->zTechniqueName, -1, SQLITE_STATIC); return SQLITE_OK;
+    case DETECT_COL_TACTIC_ID:      sqlite3_result_text(ctx, m->zTacticId, -1, SQLITE_TRANSIENT); return SQLITE_OK;
+    case DETECT_COL_TACTIC_NAME:    sqlite3_result_text(ctx, m->zTacticName, -1, SQLITE_TRANSIENT); return SQLITE_OK;
+    case DETECT_COL_TECHNIQUE_ID:   sqlite3_result_text(ctx, m->zTechniqueId, -1, SQLITE_TRANSIENT); return SQLITE_OK;
+    case DETECT_COL_TECHNIQUE_NAME: sqlite3_result_text(ctx, m->zTechniqueName, -1, SQLITE_TRANSIENT); return SQLITE_OK;
+    case DETECT_COL_RULE_TYPE:      sqlite3_result_text(ctx, m->zType, -1, SQLITE_TRANSIENT); return SQLITE_OK;
     case DETECT_COL_SOURCE_IP: {
       int rc = record_text(&c->rec, RF_sourceIPAddress, &c->buf);
       if( rc<0 ) return SQLITE_NOMEM;
@@ -585,10 +676,17 @@ static int detectRowid(sqlite3_vtab_cursor *cur, sqlite_int64 *pRowid){
 }
 
 static int detectBestIndex(sqlite3_vtab *pVtab, sqlite3_index_info *pInfo){
-  int aiArg[3] = {-1, -1, -1}, abSeen[3] = {0, 0, 0}, i, k, n = 0;
-  (void)pVtab;
+  int aiArg[5] = {-1, -1, -1, -1, -1}, abSeen[3] = {0, 0, 0}, i, k, n = 0;
   for(i=0; i<pInfo->nConstraint; i++){
     const struct sqlite3_index_constraint *pC = &pInfo->aConstraint[i];
+    if( !((DetectVtab*)pVtab)->bMfa && pC->usable && pC->op==SQLITE_INDEX_CONSTRAINT_EQ
+     && (pC->iColumn==DETECT_COL_PACK || pC->iColumn==DETECT_COL_RULE_ID)
+     && sqlite3_stricmp(sqlite3_vtab_collation(pInfo, i), "BINARY")==0 ){
+      /* detect: only the rules of that pack, or that rule, are loaded (exact strcmp: a
+      ** NOCASE comparison is left to SQLite, over every rule of the default pack) */
+      aiArg[pC->iColumn==DETECT_COL_PACK ? 3 : 4] = i;
+      continue;
+    }
     k = pC->iColumn - DETECT_COL_SOURCE;
     if( k<0 || k>2 ) continue;
     abSeen[k] = 1;
@@ -598,10 +696,11 @@ static int detectBestIndex(sqlite3_vtab *pVtab, sqlite3_index_info *pInfo){
     if( abSeen[k] && aiArg[k]<0 ) return SQLITE_CONSTRAINT;   /* try another join order */
   }
   pInfo->idxNum = 0;
-  for(k=0; k<3; k++){
+  for(k=0; k<5; k++){
     if( aiArg[k]<0 ) continue;
     pInfo->aConstraintUsage[aiArg[k]].argvIndex = ++n;
-    pInfo->aConstraintUsage[aiArg[k]].omit = 1;
+    /* pack and rule_id are checked again by SQLite (the column gives the same value) */
+    pInfo->aConstraintUsage[aiArg[k]].omit = k<3;
     pInfo->idxNum |= 1<<k;
   }
   if( aiArg[0]<0 ){
@@ -633,5 +732,8 @@ static sqlite3_module detectModule = {
 
 /* Not innocuous: given a path it reads files (see trail_vtab_register). */
 int detect_vtab_register(sqlite3 *db){
-  return sqlite3_create_module(db, "detect_mfa_deactivation", &detectModule, 0);
+  static int bMfa = 1;           /* pAux: non-zero for detect_mfa_deactivation */
+  int rc = sqlite3_create_module(db, "detect_mfa_deactivation", &detectModule, &bMfa);
+  if( rc==SQLITE_OK ) rc = sqlite3_create_module(db, "detect", &detectModule, 0);
+  return rc;
 }

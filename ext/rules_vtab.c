@@ -17,9 +17,8 @@ SQLITE_EXTENSION_INIT3
 #include <string.h>
 #include "rule_mfa.h"
 #include "rules_data.h"
-#include "kql.h"
+#include "rules.h"
 #include "rules_vtab.h"
-#include "toml.h"
 
 #define RULES_SCHEMA \
   "CREATE TABLE x(rule_id TEXT, name TEXT, version TEXT, description TEXT, severity TEXT," \
@@ -73,93 +72,6 @@ typedef struct RulesCursor {
   int eSupported;           /* -1 until computed, then 1 or 0 */
   char *zWhy;               /* why not, when eSupported==0 */
 } RulesCursor;
-
-/* ---- whether a rule can run here -------------------------------------------------------- */
-
-/* Whether the extension can run a KQL query: 1, 0 with *pzWhy (kql_compile's reason: a
-** syntax error, or a field no offline reader can fill), or -1 (out of memory). */
-static int kql_supported(const char *zQuery, char **pzWhy){
-  KqlExpr *e = 0;
-  int rc = kql_compile(zQuery, &e, pzWhy);
-  kql_free(e);
-  return rc==SQLITE_OK ? 1 : rc==SQLITE_ERROR ? 0 : -1;
-}
-
-/* Whether the extension can run a rule of this type and language (and query): 1; 0 with
-** *pzWhy (sqlite3_malloc'd) = machine_learning, esql, eql, or the KQL compiler's reason;
-** -1 when out of memory. */
-static int rule_supported(const char *zType, const char *zLanguage, const char *zQuery,
-                          char **pzWhy){
-  const char *zWhy;
-  *pzWhy = 0;
-  if( zType && strcmp(zType, "machine_learning")==0 ) zWhy = "machine_learning";
-  else if( zLanguage==0 ) zWhy = "no query language";
-  else if( strcmp(zLanguage, "kuery")==0 ){
-    if( zQuery==0 ) zWhy = "no query";
-    else return kql_supported(zQuery, pzWhy);
-  }
-  else if( strcmp(zLanguage, "esql")==0 ) zWhy = "esql";
-  else if( strcmp(zLanguage, "eql")==0 ) zWhy = "eql";
-  else zWhy = "query language not supported";
-  *pzWhy = sqlite3_mprintf("%s", zWhy);
-  return *pzWhy ? 0 : -1;
-}
-
-/* ---- the MITRE columns ------------------------------------------------------------------- */
-
-/* Append z to s, ", "-separated, unless the list already holds it. */
-static void list_add(sqlite3_str *s, const char *z){
-  const char *zList = sqlite3_str_value(s);
-  int n = (int)strlen(z);
-  if( zList ){
-    const char *p = zList;
-    for(;;){
-      const char *e = strstr(p, ", ");
-      int m = e ? (int)(e - p) : (int)strlen(p);
-      if( m==n && memcmp(p, z, (size_t)n)==0 ) return;
-      if( e==0 ) break;
-      p = e + 2;
-    }
-    sqlite3_str_appendall(s, ", ");
-  }
-  sqlite3_str_appendall(s, z);
-}
-
-/* The rule's MITRE tactics (bTechnique==0) or techniques and sub-techniques (1), zField of
-** each ("id", "name" or "reference"), in the file's order, duplicates dropped, as a
-** ", "-separated list; 0 when there is none. */
-static char *mitre_list(const TomlValue *pRule, int bTechnique, const char *zField, int *pbOom){
-  const TomlValue *pThreat = toml_get(pRule, "threat"), *t, *te, *st;
-  sqlite3_str *s;
-  char *z;
-  if( pThreat==0 || pThreat->eType!=TOML_ARRAY ) return 0;
-  s = sqlite3_str_new(0);
-  for(t=pThreat->pFirst; t; t=t->pNext){
-    const TomlValue *pTech;
-    if( !bTechnique ){
-      const TomlValue *pTactic = toml_get(t, "tactic");
-      const char *zV = pTactic ? toml_get_text(pTactic, zField) : 0;
-      if( zV ) list_add(s, zV);
-      continue;
-    }
-    pTech = toml_get(t, "technique");
-    if( pTech==0 || pTech->eType!=TOML_ARRAY ) continue;
-    for(te=pTech->pFirst; te; te=te->pNext){
-      const TomlValue *pSub = toml_get(te, "subtechnique");
-      const char *zV = toml_get_text(te, zField);
-      if( zV ) list_add(s, zV);
-      if( pSub==0 || pSub->eType!=TOML_ARRAY ) continue;
-      for(st=pSub->pFirst; st; st=st->pNext){
-        if( (zV = toml_get_text(st, zField))!=0 ) list_add(s, zV);
-      }
-    }
-  }
-  if( sqlite3_str_errcode(s) ){ sqlite3_free(sqlite3_str_finish(s)); *pbOom = 1; return 0; }
-  if( sqlite3_str_length(s)==0 ){ sqlite3_free(sqlite3_str_finish(s)); return 0; }
-  z = sqlite3_str_finish(s);
-  if( z==0 ) *pbOom = 1;
-  return z;
-}
 
 /* The built-in rule's MITRE mapping as the packs' `threat` JSON, from its metadata (keys in
 ** the order of the rule's file, impact_iam_deactivate_mfa_device.toml). */
@@ -239,14 +151,7 @@ static int rulesSeek(RulesCursor *c, int iRow){
   c->iRow = iRow;
   if( iRow==0 || iRow>rules_data_count ) return SQLITE_OK;
   f = &rules_data_file[iRow-1];
-  rc = toml_parse(f->zFile, f->zText, (int)f->nText, &c->pDoc, &zErr);
-  if( rc==SQLITE_OK ){
-    c->pRule = toml_get(toml_root(c->pDoc), "rule");
-    if( c->pRule==0 || c->pRule->eType!=TOML_TABLE ){
-      zErr = sqlite3_mprintf("%s: no [rule] table", f->zFile);
-      rc = zErr ? SQLITE_ERROR : SQLITE_NOMEM;
-    }
-  }
+  rc = rules_parse_file(iRow-1, &c->pDoc, &c->pRule, &zErr);
   if( rc ){
     sqlite3_vtab *pVtab = c->base.pVtab;
     sqlite3_free(pVtab->zErrMsg);

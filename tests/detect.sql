@@ -1,0 +1,31 @@
+-- detect(): every supported `query` rule of a pack in one pass over the sample data.
+.load @EXT@
+.mode list
+-- the MFA rule of pack 2024-04-18 gives the same alerts, same ids, as detect_mfa_deactivation
+CREATE TEMP TABLE mfa AS SELECT alert_id, event_id FROM detect_mfa_deactivation('data/AWSLogs');
+CREATE TEMP TABLE d AS SELECT alert_id, event_id FROM detect('data/AWSLogs')
+ WHERE rule_id = 'd8fc1cca-93ed-43c1-bbb6-c0dd3eff2958';
+SELECT 'mfa', (SELECT count(*) FROM mfa), (SELECT count(*) FROM d),
+       (SELECT count(*) FROM (SELECT * FROM mfa EXCEPT SELECT * FROM d)),
+       (SELECT count(*) FROM (SELECT * FROM d EXCEPT SELECT * FROM mfa));
+-- every alert of the default pack (2024-04-18), in the table's own order
+SELECT rule_name, rule_type, event_name, event_id FROM detect('data/AWSLogs');
+SELECT 'default pack', count(*), count(DISTINCT pack), min(pack)
+  FROM detect('data/AWSLogs');
+-- the same from a table made of the records: same alert ids
+CREATE TEMP TABLE mat AS SELECT * FROM cloudtrail('data/AWSLogs');
+SELECT 'table', count(*) FROM (SELECT alert_id FROM detect('data/AWSLogs')
+  EXCEPT SELECT alert_id FROM detect('table:mat'));
+-- pack filter: the other pack's rules
+SELECT pack, rule_name, event_name, event_id FROM detect('data/AWSLogs')
+ WHERE pack = '2026-08-21';
+-- rule_id filter: only that rule is run (and with since/until, only inside the bounds)
+SELECT rule_name, event_id FROM detect('data/AWSLogs')
+ WHERE rule_id = 'e2a67480-3b79-403d-96e3-fdd2992c50ef';
+SELECT rule_name, event_time, since, until FROM detect('data/AWSLogs', '2026-03-03', '2026-03-03T23:59:59Z')
+ WHERE pack = '2024-04-18' AND rule_id = (SELECT rule_id FROM cloudtrail_rules
+   WHERE pack = '2024-04-18' AND name = 'AWS Management Console Root Login');
+-- no rule of that id: no rows
+SELECT 'no such rule', count(*) FROM detect('data/AWSLogs') WHERE rule_id = 'nope';
+-- an unknown pack is an error
+SELECT count(*) FROM detect('data/AWSLogs') WHERE pack = 'nope';
