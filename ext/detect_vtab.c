@@ -70,8 +70,6 @@ typedef struct DetectCursor {
   sqlite3_value *apArg[3];       /* source, since, until, for the hidden columns */
 } DetectCursor;
 
-/* Which rules a record matched is asked once per record, then alerts are added per rule. */
-
 #define DETECT_SCHEMA \
   "CREATE TABLE x(alert_id TEXT, rule_id TEXT, rule_name TEXT, severity TEXT," \
   "risk_score INTEGER, tactic_id TEXT, tactic_name TEXT, technique_id TEXT," \

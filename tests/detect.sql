@@ -29,3 +29,10 @@ SELECT rule_name, event_time, since, until FROM detect('data/AWSLogs', '2026-03-
 SELECT 'no such rule', count(*) FROM detect('data/AWSLogs') WHERE rule_id = 'nope';
 -- an unknown pack is an error
 SELECT count(*) FROM detect('data/AWSLogs') WHERE pack = 'nope';
+-- a view reading itself through detect is an error, not a stack overflow; it reads files:
+-- not innocuous, so refused inside a database's views when the schema is untrusted
+CREATE VIEW loop AS SELECT record FROM detect('table:loop');
+SELECT count(*) FROM loop;
+PRAGMA trusted_schema = OFF;
+CREATE VIEW hostile AS SELECT count(*) FROM detect('data/AWSLogs');
+SELECT * FROM hostile;
