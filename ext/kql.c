@@ -346,6 +346,17 @@ static KqlExpr *unary_not(Parser *p, KqlExpr *pL){
 }
 
 /* values := "(" vor ")" | value */
+/* After a parenthesised group's contents e (its "(" at i0): the ")" that closes it. */
+static KqlExpr *close_group(Parser *p, KqlExpr *e, size_t i0){
+  skip_space(p);
+  if( p->rc==0 && (p->i>=p->n || p->z[p->i]!=')') ){
+    perr(p, p->i>=p->n ? i0 : p->i, p->i>=p->n ? "unclosed (" : "expected ) or a keyword");
+  }
+  if( p->rc ){ kql_free(e); return 0; }
+  p->i++;
+  return e;
+}
+
 static KqlExpr *parse_values(Parser *p, const char *zField, size_t iAt){
   size_t iVal;
   skip_space(p);
@@ -355,13 +366,7 @@ static KqlExpr *parse_values(Parser *p, const char *zField, size_t iAt){
     p->i++;
     skip_space(p);
     e = parse_vor(p, zField, iAt);
-    skip_space(p);
-    if( p->rc==0 && (p->i>=p->n || p->z[p->i]!=')') ){
-      perr(p, p->i>=p->n ? i0 : p->i, p->i>=p->n ? "unclosed (" : "expected ) or a keyword");
-    }
-    if( p->rc ){ kql_free(e); return 0; }
-    p->i++;
-    return e;
+    return close_group(p, e, i0);
   }
   iVal = p->i;
   if( p->i>=p->n ){ perr(p, p->i, "expected a value"); return 0; }
@@ -413,13 +418,7 @@ static KqlExpr *parse_sub(Parser *p){
     p->i++;
     skip_space(p);
     e = parse_or(p);
-    skip_space(p);
-    if( p->rc==0 && (p->i>=p->n || p->z[p->i]!=')') ){
-      perr(p, p->i>=p->n ? i0 : p->i, p->i>=p->n ? "unclosed (" : "expected ) or a keyword");
-    }
-    if( p->rc ){ kql_free(e); return 0; }
-    p->i++;
-    return e;
+    return close_group(p, e, i0);
   }
   iAt = p->i;
   if( p->i>=p->n ){ perr(p, p->i, "expected a field"); return 0; }
