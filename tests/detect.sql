@@ -36,3 +36,7 @@ SELECT count(*) FROM loop;
 PRAGMA trusted_schema = OFF;
 CREATE VIEW hostile AS SELECT count(*) FROM detect('data/AWSLogs');
 SELECT * FROM hostile;
+-- the rule_id constraint, pushed down, gives exactly the rows of its +rule_id twin
+SELECT 'rule_id twin', (SELECT count(*) FROM detect('data/AWSLogs') WHERE rule_id = 'd8fc1cca-93ed-43c1-bbb6-c0dd3eff2958'),
+       (SELECT group_concat(alert_id) FROM detect('data/AWSLogs') WHERE rule_id = 'd8fc1cca-93ed-43c1-bbb6-c0dd3eff2958')
+     = (SELECT group_concat(alert_id) FROM detect('data/AWSLogs') WHERE +rule_id = 'd8fc1cca-93ed-43c1-bbb6-c0dd3eff2958');
