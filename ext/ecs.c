@@ -18,6 +18,7 @@ SQLITE_EXTENSION_INIT3
 #include <string.h>
 #include "ecs.h"
 #include "record.h"
+#include "useragent.h"
 
 /* The fields with fixed names. */
 enum {
@@ -26,7 +27,7 @@ enum {
   F_cloud_region, F_cloud_account_id,
   F_user_name, F_user_id, F_user_target_name, F_user_target_id, F_user_changes_name,
   F_group_name, F_group_id, F_related_user,
-  F_source_address, F_source_ip, F_user_agent_original,
+  F_source_address, F_source_ip, F_user_agent_original, F_user_agent_name,
   F_tls_version, F_tls_version_protocol, F_tls_cipher, F_tls_client_server_name,
   F_event_version, F_event_type, F_event_category, F_api_version, F_request_id,
   F_recipient_account_id, F_shared_event_id, F_vpc_endpoint_id, F_management_event,
@@ -64,7 +65,7 @@ static const struct {
   {"group.name", ECS_KEYWORD, 1024}, {"group.id", ECS_KEYWORD, 1024},
   {"related.user", ECS_KEYWORD, 1024},
   {"source.address", ECS_KEYWORD, 1024}, {"source.ip", ECS_IP, NONE},
-  {"user_agent.original", ECS_KEYWORD, 1024},
+  {"user_agent.original", ECS_KEYWORD, 1024}, {"user_agent.name", ECS_KEYWORD, 1024},
   {"tls.version", ECS_KEYWORD, 1024}, {"tls.version_protocol", ECS_KEYWORD, 1024},
   {"tls.cipher", ECS_KEYWORD, 1024}, {"tls.client.server_name", ECS_KEYWORD, 1024},
   {CT "event_version", ECS_KEYWORD, 1024}, {CT "event_type", ECS_KEYWORD, 1024},
@@ -133,6 +134,10 @@ struct EcsCache {
 };
 
 int ecs_count(void){ return F_COUNT; }
+
+const char *const *ecs_closed_values(int iField){
+  return iField==F_user_agent_name ? ua_names : 0;
+}
 const char *ecs_name(int iField){ return iField>=0 && iField<F_COUNT ? aDef[iField].zName : 0; }
 
 int ecs_lookup(const char *zName, int *peType, const char **pzSub, const char **pzWhy){
@@ -163,7 +168,6 @@ int ecs_lookup(const char *zName, int *peType, const char **pzSub, const char **
     const char *z = aMissing[i].zName;
     size_t k = strlen(z);
     if( z[k-1]=='.' ? (n>k && memcmp(zName, z, k)==0) : strcmp(zName, z)==0 ){
-      if( strcmp(zName, "user_agent.original")==0 ) continue;
       *pzWhy = aMissing[i].zWhy;
       return -1;
     }
@@ -656,6 +660,16 @@ static int compute(EcsCache *p, Record *r, int iField){
       }
       return SQLITE_OK;
     case F_user_agent_original: return ADD(top(r, RF_userAgent, &s, &e));
+    case F_user_agent_name:
+      /* only the names of ua_names, when certain (useragent.c); kql.c refuses a query that
+      ** would need any other value */
+      if( top(r, RF_userAgent, &s, &e) && z[s]=='"' ){
+        const char *zName;
+        if( json_decode_string(z, s, e, &p->tmp) ) return SQLITE_NOMEM;
+        zName = ua_family(p->tmp.z, p->tmp.n);
+        if( zName ) return add_lit(p, zName);
+      }
+      return SQLITE_OK;
     case F_tls_version: case F_tls_version_protocol:
       /* dissect "%{protocol}v%{version}", the protocol lower-cased; no 'v': all version */
       if( path(r, RF_tlsDetails, "tlsVersion", &s, &e) && z[s]=='"' ){

@@ -38,6 +38,11 @@ int ecs_lookup(const char *zName, int *peType, const char **pzSub, const char **
 int ecs_values(struct Record *r, int iField, const char *zSub, const EcsValue **paVal,
                int *pnVal);
 
+/* For a field filled only for a closed list of values (user_agent.name: the browser names
+** of useragent.c), that list (NULL-terminated); else NULL. A record whose value is outside
+** the list has no value, so only "equals one of the list" (and its negation) is answered. */
+const char *const *ecs_closed_values(int iField);
+
 /* The canonical name of field iField (for listings). */
 const char *ecs_name(int iField);
 int ecs_count(void);

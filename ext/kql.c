@@ -278,6 +278,41 @@ static int parse_ip(const char *z, unsigned char *a16, int *pnPrefix){
   return 1;
 }
 
+/* A field with a closed list of answerable values (user_agent.name): only "equals one of
+** them" can be answered exactly, since a record outside the list has no known value. Sets
+** the error and returns 1 for anything else. */
+static int closed_refuse(Parser *p, const char *zField, int op, int iField){
+  const char *const *az = ecs_closed_values(iField);
+  const char *zWhat = 0;
+  char *zList;
+  int k;
+  if( op==K_EQ ){
+    for(k=0; az[k]; k++) if( strcmp(az[k], p->lit.z)==0 ) return 0;
+  }else{
+    zWhat = op==K_EXISTS ? "exists (field:*)" : op==K_WILD ? "a wildcard" : "a range";
+  }
+  zList = sqlite3_mprintf("%s", az[0]);
+  for(k=1; zList && az[k]; k++){
+    char *z = sqlite3_mprintf("%s, %s", zList, az[k]);
+    sqlite3_free(zList);
+    zList = z;
+  }
+  p->rc = SQLITE_ERROR;
+  if( zList ){
+    p->zErr = zWhat
+      ? sqlite3_mprintf("field %s: %s is refused; only equality with %s is answered (the "
+                        "user-agent shapes this reader proves without uap-core's regular "
+                        "expressions)",
+                        zField, zWhat, zList)
+      : sqlite3_mprintf("field %s is answered only for the values %s (the user-agent shapes "
+                        "this reader proves without uap-core's regular expressions), not \"%s\"",
+                        zField, zList, p->lit.z);
+  }
+  sqlite3_free(zList);
+  if( p->zErr==0 ) p->rc = SQLITE_NOMEM;
+  return 1;
+}
+
 /* A leaf for field (zField, resolved) from the current literal. */
 static KqlExpr *leaf(Parser *p, const char *zField, int op, int eRange, size_t iVal){
   KqlExpr *e;
@@ -296,6 +331,7 @@ static KqlExpr *leaf(Parser *p, const char *zField, int op, int eRange, size_t i
     perr(p, iVal, "wildcards apply only to keyword fields");
     return 0;
   }
+  if( ecs_closed_values(iField) && closed_refuse(p, zField, op, iField) ) return 0;
   e = node(p, op);
   if( e==0 ) return 0;
   e->eRange = eRange;

@@ -71,7 +71,7 @@ SELECT kql_match('event.action:a\b', '{}');
 SELECT kql_match('event.acton:DeactivateMFADevice', '{}');
 SELECT kql_match('source.as.organization.name:Amazon*', '{}');
 SELECT kql_match('source.geo.country_iso_code:US', '{}');
-SELECT kql_match('user_agent.name:Chrome', '{}');
+SELECT kql_match('user_agent.os.name:Windows', '{}');
 SELECT kql_match('related.entity:x', '{}');
 SELECT kql_match('user_agent.original.text:x', '{}');
 SELECT kql_match('event.action:{a:b}', '{}');
