@@ -12,7 +12,8 @@
 # Checked: every string the extension names (Chrome, Firefox ...) has that family for
 # uap-core (every corpus, both versions); every real-log string that uap-core puts in the
 # list is named. Strings outside the extension's shapes that uap-core still puts in the
-# list (the approximation ext/README.md states) are counted in the note.
+# list (the approximation ext/README.md states) are counted in the note. Also: every
+# expression that can give one of the names needs one of the tokens the README lists.
 command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || { echo "skipped: no node/npm"; exit 77; }
 # node and npm run without the sanitizer preloads of make asan-test (not our code).
 node(){ env -u LD_PRELOAD node "$@"; }

@@ -19,6 +19,20 @@ const fs = require('fs');
 const YAML = require(process.env.UA_YAML_MODULE);
 const NAMES = ['Chrome', 'Firefox', 'Safari', 'Edge', 'Opera', 'Brave'];
 
+// The tokens without which no expression can give one of the names: a name taken from a
+// group is the string's own text, and each expression whose family_replacement is a name
+// (or holds $1) must hold one of them, case-sensitively (ext/README.md relies on this).
+const TOKENS = ['Chrome', 'Firefox', 'Safari', 'Edg', 'OPR', 'Opera', 'brave', 'Brave'];
+function tokensHold(file) {
+  const doc = YAML.parse(fs.readFileSync(file, 'utf8'));
+  return doc.user_agent_parsers.every(p => {
+    const r = p.family_replacement == null ? null : String(p.family_replacement);
+    if (r === null || (!NAMES.includes(r) && !r.includes('$1'))) return true;
+    if (r.includes('$1') && !NAMES.some(n => n.includes(r.replace('$1', '')))) return true;
+    return p.regex_flag !== 'i' && TOKENS.some(t => p.regex.includes(t));
+  });
+}
+
 function parser(file) {
   const doc = YAML.parse(fs.readFileSync(file, 'utf8'));
   const pats = doc.user_agent_parsers.map(p => ({
@@ -124,4 +138,5 @@ if (process.argv[2] === 'strings') {
   fs.writeSync(3, `${label}: ${strings.length} strings; ${named} named by the extension, ${wrong} wrongly; ` +
     `${inList} in the list for uap-core, ${missed} of them not named ${JSON.stringify(missedBy)}\n`);
   if (all) console.log(`${label}: ${missed === 0 ? 'every' : 'NOT every'} string uap-core puts in the list is named`);
+  console.log(`${label}: ${tokensHold(regexes) ? 'every' : 'NOT every'} expression that can give a name needs one of ${TOKENS.join(' ')}`);
 }
