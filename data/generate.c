@@ -10,7 +10,8 @@
  *       <acct>_CloudTrail-Digest_<region>_<trail>_<region>_<YYYYMMDDTHHMMSSZ>.json.gz
  *
  * The content is realistic background traffic plus a fixed set of MFA
- * tampering scenarios with documented, fixed eventIDs (see data/README.md).
+ * tampering scenarios with documented, fixed eventIDs (see data/README.md), and the
+ * records of the data stories in data/stories/ (story_file).
  *
  * Only libc + zlib.  Same arguments => byte-identical output (own PRNG, no
  * clock, no locale, gzip header with mtime 0).
@@ -19,6 +20,7 @@
  *   gcc -std=c99 -D_POSIX_C_SOURCE=200809L -O2 -Wall -Wextra -Werror -Wshadow \
  *       -Wformat=2 data/generate.c ext/s3path.c -lz -o build/generate
  */
+#include <dirent.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -56,6 +58,8 @@ static void die(const char *fmt, ...)
     fputc('\n', stderr);
     exit(1);
 }
+
+static long parse_long(const char *s, const char *opt, long lo, long hi);
 
 static void *xmalloc(size_t n)
 {
@@ -1129,7 +1133,8 @@ typedef struct {
     int acct, reg;
     int64_t t, stamp;
     int tag;
-    int sc;
+    int sc, nn;  /* eventID ...0000SS00NN */
+    int story;   /* 1: from a data story (data/stories/): placed after the background plan */
     char *json;
 } SRec;
 
@@ -1158,6 +1163,9 @@ typedef struct {
     SRec *srecs;
     int nsrec, capsrec;
     int nscen;
+    const char *stories; /* folder of data stories (*.tsv); NULL: none */
+    int in_story;        /* records emitted now come from a data story */
+    int nstory;          /* story records among srecs */
 
     int cum_all[NT], cum_reg[NT];
     int tot_all, tot_reg;
@@ -2476,6 +2484,9 @@ static void S_emit_tag(Gen *g, int sc, int nn, int tag, int64_t stamp)
         sr->reg = reg;
         sr->t = r->t;
         sr->sc = sc;
+        sr->nn = nn;
+        sr->story = g->in_story;
+        g->nstory += g->in_story;
         sr->tag = i == 0 ? (tag == TAG_DUP ? TAG_NORMAL : tag) : TAG_DUP;
         sr->stamp = (i == 0 && stamp) ? stamp : normal_stamp(r->t);
         if (i == 1)
@@ -2963,6 +2974,197 @@ static void build_scenarios(Gen *g)
 }
 
 /* ------------------------------------------------------------------ */
+/* data stories: scenario records read from data/stories/NAME.tsv      */
+/* ------------------------------------------------------------------ */
+
+/* A story file adds records to a scenario as data, not code (format: data/README.md,
+ * "Data stories"). Lines are tab-separated; '#' starts a comment line.
+ *   scenario SS NN                   eventIDs ...0000SS00NN, NN counting up in file order
+ *   who NAME ACCOUNT USER IP UA      an IAM user signing with its long-term access key
+ *                                    (the generator's key for that user, as who_cli)
+ *   TIME WHO REGION SOURCE NAME RO REQUEST RESPONSE ERRORCODE ERRORMESSAGE
+ *                                    one record; TIME is D+HH:MM:SS after --start;
+ *                                    "-" is null (REQUEST, RESPONSE) or absent (the rest)
+ * Records are rendered by the scenario writers (S_call, S_emit_tag), after every
+ * built-in scenario, so the built-in records and their PRNG draws do not move. */
+
+#define STORY_WHO 16
+
+typedef struct {
+    const char *name, *user, *ip, *ua;
+    int acct;
+} StoryWho;
+
+/* the whole file, NUL-terminated */
+static char *read_text(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    char *p = NULL;
+    size_t n = 0, cap = 0, got;
+    if (!f)
+        die("%s: %s", path, strerror(errno));
+    do {
+        if (n + 4096 + 1 > cap) {
+            cap = (n + 4096 + 1) * 2;
+            p = realloc(p, cap);
+            if (!p)
+                die("out of memory");
+        }
+        got = fread(p + n, 1, cap - n - 1, f);
+        n += got;
+    } while (got > 0);
+    if (ferror(f))
+        die("%s: read error", path);
+    fclose(f);
+    p[n] = 0;
+    if (strlen(p) != n)
+        die("%s: NUL byte in a story file", path);
+    return p;
+}
+
+/* splits line at tabs into at most max fields; returns how many */
+static int split_tabs(char *line, char **fld, int max)
+{
+    int n = 0;
+    for (;;) {
+        char *tab = strchr(line, '\t');
+        if (n == max)
+            return max + 1; /* too many */
+        fld[n++] = line;
+        if (!tab)
+            return n;
+        *tab = 0;
+        line = tab + 1;
+    }
+}
+
+/* "-" -> NULL */
+static const char *opt_field(const char *s) { return strcmp(s, "-") ? s : NULL; }
+
+static void story_file(Gen *g, const char *path)
+{
+    char *text = read_text(path), *line = text, *next;
+    char *fld[12];
+    StoryWho who[STORY_WHO];
+    int nwho = 0, sc = -1, nn = 0, lno = 0, nf, k;
+    for (; line && *line; line = next) {
+        next = strchr(line, '\n');
+        if (next)
+            *next++ = 0;
+        lno++;
+        if (*line && line[strlen(line) - 1] == '\r')
+            line[strlen(line) - 1] = 0;
+        if (!*line || *line == '#')
+            continue;
+        nf = split_tabs(line, fld, 10);
+        if (!strcmp(fld[0], "scenario")) {
+            if (nf != 3)
+                die("%s:%d: expected: scenario SS NN", path, lno);
+            sc = (int)parse_long(fld[1], "scenario", 1, 99);
+            nn = (int)parse_long(fld[2], "first NN", 1, 99);
+        } else if (!strcmp(fld[0], "who")) {
+            StoryWho *w = &who[nwho];
+            if (nf != 6)
+                die("%s:%d: expected: who NAME ACCOUNT USER IP USER_AGENT", path, lno);
+            if (nwho == STORY_WHO)
+                die("%s:%d: more than %d identities", path, lno, STORY_WHO);
+            w->name = fld[1];
+            for (w->acct = 0; w->acct < NACCT && strcmp(ACCT[w->acct].id, fld[2]); w->acct++)
+                ;
+            if (w->acct == NACCT)
+                die("%s:%d: unknown account %s", path, lno, fld[2]);
+            w->user = fld[3];
+            w->ip = fld[4];
+            w->ua = fld[5];
+            nwho++;
+        } else {
+            int day, h, m, s, end = -1, reg, ro, wi;
+            int64_t t;
+            const char *req, *resp;
+            Who cw;
+            Rec *r;
+            if (nf != 10)
+                die("%s:%d: expected 10 tab-separated fields, found %d", path, lno, nf > 10 ? 11 : nf);
+            if (sc < 0)
+                die("%s:%d: a record before the scenario line", path, lno);
+            if (sscanf(fld[0], "%d+%d:%d:%d%n", &day, &h, &m, &s, &end) != 4 || fld[0][end] || day < 0 || h > 23 ||
+                m > 59 || s > 59 || h < 0 || m < 0 || s < 0)
+                die("%s:%d: bad time %s (expected D+HH:MM:SS)", path, lno, fld[0]);
+            for (wi = 0; wi < nwho && strcmp(who[wi].name, fld[1]); wi++)
+                ;
+            if (wi == nwho)
+                die("%s:%d: unknown identity %s", path, lno, fld[1]);
+            for (reg = 0; reg < NREG && strcmp(REGIONS[reg], fld[2]); reg++)
+                ;
+            if (reg == NREG)
+                die("%s:%d: unknown region %s", path, lno, fld[2]);
+            ro = !strcmp(fld[5], "true") ? 1 : !strcmp(fld[5], "false") ? 0 : !strcmp(fld[5], "-") ? -1 : -2;
+            if (ro == -2)
+                die("%s:%d: readOnly must be true, false or -", path, lno);
+            req = opt_field(fld[6]);
+            resp = opt_field(fld[7]);
+            if ((req && (req[0] != '{' || req[strlen(req) - 1] != '}')) ||
+                (resp && (resp[0] != '{' || resp[strlen(resp) - 1] != '}')))
+                die("%s:%d: requestParameters and responseElements are a JSON object or -", path, lno);
+            if (nn > 99)
+                die("%s:%d: more than 99 records in scenario %d", path, lno, sc);
+            for (k = 0; k < g->nsrec; k++)
+                if (g->srecs[k].sc == sc && g->srecs[k].nn == nn)
+                    die("%s:%d: eventID %02d00%02d is already taken", path, lno, sc, nn);
+            t = T(g, day, h, m, s);
+            if (t < g->end) { /* as the built-in scenarios: only inside --days */
+                who_cli(&cw, g, sc, who[wi].acct, who[wi].user, who[wi].ip, UA_BOTO3);
+                cw.ua = who[wi].ua;
+                r = S_call(&cw, reg, t, fld[3], fld[4], ro);
+                if (req)
+                    jr(&g->req, req);
+                if (resp)
+                    jr(&g->resp, resp);
+                r->ecode = opt_field(fld[8]);
+                r->emsg = opt_field(fld[9]);
+                g->in_story = 1;
+                S_end(&cw, nn);
+                g->in_story = 0;
+            }
+            nn++;
+        }
+    }
+    free(text);
+}
+
+static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+/* every *.tsv of g->stories, in byte order of their names */
+static void load_stories(Gen *g)
+{
+    DIR *d;
+    struct dirent *e;
+    char **names = NULL, path[4096];
+    int n = 0, cap = 0, i;
+    if (!g->stories)
+        return;
+    d = opendir(g->stories);
+    if (!d)
+        die("stories folder %s: %s (give --stories DIR, or --no-stories)", g->stories, strerror(errno));
+    while ((e = readdir(d)) != NULL) {
+        size_t len = strlen(e->d_name);
+        if (len > 4 && !strcmp(e->d_name + len - 4, ".tsv") && e->d_name[0] != '.') {
+            names = grow(names, n, &cap, 8, sizeof *names);
+            names[n] = xmalloc(len + 1);
+            memcpy(names[n++], e->d_name, len + 1);
+        }
+    }
+    closedir(d);
+    qsort(names, (size_t)n, sizeof *names, cmp_str);
+    for (i = 0; i < n; i++) {
+        snprintf(path, sizeof path, "%s/%s", g->stories, names[i]);
+        story_file(g, path);
+        free(names[i]);
+    }
+    free(names);
+}
+
+/* ------------------------------------------------------------------ */
 /* file planning                                                       */
 /* ------------------------------------------------------------------ */
 
@@ -3014,7 +3216,7 @@ static int cmp_i64(const void *a, const void *b)
 static void plan_files(Gen *g)
 {
     Rng *r = &g->rng;
-    long scen_records = g->nsrec;
+    long scen_records = g->nsrec - g->nstory; /* story records come on top of --events */
     long bg = g->events - scen_records;
     int K = g->perfile;
     int i, j, F;
@@ -3027,6 +3229,8 @@ static void plan_files(Gen *g)
     for (i = 0; i < g->nsrec; i++) {
         SRec *s = &g->srecs[i];
         LogFile *f = NULL;
+        if (s->story)
+            continue; /* place_stories */
         for (j = 0; j < g->nfiles; j++) {
             LogFile *c = &g->files[j];
             if (c->acct == s->acct && c->reg == s->reg && c->stamp == s->stamp && c->tag == s->tag) {
@@ -3142,6 +3346,33 @@ static void plan_files(Gen *g)
         }
     }
     free(sizes);
+}
+
+/* Story records go into a file already planned for their stream and delivery stamp (a
+ * scenario or a background file, not a late one), else into a new file of their own with
+ * no background records. New files are created after every other, so that the draws that
+ * plan and fill the others (and their names) stay as they were without the stories. */
+static void place_stories(Gen *g)
+{
+    int i, j;
+    for (i = 0; i < g->nsrec; i++) {
+        SRec *s = &g->srecs[i];
+        LogFile *f = NULL;
+        if (!s->story)
+            continue;
+        for (j = 0; j < g->nfiles; j++) {
+            LogFile *c = &g->files[j];
+            if (c->acct == s->acct && c->reg == s->reg && c->stamp == s->stamp && c->tag == TAG_NORMAL) {
+                f = c;
+                break;
+            }
+        }
+        if (!f) {
+            f = new_file(g, s->acct, s->reg, s->stamp);
+            f->scen = 1;
+        }
+        file_add_srec(f, i);
+    }
 }
 
 static void finish_plan(Gen *g)
@@ -3413,6 +3644,7 @@ static void usage(void)
 {
     fputs("usage: generate OUTDIR [--events N] [--days D] [--seed S] [--per-file K]\n"
           "                [--start YYYY-MM-DD] [--plain] [--digests | --no-digests] [--jobs J]\n"
+          "                [--stories DIR | --no-stories]\n"
           "  --events N      total records written (default 3000)\n"
           "  --days D        days covered, starting at --start (default 3)\n"
           "  --seed S        PRNG seed (default 1)\n"
@@ -3422,7 +3654,10 @@ static void usage(void)
           "  --digests       also write CloudTrail-Digest files (default)\n"
           "  --no-digests    do not write digest files\n"
           "  --jobs J        writer processes (default: online CPUs, max 8); output is\n"
-          "                  identical for any J\n",
+          "                  identical for any J\n"
+          "  --stories DIR   read the data stories DIR/NAME.tsv (default: data/stories\n"
+          "                  beside the folder of this program, i.e. build/../data/stories)\n"
+          "  --no-stories    do not read data stories\n",
           stderr);
     exit(2);
 }
@@ -3441,7 +3676,8 @@ static long parse_long(const char *s, const char *opt, long lo, long hi)
 int main(int argc, char **argv)
 {
     Gen *g = calloc(1, sizeof *g);
-    int i;
+    int i, no_stories = 0;
+    char *stories_dir = NULL;
     if (!g)
         die("out of memory");
     g->events = 3000;
@@ -3485,6 +3721,10 @@ int main(int argc, char **argv)
                 die("bad value for --start: %s", s);
         } else if (!strcmp(a, "--jobs") && i + 1 < argc)
             g->jobs = (int)parse_long(argv[++i], a, 1, 64);
+        else if (!strcmp(a, "--stories") && i + 1 < argc)
+            g->stories = argv[++i];
+        else if (!strcmp(a, "--no-stories"))
+            no_stories = 1;
         else if (!strcmp(a, "--plain"))
             g->plain = 1;
         else if (!strcmp(a, "--digests"))
@@ -3500,6 +3740,18 @@ int main(int argc, char **argv)
     }
     if (!g->outdir)
         usage();
+    if (no_stories)
+        g->stories = NULL;
+    else if (!g->stories) { /* default: data/stories beside this program's build/ folder */
+        const char *slash = strrchr(argv[0], '/');
+        size_t n = slash ? (size_t)(slash - argv[0]) : 0;
+        stories_dir = xmalloc(n + 32);
+        if (slash)
+            snprintf(stories_dir, n + 32, "%.*s/../data/stories", (int)n, argv[0]);
+        else
+            snprintf(stories_dir, n + 32, "data/stories");
+        g->stories = stories_dir;
+    }
     g->end = g->start + (int64_t)g->days * DAY;
     if (!g->jobs) {
         long nc = 1;
@@ -3529,11 +3781,13 @@ int main(int argc, char **argv)
     frags_reset(g);
 
     build_scenarios(g);
-    if (g->nsrec * 2 > g->events) { /* too few events for the scenarios: drop them */
+    load_stories(g);
+    if ((g->nsrec - g->nstory) * 2 > g->events) { /* too few events for the scenarios: drop them */
         for (i = 0; i < g->nsrec; i++)
             free(g->srecs[i].json);
         g->nsrec = 0;
         g->nscen = 0;
+        g->nstory = 0;
     }
 
     if (!g->plain) {
@@ -3544,14 +3798,15 @@ int main(int argc, char **argv)
     mkdirs(g, g->outdir);
 
     plan_files(g);
+    place_stories(g);
     finish_plan(g);
     file_meta(g);
     write_logs(g);
     if (g->digests)
         write_digests(g);
 
-    printf("generate: %d log files, %ld digest files, %ld records (%d MFA scenarios) in %s\n", g->nfiles,
-           g->ndigests, g->nrecords, g->nscen, g->outdir);
+    printf("generate: %d log files, %ld digest files, %ld records (%d MFA scenarios, %d story records) in %s\n",
+           g->nfiles, g->ndigests, g->nrecords, g->nscen, g->nstory, g->outdir);
 
     if (!g->plain)
         deflateEnd(&g->z);
@@ -3561,6 +3816,7 @@ int main(int argc, char **argv)
         free(g->files[i].sidx);
     free(g->srecs);
     free(g->files);
+    free(stories_dir);
     free(g->out.p);
     free(g->gz.p);
     free(g->uid.b.p);

@@ -18,24 +18,41 @@ CREATE TEMP TABLE alerts AS SELECT * FROM mfa_deactivation_alerts;
 SELECT substr(alert_id, 1, 8) AS alert, event_time, event_name, user_name, target_user,
        source_address AS source, substr(user_agent, 1, 20) AS user_agent
   FROM alerts;
-CREATE TEMP TABLE first_alert AS SELECT * FROM alerts LIMIT 1;
+-- the alert we follow: the first one where someone turned off another user's MFA
+CREATE TEMP TABLE the_alert AS
+  SELECT * FROM alerts WHERE target_user <> user_name ORDER BY event_epoch LIMIT 1;
 .print ''
-.print '4. The first alert: what did the same identity do in the 48 hours before it?'
+.print "4. The alert we follow (the first that turns off another user's MFA): what did the same identity do in the 48 hours before it?"
 SELECT w.event_time, w.offset_seconds AS offset_s, w.event_source, w.event_name,
        w.source_address AS source, w.outcome, w.is_alert
-  FROM mfa_alert_window_48h w JOIN first_alert USING (alert_id)
+  FROM mfa_alert_window_48h w JOIN the_alert USING (alert_id)
  ORDER BY w.event_epoch DESC LIMIT 8;
 .print '   (the 8 latest; count(*) FROM mfa_alert_window_48h gives all of them)'
 .print ''
-.print '5. ... and in the 24 hours after it, the actor and the user whose MFA was removed'
+.print '5. Its guide, step 2: "Investigate other alerts associated with the user account during the past 48 hours"'
+-- every alert of Elastic's 2024-04-18 pack over the same logs, by the same user (the same
+-- actor, or the same user_name in the same account: what Elastic's alerts group by), in
+-- the 48 hours up to the alert, the alert itself left out
+SELECT d.event_time, d.event_epoch - a.event_epoch AS offset_s, d.rule_name, d.severity,
+       d.event_name, d.actor = a.actor AS same_actor,
+       coalesce(d.user_name = a.user_name AND d.account_id = a.account_id, 0) AS same_user_account,
+       d.source_address AS source
+  FROM detect('table:trail') d JOIN the_alert a
+    ON d.event_epoch BETWEEN a.event_epoch - 172800 AND a.event_epoch
+   AND d.alert_id <> a.alert_id
+   AND (d.actor = a.actor OR (d.user_name = a.user_name AND d.account_id = a.account_id))
+ WHERE d.pack = '2024-04-18'
+ ORDER BY d.event_epoch, d.rule_name;
+.print ''
+.print '6. ... and in the 24 hours after it, the actor and the user whose MFA was removed'
 SELECT w.event_time, w.offset_seconds AS offset_s, w.subject, w.event_name,
        w.access_key_id, w.source_address AS source, w.outcome
-  FROM mfa_alert_window_24h w JOIN first_alert USING (alert_id)
+  FROM mfa_alert_window_24h w JOIN the_alert USING (alert_id)
  WHERE w.offset_seconds >= 0 AND w.offset_seconds < 7200
  ORDER BY w.event_epoch;
 .print '   (the first two hours; the view spans 24 hours either side)'
 .print ''
-.print '6. The scope of that window: services, resources and addresses, per subject'
-SELECT s.subject, s.event_source, s.events, s.failures, s.event_names, s.source_addresses,
-       substr(s.resources, 1, 60) AS resources
-  FROM mfa_alert_scope_24h s JOIN first_alert USING (alert_id);
+.print '7. The scope of that window: services, resources and addresses, per subject'
+SELECT s.subject, s.event_source, s.events, s.failures, substr(s.event_names, 1, 60) AS event_names,
+       s.source_addresses, substr(s.resources, 1, 60) AS resources
+  FROM mfa_alert_scope_24h s JOIN the_alert USING (alert_id);

@@ -1,16 +1,26 @@
 """Compile every kuery rule of the packs with kql_match(); for those that compile, build
 records from the query's own tree (a must-match record and near misses) and check them.
 The tree walk here is a test-only, deliberately small KQL reader: it understands the
-constructs the packs use; a rule it cannot walk is reported, not skipped silently."""
-import glob, json, os, re, sqlite3, sys, tomllib
+constructs the packs use; a rule it cannot walk is reported, not skipped silently.
 
-ext, root = sys.argv[1], sys.argv[2]
-db = sqlite3.connect(":memory:")
-db.enable_load_extension(True)
-db.load_extension(os.path.abspath(ext))
-db.enable_load_extension(False)
+Run as a script (tests/kql_rules.sh): kql_examples.py EXT RULES_DIR. Imported as a module
+(tests/tools/detect_examples.py): connect(), must_match(), near_misses(), CannotBuild."""
+import glob, json, os, re, sqlite3, sys
 
-def match(q, rec):
+
+class CannotBuild(Exception):
+    """The test cannot write a record for this query; the message says why."""
+
+
+def connect(ext):
+    db = sqlite3.connect(":memory:")
+    db.enable_load_extension(True)
+    db.load_extension(os.path.abspath(ext))
+    db.enable_load_extension(False)
+    return db
+
+
+def kql_match(db, q, rec):
     return db.execute("SELECT kql_match(?, ?)", (q, json.dumps(rec))).fetchone()[0]
 
 # ECS field -> how to write a value into a raw record (the inverse of ecs.c, for tests).
@@ -37,6 +47,12 @@ RAW = {
         ["userIdentity", "sessionContext", "sessionIssuer", "arn"],
     "aws.cloudtrail.session_credential_from_console": ["sessionCredentialFromConsole"],
     "tls.client.server_name": ["tlsDetails", "clientProvidedHostHeader"],
+}
+
+# boolean ECS fields: raw path, the raw value for true, for false
+BOOL_RAW = {
+    "aws.cloudtrail.console_login.additional_eventdata.mfa_used":
+        (["additionalEventData", "MFAUsed"], "Yes", "No"),
 }
 
 KEYWORDS = ("and", "or", "not")
@@ -111,7 +127,7 @@ def literal(v):
     return v
 
 def satisfy(e, rec, req):
-    """Fill rec so that e holds; only positive terms, first alternative. False if unable."""
+    """Fill rec so that e holds; only positive terms, first alternative. Raises CannotBuild."""
     if e[0] == "and":
         return all(satisfy(x, rec, req) for x in e[1])
     if e[0] == "or":
@@ -122,10 +138,14 @@ def satisfy(e, rec, req):
     if f in ("event.dataset", "data_stream.dataset"):
         return True
     only = v[0] == "v"                   # a single value, no alternatives
-    while v[0] in ("or", "and"):         # first alternative / first conjunct
+    if v[0] == "and":                    # every conjunct: only a map text can hold them all
+        if f != "aws.cloudtrail.request_parameters" or any(x[0] != "v" for x in v[1]):
+            raise CannotBuild("field %s: a conjunction of values" % f)
+        return all(satisfy(("field", f, x), rec, req) for x in v[1])
+    while v[0] == "or":                  # first alternative
         v = v[1][0]
     if v[0] != "v":
-        return False
+        raise CannotBuild("field %s: a negated value list" % f)
     val = literal(v[1])
     if f == "event.outcome":
         if val == "failure":
@@ -133,56 +153,92 @@ def satisfy(e, rec, req):
         if only:
             req.append((f, val))
         return True
-    if f.startswith("aws.cloudtrail.flattened.request_parameters."):
-        put(rec, ["requestParameters"] + f.split(".")[4:], val); req.append((f, val)); return True
+    for flat, raw in (("request_parameters", "requestParameters"), ("response_elements", "responseElements")):
+        if f.startswith("aws.cloudtrail.flattened.%s." % flat):
+            put(rec, [raw] + f.split(".")[4:], val); req.append((f, val)); return True
     if f == "aws.cloudtrail.request_parameters":
-        return False                     # a Java map text: not inverted here
+        # a Java map text "{k=v, ...}": a pattern *...* is inside the text of a member whose
+        # value is the pattern's literal; other patterns are not inverted here
+        if v[1].startswith('"') or not (v[1].startswith("*") and v[1].endswith("*")):
+            raise CannotBuild("field %s: only *...* patterns of its Java map text are inverted" % f)
+        params = rec.setdefault("requestParameters", {})
+        params["example%d" % len(params)] = val
+        req.append((f, val))
+        return True
+    if f in BOOL_RAW:
+        put(rec, BOOL_RAW[f][0], BOOL_RAW[f][1] if val == "true" else BOOL_RAW[f][2])
+        req.append((f, val))
+        return True
     if f not in RAW:
-        return False
+        raise CannotBuild("field %s: no raw field for it in the test's table" % f)
     if f == "source.ip" and val == "X":
         val = "192.0.2.1"
     put(rec, RAW[f], val)
     req.append((f, val))
     return True
 
-for pack in ("2024-04-18", "2026-08-21"):
-    rules = []
-    for path in sorted(glob.glob(os.path.join(root, pack, "*.toml"))):
-        r = tomllib.load(open(path, "rb")).get("rule", {})
-        if r.get("language") == "kuery":
-            rules.append((os.path.basename(path), r["query"]))
-    ok, fails, checked, unwalked = 0, [], 0, []
-    for name, q in rules:
-        try:
-            match(q, {})
-        except sqlite3.Error as e:
-            fails.append((name, str(e)))
-            continue
-        ok += 1
-        rec, req = {}, []
-        try:
-            good = satisfy(Walk(q).parse(), rec, req)
-        except (IndexError, ValueError):
-            good = False
-        if not good:
-            unwalked.append(name)
-            continue
-        checked += 1
-        if match(q, rec) != 1:
-            print("  MUST MATCH failed: %s %s" % (name, json.dumps(rec)))
-        misses = []
-        if "eventName" in rec:
-            misses.append(("action upper-cased", dict(rec, eventName=rec["eventName"].upper())))
-            misses.append(("action lower-cased", dict(rec, eventName=rec["eventName"].lower())))
-        if "eventSource" in rec:
-            misses.append(("other provider", dict(rec, eventSource="other.amazonaws.com")))
-        if ("event.outcome", "success") in req:
-            misses.append(("failure outcome", dict(rec, errorMessage="denied")))
-        for why, m in misses:
-            if m != rec and match(q, m) != 0:
-                print("  NEAR MISS matched (%s): %s %s" % (why, name, json.dumps(m)))
-    print("%s: %d kuery rules, %d compile, %d fail" % (pack, len(rules), ok, len(fails)))
-    for name, why in fails:
-        print("  %s: %s" % (name, why))
-    print("  examples checked for %d compiled rules; not walked by the test: %s"
-          % (checked, ", ".join(unwalked) or "none"))
+def must_match(q):
+    """(record, [(field, value)]) for the query q: the fields its positive terms need."""
+    rec, req = {}, []
+    try:
+        satisfy(Walk(q).parse(), rec, req)
+    except (IndexError, ValueError):
+        raise CannotBuild("the test's KQL reader cannot walk the query")
+    return rec, req
+
+
+def near_misses(rec, req):
+    """[(why, record)]: rec changed in one way the query must notice."""
+    misses = []
+    if "eventName" in rec:
+        misses.append(("action upper-cased", dict(rec, eventName=rec["eventName"].upper())))
+        misses.append(("action lower-cased", dict(rec, eventName=rec["eventName"].lower())))
+    if "eventSource" in rec:
+        misses.append(("other provider", dict(rec, eventSource="other.amazonaws.com")))
+    if ("event.outcome", "success") in req:
+        misses.append(("failure outcome", dict(rec, errorMessage="denied")))
+    if ("event.outcome", "failure") in req:
+        misses.append(("success outcome", {k: v for k, v in rec.items()
+                                           if k not in ("errorCode", "errorMessage")}))
+    return [(why, m) for why, m in misses if m != rec]
+
+
+def main():
+    import tomllib
+    ext, root = sys.argv[1], sys.argv[2]
+    db = connect(ext)
+    match = lambda q, rec: kql_match(db, q, rec)
+    for pack in ("2024-04-18", "2026-08-21"):
+        rules = []
+        for path in sorted(glob.glob(os.path.join(root, pack, "*.toml"))):
+            r = tomllib.load(open(path, "rb")).get("rule", {})
+            if r.get("language") == "kuery":
+                rules.append((os.path.basename(path), r["query"]))
+        ok, fails, checked, unwalked = 0, [], 0, []
+        for name, q in rules:
+            try:
+                match(q, {})
+            except sqlite3.Error as e:
+                fails.append((name, str(e)))
+                continue
+            ok += 1
+            try:
+                rec, req = must_match(q)
+            except CannotBuild:
+                unwalked.append(name)
+                continue
+            checked += 1
+            if match(q, rec) != 1:
+                print("  MUST MATCH failed: %s %s" % (name, json.dumps(rec)))
+            for why, m in near_misses(rec, req):
+                if match(q, m) != 0:
+                    print("  NEAR MISS matched (%s): %s %s" % (why, name, json.dumps(m)))
+        print("%s: %d kuery rules, %d compile, %d fail" % (pack, len(rules), ok, len(fails)))
+        for name, why in fails:
+            print("  %s: %s" % (name, why))
+        print("  examples checked for %d compiled rules; not walked by the test: %s"
+              % (checked, ", ".join(unwalked) or "none"))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,57 @@
+# data/generate.c and its data stories (data/stories/*.tsv, data/README.md "Data stories"):
+#   - a fresh run writes the committed sample: the same file names, the same records
+#     (compared decompressed, so that another zlib's compressed bytes do not matter);
+#   - without the stories (--no-stories) every log file it writes is in the sample with
+#     the same records: the stories only add records and files, they never move the others;
+#   - a story file's mistakes stop the generator with the file name and the line.
+set -u
+LC_ALL=C
+export LC_ALL
+unset LD_PRELOAD   # the generator and gzip are not the extension: no sanitizer runtimes
+T=build/tmp/generate_stories
+rm -rf $T && mkdir -p $T
+[ -x build/generate ] || make -s build/generate >/dev/null || exit 1
+# the decompressed text of every file under $1/AWSLogs, as "name<TAB>md5" lines, sorted
+digest() {
+  (cd "$1" && find AWSLogs -type f | sort | while read -r f; do
+    printf '%s\t%s\n' "$f" "$(gzip -dc "$f" | md5sum | cut -c1-32)"; done)
+}
+build/generate $T/with >$T/with.out || exit 1
+sed "s|$T/with|OUT|" $T/with.out
+digest $T/with >$T/with.sums
+digest data >$T/data.sums
+if cmp -s $T/with.sums $T/data.sums; then
+  echo "fresh run = committed sample: $(wc -l <$T/data.sums) files, same names and records"
+else
+  echo "fresh run differs from the committed sample (make data):"; diff $T/data.sums $T/with.sums | head
+fi
+build/generate $T/without --no-stories >$T/without.out || exit 1
+sed "s|$T/without|OUT|" $T/without.out
+digest $T/without >$T/without.sums
+# log files: every one of the run without stories is in the sample, unchanged
+grep '/CloudTrail/' $T/without.sums >$T/without.logs
+grep '/CloudTrail/' $T/data.sums >$T/data.logs
+echo "without stories: $(wc -l <$T/without.logs) log files, $(comm -23 $T/without.logs $T/data.logs | wc -l) not in the sample as they are"
+echo "  in the sample only (the story's own files): $(comm -13 $T/without.logs $T/data.logs | cut -f1 | sed 's|.*/||' | tr '\n' ' ')"
+echo "  digests that differ: $(grep -v '/CloudTrail/' $T/without.sums | comm -23 - $T/data.sums | wc -l)"
+
+# mistakes in a story file
+mkdir -p $T/bad
+bad() { # $1: what; the rest: lines of the story file
+  what=$1; shift
+  printf '%s\n' "$@" >$T/bad/s.tsv
+  printf '%s: ' "$what"
+  build/generate $T/bad-out --stories $T/bad --no-digests 2>&1 >/dev/null | sed "s|$T/bad/||"
+}
+W='who	x	111122223333	bob	192.0.2.1	ua'
+R='0+20:00:00	x	us-east-1	sts.amazonaws.com	GetCallerIdentity	true	-	-	-	-'
+bad "no scenario line" "$W" "$R"
+bad "bad time" 'scenario	2	80' "$W" "$(echo "$R" | sed 's/0+20:00:00/0+24:00:00/')"
+bad "unknown identity" 'scenario	2	80' "$R"
+bad "unknown account" 'scenario	2	80' 'who	x	999999999999	bob	192.0.2.1	ua'
+bad "field count" 'scenario	2	80' "$W" "$(echo "$R" | cut -f1-9)"
+bad "request not an object" 'scenario	2	80' "$W" "$(echo "$R" | sed 's/true	-/true	[1]/')"
+bad "eventID taken" 'scenario	2	20' "$W" "$R"
+bad "past NN 99" 'scenario	2	99' "$W" "$R" "$R"
+printf 'missing folder: '
+build/generate $T/bad-out --stories $T/none 2>&1 >/dev/null | sed "s|$T/||"
