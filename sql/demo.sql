@@ -30,19 +30,13 @@ SELECT w.event_time, w.offset_seconds AS offset_s, w.event_source, w.event_name,
 .print '   (the 8 latest; count(*) FROM mfa_alert_window_48h gives all of them)'
 .print ''
 .print '5. Its guide, step 2: "Investigate other alerts associated with the user account during the past 48 hours"'
--- every alert of Elastic's 2024-04-18 pack over the same logs, by the same user (the same
--- actor, or the same user_name in the same account: what Elastic's alerts group by), in
--- the 48 hours up to the alert, the alert itself left out
-SELECT d.event_time, d.event_epoch - a.event_epoch AS offset_s, d.rule_name, d.severity,
-       d.event_name, d.actor = a.actor AS same_actor,
-       coalesce(d.user_name = a.user_name AND d.account_id = a.account_id, 0) AS same_user_account,
-       d.source_address AS source
-  FROM detect('table:trail') d JOIN the_alert a
-    ON d.event_epoch BETWEEN a.event_epoch - 172800 AND a.event_epoch
-   AND d.alert_id <> a.alert_id
-   AND (d.actor = a.actor OR (d.user_name = a.user_name AND d.account_id = a.account_id))
- WHERE d.pack = '2024-04-18'
- ORDER BY d.event_epoch, d.rule_name;
+-- the view mfa_alert_other_alerts_48h: every alert of Elastic's 2024-04-18 pack over the
+-- same logs by the same user (the same actor, or the same user_name in the same account: what
+-- Elastic's alerts group by) in the 48 hours up to the alert, the alert itself left out
+SELECT o.event_time, o.offset_seconds AS offset_s, o.rule_name, o.severity, o.event_name,
+       o.same_actor, o.same_user_account, o.source_address AS source
+  FROM mfa_alert_other_alerts_48h o JOIN the_alert USING (alert_id)
+ ORDER BY o.event_time, o.rule_name;
 .print ''
 .print '6. ... and in the 24 hours after it, the actor and the user whose MFA was removed'
 SELECT w.event_time, w.offset_seconds AS offset_s, w.subject, w.event_name,
