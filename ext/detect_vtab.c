@@ -7,8 +7,9 @@
 **   SELECT rule_name, event_name FROM detect('cases/acme/AWSLogs') WHERE pack = '2026-08-21';
 **
 ** Both are one module: detect_mfa_deactivation runs the built-in rule (rule_mfa.c, with
-** its prefilters), detect the supported `query` rules of a pack (rules.c, KQL), all of
-** them in one pass over the records, each query compiled once per scan.
+** its prefilters), detect the supported rules of a pack (rules.c, KQL: `query`, and
+** `threshold` and `new_terms` replayed after the scan by replay.c), all of them in one pass
+** over the records, each query compiled once per scan.
 **
 ** `source` is 'table:NAME', a table or view with the reader's columns (at least `record`),
 ** or 'path:PATH', a file, folder or glob that is read directly; without a prefix, whichever
@@ -19,7 +20,8 @@
 ** Every hit is collected first (alerts are few), then duplicates are merged and the rest
 ** sorted, so that the rows are the same whatever the source: one alert per event (same
 ** eventID, or same record text when it has none), the copy kept being the one from the
-** first file in sorted order, rows ordered by event time, then event id.
+** first file in sorted order, rows ordered by event time, then event id. A threshold or
+** new_terms rule's hits are candidates that replay.c turns into that rule's alerts.
 */
 #include "sqlite3ext.h"
 SQLITE_EXTENSION_INIT3
