@@ -162,9 +162,9 @@ static int keys_add(Keys *p, char *zKey, int iEv, int iOrder){
 ** the fields and of their values) as a Key of event iEv: threshold terms
 ** [{"field":"F","value":"V"},...] ("[]" without fields), new_terms values ["V",...]. */
 static int event_keys(const Rule *m, Record *rec, int iEv, Keys *pKeys){
-  const EcsValue *aVal[16];
-  int anVal[16], aiPos[16], i, iOrder = 0, rc;
-  if( m->nField>16 ) return SQLITE_ERROR;      /* Elastic allows 3; rules.c never loads more */
+  const EcsValue *aVal[RULES_MAX_FIELDS];
+  int anVal[RULES_MAX_FIELDS], aiPos[RULES_MAX_FIELDS], i, iOrder = 0, rc;
+  if( m->nField>RULES_MAX_FIELDS ) return SQLITE_ERROR;   /* rules.c never loads more */
   for(i=0; i<m->nField; i++){
     rc = ecs_values(rec, m->aField[i].iField, m->aField[i].zSub, &aVal[i], &anVal[i]);
     if( rc ) return rc;

@@ -147,6 +147,9 @@ static int rule_params(const TomlValue *pRule, const char *zFile, Rule *r, char 
       }
     }
   }
+  if( zWhat==0 && pFields && pFields->eType==TOML_ARRAY && pFields->nChild>RULES_MAX_FIELDS ){
+    zWhat = "more than 16 fields";     /* Elastic allows 3 (new_terms) or 5 (threshold) */
+  }
   if( zWhat==0 ){
     /* threshold.field: a list (maybe empty: one group of every event), or one name */
     if( pFields && pFields->eType==TOML_STRING ){

@@ -17,6 +17,9 @@
 #define RULE_THRESHOLD 1        /* replay.c: the schedule replayed over event time */
 #define RULE_NEW_TERMS 2        /* replay.c: a combination of values not seen in the history */
 
+/* The most fields a threshold or new_terms rule may name (replay.c's bound). */
+#define RULES_MAX_FIELDS 16
+
 /* An ECS field a threshold or new_terms rule groups by (resolved once by ecs_lookup). */
 typedef struct RuleField {
   char *zName;                  /* the field's name (owned) */
