@@ -7,8 +7,9 @@
 **   SELECT rule_name, event_name FROM detect('cases/acme/AWSLogs') WHERE pack = '2026-08-21';
 **
 ** Both are one module: detect_mfa_deactivation runs the built-in rule (rule_mfa.c, with
-** its prefilters), detect the supported `query` rules of a pack (rules.c, KQL), all of
-** them in one pass over the records, each query compiled once per scan.
+** its prefilters), detect the supported rules of a pack (rules.c, KQL: `query`, and
+** `threshold` and `new_terms` replayed after the scan by replay.c), all of them in one pass
+** over the records, each query compiled once per scan.
 **
 ** `source` is 'table:NAME', a table or view with the reader's columns (at least `record`),
 ** or 'path:PATH', a file, folder or glob that is read directly; without a prefix, whichever
@@ -19,7 +20,8 @@
 ** Every hit is collected first (alerts are few), then duplicates are merged and the rest
 ** sorted, so that the rows are the same whatever the source: one alert per event (same
 ** eventID, or same record text when it has none), the copy kept being the one from the
-** first file in sorted order, rows ordered by event time, then event id.
+** first file in sorted order, rows ordered by event time, then event id. A threshold or
+** new_terms rule's hits are candidates that replay.c turns into that rule's alerts.
 */
 #include "sqlite3ext.h"
 SQLITE_EXTENSION_INIT3
@@ -28,26 +30,12 @@ SQLITE_EXTENSION_INIT3
 #include "detect_vtab.h"
 #include "problem.h"
 #include "record.h"
+#include "replay.h"
 #include "rule_mfa.h"
 #include "rules.h"
 #include "sha256.h"
 #include "source.h"
 #include "walk.h"
-
-typedef struct Alert {
-  char *zRecord;                 /* the record's JSON text */
-  size_t nRecord;
-  unsigned flags;                /* JSON_F_* of zRecord */
-  char *zFile;                   /* source_file, or NULL */
-  sqlite3_int64 iIndex;          /* record_index, or -1 */
-  int iRule;                     /* which rule of the cursor's set */
-  char zAlertId[40];             /* UUID text */
-  int bEpoch;                    /* iEpoch is set */
-  sqlite3_int64 iEpoch;
-  char *zEventId;                /* decoded eventID (it may hold a NUL), or NULL */
-  size_t nEventId;
-  FieldIndex idx;                /* zRecord's top-level keys */
-} Alert;
 
 /* A table of this module: which of the two it is. */
 typedef struct DetectVtab {
@@ -68,6 +56,7 @@ typedef struct DetectCursor {
   Record rec;                    /* the current alert's record */
   JsonBuf buf;                   /* scratch */
   sqlite3_value *apArg[3];       /* source, since, until, for the hidden columns */
+  sqlite3_int64 iReadSince;      /* with since: the earliest event time the rules need */
 } DetectCursor;
 
 #define DETECT_SCHEMA \
@@ -80,8 +69,10 @@ typedef struct DetectCursor {
   "target_user TEXT, mfa_serial TEXT, source_file TEXT, record TEXT," \
   "source HIDDEN, since HIDDEN, until HIDDEN"
 #define DETECT_SCHEMA_MFA DETECT_SCHEMA ")"
-/* detect(): the same columns, then the rule's type and the pack (hidden: filters) */
-#define DETECT_SCHEMA_ALL DETECT_SCHEMA ", rule_type TEXT, pack HIDDEN)"
+/* detect(): the same columns, then the rule's type, what a threshold or new_terms alert
+** adds, and the pack (hidden: filters) */
+#define DETECT_SCHEMA_ALL DETECT_SCHEMA ", rule_type TEXT, group_count INTEGER," \
+  "group_terms TEXT, group_from TEXT, new_terms TEXT, pack HIDDEN)"
 #define DETECT_COL_ALERT_ID       0
 #define DETECT_COL_RULE_ID        1
 #define DETECT_COL_RULE_NAME      2
@@ -99,7 +90,11 @@ typedef struct DetectCursor {
 #define DETECT_COL_SINCE          30
 #define DETECT_COL_UNTIL          31
 #define DETECT_COL_RULE_TYPE      32
-#define DETECT_COL_PACK           33
+#define DETECT_COL_GROUP_COUNT    33
+#define DETECT_COL_GROUP_TERMS    34
+#define DETECT_COL_GROUP_FROM     35
+#define DETECT_COL_NEW_TERMS      36
+#define DETECT_COL_PACK           37
 
 /* record_column() numbers of columns 9..28; -1 where detectColumn computes the value. */
 static const int aRecordCol[] = {
@@ -139,11 +134,7 @@ static int detectOpen(sqlite3_vtab *pVtab, sqlite3_vtab_cursor **ppCursor){
 
 static void detectReset(DetectCursor *c){
   int i;
-  for(i=0; i<c->nAlert; i++){
-    sqlite3_free(c->aAlert[i].zRecord);
-    sqlite3_free(c->aAlert[i].zFile);
-    sqlite3_free(c->aAlert[i].zEventId);
-  }
+  for(i=0; i<c->nAlert; i++) alert_free(&c->aAlert[i]);
   sqlite3_free(c->aAlert);
   c->aAlert = 0;
   c->nAlert = c->nAlloc = c->iAlert = 0;
@@ -170,10 +161,7 @@ static int detectClose(sqlite3_vtab_cursor *cur){
 ** id, or of the record's text when it has no eventID. Same event, same id, anywhere. */
 static void alert_id(const char *zRuleId, const char *zEventId, size_t nEventId, const char *zRecord,
                      size_t nRecord, char *zOut){
-  static const char hex[] = "0123456789abcdef";
-  unsigned char h[32];
   Sha256 s;
-  int i, j;
   sha256_init(&s);
   sha256_update(&s, zRuleId, strlen(zRuleId));
   if( zEventId ){
@@ -183,15 +171,7 @@ static void alert_id(const char *zRuleId, const char *zEventId, size_t nEventId,
     sha256_update(&s, ":record:", 8);
     sha256_update(&s, zRecord, nRecord);
   }
-  sha256_final(&s, h);
-  h[6] = (unsigned char)((h[6] & 0x0f) | 0x80);
-  h[8] = (unsigned char)((h[8] & 0x3f) | 0x80);
-  for(i=0, j=0; i<16; i++){
-    if( i==4 || i==6 || i==8 || i==10 ) zOut[j++] = '-';
-    zOut[j++] = hex[h[i]>>4];
-    zOut[j++] = hex[h[i]&15];
-  }
-  zOut[j] = 0;
+  sha256_uuid(&s, zOut);
 }
 
 /* Keep the record [s,e) of z as an alert of rule iRule (c->rec holds it). */
@@ -256,15 +236,21 @@ static int detectRecord(DetectCursor *c, const char *z, size_t s, size_t e, unsi
   if( c->bMfa && !rule_mfa_match(z, s, pIdx) ) return SQLITE_OK;
   record_set(&c->rec, z, s, e, flags, pIdx);
   for(i=0; i<c->rules.n; i++){
-    if( c->rules.a[i].pExpr ){
-      rc = kql_match(c->rules.a[i].pExpr, &c->rec);
+    const Rule *m = &c->rules.a[i];
+    if( m->pExpr ){
+      rc = kql_match(m->pExpr, &c->rec);
       if( rc<0 ) return SQLITE_NOMEM;
       if( rc==0 ) continue;
     }
-    if( bEpoch<0 ){                      /* the bounds, once, for the first match */
-      bEpoch = record_epoch(&c->rec, &t);
-      if( (bSince || bUntil) && !bEpoch ) return SQLITE_OK;
-      if( (bSince && t<iSince) || (bUntil && t>iUntil) ) return SQLITE_OK;
+    if( bEpoch<0 ) bEpoch = record_epoch(&c->rec, &t);   /* once, for the first match */
+    if( m->eKind==RULE_QUERY ){
+      if( (bSince || bUntil) && !bEpoch ) continue;
+      if( (bSince && t<iSince) || (bUntil && t>iUntil) ) continue;
+    }else{
+      /* threshold, new_terms: a candidate for replay.c; events before since are its
+      ** history; an event with no time cannot be placed in it */
+      if( !bEpoch ) continue;
+      if( (bSince && t<replay_since(m, iSince)) || (bUntil && t>iUntil) ) continue;
     }
     rc = detectAdd(c, i, z, s, e, flags, pIdx, zFile, iIndex, bEpoch, t);
     if( rc ) return rc;
@@ -284,7 +270,7 @@ static int detectScanPath(DetectCursor *c, const char *zPath,
   memset(&filter, 0, sizeof(filter));
   filter.bMfaRule = c->bMfa;
   filter.bLo = bSince;
-  filter.iLo = iSince;
+  filter.iLo = bSince ? c->iReadSince : 0;    /* history before since (replay.c) */
   filter.bHi = bUntil;
   filter.iHi = iUntil;
   filter.iMaxDelay = 86400;      /* the cloudtrail table's default max_delivery_delay */
@@ -449,33 +435,27 @@ static int cmpDup(const void *pa, const void *pb){
 
 /* Output order: event time (unknown first, as SQL sorts NULL), event id, alert id. */
 static int cmpOut(const void *pa, const void *pb){
-  const Alert *a = pa, *b = pb;
-  int r;
-  if( a->bEpoch!=b->bEpoch ) return a->bEpoch ? 1 : -1;
-  if( a->iEpoch!=b->iEpoch ) return a->iEpoch<b->iEpoch ? -1 : 1;
-  if( (a->zEventId==0)!=(b->zEventId==0) ) return a->zEventId==0 ? -1 : 1;
-  if( a->zEventId ){
-    r = memcmp(a->zEventId, b->zEventId, a->nEventId<b->nEventId ? a->nEventId : b->nEventId);
-    if( r ) return r;
-    if( a->nEventId!=b->nEventId ) return a->nEventId<b->nEventId ? -1 : 1;
-  }
-  return strcmp(a->zAlertId, b->zAlertId);
+  return alert_cmp(pa, pb);
 }
 
-static void detectMerge(DetectCursor *c){
-  int i, n = 0;
+/* One alert per rule and event (the copy from the first file); threshold and new_terms
+** candidates become their rules' alerts (replay.c); then the rows' order. */
+static int detectMerge(DetectCursor *c, int bSince, sqlite3_int64 iSince, int bUntil,
+                       sqlite3_int64 iUntil){
+  int i, n = 0, rc;
   if( c->nAlert>1 ) qsort(c->aAlert, c->nAlert, sizeof(Alert), cmpDup);
   for(i=0; i<c->nAlert; i++){
     if( n>0 && strcmp(c->aAlert[n-1].zAlertId, c->aAlert[i].zAlertId)==0 ){
-      sqlite3_free(c->aAlert[i].zRecord);
-      sqlite3_free(c->aAlert[i].zFile);
-      sqlite3_free(c->aAlert[i].zEventId);
+      alert_free(&c->aAlert[i]);
       continue;
     }
     c->aAlert[n++] = c->aAlert[i];
   }
   c->nAlert = n;
-  if( n>1 ) qsort(c->aAlert, n, sizeof(Alert), cmpOut);
+  rc = replay_run(&c->rules, &c->aAlert, &c->nAlert, &c->nAlloc, bSince, iSince, bUntil, iUntil);
+  if( rc ) return rc;
+  if( c->nAlert>1 ) qsort(c->aAlert, c->nAlert, sizeof(Alert), cmpOut);
+  return SQLITE_OK;
 }
 
 /* since/until: NULL (no bound); a number, Unix seconds; or text in any form SQLite's date
@@ -594,11 +574,16 @@ static int detectFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr
   rc = timeArg(c, p->db, aArg[1], "since", 0, &bSince, &iSince);
   if( rc==SQLITE_OK ) rc = timeArg(c, p->db, aArg[2], "until", 1, &bUntil, &iUntil);
   if( rc ) return rc;
+  c->iReadSince = iSince;
+  for(k=0; k<c->rules.n; k++){
+    sqlite3_int64 t = replay_since(&c->rules.a[k], iSince);
+    if( t<c->iReadSince ) c->iReadSince = t;
+  }
   zSource = (const char*)sqlite3_value_text(aArg[0]);
   if( zSource==0 ) return SQLITE_NOMEM;
   rc = detectScanSource(c, p->db, zSource, bSince, iSince, bUntil, iUntil);
+  if( rc==SQLITE_OK ) rc = detectMerge(c, bSince, iSince, bUntil, iUntil);
   if( rc ) return rc;
-  detectMerge(c);
   if( c->nAlert>0 ){
     Alert *a = &c->aAlert[0];
     record_set(&c->rec, a->zRecord, 0, a->nRecord, a->flags, &a->idx);
@@ -643,6 +628,31 @@ static int detectColumn(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int i){
     case DETECT_COL_TECHNIQUE_ID:   sqlite3_result_text(ctx, m->zTechniqueId, -1, SQLITE_TRANSIENT); return SQLITE_OK;
     case DETECT_COL_TECHNIQUE_NAME: sqlite3_result_text(ctx, m->zTechniqueName, -1, SQLITE_TRANSIENT); return SQLITE_OK;
     case DETECT_COL_RULE_TYPE:      sqlite3_result_text(ctx, m->zType, -1, SQLITE_TRANSIENT); return SQLITE_OK;
+    case DETECT_COL_GROUP_COUNT:
+      if( a->zTerms ) sqlite3_result_int64(ctx, a->iCount);
+      return SQLITE_OK;
+    case DETECT_COL_GROUP_FROM:
+      if( a->zTerms ){
+        char zTime[32];
+        replay_time_text(a->iFrom, zTime);
+        sqlite3_result_text(ctx, zTime, -1, SQLITE_TRANSIENT);
+      }
+      return SQLITE_OK;
+    case DETECT_COL_GROUP_TERMS:
+    case DETECT_COL_NEW_TERMS: {
+      /* values as the record holds them, repaired to valid UTF-8 as every text column */
+      const char *zJson = i==DETECT_COL_GROUP_TERMS ? a->zTerms : a->zNewTerms;
+      size_t n;
+      if( zJson==0 ) return SQLITE_OK;
+      n = strlen(zJson);
+      if( !json_utf8_valid(zJson, n) ){
+        if( json_utf8_repair(zJson, n, &c->buf) ) return SQLITE_NOMEM;
+        sqlite3_result_text64(ctx, c->buf.z, c->buf.n, SQLITE_TRANSIENT, SQLITE_UTF8);
+      }else{
+        sqlite3_result_text64(ctx, zJson, n, SQLITE_TRANSIENT, SQLITE_UTF8);
+      }
+      return SQLITE_OK;
+    }
     case DETECT_COL_SOURCE_IP: {
       int rc = record_text(&c->rec, RF_sourceIPAddress, &c->buf);
       if( rc<0 ) return SQLITE_NOMEM;

@@ -9,6 +9,7 @@ SQLITE_EXTENSION_INIT3
 #include "rules.h"
 #include "rules_data.h"
 #include "rule_mfa.h"
+#include "ecs.h"
 
 int rule_supported(const char *zType, const char *zLanguage, const char *zQuery, char **pzWhy){
   const char *zWhy;
@@ -31,6 +32,203 @@ int rule_supported(const char *zType, const char *zLanguage, const char *zQuery,
   else zWhy = "query language not supported";
   *pzWhy = sqlite3_mprintf("%s", zWhy);
   return *pzWhy ? 0 : -1;
+}
+
+int rule_duration(const char *z, int bNow, sqlite3_int64 *piSeconds){
+  sqlite3_int64 n = 0, iUnit;
+  int nDigit = 0;
+  if( z==0 ) return 0;
+  if( bNow ){
+    if( strncmp(z, "now-", 4)!=0 ) return 0;
+    z += 4;
+  }
+  for(; *z>='0' && *z<='9'; z++){
+    if( ++nDigit>9 ) return 0;             /* at most 999999999 units: no overflow */
+    n = n*10 + (*z - '0');
+  }
+  if( nDigit==0 || z[0]==0 || z[1]!=0 ) return 0;
+  switch( z[0] ){
+    case 's': iUnit = 1; break;
+    case 'm': iUnit = 60; break;
+    case 'h': iUnit = 3600; break;
+    case 'd': iUnit = 86400; break;
+    default: return 0;                     /* Elastic's M, y, w, rounding (/d): not read */
+  }
+  *piSeconds = n*iUnit;
+  return 1;
+}
+
+/* The one value of a new_terms history_window_start or threshold cardinality: an array of
+** one table {field, value} (as the rule files write it), or 0 when absent. */
+static const TomlValue *single_entry(const TomlValue *p, int *pbBad){
+  if( p==0 ) return 0;
+  if( p->eType!=TOML_ARRAY || p->nChild!=1 || p->pFirst->eType!=TOML_TABLE ){
+    *pbBad = 1;
+    return 0;
+  }
+  return p->pFirst;
+}
+
+/* Resolve the field named by v (a string) into f. SQLITE_OK; SQLITE_OK with *pzWhy when
+** ecs.c cannot fill it (as kql.c words it); SQLITE_ERROR when v is not a string; NOMEM. */
+static int rule_field(const TomlValue *v, RuleField *f, char **pzWhy){
+  const char *zSub, *zWhy;
+  if( v==0 || v->eType!=TOML_STRING ) return SQLITE_ERROR;
+  f->iField = ecs_lookup(v->z, &f->eType, &zSub, &zWhy);
+  if( f->iField<0 ){
+    *pzWhy = sqlite3_mprintf("field %s %s", v->z, zWhy);
+    return *pzWhy ? SQLITE_OK : SQLITE_NOMEM;
+  }
+  f->zName = sqlite3_mprintf("%s", v->z);
+  if( f->zName==0 ) return SQLITE_NOMEM;
+  f->zSub = zSub ? f->zName + (zSub - v->z) : 0;
+  return SQLITE_OK;
+}
+
+/* A threshold or new_terms rule's parameters into r (r->eKind is set; RULE_QUERY rules
+** need none). SQLITE_OK; SQLITE_OK with *pzWhy when a field cannot be filled (the rule is
+** not supported); SQLITE_ERROR with *pzErr naming zFile when the parameters are not what
+** Elastic's schema allows (or a duration this reader does not know); SQLITE_NOMEM. */
+static int rule_params(const TomlValue *pRule, const char *zFile, Rule *r, char **pzWhy,
+                       char **pzErr){
+  const TomlValue *pParam, *pFields = 0, *pCardField = 0, *v;
+  const char *zWhat = 0, *zBad = 0, *zFrom, *zInterval, *zHistory = 0;
+  int bBad = 0, i, rc = SQLITE_OK;
+  *pzWhy = 0;
+  *pzErr = 0;
+  if( r->eKind==RULE_QUERY ) return SQLITE_OK;
+  /* `from` and `interval` as Elastic defaults them when absent */
+  zFrom = toml_get(pRule, "from") ? toml_get_text(pRule, "from") : "now-6m";
+  zInterval = toml_get(pRule, "interval") ? toml_get_text(pRule, "interval") : "5m";
+  if( !rule_duration(zFrom, 1, &r->iLookback) ){
+    zWhat = "`from` is not now-N with a unit s, m, h or d";
+    zBad = zFrom;
+  }else if( !rule_duration(zInterval, 0, &r->iInterval) || r->iInterval<=0 ){
+    zWhat = "`interval` is not N with a unit s, m, h or d (N > 0)";
+    zBad = zInterval;
+  }else if( r->eKind==RULE_THRESHOLD ){
+    pParam = toml_get(pRule, "threshold");
+    if( pParam==0 || pParam->eType!=TOML_TABLE ){
+      zWhat = "no [rule.threshold] table";
+    }else{
+      const TomlValue *pCard = single_entry(toml_get(pParam, "cardinality"), &bBad);
+      pFields = toml_get(pParam, "field");
+      v = toml_get(pParam, "value");
+      if( v==0 || v->eType!=TOML_INTEGER || v->i<1 ){
+        zWhat = "threshold.value is not a positive integer";
+      }else if( bBad ){
+        zWhat = "threshold.cardinality is not one {field, value}";
+      }else{
+        r->iValue = v->i;
+        if( pCard ){
+          v = toml_get(pCard, "value");
+          if( v==0 || v->eType!=TOML_INTEGER || v->i<1 ){
+            zWhat = "threshold.cardinality value is not a positive integer";
+          }else{
+            r->iCardValue = v->i;
+            pCardField = toml_get(pCard, "field");
+          }
+        }
+      }
+    }
+  }else{
+    pParam = toml_get(pRule, "new_terms");
+    if( pParam==0 || pParam->eType!=TOML_TABLE ){
+      zWhat = "no [rule.new_terms] table";
+    }else{
+      const TomlValue *pHistory = single_entry(toml_get(pParam, "history_window_start"), &bBad);
+      pFields = toml_get(pParam, "value");
+      if( pHistory ) zHistory = toml_get_text(pHistory, "value");
+      if( pFields==0 || pFields->eType!=TOML_ARRAY || pFields->nChild==0 ){
+        zWhat = "new_terms.value is not a list of fields";
+      }else if( bBad || !rule_duration(zHistory, 1, &r->iHistory) ){
+        zWhat = "new_terms.history_window_start is not now-N with a unit s, m, h or d";
+        zBad = zHistory;
+      }
+    }
+  }
+  if( zWhat==0 && pFields && pFields->eType==TOML_ARRAY && pFields->nChild>RULES_MAX_FIELDS ){
+    zWhat = "more than 16 fields";     /* Elastic allows 3 (new_terms) or 5 (threshold) */
+  }
+  if( zWhat==0 ){
+    /* threshold.field: a list (maybe empty: one group of every event), or one name */
+    if( pFields && pFields->eType==TOML_STRING ){
+      r->aField = sqlite3_malloc64(sizeof(RuleField));
+      if( r->aField==0 ) return SQLITE_NOMEM;
+      memset(r->aField, 0, sizeof(RuleField));
+      r->nField = 1;
+      rc = rule_field(pFields, &r->aField[0], pzWhy);
+    }else if( pFields && pFields->eType==TOML_ARRAY ){
+      if( pFields->nChild>0 ){
+        r->aField = sqlite3_malloc64(sizeof(RuleField)*pFields->nChild);
+        if( r->aField==0 ) return SQLITE_NOMEM;
+        memset(r->aField, 0, sizeof(RuleField)*pFields->nChild);
+      }
+      for(v=pFields->pFirst, i=0; v && rc==SQLITE_OK && *pzWhy==0; v=v->pNext, i++){
+        r->nField = i+1;
+        rc = rule_field(v, &r->aField[i], pzWhy);
+      }
+    }else if( pFields ){
+      rc = SQLITE_ERROR;
+    }
+    if( pCardField && rc==SQLITE_OK && *pzWhy==0 ){
+      r->pCard = sqlite3_malloc64(sizeof(RuleField));
+      if( r->pCard==0 ) return SQLITE_NOMEM;
+      memset(r->pCard, 0, sizeof(RuleField));
+      rc = rule_field(pCardField, r->pCard, pzWhy);
+    }
+    if( rc==SQLITE_ERROR ) zWhat = "a field name is not a string";
+  }
+  if( zWhat ){
+    sqlite3_free(*pzWhy);
+    *pzWhy = 0;
+    *pzErr = sqlite3_mprintf("%s: %s rule: %s%s%s%s", zFile, r->eKind==RULE_THRESHOLD ?
+                             "threshold" : "new_terms", zWhat, zBad ? " ('" : "",
+                             zBad ? zBad : "", zBad ? "')" : "");
+    return *pzErr ? SQLITE_ERROR : SQLITE_NOMEM;
+  }
+  return rc;
+}
+
+static void rule_fields_free(Rule *r){
+  int i;
+  for(i=0; i<r->nField; i++) sqlite3_free(r->aField[i].zName);
+  sqlite3_free(r->aField);
+  if( r->pCard ) sqlite3_free(r->pCard->zName);
+  sqlite3_free(r->pCard);
+  r->aField = 0;
+  r->nField = 0;
+  r->pCard = 0;
+}
+
+/* RULE_QUERY, RULE_THRESHOLD, RULE_NEW_TERMS, or -1 for any other type. */
+static int rule_kind(const char *zType){
+  if( zType==0 ) return -1;
+  if( strcmp(zType, "query")==0 ) return RULE_QUERY;
+  if( strcmp(zType, "threshold")==0 ) return RULE_THRESHOLD;
+  if( strcmp(zType, "new_terms")==0 ) return RULE_NEW_TERMS;
+  return -1;
+}
+
+int rule_supported_toml(const TomlValue *pRule, const char *zFile, char **pzWhy){
+  const char *zType = toml_get_text(pRule, "type");
+  Rule r;
+  char *zErr = 0;
+  int bOk = rule_supported(zType, toml_get_text(pRule, "language"),
+                           toml_get_text(pRule, "query"), pzWhy);
+  int rc;
+  if( bOk!=1 ) return bOk;
+  memset(&r, 0, sizeof(r));
+  r.eKind = rule_kind(zType);
+  if( r.eKind<0 ){
+    *pzWhy = sqlite3_mprintf("rule type %s", zType ? zType : "missing");
+    return *pzWhy ? 0 : -1;
+  }
+  rc = rule_params(pRule, zFile, &r, pzWhy, &zErr);
+  rule_fields_free(&r);
+  if( rc==SQLITE_ERROR ){ *pzWhy = zErr; rc = SQLITE_OK; }
+  if( rc ) return -1;
+  return *pzWhy ? 0 : 1;
 }
 
 /* Append z to s, ", "-separated, unless the list already holds it. */
@@ -137,9 +335,9 @@ int rules_load_queries(const char *zPack, const char *zRuleId, RuleSet *pSet, ch
     zLang = toml_get_text(pRule, "language");
     zQuery = toml_get_text(pRule, "query");
     zId = toml_get_text(pRule, "rule_id");
-    /* only `query` rules in KQL that compile: the rest are listed, with why, in
-    ** cloudtrail_rules; threshold and new_terms rules are not run yet */
-    if( zType==0 || strcmp(zType, "query")!=0 || zLang==0 || strcmp(zLang, "kuery")!=0
+    /* only query, threshold and new_terms rules in KQL that compile, whose fields ecs.c
+    ** fills: the rest are listed, with why, in cloudtrail_rules (rule_supported_toml) */
+    if( rule_kind(zType)<0 || zLang==0 || strcmp(zLang, "kuery")!=0
      || zQuery==0 || zId==0 || (zRuleId && strcmp(zRuleId, zId)!=0) ){
       toml_free(pDoc);
       continue;
@@ -151,6 +349,17 @@ int rules_load_queries(const char *zPack, const char *zRuleId, RuleSet *pSet, ch
     r = rules_append(pSet);
     if( r==0 ){ kql_free(pExpr); toml_free(pDoc); rc = SQLITE_NOMEM; break; }
     r->pExpr = pExpr;
+    r->eKind = rule_kind(zType);
+    rc = rule_params(pRule, rules_data_file[i].zFile, r, &zWhy, pzErr);
+    if( rc==SQLITE_OK && zWhy ){           /* a field ecs.c cannot fill: not supported */
+      sqlite3_free(zWhy);
+      kql_free(r->pExpr);
+      rule_fields_free(r);
+      pSet->n--;
+      toml_free(pDoc);
+      continue;
+    }
+    if( rc ){ toml_free(pDoc); break; }
     r->zRuleId = dup(zId, &bOom);
     r->zName = dup(toml_get_text(pRule, "name"), &bOom);
     r->zSeverity = dup(toml_get_text(pRule, "severity"), &bOom);
@@ -196,6 +405,7 @@ void rules_free(RuleSet *pSet){
   for(i=0; i<pSet->n; i++){
     Rule *r = &pSet->a[i];
     kql_free(r->pExpr);
+    rule_fields_free(r);
     sqlite3_free(r->zRuleId); sqlite3_free(r->zName); sqlite3_free(r->zSeverity);
     sqlite3_free(r->zType); sqlite3_free(r->zPack);
     sqlite3_free(r->zTacticId); sqlite3_free(r->zTacticName);

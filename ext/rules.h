@@ -12,12 +12,37 @@
 /* The pack detect() runs when none is named. */
 #define RULES_DEFAULT_PACK "2024-04-18"
 
+/* Rule.eKind: how a rule's matching events become alerts (README, "Rule types offline") */
+#define RULE_QUERY     0        /* every matching event */
+#define RULE_THRESHOLD 1        /* replay.c: the schedule replayed over event time */
+#define RULE_NEW_TERMS 2        /* replay.c: a combination of values not seen in the history */
+
+/* The most fields a threshold or new_terms rule may name (replay.c's bound). */
+#define RULES_MAX_FIELDS 16
+
+/* An ECS field a threshold or new_terms rule groups by (resolved once by ecs_lookup). */
+typedef struct RuleField {
+  char *zName;                  /* the field's name (owned) */
+  int iField;                   /* for ecs_values() */
+  int eType;                    /* ECS_KEYWORD, ECS_IP ... (ecs.h) */
+  const char *zSub;             /* inside zName: a flattened path below its root, or 0 */
+} RuleField;
+
 /* One runnable rule: its metadata (owned copies) and, for a KQL rule, the compiled query. */
 typedef struct Rule {
   char *zRuleId, *zName, *zSeverity, *zType, *zPack;
   int iRiskScore;
   char *zTacticId, *zTacticName, *zTechniqueId, *zTechniqueName;  /* ", "-lists or 0 */
   KqlExpr *pExpr;               /* 0 for the built-in MFA rule (rule_mfa_match) */
+  int eKind;                    /* RULE_QUERY, RULE_THRESHOLD or RULE_NEW_TERMS */
+  RuleField *aField;            /* threshold.field / new_terms fields, in the rule's order */
+  int nField;
+  sqlite3_int64 iValue;         /* threshold.value */
+  RuleField *pCard;             /* threshold.cardinality's field, or 0 */
+  sqlite3_int64 iCardValue;     /* ... and its value */
+  sqlite3_int64 iLookback;      /* threshold: `from` (now-20m: 1200 seconds) */
+  sqlite3_int64 iInterval;      /* threshold: `interval` in seconds (default 5m) */
+  sqlite3_int64 iHistory;       /* new_terms: history_window_start (now-7d: 604800) */
 } Rule;
 
 typedef struct RuleSet {
@@ -30,6 +55,16 @@ typedef struct RuleSet {
 ** -1 when out of memory. */
 int rule_supported(const char *zType, const char *zLanguage, const char *zQuery, char **pzWhy);
 
+/* rule_supported(), and for a threshold or new_terms rule its parameters too: a field
+** that ecs.c cannot fill makes it unsupported ("field X is not mapped"), malformed
+** parameters too (the reason then names zFile). Same answers and return values. */
+int rule_supported_toml(const TomlValue *pRule, const char *zFile, char **pzWhy);
+
+/* A duration of Elastic's date math as a rule's `from`, `interval` and
+** history_window_start write it: "now-20m" (bNow) or "5m" (!bNow), units s, m, h, d.
+** 1 and *piSeconds, or 0 when z is anything else. */
+int rule_duration(const char *z, int bNow, sqlite3_int64 *piSeconds);
+
 /* The rule's MITRE tactics (bTechnique==0) or techniques and sub-techniques (1), zField of
 ** each ("id", "name" or "reference"), in the file's order, duplicates dropped, as a
 ** ", "-separated list; 0 when there is none (*pbOom set when out of memory). */
@@ -39,9 +74,10 @@ char *mitre_list(const TomlValue *pRule, int bTechnique, const char *zField, int
 ** SQLITE_ERROR with *pzErr naming the file, or SQLITE_NOMEM. */
 int rules_parse_file(int iFile, Toml **ppDoc, const TomlValue **ppRule, char **pzErr);
 
-/* The supported rules of type `query` of pack zPack (only rule zRuleId when not 0), each
-** query compiled once, in file order. SQLITE_ERROR with *pzErr when the pack does not
-** exist; SQLITE_NOMEM. threshold and new_terms rules are not loaded (not run yet). */
+/* The supported rules of pack zPack (only rule zRuleId when not 0): KQL rules of type
+** `query`, `threshold` and `new_terms`, each query compiled once, with their parameters,
+** in file order. SQLITE_ERROR with *pzErr when the pack does not exist or a rule's
+** parameters are malformed (naming the file); SQLITE_NOMEM. */
 int rules_load_queries(const char *zPack, const char *zRuleId, RuleSet *pSet, char **pzErr);
 
 /* The built-in MFA rule (rule_mfa.c) as a one-rule set. */

@@ -193,15 +193,14 @@ static int resultValue(sqlite3_context *ctx, const TomlValue *v){
 
 static int rulesSupported(RulesCursor *c){
   if( c->eSupported<0 ){
-    const char *zType, *zLang, *zQuery;
     if( c->iRow==0 ){
-      zType = "query"; zLang = rule_mfa_meta.zLanguage; zQuery = rule_mfa_meta.zQuery;
+      c->eSupported = rule_supported("query", rule_mfa_meta.zLanguage, rule_mfa_meta.zQuery,
+                                     &c->zWhy);
     }else{
-      zType = toml_get_text(c->pRule, "type");
-      zLang = toml_get_text(c->pRule, "language");
-      zQuery = toml_get_text(c->pRule, "query");
+      /* what detect() loads: the query, and a threshold's or new_terms' fields */
+      c->eSupported = rule_supported_toml(c->pRule, rules_data_file[c->iRow-1].zFile,
+                                          &c->zWhy);
     }
-    c->eSupported = rule_supported(zType, zLang, zQuery, &c->zWhy);
     if( c->eSupported<0 ) return SQLITE_NOMEM;
   }
   return SQLITE_OK;

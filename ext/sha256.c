@@ -89,3 +89,18 @@ void sha256_final(Sha256 *p, unsigned char aOut[32]){
     aOut[4*i+3] = (unsigned char)p->h[i];
   }
 }
+
+void sha256_uuid(Sha256 *p, char zOut[37]){
+  static const char hex[] = "0123456789abcdef";
+  unsigned char h[32];
+  int i, j;
+  sha256_final(p, h);
+  h[6] = (unsigned char)((h[6] & 0x0f) | 0x80);     /* version 8 */
+  h[8] = (unsigned char)((h[8] & 0x3f) | 0x80);     /* variant 10 */
+  for(i=0, j=0; i<16; i++){
+    if( i==4 || i==6 || i==8 || i==10 ) zOut[j++] = '-';
+    zOut[j++] = hex[h[i]>>4];
+    zOut[j++] = hex[h[i]&15];
+  }
+  zOut[j] = 0;
+}

@@ -16,5 +16,8 @@ typedef struct Sha256 {
 void sha256_init(Sha256 *p);
 void sha256_update(Sha256 *p, const void *pData, size_t n);
 void sha256_final(Sha256 *p, unsigned char aOut[32]);
+/* Finish, and write the first 16 bytes of the digest as a UUID (version 8, RFC 9562):
+** 36 characters and a NUL. */
+void sha256_uuid(Sha256 *p, char zOut[37]);
 
 #endif

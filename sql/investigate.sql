@@ -255,9 +255,7 @@ CREATE TEMP VIEW mfa_alert_other_alerts_48h AS
            d.event_time, d.event_epoch, d.event_name, nullif(d.actor, '') AS actor,
            nullif(d.user_name, '') AS user_name, nullif(d.account_id, '') AS account_id,
            d.source_address,
-           NULL AS group_count, NULL AS new_terms,
-           -- TODO(lead): once detect() has them (helper "replay"), use instead:
-           --   d.group_count, d.new_terms,
+           d.group_count, d.new_terms,
            d.record
       FROM detect('table:trail') d
      WHERE d.pack = '2024-04-18'

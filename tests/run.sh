@@ -8,10 +8,13 @@
 #
 # Each test's standard output and error, together, must equal tests/NAME.expected
 # exactly. Run from the repository root; scratch files go to build/tmp.
+# More arguments name the tests to run (NAME, without .sql/.sh): only those.
 set -u
 EXT=${1:-build/cloudtrail.so}
 EXT=${EXT%.so}
 export EXT
+[ $# -gt 0 ] && shift
+only=" $* "
 cd "$(dirname "$0")/.." || exit 1
 rm -rf build/tmp && mkdir -p build/tmp/out
 pass=0; fail=0; skip=0
@@ -19,6 +22,7 @@ for t in tests/*.sql tests/*.sh; do
   [ -e "$t" ] || continue
   case "$t" in tests/run.sh) continue ;; esac
   name=$(basename "$t"); name=${name%.*}
+  [ "$only" = "  " ] || case "$only" in *" $name "*) ;; *) continue ;; esac
   out=build/tmp/out/$name.out
   case "$t" in
     *.sql) sed "s|@EXT@|$EXT|g" "$t" | stdbuf -o0 sqlite3 :memory: >"$out" 2>&1; rc=0 ;;

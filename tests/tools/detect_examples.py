@@ -78,6 +78,10 @@ def raw_path(f):
     """Where the test writes ECS field f in a raw record (None: nowhere)."""
     if f in kx.RAW:
         return kx.RAW[f]
+    if f in ("aws.cloudtrail.request_parameters", "aws.cloudtrail.response_elements"):
+        # the whole object's text (Java's Map.toString): one member of the test's own
+        raw = "requestParameters" if "request" in f else "responseElements"
+        return [raw, "testTerm"]
     for flat, raw in (("request_parameters", "requestParameters"), ("response_elements", "responseElements")):
         if f.startswith("aws.cloudtrail.flattened.%s." % flat):
             return [raw] + f.split(".")[4:]
