@@ -34,7 +34,7 @@ SELECT w.event_time, w.offset_seconds AS offset_s, w.event_source, w.event_name,
 -- same logs by the same user (the same actor, or the same user_name in the same account: what
 -- Elastic's alerts group by) in the 48 hours up to the alert, the alert itself left out
 SELECT o.event_time, o.offset_seconds AS offset_s, o.rule_name, o.severity, o.event_name,
-       o.same_actor, o.same_user_account, o.source_address AS source
+       o.group_count AS events, o.same_actor, o.same_user_account, o.source_address AS source
   FROM mfa_alert_other_alerts_48h o JOIN the_alert USING (alert_id)
  ORDER BY o.event_time, o.rule_name;
 .print ''
