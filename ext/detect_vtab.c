@@ -252,10 +252,15 @@ static int detectRecord(DetectCursor *c, const char *z, size_t s, size_t e, unsi
                         const FieldIndex *pIdx, const char *zFile, sqlite3_int64 iIndex,
                         int bSince, sqlite3_int64 iSince, int bUntil, sqlite3_int64 iUntil){
   long long t = 0;
-  int bEpoch = -1, i, rc;
+  int bEpoch = -1, i, k, nCand, rc;
+  const int *aCand;
   if( c->bMfa && !rule_mfa_match(z, s, pIdx) ) return SQLITE_OK;
   record_set(&c->rec, z, s, e, flags, pIdx);
-  for(i=0; i<c->rules.n; i++){
+  /* only the rules whose key the record's event.action/event.provider can satisfy */
+  rc = rules_candidates(&c->rules, &c->rec, &aCand, &nCand);
+  if( rc ) return rc;
+  for(k=0; k<nCand; k++){
+    i = aCand[k];
     if( c->rules.a[i].pExpr ){
       rc = kql_match(c->rules.a[i].pExpr, &c->rec);
       if( rc<0 ) return SQLITE_NOMEM;
@@ -288,6 +293,9 @@ static int detectScanPath(DetectCursor *c, const char *zPath,
   filter.bHi = bUntil;
   filter.iHi = iUntil;
   filter.iMaxDelay = 86400;      /* the cloudtrail table's default max_delivery_delay */
+  /* detect: workers drop the records no rule's key admits (when every rule has one) */
+  rc = rules_filter(&c->rules, &filter);
+  if( rc ) return rc;
   rc = source_open(&src, zPath, ((DbVtab*)c->base.pVtab)->db, c->base.pVtab,
                    c->zFunc, &filter, source_default_threads(), 0);
   if( rc ){
