@@ -6,9 +6,11 @@
 */
 #include "sqlite3ext.h"
 SQLITE_EXTENSION_INIT3
+#include <pthread.h>
 #include <string.h>
 #include "filter.h"
 #include "json.h"
+#include "kql.h"
 #include "record.h"
 #include "rule_mfa.h"
 
@@ -80,6 +82,38 @@ static int key_may_be(const FilterKeys *k, const char *z, size_t s, const FieldI
   size_t nV = 0;
   int rc = filter_key_text(z, s, pIdx, iField, &zV, &nV);
   return rc<0 || (rc>0 && filter_keys_have(k, zV, nV));
+}
+
+/* Each thread that runs filter_record() with rules to evaluate has its own Record (and ECS
+** cache), freed when the thread ends (workers end with their scan). */
+static pthread_key_t tlsRecord;
+static pthread_once_t tlsOnce = PTHREAD_ONCE_INIT;
+static int tlsOk;
+static void tls_free(void *p){
+  record_clear((Record*)p);
+  sqlite3_free(p);
+}
+static void tls_init(void){ tlsOk = pthread_key_create(&tlsRecord, tls_free)==0; }
+
+/* Does one of p's rules without a key match the record? 1 also when that cannot be
+** evaluated (out of memory): the record is kept, and the consuming thread decides. */
+static int run_rules(const Filter *p, const char *z, size_t s, size_t e,
+                     const FieldIndex *pIdx){
+  Record *r;
+  int i, rc = 0;
+  pthread_once(&tlsOnce, tls_init);
+  if( !tlsOk ) return 1;
+  r = pthread_getspecific(tlsRecord);
+  if( r==0 ){
+    r = sqlite3_malloc64(sizeof(*r));
+    if( r==0 ) return 1;
+    memset(r, 0, sizeof(*r));
+    if( pthread_setspecific(tlsRecord, r) ){ sqlite3_free(r); return 1; }
+  }
+  record_set(r, z, s, e, 0, pIdx);
+  for(i=0; i<p->nRun && rc==0; i++) rc = kql_match(p->apRun[i], r);
+  record_set(r, 0, 0, 0, 0, 0);
+  return rc!=0;
 }
 
 /* Require the eventTime text to compare with z[0..n) as op says, as SQLite's BINARY
@@ -294,11 +328,12 @@ static int derived_column(int iField){
 /* Does the record at z[s] (keys indexed in pIdx) satisfy every pushed constraint? Each
 ** constraint is checked on exactly the text its column shows (json_text_cmp()), from
 ** exactly the span the column reads (record_ident_span() for the derived ones). */
-int filter_record(const Filter *p, const char *z, size_t s, const FieldIndex *pIdx){
+int filter_record(const Filter *p, const char *z, size_t s, size_t e, const FieldIndex *pIdx){
   int i;
   if( p->bMfaRule && !rule_mfa_match(z, s, pIdx) ) return 0;
   if( p->bKeys && !key_may_be(&p->aKey[0], z, s, pIdx, RF_eventName)
-   && !key_may_be(&p->aKey[1], z, s, pIdx, RF_eventSource) ){
+   && !key_may_be(&p->aKey[1], z, s, pIdx, RF_eventSource)
+   && (p->nRun==0 || !run_rules(p, z, s, e, pIdx)) ){
     return 0;
   }
   if( p->nTimeCmp ){

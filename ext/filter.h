@@ -46,8 +46,11 @@ typedef struct Filter {
   long long iLo, iHi;
   int bMfaRule;                  /* only records the MFA rule matches */
   int bKeys;                     /* only records whose eventName may be in aKey[0] or whose
-                                 ** eventSource may be in aKey[1] (detect's rule keys) */
+                                 ** eventSource may be in aKey[1] (detect's rule keys), or
+                                 ** that one of apRun matches */
   FilterKeys aKey[2];
+  int nRun;                      /* detect's rules without a key, evaluated by the workers */
+  struct KqlExpr *const *apRun;  /* (borrowed, read-only) */
   int nTimeCmp;                  /* eventTime text comparisons (record level only) */
   struct { int op; char *z; size_t n; } aTimeCmp[4];  /* op: FILTER_GT, _GE, _LT, _LE */
   long long iMaxDelay;           /* max_delivery_delay in seconds; 0: no time pruning */
@@ -76,6 +79,6 @@ int filter_is_empty(const Filter *p);
 int filter_prune_file(const Filter *p, const S3Name *pName);
 int filter_prune_dir(const Filter *p, const char *zDir);
 int filter_bytes(const Filter *p, const char *z, size_t n);
-int filter_record(const Filter *p, const char *z, size_t s, const FieldIndex *pIdx);
+int filter_record(const Filter *p, const char *z, size_t s, size_t e, const FieldIndex *pIdx);
 
 #endif

@@ -239,6 +239,7 @@ struct RuleIndex {
   FilterKeys aKey[2];            /* every key value of each field, for the reader's Filter */
   unsigned long long *aBit;      /* scratch: one bit per rule */
   int *aCand;                    /* scratch: the candidates of the last record */
+  KqlExpr **apRun;               /* the rules without a key, for the reader's Filter */
 };
 
 static void index_free(RuleIndex *x){
@@ -253,6 +254,7 @@ static void index_free(RuleIndex *x){
   }
   sqlite3_free(x->aBit);
   sqlite3_free(x->aCand);
+  sqlite3_free(x->apRun);
   sqlite3_free(x);
 }
 
@@ -304,12 +306,14 @@ static int index_build(RuleSet *pSet, RuleIndex **ppOut){
   x->aAlways = sqlite3_malloc64(sizeof(int)*(pSet->n+1));
   x->aBit = sqlite3_malloc64(sizeof(unsigned long long)*nWord);
   x->aCand = sqlite3_malloc64(sizeof(int)*(pSet->n+1));
+  x->apRun = sqlite3_malloc64(sizeof(KqlExpr*)*(pSet->n+1));
   for(k=0; k<2; k++){
     x->aKey[k].az = sqlite3_malloc64(sizeof(char*)*(nVal+1));
     x->aKey[k].an = sqlite3_malloc64(sizeof(size_t)*(nVal+1));
     if( x->aKey[k].az==0 || x->aKey[k].an==0 ){ index_free(x); return SQLITE_NOMEM; }
   }
-  if( x->aSlot==0 || x->aSlotRule==0 || x->aAlways==0 || x->aBit==0 || x->aCand==0 ){
+  if( x->aSlot==0 || x->aSlotRule==0 || x->aAlways==0 || x->aBit==0 || x->aCand==0
+   || x->apRun==0 ){
     index_free(x);
     return SQLITE_NOMEM;
   }
@@ -371,8 +375,18 @@ int rules_filter(RuleSet *pSet, Filter *pFilter){
   RuleIndex *x;
   int rc = index_get(pSet, &x);
   if( rc ) return rc;
-  /* a rule without a key may match any record: then none can be dropped */
-  if( !x->bOn || x->nAlways>0 || pSet->n==0 ) return SQLITE_OK;
+  int i;
+  if( !x->bOn || pSet->n==0 ) return SQLITE_OK;
+  /* a rule without a key may match any record: the workers evaluate it themselves (a KQL
+  ** tree is read-only; each worker has its own Record), so a record is dropped only when
+  ** no key admits it and none of those rules matches it */
+  for(i=0; i<x->nAlways; i++){
+    KqlExpr *e = pSet->a[x->aAlways[i]].pExpr;
+    if( e==0 ) return SQLITE_OK;                     /* the built-in rule: not KQL */
+    x->apRun[i] = e;
+  }
+  pFilter->nRun = x->nAlways;
+  pFilter->apRun = x->apRun;
   pFilter->bKeys = 1;
   pFilter->aKey[0] = x->aKey[0];
   pFilter->aKey[1] = x->aKey[1];

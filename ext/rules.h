@@ -58,9 +58,10 @@ void rules_free(RuleSet *pSet);
 ** which event.action values, else which event.provider values, a record it matches must
 ** hold; rules without one always run. */
 
-/* Configure the reader's filter for pSet: when every rule has a key (and the prefilter is
-** on), workers drop the records whose eventName and eventSource are in no rule's key.
-** The filter borrows the index's sets: pSet must outlive the scan. SQLITE_OK/NOMEM. */
+/* Configure the reader's filter for pSet (when the prefilter is on and every rule is KQL):
+** workers drop the records whose eventName and eventSource are in no rule's key and that
+** no rule without a key matches (the workers evaluate those rules themselves). The filter
+** borrows the index's sets and pSet's trees: pSet must outlive the scan. SQLITE_OK/NOMEM. */
 int rules_filter(RuleSet *pSet, Filter *pFilter);
 
 /* The rules of pSet that may match record r, in the set's order: *paRule (valid until the
