@@ -293,7 +293,7 @@ static int detectScanPath(DetectCursor *c, const char *zPath,
   filter.bHi = bUntil;
   filter.iHi = iUntil;
   filter.iMaxDelay = 86400;      /* the cloudtrail table's default max_delivery_delay */
-  /* detect: workers drop the records no rule's key admits (when every rule has one) */
+  /* detect: workers drop the records no rule can match (rules.c: the rules' keys) */
   rc = rules_filter(&c->rules, &filter);
   if( rc ) return rc;
   rc = source_open(&src, zPath, ((DbVtab*)c->base.pVtab)->db, c->base.pVtab,

@@ -6,7 +6,6 @@
 */
 #include "sqlite3ext.h"
 SQLITE_EXTENSION_INIT3
-#include <pthread.h>
 #include <string.h>
 #include "filter.h"
 #include "json.h"
@@ -84,35 +83,18 @@ static int key_may_be(const FilterKeys *k, const char *z, size_t s, const FieldI
   return rc<0 || (rc>0 && filter_keys_have(k, zV, nV));
 }
 
-/* Each thread that runs filter_record() with rules to evaluate has its own Record (and ECS
-** cache), freed when the thread ends (workers end with their scan). */
-static pthread_key_t tlsRecord;
-static pthread_once_t tlsOnce = PTHREAD_ONCE_INIT;
-static int tlsOk;
-static void tls_free(void *p){
-  record_clear((Record*)p);
-  sqlite3_free(p);
-}
-static void tls_init(void){ tlsOk = pthread_key_create(&tlsRecord, tls_free)==0; }
-
 /* Does one of p's rules without a key match the record? 1 also when that cannot be
-** evaluated (out of memory): the record is kept, and the consuming thread decides. */
+** evaluated (out of memory): the record is kept, and the consuming thread decides. The
+** Record and its ECS cache live for this call only: workers share nothing, and no
+** thread-local state outlives a scan (or the library, once unloaded). */
 static int run_rules(const Filter *p, const char *z, size_t s, size_t e,
                      const FieldIndex *pIdx){
-  Record *r;
+  Record r;
   int i, rc = 0;
-  pthread_once(&tlsOnce, tls_init);
-  if( !tlsOk ) return 1;
-  r = pthread_getspecific(tlsRecord);
-  if( r==0 ){
-    r = sqlite3_malloc64(sizeof(*r));
-    if( r==0 ) return 1;
-    memset(r, 0, sizeof(*r));
-    if( pthread_setspecific(tlsRecord, r) ){ sqlite3_free(r); return 1; }
-  }
-  record_set(r, z, s, e, 0, pIdx);
-  for(i=0; i<p->nRun && rc==0; i++) rc = kql_match(p->apRun[i], r);
-  record_set(r, 0, 0, 0, 0, 0);
+  memset(&r, 0, sizeof(r));
+  record_set(&r, z, s, e, 0, pIdx);           /* flags: ecs.c does not read them */
+  for(i=0; i<p->nRun && rc==0; i++) rc = kql_match(p->apRun[i], &r);
+  record_clear(&r);
   return rc!=0;
 }
 
