@@ -16,6 +16,7 @@ SQLITE_EXTENSION_INIT1
 #include "files_vtab.h"
 #include "kql.h"
 #include "record.h"
+#include "rules.h"
 #include "rules_vtab.h"
 #include "trail_vtab.h"
 
@@ -47,5 +48,6 @@ int sqlite3_cloudtrail_init(sqlite3 *db, char **pzErrMsg, const sqlite3_api_rout
   if( rc==SQLITE_OK ) rc = detect_vtab_register(db);
   if( rc==SQLITE_OK ) rc = rules_vtab_register(db);
   if( rc==SQLITE_OK ) rc = kql_register(db);
+  if( rc==SQLITE_OK ) rc = rules_register(db);
   return rc;
 }

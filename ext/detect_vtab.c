@@ -232,11 +232,17 @@ static int detectRecord(DetectCursor *c, const char *z, size_t s, size_t e, unsi
                         const FieldIndex *pIdx, const char *zFile, sqlite3_int64 iIndex,
                         int bSince, sqlite3_int64 iSince, int bUntil, sqlite3_int64 iUntil){
   long long t = 0;
-  int bEpoch = -1, i, rc;
+  int bEpoch = -1, i, k, nCand, rc;
+  const int *aCand;
   if( c->bMfa && !rule_mfa_match(z, s, pIdx) ) return SQLITE_OK;
   record_set(&c->rec, z, s, e, flags, pIdx);
-  for(i=0; i<c->rules.n; i++){
-    const Rule *m = &c->rules.a[i];
+  /* only the rules whose key the record's event.action/event.provider can satisfy */
+  rc = rules_candidates(&c->rules, &c->rec, &aCand, &nCand);
+  if( rc ) return rc;
+  for(k=0; k<nCand; k++){
+    const Rule *m;
+    i = aCand[k];
+    m = &c->rules.a[i];
     if( m->pExpr ){
       rc = kql_match(m->pExpr, &c->rec);
       if( rc<0 ) return SQLITE_NOMEM;
@@ -274,6 +280,9 @@ static int detectScanPath(DetectCursor *c, const char *zPath,
   filter.bHi = bUntil;
   filter.iHi = iUntil;
   filter.iMaxDelay = 86400;      /* the cloudtrail table's default max_delivery_delay */
+  /* detect: workers drop the records no rule can match (rules.c: the rules' keys) */
+  rc = rules_filter(&c->rules, &filter);
+  if( rc ) return rc;
   rc = source_open(&src, zPath, ((DbVtab*)c->base.pVtab)->db, c->base.pVtab,
                    c->zFunc, &filter, source_default_threads(), 0);
   if( rc ){
@@ -689,9 +698,11 @@ static int detectBestIndex(sqlite3_vtab *pVtab, sqlite3_index_info *pInfo){
     const struct sqlite3_index_constraint *pC = &pInfo->aConstraint[i];
     if( !((DetectVtab*)pVtab)->bMfa && pC->usable && pC->op==SQLITE_INDEX_CONSTRAINT_EQ
      && (pC->iColumn==DETECT_COL_PACK || pC->iColumn==DETECT_COL_RULE_ID)
-     && sqlite3_stricmp(sqlite3_vtab_collation(pInfo, i), "BINARY")==0 ){
+     && sqlite3_stricmp(sqlite3_vtab_collation(pInfo, i), "BINARY")==0
+     && !sqlite3_vtab_in(pInfo, i, -1) ){
       /* detect: only the rules of that pack, or that rule, are loaded (exact strcmp: a
-      ** NOCASE comparison is left to SQLite, over every rule of the default pack) */
+      ** NOCASE comparison is left to SQLite, over every rule of the default pack). An IN
+      ** list is left to SQLite too: pushed, it would be one scan of the files per value */
       aiArg[pC->iColumn==DETECT_COL_PACK ? 3 : 4] = i;
       continue;
     }

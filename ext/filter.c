@@ -9,6 +9,7 @@ SQLITE_EXTENSION_INIT3
 #include <string.h>
 #include "filter.h"
 #include "json.h"
+#include "kql.h"
 #include "record.h"
 #include "rule_mfa.h"
 
@@ -24,7 +25,77 @@ void filter_clear(Filter *p){
 }
 
 int filter_is_empty(const Filter *p){
-  return p->nStr==0 && !p->bLo && !p->bHi && !p->bMfaRule && p->nTimeCmp==0;
+  return p->nStr==0 && !p->bLo && !p->bHi && !p->bMfaRule && !p->bKeys && p->nTimeCmp==0;
+}
+
+/* Order of a FilterKeys set: by length, then bytes. */
+static int key_cmp(const char *a, size_t na, const char *b, size_t nb){
+  if( na!=nb ) return na<nb ? -1 : 1;
+  return memcmp(a, b, na);
+}
+
+void filter_keys_sort(FilterKeys *k){
+  int i, j;
+  for(i=1; i<k->n; i++){                  /* insertion sort: a few hundred values at most */
+    const char *z = k->az[i];
+    size_t n = k->an[i];
+    for(j=i; j>0 && key_cmp(k->az[j-1], k->an[j-1], z, n)>0; j--){
+      k->az[j] = k->az[j-1];
+      k->an[j] = k->an[j-1];
+    }
+    k->az[j] = z;
+    k->an[j] = n;
+  }
+}
+
+int filter_key_text(const char *z, size_t s, const FieldIndex *pIdx, int iField,
+                    const char **pz, size_t *pn){
+  size_t vs, ve, i;
+  if( pIdx->aE[iField]==0 ) return 0;
+  vs = s + pIdx->aS[iField];
+  ve = s + pIdx->aE[iField];
+  if( ve-vs<3 || z[vs]!='"' || z[ve-1]!='"' ) return -1;
+  for(i=vs+1; i<ve-1; i++){
+    unsigned char c = (unsigned char)z[i];
+    if( c=='\\' || c>=0x80 ) return -1;
+  }
+  *pz = z+vs+1;
+  *pn = ve-vs-2;
+  return 1;
+}
+
+int filter_keys_have(const FilterKeys *k, const char *z, size_t n){
+  int lo = 0, hi = k->n-1;
+  while( lo<=hi ){
+    int mid = (lo+hi)/2, c = key_cmp(k->az[mid], k->an[mid], z, n);
+    if( c==0 ) return 1;
+    if( c<0 ) lo = mid+1; else hi = mid-1;
+  }
+  return 0;
+}
+
+/* May the field hold one of k's values, as ecs.c reads it? 0 only when certain. */
+static int key_may_be(const FilterKeys *k, const char *z, size_t s, const FieldIndex *pIdx,
+                      int iField){
+  const char *zV = 0;
+  size_t nV = 0;
+  int rc = filter_key_text(z, s, pIdx, iField, &zV, &nV);
+  return rc<0 || (rc>0 && filter_keys_have(k, zV, nV));
+}
+
+/* Does one of p's rules without a key match the record? 1 also when that cannot be
+** evaluated (out of memory): the record is kept, and the consuming thread decides. The
+** Record and its ECS cache live for this call only: workers share nothing, and no
+** thread-local state outlives a scan (or the library, once unloaded). */
+static int run_rules(const Filter *p, const char *z, size_t s, size_t e,
+                     const FieldIndex *pIdx){
+  Record r;
+  int i, rc = 0;
+  memset(&r, 0, sizeof(r));
+  record_set(&r, z, s, e, 0, pIdx);           /* flags: ecs.c does not read them */
+  for(i=0; i<p->nRun && rc==0; i++) rc = kql_match(p->apRun[i], &r);
+  record_clear(&r);
+  return rc!=0;
 }
 
 /* Require the eventTime text to compare with z[0..n) as op says, as SQLite's BINARY
@@ -239,9 +310,14 @@ static int derived_column(int iField){
 /* Does the record at z[s] (keys indexed in pIdx) satisfy every pushed constraint? Each
 ** constraint is checked on exactly the text its column shows (json_text_cmp()), from
 ** exactly the span the column reads (record_ident_span() for the derived ones). */
-int filter_record(const Filter *p, const char *z, size_t s, const FieldIndex *pIdx){
+int filter_record(const Filter *p, const char *z, size_t s, size_t e, const FieldIndex *pIdx){
   int i;
   if( p->bMfaRule && !rule_mfa_match(z, s, pIdx) ) return 0;
+  if( p->bKeys && !key_may_be(&p->aKey[0], z, s, pIdx, RF_eventName)
+   && !key_may_be(&p->aKey[1], z, s, pIdx, RF_eventSource)
+   && (p->nRun==0 || !run_rules(p, z, s, e, pIdx)) ){
+    return 0;
+  }
   if( p->nTimeCmp ){
     size_t ts = s + pIdx->aS[RF_eventTime], te = s + pIdx->aE[RF_eventTime];
     int k;

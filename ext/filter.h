@@ -30,12 +30,27 @@ typedef struct FilterStr {
   size_t *anVal;
 } FilterStr;
 
+/* A set of exact strings (sorted by filter_keys_sort, then looked up by binary search).
+** Borrowed: the strings and arrays belong to whoever set up the filter (detect's rule
+** index), and outlive the scan. */
+typedef struct FilterKeys {
+  int n;
+  const char **az;
+  size_t *an;
+} FilterKeys;
+
 typedef struct Filter {
   int nStr;
   FilterStr aStr[FILTER_MAX_STR];
   int bLo, bHi;                  /* event_epoch bounds, inclusive */
   long long iLo, iHi;
   int bMfaRule;                  /* only records the MFA rule matches */
+  int bKeys;                     /* only records whose eventName may be in aKey[0] or whose
+                                 ** eventSource may be in aKey[1] (detect's rule keys), or
+                                 ** that one of apRun matches */
+  FilterKeys aKey[2];
+  int nRun;                      /* detect's rules without a key, evaluated by the workers */
+  struct KqlExpr *const *apRun;  /* (borrowed, read-only) */
   int nTimeCmp;                  /* eventTime text comparisons (record level only) */
   struct { int op; char *z; size_t n; } aTimeCmp[4];  /* op: FILTER_GT, _GE, _LT, _LE */
   long long iMaxDelay;           /* max_delivery_delay in seconds; 0: no time pruning */
@@ -46,12 +61,24 @@ typedef struct Filter {
 #define FILTER_STAMP_SLACK 3600
 
 int filter_add_str(Filter *p, int iField, int iCons, const char *z, size_t n);
+void filter_keys_sort(FilterKeys *pKeys);
+int filter_keys_have(const FilterKeys *pKeys, const char *z, size_t n);
+
+/* The value ecs.c reads from top-level field iField (RF_eventName, RF_eventSource) of the
+** record at z[s], when its bytes prove it without decoding: 0 when the key is absent (no
+** value); 1 with *pz, *pn when the value (the last of a duplicated key, as the index and
+** ecs.c both take it) is a JSON string whose bytes between the quotes are ASCII without a
+** backslash: json_decode_string() copies those unchanged, so they are the value; -1 for
+** anything else (an escape, non-ASCII bytes, "", null, a number, an array), which only
+** ecs.c can read. */
+int filter_key_text(const char *z, size_t s, const FieldIndex *pIdx, int iField,
+                    const char **pz, size_t *pn);
 int filter_add_time_text(Filter *p, int op, const char *z, size_t n);
 void filter_clear(Filter *p);
 int filter_is_empty(const Filter *p);
 int filter_prune_file(const Filter *p, const S3Name *pName);
 int filter_prune_dir(const Filter *p, const char *zDir);
 int filter_bytes(const Filter *p, const char *z, size_t n);
-int filter_record(const Filter *p, const char *z, size_t s, const FieldIndex *pIdx);
+int filter_record(const Filter *p, const char *z, size_t s, size_t e, const FieldIndex *pIdx);
 
 #endif

@@ -122,11 +122,17 @@ void kql_free(KqlExpr *e){
   sqlite3_free(e);
 }
 
-static int emit(Parser *p, JsonBuf *b, const char *z, size_t n){
-  if( json_buf_reserve(b, n) ){ p->rc = SQLITE_NOMEM; return 1; }
+/* Append z[0..n) to b, NUL-terminated: SQLITE_OK or SQLITE_NOMEM. */
+static int emit_raw(JsonBuf *b, const char *z, size_t n){
+  if( json_buf_reserve(b, n) ) return SQLITE_NOMEM;
   memcpy(b->z + b->n, z, n);
   b->n += n;
   b->z[b->n] = 0;
+  return SQLITE_OK;
+}
+
+static int emit(Parser *p, JsonBuf *b, const char *z, size_t n){
+  if( emit_raw(b, z, n) ){ p->rc = SQLITE_NOMEM; return 1; }
   return 0;
 }
 
@@ -671,6 +677,156 @@ int kql_match(const KqlExpr *e, Record *r){
   return 0;
 }
 
+/* ---- the key: a necessary condition proven from the tree (see kql.h) ---- */
+
+typedef struct LeafList {
+  const KqlExpr **a;
+  int n, nAlloc;
+} LeafList;
+
+/* Does e prove that a matching record holds one of a set of exact keyword values of field
+** iField? 1: the set's leaves are appended to p; 0: no, and p is as it was; <0: out of
+** memory. Only what the tree proves: a record matching e matches one of the leaves. */
+static int prove(const KqlExpr *e, int iField, LeafList *p){
+  int n0 = p->n, nL, rcL, rcR;
+  switch( e->op ){
+    case K_EQ:
+      /* a plain keyword term: the field's value equals zVal, byte for byte */
+      if( e->iField!=iField || e->eType!=ECS_KEYWORD || e->zSub ) return 0;
+      if( p->n>=p->nAlloc ){
+        int nNew = p->nAlloc ? p->nAlloc*2 : 16;
+        const KqlExpr **aNew = sqlite3_realloc64((void*)p->a, sizeof(*aNew)*nNew);
+        if( aNew==0 ) return -1;
+        p->a = aNew;
+        p->nAlloc = nNew;
+      }
+      p->a[p->n++] = e;
+      return 1;
+    case K_OR:
+      /* either side may be the one that holds: both must prove a set, the union */
+      rcL = prove(e->pL, iField, p);
+      if( rcL<=0 ) return rcL;
+      rcR = prove(e->pR, iField, p);
+      if( rcR<=0 ) p->n = n0;
+      return rcR;
+    case K_AND:
+      /* both sides hold: either side's set is a necessary condition; the smaller one is
+      ** the sharper (their intersection would not be: a field may hold several values) */
+      rcL = prove(e->pL, iField, p);
+      if( rcL<0 ) return rcL;
+      nL = p->n - n0;
+      rcR = prove(e->pR, iField, p);
+      if( rcR<0 ) return rcR;
+      if( rcL && rcR ){
+        int nR = p->n - n0 - nL;
+        if( nR<nL ) memmove((void*)(p->a+n0), p->a+n0+nL, sizeof(*p->a)*nR);
+        p->n = n0 + (nR<nL ? nR : nL);
+      }
+      return rcL || rcR;
+  }
+  return 0;                      /* NOT, wildcards, exists, ranges, the empty query */
+}
+
+int kql_key(const KqlExpr *e, KqlKey *pKey){
+  static const char *azName[] = {"event.action", "event.provider"};
+  LeafList list = {0, 0, 0};
+  int k, i, j, rc = 0;
+  memset(pKey, 0, sizeof(*pKey));
+  for(k=0; k<2; k++){
+    int eType;
+    const char *zSub, *zWhy;
+    int iField = ecs_lookup(azName[k], &eType, &zSub, &zWhy);
+    list.n = 0;
+    if( iField<0 ) continue;
+    rc = prove(e, iField, &list);
+    if( rc ) break;
+  }
+  if( rc>0 ){
+    pKey->azVal = sqlite3_malloc64(sizeof(char*)*list.n);
+    pKey->anVal = sqlite3_malloc64(sizeof(size_t)*list.n);
+    if( pKey->azVal==0 || pKey->anVal==0 ){
+      rc = -1;
+    }else{
+      pKey->eField = k==0 ? KQL_KEY_ACTION : KQL_KEY_PROVIDER;
+      for(i=0; i<list.n; i++){
+        const KqlExpr *l = list.a[i];
+        for(j=0; j<pKey->nVal; j++){
+          if( pKey->anVal[j]==l->nVal && memcmp(pKey->azVal[j], l->zVal, l->nVal)==0 ) break;
+        }
+        if( j<pKey->nVal ) continue;                      /* each value once */
+        pKey->azVal[pKey->nVal] = l->zVal;
+        pKey->anVal[pKey->nVal++] = l->nVal;
+      }
+    }
+  }
+  sqlite3_free((void*)list.a);
+  if( rc<0 ){
+    kql_key_free(pKey);
+    return SQLITE_NOMEM;
+  }
+  return SQLITE_OK;
+}
+
+void kql_key_free(KqlKey *pKey){
+  sqlite3_free((void*)pKey->azVal);
+  sqlite3_free(pKey->anVal);
+  memset(pKey, 0, sizeof(*pKey));
+}
+
+/* Append z[0..n) to pOut as a JSON string. */
+static int json_string_put(JsonBuf *pOut, const char *z, size_t n){
+  size_t j;
+  if( json_buf_reserve(pOut, n*6 + 2) ) return SQLITE_NOMEM;
+  pOut->z[pOut->n++] = '"';
+  for(j=0; j<n; j++){
+    unsigned char c = (unsigned char)z[j];
+    if( c=='"' || c=='\\' ){ pOut->z[pOut->n++] = '\\'; pOut->z[pOut->n++] = (char)c; }
+    else if( c<0x20 ){ pOut->n += (size_t)sqlite3_snprintf(7, pOut->z+pOut->n, "\\u%04x", c); }
+    else pOut->z[pOut->n++] = (char)c;
+  }
+  pOut->z[pOut->n++] = '"';
+  pOut->z[pOut->n] = 0;
+  return SQLITE_OK;
+}
+
+/* kql_key(query): the key as {"field":"event.action","values":["A","B"]}, or NULL. */
+static void kql_key_func(sqlite3_context *ctx, int argc, sqlite3_value **argv){
+  const char *zQuery = (const char*)sqlite3_value_text(argv[0]);
+  KqlExpr *e = 0;
+  KqlKey key;
+  JsonBuf out = {0, 0, 0};
+  char *zWhy = 0;
+  int rc, i;
+  (void)argc;
+  if( zQuery==0 ){
+    if( sqlite3_value_type(argv[0])!=SQLITE_NULL ) sqlite3_result_error_nomem(ctx);
+    return;
+  }
+  rc = kql_compile(zQuery, &e, &zWhy);
+  if( rc ){
+    if( rc==SQLITE_NOMEM ) sqlite3_result_error_nomem(ctx);
+    else sqlite3_result_error(ctx, zWhy, -1);
+    sqlite3_free(zWhy);
+    return;
+  }
+  rc = kql_key(e, &key);
+  if( rc==SQLITE_OK && key.eField!=KQL_KEY_NONE ){
+    const char *zHead = key.eField==KQL_KEY_ACTION ? "{\"field\":\"event.action\",\"values\":["
+                                                   : "{\"field\":\"event.provider\",\"values\":[";
+    rc = emit_raw(&out, zHead, strlen(zHead));
+    for(i=0; rc==SQLITE_OK && i<key.nVal; i++){
+      if( i ) rc = emit_raw(&out, ",", 1);
+      if( rc==SQLITE_OK ) rc = json_string_put(&out, key.azVal[i], key.anVal[i]);
+    }
+    if( rc==SQLITE_OK ) rc = emit_raw(&out, "]}", 2);
+    if( rc==SQLITE_OK ) sqlite3_result_text64(ctx, out.z, out.n, SQLITE_TRANSIENT, SQLITE_UTF8);
+  }
+  if( rc ) sqlite3_result_error_nomem(ctx);
+  kql_key_free(&key);
+  json_buf_free(&out);
+  kql_free(e);
+}
+
 /* ---- kql_match(query, record_json) ---- */
 
 /* Validate record_json (argument iArg) into *pRec: 1, or 0 after setting an error. */
@@ -784,6 +940,11 @@ int kql_register(sqlite3 *db){
     rc = sqlite3_create_function(db, "ecs_field", 2,
                                  SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
                                  0, ecs_field_func, 0, 0);
+  }
+  if( rc==SQLITE_OK ){
+    rc = sqlite3_create_function(db, "kql_key", 1,
+                                 SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
+                                 0, kql_key_func, 0, 0);
   }
   return rc;
 }

@@ -6,6 +6,7 @@
 #include "sqlite3ext.h"
 SQLITE_EXTENSION_INIT3
 #include <string.h>
+#include "ecs.h"
 #include "rules.h"
 #include "rules_data.h"
 #include "rule_mfa.h"
@@ -400,10 +401,15 @@ int rules_load_builtin(RuleSet *pSet){
   return bOom ? SQLITE_NOMEM : SQLITE_OK;
 }
 
+static void index_free(RuleIndex *x);
+
 void rules_free(RuleSet *pSet){
   int i;
+  index_free(pSet->pIndex);
+  pSet->pIndex = 0;
   for(i=0; i<pSet->n; i++){
     Rule *r = &pSet->a[i];
+    kql_key_free(&r->key);
     kql_free(r->pExpr);
     rule_fields_free(r);
     sqlite3_free(r->zRuleId); sqlite3_free(r->zName); sqlite3_free(r->zSeverity);
@@ -414,4 +420,255 @@ void rules_free(RuleSet *pSet){
   sqlite3_free(pSet->a);
   pSet->a = 0;
   pSet->n = 0;
+}
+
+/* ---- the prefilter: rule keys and their dispatch ---- */
+
+/* cloudtrail_prefilter(): 1 on (the default), 0 off; process-wide, read when an index is
+** built (once per scan). */
+static int bPrefilterOff;
+
+/* One distinct (field, value) of the rules' keys, and the rules keyed by it. */
+typedef struct KeySlot {
+  int eField;                    /* KQL_KEY_ACTION or KQL_KEY_PROVIDER; 0: an empty slot */
+  const char *z;                 /* the value (the rule's expression owns it) */
+  size_t n;
+  unsigned h;
+  int iFirst, nRule;             /* its rules: aSlotRule[iFirst .. iFirst+nRule), in order */
+} KeySlot;
+
+struct RuleIndex {
+  int nRule;                     /* pSet->n when built: built again if the set grows */
+  int bOn;                       /* the prefilter was on when built */
+  int nSlot;                     /* a power of 2: open addressing, linear probing */
+  KeySlot *aSlot;
+  int *aSlotRule;
+  int *aAlways, nAlways;         /* rules without a key (all rules when off) */
+  int anField[3];                /* how many rules are keyed by each KQL_KEY_* field */
+  int iAction, iProvider;        /* ecs.c ids of event.action and event.provider */
+  FilterKeys aKey[2];            /* every key value of each field, for the reader's Filter */
+  unsigned long long *aBit;      /* scratch: one bit per rule */
+  int *aCand;                    /* scratch: the candidates of the last record */
+  KqlExpr **apRun;               /* the rules without a key, for the reader's Filter */
+};
+
+static void index_free(RuleIndex *x){
+  int k;
+  if( x==0 ) return;
+  sqlite3_free(x->aSlot);
+  sqlite3_free(x->aSlotRule);
+  sqlite3_free(x->aAlways);
+  for(k=0; k<2; k++){
+    sqlite3_free((void*)x->aKey[k].az);
+    sqlite3_free(x->aKey[k].an);
+  }
+  sqlite3_free(x->aBit);
+  sqlite3_free(x->aCand);
+  sqlite3_free(x->apRun);
+  sqlite3_free(x);
+}
+
+static unsigned key_hash(int eField, const char *z, size_t n){
+  unsigned h = 2166136261u ^ (unsigned)eField;          /* FNV-1a */
+  size_t i;
+  for(i=0; i<n; i++){ h ^= (unsigned char)z[i]; h *= 16777619u; }
+  return h;
+}
+
+/* The slot of (eField, z[0..n)): the one holding it, or the empty one where it goes. */
+static KeySlot *slot_find(const RuleIndex *x, int eField, const char *z, size_t n, unsigned h){
+  unsigned i = h & (unsigned)(x->nSlot-1);
+  for(;;){
+    KeySlot *p = &x->aSlot[i];
+    if( p->eField==0 ) return p;
+    if( p->h==h && p->eField==eField && p->n==n && memcmp(p->z, z, n)==0 ) return p;
+    i = (i+1) & (unsigned)(x->nSlot-1);
+  }
+}
+
+/* Build pSet's index: each rule's key, the slots, the unions. */
+static int index_build(RuleSet *pSet, RuleIndex **ppOut){
+  RuleIndex *x;
+  int i, j, k, nVal = 0, nWord = (pSet->n+63)/64 + 1;
+  *ppOut = 0;
+  x = sqlite3_malloc64(sizeof(*x));
+  if( x==0 ) return SQLITE_NOMEM;
+  memset(x, 0, sizeof(*x));
+  x->nRule = pSet->n;
+  x->bOn = !__atomic_load_n(&bPrefilterOff, __ATOMIC_RELAXED);
+  {
+    int eType;
+    const char *zSub, *zWhy;
+    x->iAction = ecs_lookup("event.action", &eType, &zSub, &zWhy);
+    x->iProvider = ecs_lookup("event.provider", &eType, &zSub, &zWhy);
+  }
+  for(i=0; x->bOn && i<pSet->n; i++){
+    Rule *r = &pSet->a[i];
+    if( r->pExpr && r->key.eField==KQL_KEY_NONE ){
+      kql_key_free(&r->key);
+      if( kql_key(r->pExpr, &r->key) ){ index_free(x); return SQLITE_NOMEM; }
+    }
+    nVal += r->key.nVal;
+  }
+  for(x->nSlot=16; x->nSlot<2*nVal; x->nSlot*=2){}
+  x->aSlot = sqlite3_malloc64(sizeof(KeySlot)*x->nSlot);
+  x->aSlotRule = sqlite3_malloc64(sizeof(int)*(nVal+1));
+  x->aAlways = sqlite3_malloc64(sizeof(int)*(pSet->n+1));
+  x->aBit = sqlite3_malloc64(sizeof(unsigned long long)*nWord);
+  x->aCand = sqlite3_malloc64(sizeof(int)*(pSet->n+1));
+  x->apRun = sqlite3_malloc64(sizeof(KqlExpr*)*(pSet->n+1));
+  for(k=0; k<2; k++){
+    x->aKey[k].az = sqlite3_malloc64(sizeof(char*)*(nVal+1));
+    x->aKey[k].an = sqlite3_malloc64(sizeof(size_t)*(nVal+1));
+    if( x->aKey[k].az==0 || x->aKey[k].an==0 ){ index_free(x); return SQLITE_NOMEM; }
+  }
+  if( x->aSlot==0 || x->aSlotRule==0 || x->aAlways==0 || x->aBit==0 || x->aCand==0
+   || x->apRun==0 ){
+    index_free(x);
+    return SQLITE_NOMEM;
+  }
+  memset(x->aSlot, 0, sizeof(KeySlot)*x->nSlot);
+  /* the distinct values, each with the number of rules it keys */
+  for(i=0; i<pSet->n; i++){
+    const KqlKey *kk = &pSet->a[i].key;
+    if( !x->bOn || kk->eField==KQL_KEY_NONE ){ x->aAlways[x->nAlways++] = i; continue; }
+    x->anField[kk->eField]++;
+    for(j=0; j<kk->nVal; j++){
+      unsigned h = key_hash(kk->eField, kk->azVal[j], kk->anVal[j]);
+      KeySlot *p = slot_find(x, kk->eField, kk->azVal[j], kk->anVal[j], h);
+      if( p->eField==0 ){
+        FilterKeys *f = &x->aKey[kk->eField-1];
+        p->eField = kk->eField;
+        p->z = kk->azVal[j];
+        p->n = kk->anVal[j];
+        p->h = h;
+        f->az[f->n] = p->z;
+        f->an[f->n++] = p->n;
+      }
+      p->nRule++;                         /* a rule's key holds each value once */
+    }
+  }
+  /* each slot's rules, in the set's order */
+  for(i=0, k=0; i<x->nSlot; i++){
+    x->aSlot[i].iFirst = k;
+    k += x->aSlot[i].nRule;
+    x->aSlot[i].nRule = 0;
+  }
+  for(i=0; i<pSet->n; i++){
+    const KqlKey *kk = &pSet->a[i].key;
+    if( !x->bOn ) break;
+    for(j=0; j<kk->nVal; j++){
+      KeySlot *p = slot_find(x, kk->eField, kk->azVal[j], kk->anVal[j],
+                             key_hash(kk->eField, kk->azVal[j], kk->anVal[j]));
+      x->aSlotRule[p->iFirst + p->nRule++] = i;
+    }
+  }
+  for(k=0; k<2; k++) filter_keys_sort(&x->aKey[k]);
+  *ppOut = x;
+  return SQLITE_OK;
+}
+
+/* pSet's index, built now if it is missing or the set has grown since. */
+static int index_get(RuleSet *pSet, RuleIndex **ppX){
+  if( pSet->pIndex==0 || pSet->pIndex->nRule!=pSet->n ){
+    int rc;
+    index_free(pSet->pIndex);
+    pSet->pIndex = 0;
+    rc = index_build(pSet, &pSet->pIndex);
+    if( rc ) return rc;
+  }
+  *ppX = pSet->pIndex;
+  return SQLITE_OK;
+}
+
+int rules_filter(RuleSet *pSet, Filter *pFilter){
+  RuleIndex *x;
+  int rc = index_get(pSet, &x);
+  if( rc ) return rc;
+  int i;
+  if( !x->bOn || pSet->n==0 ) return SQLITE_OK;
+  /* a rule without a key may match any record: the workers evaluate it themselves (a KQL
+  ** tree is read-only; each worker has its own Record), so a record is dropped only when
+  ** no key admits it and none of those rules matches it */
+  for(i=0; i<x->nAlways; i++){
+    KqlExpr *e = pSet->a[x->aAlways[i]].pExpr;
+    if( e==0 ) return SQLITE_OK;                     /* the built-in rule: not KQL */
+    x->apRun[i] = e;
+  }
+  pFilter->nRun = x->nAlways;
+  pFilter->apRun = x->apRun;
+  pFilter->bKeys = 1;
+  pFilter->aKey[0] = x->aKey[0];
+  pFilter->aKey[1] = x->aKey[1];
+  return SQLITE_OK;
+}
+
+/* Mark the rules keyed by value z[0..n) of field eField. */
+static void mark_value(RuleIndex *x, int eField, const char *z, size_t n){
+  KeySlot *p = slot_find(x, eField, z, n, key_hash(eField, z, n));
+  int j;
+  for(j=0; j<p->nRule; j++){
+    int iRule = x->aSlotRule[p->iFirst + j];
+    x->aBit[iRule>>6] |= 1ULL<<(iRule&63);
+  }
+}
+
+/* Mark the rules keyed by each value of ECS field iField of r (a KQL_KEY_* field, read
+** from raw field k). Its values are those ecs.c gives: read from the bytes when they prove
+** the value (filter_key_text), else decoded by ecs.c itself. */
+static int mark_field(RuleIndex *x, Record *r, int eField, int iField, int k){
+  const EcsValue *a;
+  const char *z = 0;
+  size_t s, e, n = 0;
+  int nVal, i, rc;
+  if( x->anField[eField]==0 ) return SQLITE_OK;       /* no rule asks: no decode */
+  record_field(r, k, &s, &e);                         /* indexes the record */
+  rc = filter_key_text(r->z, r->s, &r->idx, k, &z, &n);
+  if( rc>=0 ){
+    if( rc>0 ) mark_value(x, eField, z, n);
+    return SQLITE_OK;
+  }
+  if( ecs_values(r, iField, 0, &a, &nVal) ) return SQLITE_NOMEM;
+  for(i=0; i<nVal; i++) mark_value(x, eField, a[i].z, a[i].n);
+  return SQLITE_OK;
+}
+
+int rules_candidates(RuleSet *pSet, Record *r, const int **paRule, int *pnRule){
+  RuleIndex *x;
+  int rc = index_get(pSet, &x), i, w, nWord = (pSet->n+63)/64;
+  *paRule = 0;
+  *pnRule = 0;
+  if( rc ) return rc;
+  if( x->nAlways==pSet->n ){                         /* off, or no rule has a key */
+    *paRule = x->aAlways;
+    *pnRule = x->nAlways;
+    return SQLITE_OK;
+  }
+  memset(x->aBit, 0, sizeof(unsigned long long)*nWord);
+  for(i=0; i<x->nAlways; i++) x->aBit[x->aAlways[i]>>6] |= 1ULL<<(x->aAlways[i]&63);
+  if( mark_field(x, r, KQL_KEY_ACTION, x->iAction, RF_eventName)
+   || mark_field(x, r, KQL_KEY_PROVIDER, x->iProvider, RF_eventSource) ){
+    return SQLITE_NOMEM;
+  }
+  for(w=0; w<nWord; w++){
+    unsigned long long b = x->aBit[w];
+    for(i=0; b; i++, b>>=1){
+      if( b & 1 ) x->aCand[(*pnRule)++] = w*64 + i;
+    }
+  }
+  *paRule = x->aCand;
+  return SQLITE_OK;
+}
+
+/* cloudtrail_prefilter(on): set the switch, return the previous value. */
+static void prefilter_func(sqlite3_context *ctx, int argc, sqlite3_value **argv){
+  int bOff = sqlite3_value_int(argv[0])==0;
+  (void)argc;
+  sqlite3_result_int(ctx, !__atomic_exchange_n(&bPrefilterOff, bOff, __ATOMIC_RELAXED));
+}
+
+int rules_register(sqlite3 *db){
+  /* direct only: a view or trigger must not switch it for everyone */
+  return sqlite3_create_function(db, "cloudtrail_prefilter", 1,
+                                 SQLITE_UTF8 | SQLITE_DIRECTONLY, 0, prefilter_func, 0, 0);
 }

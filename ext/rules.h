@@ -6,6 +6,7 @@
 #ifndef CLOUDTRAIL_RULES_H
 #define CLOUDTRAIL_RULES_H
 #include "sqlite3ext.h"
+#include "filter.h"
 #include "kql.h"
 #include "toml.h"
 
@@ -43,11 +44,15 @@ typedef struct Rule {
   sqlite3_int64 iLookback;      /* threshold: `from` (now-20m: 1200 seconds) */
   sqlite3_int64 iInterval;      /* threshold: `interval` in seconds (default 5m) */
   sqlite3_int64 iHistory;       /* new_terms: history_window_start (now-7d: 604800) */
+  KqlKey key;                   /* pExpr's prefilter key (kql_key), set by the RuleIndex */
 } Rule;
+
+typedef struct RuleIndex RuleIndex;
 
 typedef struct RuleSet {
   Rule *a;
   int n;
+  RuleIndex *pIndex;            /* which rules may match a record: built on first use */
 } RuleSet;
 
 /* Whether the extension can run a rule of this type and language (and query): 1; 0 with
@@ -84,5 +89,25 @@ int rules_load_queries(const char *zPack, const char *zRuleId, RuleSet *pSet, ch
 int rules_load_builtin(RuleSet *pSet);
 
 void rules_free(RuleSet *pSet);
+
+/* The prefilter (see ext/README.md, "detect: one pass"). Each rule's key (kql_key) says
+** which event.action values, else which event.provider values, a record it matches must
+** hold; rules without one always run. */
+
+/* Configure the reader's filter for pSet (when the prefilter is on and every rule is KQL):
+** workers drop the records whose eventName and eventSource are in no rule's key and that
+** no rule without a key matches (the workers evaluate those rules themselves). The filter
+** borrows the index's sets and pSet's trees: pSet must outlive the scan. SQLITE_OK/NOMEM. */
+int rules_filter(RuleSet *pSet, Filter *pFilter);
+
+/* The rules of pSet that may match record r, in the set's order: *paRule (valid until the
+** next call) and *pnRule. The record's event.action and event.provider values are read
+** through ecs.c, as the rules read them (and cached on r for them). SQLITE_OK/NOMEM. */
+int rules_candidates(RuleSet *pSet, Record *r, const int **paRule, int *pnRule);
+
+/* The SQL function cloudtrail_prefilter(on): 1 (the default) or 0 for every detect() scan
+** of the process from then on; returns the previous value. For tests: the answers must
+** not change. */
+int rules_register(sqlite3 *db);
 
 #endif

@@ -312,7 +312,7 @@ static void job_run(Source *p, SourceJob *j, void *pDec, int bConsumer){
     }
     f->nRecords++;
     if( j->nBeforeProblem<0 && f->prob.n ) j->nBeforeProblem = j->nItem;
-    if( pF && !filter_record(pF, zData, item.s, &item.idx) ) continue;
+    if( pF && !filter_record(pF, zData, item.s, item.e, &item.idx) ) continue;
     j->rc = keep_item(j, &item, &x);
     if( j->rc || j->bDeferred ) return;
   }
@@ -603,7 +603,7 @@ int source_next_record_ex(Source *p, const SplitItem **ppItem){
     if( rc>0 && copyset_add(p->pCopy, p->idBuf.z, p->idBuf.n, &iCopy) ) return SQLITE_NOMEM;
     if( (p->iItem % STOP_EVERY)==0 && (rc = source_poll(p))!=SQLITE_OK ) return rc;
     if( iCopy<p->iCopyLo || iCopy>p->iCopyHi ) continue;
-    if( p->pFilter && !filter_record(p->pFilter, j->zData, it->s, &it->idx) ) continue;
+    if( p->pFilter && !filter_record(p->pFilter, j->zData, it->s, it->e, &it->idx) ) continue;
     p->iCopy = iCopy;
     *ppItem = it;
     return SQLITE_ROW;

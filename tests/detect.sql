@@ -40,3 +40,8 @@ SELECT * FROM hostile;
 SELECT 'rule_id twin', (SELECT count(*) FROM detect('data/AWSLogs') WHERE rule_id = 'd8fc1cca-93ed-43c1-bbb6-c0dd3eff2958'),
        (SELECT group_concat(alert_id) FROM detect('data/AWSLogs') WHERE rule_id = 'd8fc1cca-93ed-43c1-bbb6-c0dd3eff2958')
      = (SELECT group_concat(alert_id) FROM detect('data/AWSLogs') WHERE +rule_id = 'd8fc1cca-93ed-43c1-bbb6-c0dd3eff2958');
+-- rule_id IN (...): one pass over the files, the same alerts as each rule alone
+SELECT 'rule_id IN', (SELECT count(*) FROM detect('data/AWSLogs')
+         WHERE rule_id IN ('d8fc1cca-93ed-43c1-bbb6-c0dd3eff2958', 'ea248a02-bc47-4043-8e94-2885b19b2636')),
+       (SELECT count(*) FROM detect('data/AWSLogs') WHERE rule_id = 'd8fc1cca-93ed-43c1-bbb6-c0dd3eff2958')
+     + (SELECT count(*) FROM detect('data/AWSLogs') WHERE rule_id = 'ea248a02-bc47-4043-8e94-2885b19b2636');

@@ -10,6 +10,11 @@
 //   count     eventName|count, one line per eventName, sorted
 //   select    CREATE TABLE t AS (every record, one column per CloudTrail field) in an
 //             in-memory database, then its row count
+//   rules     node duckdb.mjs rules CORPUS_DIR RULES_JSON: the rules of RULES_JSON
+//             ([{rule_id, query}], KQL) that kql2sql.mjs translates, run as SQL in one pass:
+//             rule_id|event_id per alert, sorted
+//   translated  node duckdb.mjs translated RULES_JSON: the ids of the rules kql2sql.mjs
+//             translates, one per line (no DuckDB involved)
 //
 // The log files are read as gzip JSON with read_json() and a typed STRUCT for the Records
 // array, then unnested: one row per record. CloudTrail (and build/generate) writes each log
@@ -21,11 +26,12 @@
 
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import fs from 'node:fs';
+import { translate, rulesSql } from './kql2sql.mjs';
 
 const [question, corpus] = process.argv.slice(2);
 const nodeDir = process.env.BENCH_NODE_DIR || 'build/bench/node';
 const require = createRequire(path.resolve(nodeDir, 'package.json'));
-const { DuckDBInstance } = require('@duckdb/node-api');
 
 // CloudTrail's record fields (the AWS "CloudTrail record contents" page). Strings as
 // VARCHAR, booleans as BOOLEAN, nested objects and arrays as JSON text.
@@ -77,10 +83,16 @@ const selectSql = () => `CREATE TABLE t AS SELECT unnest(r) FROM ${records()}`;
 const cell = (v) => (v === null || v === undefined ? '' : String(v));
 
 async function main() {
+  if (question === 'translated') {
+    const { translated } = translate(JSON.parse(fs.readFileSync(corpus, 'utf8')));
+    process.stdout.write(translated.map((t) => t.rule_id + '\n').join(''));
+    return;
+  }
   if (!question || (question !== 'version' && question !== 'startup' && !corpus)) {
     console.error('usage: node duckdb.mjs version|startup|detect|count|select CORPUS_DIR');
     process.exit(2);
   }
+  const { DuckDBInstance } = require('@duckdb/node-api');
   const instance = await DuckDBInstance.create(':memory:');
   const con = await instance.connect();
   const threads = Number(process.env.BENCH_DUCKDB_THREADS || 2);
@@ -100,6 +112,13 @@ async function main() {
     case 'count':
       out = (await rows(countSql())).map((r) => `${cell(r[0])}|${cell(r[1])}`);
       break;
+    case 'rules': {
+      const rulesFile = process.argv[4];
+      const { translated } = translate(JSON.parse(fs.readFileSync(rulesFile, 'utf8')));
+      const sql = rulesSql(records({ errorCode: 'JSON', errorMessage: 'JSON' }), translated);
+      out = (await rows(sql)).map((r) => `${cell(r[0])}|${cell(r[1])}`);
+      break;
+    }
     case 'select':
       await con.run(selectSql());
       out = (await rows('SELECT count(*) FROM t')).map((r) => cell(r[0]));

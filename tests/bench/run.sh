@@ -12,7 +12,14 @@
 #   startup     SELECT 1: the fixed cost of starting the process
 #   inflate     every .json.gz log file decompressed to /dev/null: libdeflate-gunzip (the
 #               floor: the time just to inflate the data) and zlib's gzip -dc, 2 processes
-#   detect      the MFA rule's alerts: the set of distinct alert event ids
+#   detect      the MFA rule's alerts: the set of distinct alert event ids (also asked of
+#               detect() with the 2024 pack's MFA rule alone: same answer, decision 3)
+#   rules PACK  detect() over every supported query rule of the pack (rule_id|event_id), in
+#               one pass; "one rule": the pack's MFA rule alone (rule_id pushed down); the
+#               ratios all/one and all/detect_mfa_deactivation are printed after the table
+#   SQL PACK    the rules tests/bench/kql2sql.mjs translates to SQL (plain raw CloudTrail
+#               fields only; how many is printed), as detect() and as one DuckDB query over
+#               read_json: the alert sets (rule_id|event_id) must be equal
 #   count       count(*) by eventName
 #   select      SELECT * into an ordinary table of an in-memory database, then count(*)
 #   views       count(*) of each investigation view of sql/investigate.sql over the virtual
@@ -37,6 +44,7 @@
 #   BENCH_THREADS=N         pass threads=N to the extension (a named cloudtrail table);
 #                           unset: the extension's defaults, cloudtrail('DIR') as it is
 #   BENCH_DUCKDB_THREADS=2  DuckDB's SET threads
+#   BENCH_SQL_RUNS=3        runs for DuckDB running the rules as SQL (at most BENCH_RUNS)
 #   BENCH_DUCKDB_VERSION    the @duckdb/node-api version to install (default pinned below)
 #
 # Output: the tables on standard output; build/bench/results.md (the results table as
@@ -53,6 +61,7 @@ GEN=build/generate
 TIME=/usr/bin/time
 RUNS=${BENCH_RUNS:-5}
 JSON_RUNS=${BENCH_JSON_RUNS:-3}
+SQL_RUNS=${BENCH_SQL_RUNS:-3}
 RUNS_2X=${BENCH_RUNS_2X:-1}
 THREADS=${BENCH_THREADS:-}
 DUCKDB_VERSION=${BENCH_DUCKDB_VERSION:-1.5.6-r.1}
@@ -77,11 +86,12 @@ loud() {
   echo
 }
 is_count() { case "$1" in ''|*[!0-9]*) return 1 ;; *) [ "$1" -ge 1 ] ;; esac; }
-for v in RUNS JSON_RUNS RUNS_2X BENCH_DUCKDB_THREADS; do
+for v in RUNS JSON_RUNS SQL_RUNS RUNS_2X BENCH_DUCKDB_THREADS; do
   is_count "${!v}" || die "$v must be a positive integer, not '${!v}'"
 done
 [ -z "$THREADS" ] || is_count "$THREADS" || die "BENCH_THREADS must be a positive integer, not '$THREADS'"
 [ "$JSON_RUNS" -le "$RUNS" ] || JSON_RUNS=$RUNS
+[ "$SQL_RUNS" -le "$RUNS" ] || SQL_RUNS=$RUNS
 [ -n "${BASH_VERSINFO:-}" ] && [ "${BASH_VERSINFO[0]}" -ge 5 ] || die "needs bash 5 (EPOCHREALTIME)"
 
 [ -f "$EXT.so" ] || die "$EXT.so is missing: run make (or make bench)"
@@ -237,7 +247,8 @@ sql() {   # sql TEMPLATE NAME CORPUS [VIEW]: writes $W/sql/NAME.sql, prints its 
   fi
   sed -e "s|@EXT@|$EXT|g" -e "s|@SETUP@|$setup|g" -e "s|@TRAIL@|$trail|g" \
       -e "s|@SOURCE@|$source|g" -e "s|@VTAB_ARGS@|$vargs|g" -e "s|@VIEW@|$view|g" \
-      -e "s|@PLAIN@|'$dir'|g" -e "s|@INVESTIGATE@|$W/investigate.sql|g" "$tpl" >"$out" ||
+      -e "s|@PLAIN@|'$dir'|g" -e "s|@INVESTIGATE@|$W/investigate.sql|g" \
+      -e "s|@WHERE@|${WHERE:-}|g" "$tpl" >"$out" ||
     die "cannot write $out"
   printf '%s' "$out"
 }
@@ -254,6 +265,7 @@ job() {   # job PHASE GROUP QUESTION TOOL RUNS REF(1|0) FLOORGROUP STDIN CMD
 }
 T_EXT="cloudtrail"
 T_EXTP="cloudtrail (plain .json)"
+T_EXT1="cloudtrail detect() 2024 MFA rule_id"
 T_DUCK="duckdb"
 T_JSON="sqlite json_each (plain)"
 T_LIBD="libdeflate-gunzip"
@@ -278,6 +290,36 @@ job 1 detect   "detect: alert ids"        "$T_EXTP" "$RUNS" 0 floor "$(sql ext_d
 [ "$have_duckdb" = 1 ] &&
 job 1 detect   "detect: alert ids"        "$T_DUCK" "$RUNS" 0 floor /dev/null "$DUCK detect $C1"
 job 1 detect   "detect: alert ids"        "$T_JSON" "$JSON_RUNS" 0 floor "$(sql json_detect json-detect "$CP")" "$S"
+
+job 1 detect   "detect: alert ids"        "$T_EXT1" "$RUNS" 0 floor "$(sql ext_detect_rule detect-rule "$C1")" "$S"
+
+# Rule packs: every supported query rule in one pass, one rule alone, and the rules
+# kql2sql.mjs translates, run by detect() and by DuckDB as SQL.
+MFA_RULE=d8fc1cca-93ed-43c1-bbb6-c0dd3eff2958
+declare -A NRULES NSQL
+for pack in 2024-04-18 2026-08-21; do
+  p=${pack:0:4}
+  sqlite3 :memory: -cmd ".load $EXT" "SELECT json_group_array(json_object('rule_id', rule_id, 'query', query))
+    FROM (SELECT rule_id, query FROM cloudtrail_rules WHERE pack = '$pack' AND supported
+           AND type = 'query' AND language = 'kuery' ORDER BY rule_id)" >"$W/rules-$pack.json" ||
+    die "cannot list the rules of pack $pack"
+  NRULES[$p]=$(sqlite3 :memory: -cmd ".load $EXT" "SELECT json_array_length(readfile('$W/rules-$pack.json'))")
+  WHERE="pack = '$pack'"
+  job 1 "rules$p" "$pack pack: all ${NRULES[$p]} rules" "$T_EXT" "$RUNS" 1 floor "$(sql ext_rules "rules-$pack" "$C1")" "$S"
+  WHERE="pack = '$pack' AND rule_id = '$MFA_RULE'"
+  job 1 "one$p"   "$pack pack: one rule (MFA)" "$T_EXT" "$RUNS" 1 floor "$(sql ext_rules "one-$pack" "$C1")" "$S"
+  if command -v node >/dev/null 2>&1; then
+    node tests/bench/duckdb.mjs translated "$W/rules-$pack.json" >"$W/translated-$pack.txt" 2>>"$W/setup.log" ||
+      die "tests/bench/kql2sql.mjs failed on pack $pack (see $W/setup.log)"
+    NSQL[$p]=$(wc -l <"$W/translated-$pack.txt")
+    # +rule_id: an IN on rule_id itself would be pushed down, one scan per rule
+    WHERE="pack = '$pack' AND +rule_id IN ($(sed "s/.*/'&'/" "$W/translated-$pack.txt" | paste -sd,))"
+    job 1 "sql$p" "$pack pack: ${NSQL[$p]} rules as SQL" "$T_EXT" "$RUNS" 1 floor "$(sql ext_rules "sql-$pack" "$C1")" "$S"
+    [ "$have_duckdb" = 1 ] &&
+    job 1 "sql$p" "$pack pack: ${NSQL[$p]} rules as SQL" "$T_DUCK" "$SQL_RUNS" 0 floor /dev/null "$DUCK rules $C1 $W/rules-$pack.json"
+  fi
+  WHERE=
+done
 
 job 1 count    "count by eventName"       "$T_EXT"  "$RUNS" 1 floor "$(sql ext_count count "$C1")" "$S"
 job 1 count    "count by eventName"       "$T_EXTP" "$RUNS" 0 floor "$(sql ext_count count-plain "$CP")" "$S"
@@ -382,13 +424,14 @@ ref_of() {   # the index of the reference job (this extension) of a group
 describe() {   # a short description of an answer
   case "$1" in
     detect*) echo "$(wc -l <"$2") alert event ids" ;;
+    rules*|one*|sql*) echo "$(wc -l <"$2") alerts of $(cut -d'|' -f1 "$2" | sort -u | wc -l) rules" ;;
     count*) echo "$(wc -l <"$2") eventNames, $(awk -F'|' '{ s += $NF } END { print s + 0 }' "$2") records" ;;
     *) tr '\n' ' ' <"$2" | sed 's/ $//' ;;
   esac
 }
 for ((i = 0; i < NJ; i++)); do
   J_CHECK[i]=""
-  case "${J_GROUP[i]}" in detect*|count*|select*) ;; *) continue ;; esac
+  case "${J_GROUP[i]}" in detect*|count*|select*|rules*|one*|sql*) ;; *) continue ;; esac
   ref=$(ref_of "${J_GROUP[i]}")
   if [ -n "${J_BAD[i]}" ]; then
     J_CHECK[i]=FAIL
@@ -531,6 +574,24 @@ echo "results (wall seconds of one whole process per run; cpu = user+sys, median
     }
   }'
 
+# all rules against one: the same pass with every rule of the pack, the pack's MFA rule
+# alone, and detect_mfa_deactivation (the built-in rule with its byte prefilter)
+RATIOS=()
+dref=$(ref_of detect)
+for p in 2024 2026; do
+  a=$(ref_of "rules$p") o=$(ref_of "one$p")
+  [ "$a" -ge 0 ] && [ "$o" -ge 0 ] && [ -z "${J_BAD[a]}${J_BAD[o]}" ] || continue
+  r="$p pack: all ${NRULES[$p]} rules / one rule = $(ratio "${MED[$a]}" "${MED[$o]}")"
+  r="$r, all / detect_mfa_deactivation = $(ratio "${MED[$a]}" "${MED[$dref]}")"
+  s=$(ref_of "sql$p")
+  if [ "$s" -ge 0 ] && [ -n "${NSQL[$p]:-}" ]; then
+    r="$r; ${NSQL[$p]} of ${NRULES[$p]} rules translated to SQL for DuckDB (tests/bench/kql2sql.mjs)"
+  fi
+  RATIOS+=("$r")
+done
+echo
+for r in "${RATIOS[@]}"; do echo "ratio $r"; done
+
 notes=(
   "Each run is one process (sqlite3 shell, or node + DuckDB), page cache warm; wall time includes startup (see the startup rows)."
   "vs cloudtrail: the median divided by this extension's median for the same question (below 1: faster than this extension). vs floor: divided by libdeflate-gunzip's time to inflate the same corpus."
@@ -539,6 +600,8 @@ notes=(
   "sqlite json_each: the sqlite3 shell alone, fsdir() + readfile() + json_each() on the uncompressed copy; $JSON_RUNS run(s)."
   "floor: libdeflate-gunzip -c and gzip -dc over every log file, 2 processes (xargs -P2), output to /dev/null."
   "On a shared virtual machine the wall time of tools that use 2 cores varies with the host's load; cpu s (user + sys) is steadier."
+  "Rule packs: detect() with every supported query rule of the pack (one pass; a record runs only the rules its eventName/eventSource admit, see ext/README.md), the pack's MFA rule alone (WHERE rule_id = ...), and the rules kql2sql.mjs translates as SQL: one DuckDB query (a CASE per rule, unnested) over the same read_json, and detect() with those rules."
+  "${RATIOS[@]/#/ratio (medians): }"
   "Views: count(*) of each view of sql/investigate.sql over CREATE VIRTUAL TABLE temp.trail USING cloudtrail(...)."
   "A median marked * and n/c: the answer differed from this extension's, so the time is not comparable."
 )
