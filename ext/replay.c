@@ -34,8 +34,9 @@ SQLITE_EXTENSION_INIT3
 
 void alert_free(Alert *a){
   sqlite3_free(a->zRecord);
-  sqlite3_free(a->zFile);
   sqlite3_free(a->zEventId);
+  sqlite3_free(a->zKeys);
+  sqlite3_free(a->aCard);
   sqlite3_free(a->zTerms);
   sqlite3_free(a->zNewTerms);
   memset(a, 0, sizeof(*a));
@@ -88,15 +89,14 @@ void replay_time_text(sqlite3_int64 t, char *zOut){
 typedef struct Ev {
   Alert *a;
   sqlite3_int64 t;
-  EcsValue *aCard;               /* threshold: the cardinality field's values (owned) */
-  int nCard;
   int iBest;                     /* new_terms: the first new combination's place, or -1 */
   char *zBest;                   /* ... and its JSON */
 } Ev;
 
 /* One group (threshold) or combination (new_terms) of one event. */
 typedef struct Key {
-  char *zKey;                    /* JSON: no NUL inside (control bytes are escaped) */
+  const char *zKey;              /* JSON: no NUL inside (control bytes are escaped); in the
+                                 ** event's zKeys */
   int iEv;                       /* the event, in the rule's event order */
   int iOrder;                    /* the combination's place among the event's own */
 } Key;
@@ -142,11 +142,11 @@ static void json_value(sqlite3_str *s, const RuleField *f, const EcsValue *v){
   json_str(s, v->z, v->n);
 }
 
-static int keys_add(Keys *p, char *zKey, int iEv, int iOrder){
+static int keys_add(Keys *p, const char *zKey, int iEv, int iOrder){
   if( p->n>=p->nAlloc ){
     int nNew = p->nAlloc ? p->nAlloc*2 : 64;
     Key *aNew = sqlite3_realloc64(p->a, sizeof(Key)*nNew);
-    if( aNew==0 ){ sqlite3_free(zKey); return SQLITE_NOMEM; }
+    if( aNew==0 ) return SQLITE_NOMEM;
     p->a = aNew;
     p->nAlloc = nNew;
   }
@@ -157,23 +157,40 @@ static int keys_add(Keys *p, char *zKey, int iEv, int iOrder){
   return SQLITE_OK;
 }
 
-/* Every combination of the values of rule m's fields on rec (every field present; an
-** array gives one combination per value, across fields the cross product, in the order of
-** the fields and of their values) as a Key of event iEv: threshold terms
-** [{"field":"F","value":"V"},...] ("[]" without fields), new_terms values ["V",...]. */
-static int event_keys(const Rule *m, Record *rec, int iEv, Keys *pKeys){
+int replay_event_keys(const Rule *m, Record *rec, Alert *a){
   const EcsValue *aVal[RULES_MAX_FIELDS];
-  int anVal[RULES_MAX_FIELDS], aiPos[RULES_MAX_FIELDS], i, iOrder = 0, rc;
+  int anVal[RULES_MAX_FIELDS], aiPos[RULES_MAX_FIELDS], i, n = 0, rc;
+  sqlite3_str *s;
   if( m->nField>RULES_MAX_FIELDS ) return SQLITE_ERROR;   /* rules.c never loads more */
+  if( m->pCard ){
+    const EcsValue *aC;
+    int nC;
+    size_t nByte = 0;
+    char *z;
+    rc = ecs_values(rec, m->pCard->iField, m->pCard->zSub, &aC, &nC);
+    if( rc ) return rc;
+    for(i=0; i<nC; i++) nByte += aC[i].n;
+    if( nC>0 ){
+      a->aCard = sqlite3_malloc64(sizeof(EcsValue)*nC + nByte + 1);
+      if( a->aCard==0 ) return SQLITE_NOMEM;
+      z = (char*)&a->aCard[nC];
+      for(i=0; i<nC; i++){
+        memcpy(z, aC[i].z, aC[i].n);
+        a->aCard[i].z = z;
+        a->aCard[i].n = aC[i].n;
+        z += aC[i].n;
+      }
+      a->nCard = nC;
+    }
+  }
   for(i=0; i<m->nField; i++){
     rc = ecs_values(rec, m->aField[i].iField, m->aField[i].zSub, &aVal[i], &anVal[i]);
     if( rc ) return rc;
     if( anVal[i]==0 ) return SQLITE_OK;        /* a missing field: in no group */
     aiPos[i] = 0;
   }
+  s = sqlite3_str_new(0);
   for(;;){
-    sqlite3_str *s = sqlite3_str_new(0);
-    char *z;
     sqlite3_str_appendchar(s, 1, '[');
     for(i=0; i<m->nField; i++){
       const EcsValue *v = &aVal[i][aiPos[i]];
@@ -188,41 +205,161 @@ static int event_keys(const Rule *m, Record *rec, int iEv, Keys *pKeys){
         json_value(s, &m->aField[i], v);
       }
     }
-    sqlite3_str_appendchar(s, 1, ']');
-    if( sqlite3_str_errcode(s) ){ sqlite3_free(sqlite3_str_finish(s)); return SQLITE_NOMEM; }
-    z = sqlite3_str_finish(s);
-    if( z==0 ) return SQLITE_NOMEM;
-    rc = keys_add(pKeys, z, iEv, iOrder++);
-    if( rc ) return rc;
+    sqlite3_str_appendall(s, "]");
+    sqlite3_str_appendchar(s, 1, 0);          /* the key's end: JSON holds no NUL */
+    n++;
     /* the next combination: the last field's values turn fastest */
     for(i=m->nField-1; i>=0; i--){
       if( ++aiPos[i]<anVal[i] ) break;
       aiPos[i] = 0;
     }
-    if( i<0 ) return SQLITE_OK;
+    if( i<0 ) break;
+  }
+  if( sqlite3_str_errcode(s) ){ sqlite3_free(sqlite3_str_finish(s)); return SQLITE_NOMEM; }
+  a->zKeys = sqlite3_str_finish(s);
+  if( a->zKeys==0 ) return SQLITE_NOMEM;
+  a->nKeys = n;
+  return SQLITE_OK;
+}
+
+/* ---- what the scan has seen (new_terms) ---------------------------------------------- */
+
+typedef struct Seen {
+  int iRule;                     /* -1: an empty slot */
+  unsigned h;
+  char *zKey;                    /* the combination (owned) */
+  sqlite3_int64 t;               /* its newest event so far: time, event id (owned) */
+  char *zEventId;
+  size_t nEventId;
+} Seen;
+
+struct ReplaySeen {
+  Seen *a;
+  unsigned nSlot, nUsed;         /* nSlot: a power of two */
+};
+
+static unsigned seen_hash(int iRule, const char *z){
+  unsigned h = 2166136261u ^ (unsigned)iRule;
+  while( *z ){ h ^= (unsigned char)*z++; h *= 16777619u; }
+  return h;
+}
+
+/* The slot of (iRule, zKey): its own, or the empty one where it would go. */
+static Seen *seen_slot(ReplaySeen *p, int iRule, const char *zKey, unsigned h){
+  unsigned i = h & (p->nSlot-1);
+  for(;;){
+    Seen *e = &p->a[i];
+    if( e->iRule<0 ) return e;
+    if( e->h==h && e->iRule==iRule && strcmp(e->zKey, zKey)==0 ) return e;
+    i = (i+1) & (p->nSlot-1);
   }
 }
 
-/* A copy of the values of rule m's cardinality field on rec, into e. */
-static int event_card(const Rule *m, Record *rec, Ev *e){
-  const EcsValue *a;
-  int n, i, rc;
-  size_t nByte = 0;
-  char *z;
-  rc = ecs_values(rec, m->pCard->iField, m->pCard->zSub, &a, &n);
-  if( rc || n==0 ) return rc;
-  for(i=0; i<n; i++) nByte += a[i].n;
-  e->aCard = sqlite3_malloc64(sizeof(EcsValue)*n + nByte + 1);
-  if( e->aCard==0 ) return SQLITE_NOMEM;
-  z = (char*)&e->aCard[n];
-  for(i=0; i<n; i++){
-    memcpy(z, a[i].z, a[i].n);
-    e->aCard[i].z = z;
-    e->aCard[i].n = a[i].n;
-    z += a[i].n;
+static int seen_grow(ReplaySeen *p){
+  unsigned nNew = p->nSlot ? p->nSlot*2 : 1024, i;
+  Seen *aOld = p->a, *aNew = sqlite3_malloc64(sizeof(Seen)*nNew);
+  unsigned nOld = p->nSlot;
+  if( aNew==0 ) return SQLITE_NOMEM;
+  for(i=0; i<nNew; i++) aNew[i].iRule = -1;
+  p->a = aNew;
+  p->nSlot = nNew;
+  for(i=0; i<nOld; i++){
+    if( aOld[i].iRule>=0 ) *seen_slot(p, aOld[i].iRule, aOld[i].zKey, aOld[i].h) = aOld[i];
   }
-  e->nCard = n;
+  sqlite3_free(aOld);
   return SQLITE_OK;
+}
+
+/* Is event (t, zId) before event (t2, zId2) in a rule's event order? */
+static int seen_before(sqlite3_int64 t, const char *zId, size_t nId, sqlite3_int64 t2,
+                       const char *zId2, size_t nId2){
+  int r;
+  if( t!=t2 ) return t<t2;
+  r = memcmp(zId, zId2, nId<nId2 ? nId : nId2);
+  if( r ) return r<0;
+  return nId<nId2;
+}
+
+int replay_seen(ReplaySeen **pp, int iRule, const Rule *m, const Alert *a){
+  ReplaySeen *p = *pp;
+  const char *zKey;
+  int k, bOld = a->nKeys>0;
+  if( p==0 ){
+    p = *pp = sqlite3_malloc64(sizeof(*p));
+    if( p==0 ) return -1;
+    memset(p, 0, sizeof(*p));
+  }
+  for(k=0, zKey=a->zKeys; k<a->nKeys; k++, zKey+=strlen(zKey)+1){
+    unsigned h = seen_hash(iRule, zKey);
+    Seen *e;
+    if( (p->nUsed+1)*2 > p->nSlot && seen_grow(p) ) return -1;
+    e = seen_slot(p, iRule, zKey, h);
+    if( e->iRule<0 ){
+      bOld = 0;                                 /* the first of its combination so far */
+      e->zKey = sqlite3_mprintf("%s", zKey);
+      if( e->zKey==0 ) return -1;
+      e->zEventId = 0;
+      e->iRule = iRule;
+      e->h = h;
+      p->nUsed++;
+    }else{
+      /* an earlier event of another id, at most the history window older */
+      if( !seen_before(e->t, e->zEventId, e->nEventId, a->iEpoch, a->zEventId, a->nEventId)
+       || a->iEpoch - e->t > m->iHistory ){
+        bOld = 0;
+      }
+      if( seen_before(a->iEpoch, a->zEventId, a->nEventId, e->t, e->zEventId, e->nEventId)
+       || (e->t==a->iEpoch && e->nEventId==a->nEventId
+           && memcmp(e->zEventId, a->zEventId, a->nEventId)==0) ){
+        continue;                               /* not newer: the newest stays */
+      }
+    }
+    sqlite3_free(e->zEventId);
+    e->t = a->iEpoch;
+    e->zEventId = sqlite3_malloc64(a->nEventId+1);
+    if( e->zEventId==0 ){ e->nEventId = 0; e->t = -REPLAY_FAR*2; return -1; }
+    memcpy(e->zEventId, a->zEventId, a->nEventId+1);
+    e->nEventId = a->nEventId;
+  }
+  return bOld;
+}
+
+void replay_seen_free(ReplaySeen *p){
+  unsigned i;
+  if( p==0 ) return;
+  for(i=0; i<p->nSlot; i++){
+    if( p->a[i].iRule>=0 ){
+      sqlite3_free(p->a[i].zKey);
+      sqlite3_free(p->a[i].zEventId);
+    }
+  }
+  sqlite3_free(p->a);
+  sqlite3_free(p);
+}
+
+void replay_alert_id(const char *zRuleId, const char *zEventId, size_t nEventId,
+                     const char *zRecord, size_t nRecord, char *zOut){
+  Sha256 s;
+  sha256_init(&s);
+  sha256_update(&s, zRuleId, strlen(zRuleId));
+  if( zEventId ){
+    sha256_update(&s, ":event:", 7);
+    sha256_update(&s, zEventId, nEventId);
+  }else{
+    sha256_update(&s, ":record:", 8);
+    sha256_update(&s, zRecord, nRecord);
+  }
+  sha256_uuid(&s, zOut);
+}
+
+void replay_alert_ids(const RuleSet *pSet, Alert *aAlert, int nAlert){
+  int i;
+  for(i=0; i<nAlert; i++){
+    Alert *a = &aAlert[i];
+    if( a->zAlertId[0]==0 && a->zEventId ){
+      replay_alert_id(pSet->a[a->iRule].zRuleId, a->zEventId, a->nEventId, 0, 0, a->zAlertId);
+    }
+  }
 }
 
 /* ---- sorting ------------------------------------------------------------------------- */
@@ -277,12 +414,12 @@ static int threshold_alert(Out *p, const Rule *m, const char *zKey, sqlite3_int6
   char zRun[24];
   if( a==0 ) return SQLITE_NOMEM;
   *a = *pNewest;
-  a->zRecord = 0; a->zFile = 0; a->zEventId = 0; a->zTerms = 0; a->zNewTerms = 0;
+  a->zRecord = 0; a->zEventId = 0; a->zTerms = 0; a->zNewTerms = 0;
+  a->zKeys = 0; a->nKeys = 0; a->aCard = 0; a->nCard = 0;
   p->n++;                                   /* counted now: alert_free frees the copies */
   a->zRecord = sqlite3_malloc64(pNewest->nRecord + 1);
   if( a->zRecord==0 ) return SQLITE_NOMEM;
   memcpy(a->zRecord, pNewest->zRecord, pNewest->nRecord + 1);
-  if( pNewest->zFile && (a->zFile = sqlite3_mprintf("%s", pNewest->zFile))==0 ) return SQLITE_NOMEM;
   if( pNewest->zEventId ){
     a->zEventId = sqlite3_malloc64(pNewest->nEventId + 1);
     if( a->zEventId==0 ) return SQLITE_NOMEM;
@@ -343,7 +480,7 @@ static int threshold_group(Out *p, const Rule *m, const char *zKey, const Ev *aE
     if( nCount<m->iValue ) continue;
     if( m->pCard ){
       int nTmp = 0, nDistinct = 0, k, v;
-      for(k=i0; k<=i1; k++) nTmp += aEv[ai[k]].nCard;
+      for(k=i0; k<=i1; k++) nTmp += aEv[ai[k]].a->nCard;
       if( nTmp>*pnTmp ){
         EcsValue *aNew = sqlite3_realloc64(*paTmp, sizeof(EcsValue)*nTmp);
         if( aNew==0 ) return SQLITE_NOMEM;
@@ -351,7 +488,7 @@ static int threshold_group(Out *p, const Rule *m, const char *zKey, const Ev *aE
         *pnTmp = nTmp;
       }
       for(k=i0, nTmp=0; k<=i1; k++){
-        for(v=0; v<aEv[ai[k]].nCard; v++) (*paTmp)[nTmp++] = aEv[ai[k]].aCard[v];
+        for(v=0; v<aEv[ai[k]].a->nCard; v++) (*paTmp)[nTmp++] = aEv[ai[k]].a->aCard[v];
       }
       if( nTmp>1 ) qsort(*paTmp, nTmp, sizeof(EcsValue), cmpVal);
       for(k=0; k<nTmp; k++){
@@ -372,18 +509,16 @@ static int threshold_group(Out *p, const Rule *m, const char *zKey, const Ev *aE
 /* Replay rule m over its events aEv[0..nEv) (in event order), alerts into p. */
 static int replay_rule(Out *p, const Rule *m, Ev *aEv, int nEv, int bSince,
                        sqlite3_int64 iSince, int bUntil, sqlite3_int64 iUntil){
-  Record rec;
   Keys keys = {0, 0, 0};
   EcsValue *aTmp = 0;
   int *ai = 0, nTmp = 0, i, j, k, rc = SQLITE_OK;
-  memset(&rec, 0, sizeof(rec));
+  /* each event's keys, computed when it was read (replay_event_keys) */
   for(i=0; i<nEv && rc==SQLITE_OK; i++){
-    Alert *a = aEv[i].a;
-    record_set(&rec, a->zRecord, 0, a->nRecord, a->flags, &a->idx);
-    rc = event_keys(m, &rec, i, &keys);
-    if( rc==SQLITE_OK && m->pCard ) rc = event_card(m, &rec, &aEv[i]);
+    const char *z = aEv[i].a->zKeys;
+    for(k=0; k<aEv[i].a->nKeys && rc==SQLITE_OK; k++, z+=strlen(z)+1){
+      rc = keys_add(&keys, z, i, k);
+    }
   }
-  record_clear(&rec);
   if( rc==SQLITE_OK && keys.n>1 ) qsort(keys.a, keys.n, sizeof(Key), cmpKey);
   if( rc==SQLITE_OK && m->eKind==RULE_THRESHOLD ){
     ai = sqlite3_malloc64(sizeof(int)*(keys.n+1));
@@ -428,7 +563,6 @@ static int replay_rule(Out *p, const Rule *m, Ev *aEv, int nEv, int bSince,
     aEv[i].zBest = 0;
     p->n++;
   }
-  for(i=0; i<keys.n; i++) sqlite3_free(keys.a[i].zKey);
   sqlite3_free(keys.a);
   sqlite3_free(ai);
   sqlite3_free(aTmp);
@@ -462,7 +596,6 @@ int replay_run(const RuleSet *pSet, Alert **paAlert, int *pnAlert, int *pnAlloc,
                      bSince, iSince, bUntil, iUntil);
   }
   for(i=0; i<nEv; i++){
-    sqlite3_free(aEv[i].aCard);
     sqlite3_free(aEv[i].zBest);
   }
   sqlite3_free(aEv);
