@@ -61,6 +61,7 @@ typedef struct DetectCursor {
   int bKeepAll;                  /* keep every candidate's text (the scan is a second one) */
   char **azFile;                 /* the source_file names of the alerts (they borrow them) */
   int nFile, nFileAlloc;
+  int *aRunSlot;                 /* per rule: its place in the Filter's apRun, or -1 */
 } DetectCursor;
 
 #define DETECT_SCHEMA \
@@ -160,6 +161,8 @@ static void detectReset(DetectCursor *c){
     c->apArg[i] = 0;
   }
   rules_free(&c->rules);
+  sqlite3_free(c->aRunSlot);
+  c->aRunSlot = 0;
   sqlite3_free(c->zPack);
   c->zPack = 0;
   record_set(&c->rec, 0, 0, 0, 0, 0);
@@ -257,7 +260,8 @@ static int detectAdd(DetectCursor *c, int iRule, const char *z, size_t s, size_t
 ** matches within the time bounds. The record's ECS values are decoded once, on c->rec,
 ** and shared by all the rules. */
 static int detectRecord(DetectCursor *c, const char *z, size_t s, size_t e, unsigned flags,
-                        const FieldIndex *pIdx, const char *zFile, sqlite3_int64 iIndex,
+                        const FieldIndex *pIdx, unsigned run, const char *zFile,
+                        sqlite3_int64 iIndex,
                         int bSince, sqlite3_int64 iSince, int bUntil, sqlite3_int64 iUntil){
   long long t = 0;
   int bEpoch = -1, i, k, nCand, rc;
@@ -271,7 +275,10 @@ static int detectRecord(DetectCursor *c, const char *z, size_t s, size_t e, unsi
     const Rule *m;
     i = aCand[k];
     m = &c->rules.a[i];
-    if( m->pExpr ){
+    if( (run & FILTER_RUN_DONE) && c->aRunSlot[i]>=0 ){
+      /* a rule without a key: the worker evaluated it on this record */
+      if( !(run & (1u<<c->aRunSlot[i])) ) continue;
+    }else if( m->pExpr ){
       rc = kql_match(m->pExpr, &c->rec);
       if( rc<0 ) return SQLITE_NOMEM;
       if( rc==0 ) continue;
@@ -298,7 +305,7 @@ static int detectScanPath(DetectCursor *c, const char *zPath,
   Source src;
   const SplitItem *pItem;
   Filter filter;
-  int rc;
+  int rc, i, k;
   /* For the MFA rule, workers drop every record the rule does not match, and every file
   ** whose bytes cannot hold one, so only hits come back here. */
   memset(&filter, 0, sizeof(filter));
@@ -311,6 +318,17 @@ static int detectScanPath(DetectCursor *c, const char *zPath,
   /* detect: workers drop the records no rule can match (rules.c: the rules' keys) */
   rc = rules_filter(&c->rules, &filter);
   if( rc ) return rc;
+  /* which rules the workers evaluate on every record they keep (their answer comes with
+  ** the record: SplitItem.run) */
+  sqlite3_free(c->aRunSlot);
+  c->aRunSlot = sqlite3_malloc64(sizeof(int)*(c->rules.n+1));
+  if( c->aRunSlot==0 ) return SQLITE_NOMEM;
+  for(i=0; i<c->rules.n; i++){
+    c->aRunSlot[i] = -1;
+    for(k=0; k<filter.nRun && k<FILTER_MAX_RUN; k++){
+      if( filter.apRun[k]==c->rules.a[i].pExpr ) c->aRunSlot[i] = k;
+    }
+  }
   rc = source_open(&src, zPath, ((DbVtab*)c->base.pVtab)->db, c->base.pVtab,
                    c->zFunc, &filter, source_default_threads(), 0);
   if( rc ){
@@ -326,7 +344,7 @@ static int detectScanPath(DetectCursor *c, const char *zPath,
     if( src.bEof ) break;
     while( source_next_record(&src, &pItem) ){
       rc = detectRecord(c, source_bytes(&src), pItem->s, pItem->e, pItem->flags, &pItem->idx,
-                     source_file(&src)->zPath, pItem->iIndex, bSince, iSince, bUntil, iUntil);
+                     pItem->run, source_file(&src)->zPath, pItem->iIndex, bSince, iSince, bUntil, iUntil);
       if( rc ) break;
     }
     if( rc ) break;
@@ -402,7 +420,7 @@ static int detectScanTable(DetectCursor *c, sqlite3 *db, const char *zName, int 
     end = json_skip(z, n, start, &flags, &err);
     if( end==(size_t)-1 || (c->bMfa && !rule_mfa_maybe(z, start, end)) ) continue;
     record_index(z, start, end, &idx);
-    rc = detectRecord(c, z, start, end, flags, &idx,
+    rc = detectRecord(c, z, start, end, flags, &idx, 0,
                    (const char*)sqlite3_column_text(pStmt, 1),
                    sqlite3_column_type(pStmt, 2)==SQLITE_NULL ? -1 : sqlite3_column_int64(pStmt, 2),
                    bSince, iSince, bUntil, iUntil);
