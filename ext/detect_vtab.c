@@ -508,16 +508,52 @@ static int cmpOut(const void *pa, const void *pb){
 
 /* One alert per rule and event (the copy from the first file); threshold and new_terms
 ** candidates become their rules' alerts (replay.c); then the rows' order. */
+/* An alert's place in the de-duplication sort: a hash of its rule and event first, so that
+** most comparisons need not read the alert. */
+typedef struct DupKey {
+  unsigned long long h;
+  const Alert *a;
+} DupKey;
+
+static int cmpDupKey(const void *pa, const void *pb){
+  const DupKey *x = pa, *y = pb;
+  if( x->h!=y->h ) return x->h<y->h ? -1 : 1;
+  return cmpDup(x->a, y->a);
+}
+
 static int detectMerge(DetectCursor *c, int bSince, sqlite3_int64 iSince, int bUntil,
                        sqlite3_int64 iUntil){
   int i, n = 0, rc;
-  if( c->nAlert>1 ) qsort(c->aAlert, c->nAlert, sizeof(Alert), cmpDup);
-  for(i=0; i<c->nAlert; i++){
-    if( n>0 && cmpEvent(&c->aAlert[n-1], &c->aAlert[i])==0 ){
-      alert_free(&c->aAlert[i]);
-      continue;
+  if( c->nAlert>1 ){
+    DupKey *aKey = sqlite3_malloc64(sizeof(DupKey)*c->nAlert);
+    Alert *aNew = sqlite3_malloc64(sizeof(Alert)*c->nAlert);
+    if( aKey==0 || aNew==0 ){
+      sqlite3_free(aKey);
+      sqlite3_free(aNew);
+      return SQLITE_NOMEM;
     }
-    c->aAlert[n++] = c->aAlert[i];
+    for(i=0; i<c->nAlert; i++){
+      const Alert *a = &c->aAlert[i];
+      aKey[i].h = (a->zEventId ? replay_hash(a->zEventId, a->nEventId)
+                   : replay_hash(a->zAlertId, strlen(a->zAlertId)) ^ 1)
+                  * 31 + (unsigned long long)a->iRule;
+      aKey[i].a = a;
+    }
+    qsort(aKey, c->nAlert, sizeof(DupKey), cmpDupKey);
+    /* the first of each run of one rule and event is kept */
+    for(i=0; i<c->nAlert; i++){
+      if( n>0 && cmpEvent(&aNew[n-1], aKey[i].a)==0 ){
+        alert_free((Alert*)aKey[i].a);
+        continue;
+      }
+      aNew[n++] = *aKey[i].a;
+    }
+    sqlite3_free(aKey);
+    sqlite3_free(c->aAlert);
+    c->aAlert = aNew;
+    c->nAlloc = c->nAlert;
+  }else{
+    n = c->nAlert;
   }
   c->nAlert = n;
   rc = replay_run(&c->rules, &c->aAlert, &c->nAlert, &c->nAlloc, bSince, iSince, bUntil, iUntil);

@@ -88,6 +88,7 @@ void replay_time_text(sqlite3_int64 t, char *zOut){
 /* One candidate event of the rule being replayed. */
 typedef struct Ev {
   Alert *a;
+  int iRule;                     /* a's, and its time: the sort reads them here */
   sqlite3_int64 t;
   int iBest;                     /* new_terms: the first new combination's place, or -1 */
   char *zBest;                   /* ... and its JSON */
@@ -95,6 +96,7 @@ typedef struct Ev {
 
 /* One group (threshold) or combination (new_terms) of one event. */
 typedef struct Key {
+  unsigned long long h;          /* replay_hash(zKey): equal keys, equal hashes */
   const char *zKey;              /* JSON: no NUL inside (control bytes are escaped); in the
                                  ** event's zKeys */
   int iEv;                       /* the event, in the rule's event order */
@@ -150,6 +152,7 @@ static int keys_add(Keys *p, const char *zKey, int iEv, int iOrder){
     p->a = aNew;
     p->nAlloc = nNew;
   }
+  p->a[p->n].h = replay_hash(zKey, strlen(zKey));
   p->a[p->n].zKey = zKey;
   p->a[p->n].iEv = iEv;
   p->a[p->n].iOrder = iOrder;
@@ -337,6 +340,13 @@ void replay_seen_free(ReplaySeen *p){
   sqlite3_free(p);
 }
 
+unsigned long long replay_hash(const char *z, size_t n){
+  unsigned long long h = 14695981039346656037ULL;     /* FNV-1a */
+  size_t i;
+  for(i=0; i<n; i++){ h ^= (unsigned char)z[i]; h *= 1099511628211ULL; }
+  return h;
+}
+
 void replay_alert_id(const char *zRuleId, const char *zEventId, size_t nEventId,
                      const char *zRecord, size_t nRecord, char *zOut){
   Sha256 s;
@@ -366,14 +376,19 @@ void replay_alert_ids(const RuleSet *pSet, Alert *aAlert, int nAlert){
 
 /* By rule, then in event order. */
 static int cmpEv(const void *pa, const void *pb){
-  const Alert *a = ((const Ev*)pa)->a, *b = ((const Ev*)pb)->a;
-  if( a->iRule!=b->iRule ) return a->iRule<b->iRule ? -1 : 1;
-  return alert_cmp(a, b);
+  const Ev *x = pa, *y = pb;
+  if( x->iRule!=y->iRule ) return x->iRule<y->iRule ? -1 : 1;
+  if( x->t!=y->t ) return x->t<y->t ? -1 : 1;       /* (every candidate has a time) */
+  return alert_cmp(x->a, y->a);
 }
 
+/* Equal keys together (by hash first: only runs of equal keys matter, not their order),
+** each run in event order. */
 static int cmpKey(const void *pa, const void *pb){
   const Key *a = pa, *b = pb;
-  int r = strcmp(a->zKey, b->zKey);
+  int r;
+  if( a->h!=b->h ) return a->h<b->h ? -1 : 1;
+  r = strcmp(a->zKey, b->zKey);
   if( r ) return r;
   if( a->iEv!=b->iEv ) return a->iEv<b->iEv ? -1 : 1;
   return a->iOrder<b->iOrder ? -1 : a->iOrder>b->iOrder;
@@ -527,7 +542,7 @@ static int replay_rule(Out *p, const Rule *m, Ev *aEv, int nEv, int bSince,
   /* each run of equal keys: one group or combination, its events in event order */
   for(i=0; i<keys.n && rc==SQLITE_OK; i=j){
     int n = 0;
-    for(j=i; j<keys.n && strcmp(keys.a[j].zKey, keys.a[i].zKey)==0; j++){}
+    for(j=i; j<keys.n && keys.a[j].h==keys.a[i].h && strcmp(keys.a[j].zKey, keys.a[i].zKey)==0; j++){}
     if( m->eKind==RULE_THRESHOLD ){
       for(k=i; k<j; k++){
         if( n==0 || ai[n-1]!=keys.a[k].iEv ) ai[n++] = keys.a[k].iEv;  /* a value twice */
@@ -584,6 +599,7 @@ int replay_run(const RuleSet *pSet, Alert **paAlert, int *pnAlert, int *pnAlloc,
     if( pSet->a[aIn[i].iRule].eKind!=RULE_QUERY ){
       memset(&aEv[nEv], 0, sizeof(Ev));
       aEv[nEv].a = &aIn[i];
+      aEv[nEv].iRule = aIn[i].iRule;
       aEv[nEv].t = aIn[i].iEpoch;
       aEv[nEv].iBest = -1;
       nEv++;

@@ -69,6 +69,9 @@ typedef struct ReplaySeen ReplaySeen;
 int replay_seen(ReplaySeen **pp, int iRule, const Rule *m, const Alert *a);
 void replay_seen_free(ReplaySeen *p);
 
+/* A 64-bit hash of n bytes at z (FNV-1a), for sorting equal things together. */
+unsigned long long replay_hash(const char *z, size_t n);
+
 /* Give each alert without an id its id (a candidate's was put off until it alerted). */
 void replay_alert_ids(const RuleSet *pSet, Alert *aAlert, int nAlert);
 
