@@ -214,7 +214,6 @@ static int detectAdd(DetectCursor *c, int iRule, const char *z, size_t s, size_t
   a->bEpoch = bEpoch;
   a->iEpoch = t;
   a->flags = flags;
-  a->idx = *pIdx;
   a->nRecord = e-s;
   c->nAlert++;
   if( zFile && (a->zFile = detectFileName(c, zFile))==0 ) return SQLITE_NOMEM;
@@ -239,10 +238,7 @@ static int detectAdd(DetectCursor *c, int iRule, const char *z, size_t s, size_t
       if( bOld || (bSince && t<iSince) ) return SQLITE_OK;
     }
   }
-  a->zRecord = sqlite3_malloc64(e-s+1);
-  if( a->zRecord==0 ) return SQLITE_NOMEM;
-  memcpy(a->zRecord, z+s, e-s);
-  a->zRecord[e-s] = 0;
+  if( alert_set_record(a, z+s, e-s, pIdx) ) return SQLITE_NOMEM;
   /* a candidate with an event id gets its id if it alerts (replay_alert_ids) */
   if( m->eKind!=RULE_QUERY && a->zEventId ) return SQLITE_OK;
   if( a->zEventId==0 && (flags & (JSON_F_HIGH|JSON_F_CTRL)) ){
@@ -702,7 +698,7 @@ static int detectFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr
   if( rc ) return rc;
   if( c->nAlert>0 ){
     Alert *a = &c->aAlert[0];
-    record_set(&c->rec, a->zRecord, 0, a->nRecord, a->flags, &a->idx);
+    record_set(&c->rec, a->zRecord, 0, a->nRecord, a->flags, a->pIdx);
   }
   return SQLITE_OK;
 }
@@ -712,7 +708,7 @@ static int detectNext(sqlite3_vtab_cursor *cur){
   c->iAlert++;
   if( c->iAlert<c->nAlert ){
     Alert *a = &c->aAlert[c->iAlert];
-    record_set(&c->rec, a->zRecord, 0, a->nRecord, a->flags, &a->idx);
+    record_set(&c->rec, a->zRecord, 0, a->nRecord, a->flags, a->pIdx);
   }
   return SQLITE_OK;
 }

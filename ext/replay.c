@@ -33,13 +33,24 @@ SQLITE_EXTENSION_INIT3
 #define REPLAY_FAR 100000000000000LL
 
 void alert_free(Alert *a){
-  sqlite3_free(a->zRecord);
+  sqlite3_free(a->pIdx);                     /* zRecord's allocation */
   sqlite3_free(a->zEventId);
   sqlite3_free(a->zKeys);
   sqlite3_free(a->aCard);
   sqlite3_free(a->zTerms);
   sqlite3_free(a->zNewTerms);
   memset(a, 0, sizeof(*a));
+}
+
+int alert_set_record(Alert *a, const char *z, size_t n, const FieldIndex *pIdx){
+  a->pIdx = sqlite3_malloc64(sizeof(FieldIndex) + n + 1);
+  if( a->pIdx==0 ) return SQLITE_NOMEM;
+  *a->pIdx = *pIdx;
+  a->zRecord = (char*)&a->pIdx[1];
+  memcpy(a->zRecord, z, n);
+  a->zRecord[n] = 0;
+  a->nRecord = n;
+  return SQLITE_OK;
 }
 
 int alert_cmp(const Alert *a, const Alert *b){
@@ -231,9 +242,11 @@ typedef struct Seen {
   int iRule;                     /* -1: an empty slot */
   unsigned h;
   char *zKey;                    /* the combination (owned) */
-  sqlite3_int64 t;               /* its newest event so far: time, event id (owned) */
+  sqlite3_int64 t;               /* its newest event so far: time, event id (in zBuf when
+                                 ** it fits, else owned) */
   char *zEventId;
   size_t nEventId;
+  char zBuf[48];                 /* (an eventID is a 36-character UUID) */
 } Seen;
 
 struct ReplaySeen {
@@ -267,7 +280,11 @@ static int seen_grow(ReplaySeen *p){
   p->a = aNew;
   p->nSlot = nNew;
   for(i=0; i<nOld; i++){
-    if( aOld[i].iRule>=0 ) *seen_slot(p, aOld[i].iRule, aOld[i].zKey, aOld[i].h) = aOld[i];
+    if( aOld[i].iRule>=0 ){
+      Seen *e = seen_slot(p, aOld[i].iRule, aOld[i].zKey, aOld[i].h);
+      *e = aOld[i];
+      if( aOld[i].zEventId==aOld[i].zBuf ) e->zEventId = e->zBuf;   /* moved */
+    }
   }
   sqlite3_free(aOld);
   return SQLITE_OK;
@@ -317,9 +334,9 @@ int replay_seen(ReplaySeen **pp, int iRule, const Rule *m, const Alert *a){
         continue;                               /* not newer: the newest stays */
       }
     }
-    sqlite3_free(e->zEventId);
+    if( e->zEventId!=e->zBuf ) sqlite3_free(e->zEventId);
     e->t = a->iEpoch;
-    e->zEventId = sqlite3_malloc64(a->nEventId+1);
+    e->zEventId = a->nEventId<sizeof(e->zBuf) ? e->zBuf : sqlite3_malloc64(a->nEventId+1);
     if( e->zEventId==0 ){ e->nEventId = 0; e->t = -REPLAY_FAR*2; return -1; }
     memcpy(e->zEventId, a->zEventId, a->nEventId+1);
     e->nEventId = a->nEventId;
@@ -333,7 +350,7 @@ void replay_seen_free(ReplaySeen *p){
   for(i=0; i<p->nSlot; i++){
     if( p->a[i].iRule>=0 ){
       sqlite3_free(p->a[i].zKey);
-      sqlite3_free(p->a[i].zEventId);
+      if( p->a[i].zEventId!=p->a[i].zBuf ) sqlite3_free(p->a[i].zEventId);
     }
   }
   sqlite3_free(p->a);
@@ -429,12 +446,12 @@ static int threshold_alert(Out *p, const Rule *m, const char *zKey, sqlite3_int6
   char zRun[24];
   if( a==0 ) return SQLITE_NOMEM;
   *a = *pNewest;
-  a->zRecord = 0; a->zEventId = 0; a->zTerms = 0; a->zNewTerms = 0;
+  a->zRecord = 0; a->pIdx = 0; a->zEventId = 0; a->zTerms = 0; a->zNewTerms = 0;
   a->zKeys = 0; a->nKeys = 0; a->aCard = 0; a->nCard = 0;
   p->n++;                                   /* counted now: alert_free frees the copies */
-  a->zRecord = sqlite3_malloc64(pNewest->nRecord + 1);
-  if( a->zRecord==0 ) return SQLITE_NOMEM;
-  memcpy(a->zRecord, pNewest->zRecord, pNewest->nRecord + 1);
+  if( alert_set_record(a, pNewest->zRecord, pNewest->nRecord, pNewest->pIdx) ){
+    return SQLITE_NOMEM;
+  }
   if( pNewest->zEventId ){
     a->zEventId = sqlite3_malloc64(pNewest->nEventId + 1);
     if( a->zEventId==0 ) return SQLITE_NOMEM;

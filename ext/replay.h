@@ -32,7 +32,8 @@ typedef struct Alert {
   sqlite3_int64 iEpoch;
   char *zEventId;                /* decoded eventID (it may hold a NUL), or NULL */
   size_t nEventId;
-  FieldIndex idx;                /* zRecord's top-level keys */
+  FieldIndex *pIdx;              /* zRecord's top-level keys (in zRecord's allocation, just
+                                 ** before it: alert_set_record), or NULL */
   sqlite3_int64 iCount;          /* threshold: events counted in the group (else 0) */
   char *zTerms;                  /* threshold: the group's terms, JSON; else NULL */
   sqlite3_int64 iFrom;           /* threshold: time of the group's first counted event */
@@ -74,6 +75,9 @@ unsigned long long replay_hash(const char *z, size_t n);
 
 /* Give each alert without an id its id (a candidate's was put off until it alerted). */
 void replay_alert_ids(const RuleSet *pSet, Alert *aAlert, int nAlert);
+
+/* Keep a copy of the n bytes at z (and a NUL) as a's record, with its key index. */
+int alert_set_record(Alert *a, const char *z, size_t n, const FieldIndex *pIdx);
 
 /* Free what a owns, and zero it. */
 void alert_free(Alert *a);
