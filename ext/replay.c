@@ -238,15 +238,19 @@ int replay_event_keys(const Rule *m, Record *rec, Alert *a){
 
 /* ---- what the scan has seen (new_terms) ---------------------------------------------- */
 
+/* One event of a combination: its time and event id (in zBuf when it fits, else owned). */
+typedef struct SeenEv {
+  sqlite3_int64 t;
+  char *zEventId;
+  size_t nEventId;
+  char zBuf[40];                 /* (an eventID is a 36-character UUID) */
+} SeenEv;
+
 typedef struct Seen {
   int iRule;                     /* -1: an empty slot */
   unsigned h;
   char *zKey;                    /* the combination (owned) */
-  sqlite3_int64 t;               /* its newest event so far: time, event id (in zBuf when
-                                 ** it fits, else owned) */
-  char *zEventId;
-  size_t nEventId;
-  char zBuf[48];                 /* (an eventID is a 36-character UUID) */
+  SeenEv aEv[2];                 /* its oldest and its newest event so far */
 } Seen;
 
 struct ReplaySeen {
@@ -275,6 +279,7 @@ static int seen_grow(ReplaySeen *p){
   unsigned nNew = p->nSlot ? p->nSlot*2 : 1024, i;
   Seen *aOld = p->a, *aNew = sqlite3_malloc64(sizeof(Seen)*nNew);
   unsigned nOld = p->nSlot;
+  int k;
   if( aNew==0 ) return SQLITE_NOMEM;
   for(i=0; i<nNew; i++) aNew[i].iRule = -1;
   p->a = aNew;
@@ -283,27 +288,47 @@ static int seen_grow(ReplaySeen *p){
     if( aOld[i].iRule>=0 ){
       Seen *e = seen_slot(p, aOld[i].iRule, aOld[i].zKey, aOld[i].h);
       *e = aOld[i];
-      if( aOld[i].zEventId==aOld[i].zBuf ) e->zEventId = e->zBuf;   /* moved */
+      for(k=0; k<2; k++){
+        if( aOld[i].aEv[k].zEventId==aOld[i].aEv[k].zBuf ) e->aEv[k].zEventId = e->aEv[k].zBuf;
+      }
     }
   }
   sqlite3_free(aOld);
   return SQLITE_OK;
 }
 
-/* Is event (t, zId) before event (t2, zId2) in a rule's event order? */
-static int seen_before(sqlite3_int64 t, const char *zId, size_t nId, sqlite3_int64 t2,
-                       const char *zId2, size_t nId2){
+/* Is event x before alert a's event in a rule's event order (time, then event id)? */
+static int seen_before(const SeenEv *x, const Alert *a){
   int r;
-  if( t!=t2 ) return t<t2;
-  r = memcmp(zId, zId2, nId<nId2 ? nId : nId2);
+  if( x->t!=a->iEpoch ) return x->t<a->iEpoch;
+  r = memcmp(x->zEventId, a->zEventId, x->nEventId<a->nEventId ? x->nEventId : a->nEventId);
   if( r ) return r<0;
-  return nId<nId2;
+  return x->nEventId<a->nEventId;
+}
+
+/* Is alert a's event before event x? */
+static int seen_after(const SeenEv *x, const Alert *a){
+  int r;
+  if( x->t!=a->iEpoch ) return x->t>a->iEpoch;
+  r = memcmp(x->zEventId, a->zEventId, x->nEventId<a->nEventId ? x->nEventId : a->nEventId);
+  if( r ) return r>0;
+  return x->nEventId>a->nEventId;
+}
+
+static int seen_set(SeenEv *x, const Alert *a){
+  if( x->zEventId!=x->zBuf ) sqlite3_free(x->zEventId);
+  x->t = a->iEpoch;
+  x->zEventId = a->nEventId<sizeof(x->zBuf) ? x->zBuf : sqlite3_malloc64(a->nEventId+1);
+  if( x->zEventId==0 ){ x->zEventId = x->zBuf; x->nEventId = 0; return -1; }
+  memcpy(x->zEventId, a->zEventId, a->nEventId+1);
+  x->nEventId = a->nEventId;
+  return 0;
 }
 
 int replay_seen(ReplaySeen **pp, int iRule, const Rule *m, const Alert *a){
   ReplaySeen *p = *pp;
   const char *zKey;
-  int k, bOld = a->nKeys>0;
+  int k, i, bOld = a->nKeys>0;
   if( p==0 ){
     p = *pp = sqlite3_malloc64(sizeof(*p));
     if( p==0 ) return -1;
@@ -318,39 +343,37 @@ int replay_seen(ReplaySeen **pp, int iRule, const Rule *m, const Alert *a){
       bOld = 0;                                 /* the first of its combination so far */
       e->zKey = sqlite3_mprintf("%s", zKey);
       if( e->zKey==0 ) return -1;
-      e->zEventId = 0;
       e->iRule = iRule;
       e->h = h;
       p->nUsed++;
-    }else{
-      /* an earlier event of another id, at most the history window older */
-      if( !seen_before(e->t, e->zEventId, e->nEventId, a->iEpoch, a->zEventId, a->nEventId)
-       || a->iEpoch - e->t > m->iHistory ){
-        bOld = 0;
+      for(i=0; i<2; i++){
+        e->aEv[i].zEventId = e->aEv[i].zBuf;
+        if( seen_set(&e->aEv[i], a) ) return -1;
       }
-      if( seen_before(a->iEpoch, a->zEventId, a->nEventId, e->t, e->zEventId, e->nEventId)
-       || (e->t==a->iEpoch && e->nEventId==a->nEventId
-           && memcmp(e->zEventId, a->zEventId, a->nEventId)==0) ){
-        continue;                               /* not newer: the newest stays */
-      }
+      continue;
     }
-    if( e->zEventId!=e->zBuf ) sqlite3_free(e->zEventId);
-    e->t = a->iEpoch;
-    e->zEventId = a->nEventId<sizeof(e->zBuf) ? e->zBuf : sqlite3_malloc64(a->nEventId+1);
-    if( e->zEventId==0 ){ e->nEventId = 0; e->t = -REPLAY_FAR*2; return -1; }
-    memcpy(e->zEventId, a->zEventId, a->nEventId+1);
-    e->nEventId = a->nEventId;
+    /* an earlier event (so of another id) at most the history window older: the oldest
+    ** or the newest seen (records come roughly in time order, one log after another) */
+    for(i=0; i<2; i++){
+      if( seen_before(&e->aEv[i], a) && a->iEpoch - e->aEv[i].t<=m->iHistory ) break;
+    }
+    if( i==2 ) bOld = 0;
+    if( seen_after(&e->aEv[0], a) && seen_set(&e->aEv[0], a) ) return -1;
+    if( seen_before(&e->aEv[1], a) && seen_set(&e->aEv[1], a) ) return -1;
   }
   return bOld;
 }
 
 void replay_seen_free(ReplaySeen *p){
   unsigned i;
+  int k;
   if( p==0 ) return;
   for(i=0; i<p->nSlot; i++){
     if( p->a[i].iRule>=0 ){
       sqlite3_free(p->a[i].zKey);
-      if( p->a[i].zEventId!=p->a[i].zBuf ) sqlite3_free(p->a[i].zEventId);
+      for(k=0; k<2; k++){
+        if( p->a[i].aEv[k].zEventId!=p->a[i].aEv[k].zBuf ) sqlite3_free(p->a[i].aEv[k].zEventId);
+      }
     }
   }
   sqlite3_free(p->a);
