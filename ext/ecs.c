@@ -781,9 +781,14 @@ static int compute_flat(EcsCache *p, Record *r, int iField, const char *zSub){
                            RF_serviceEventDetails, RF_insightDetails};
   size_t s, e;
   if( !top(r, aK[iField-F_flat_request_parameters], &s, &e) || r->z[s]!='{' ) return SQLITE_OK;
-  p->tmp.n = 0;
-  if( tostring(r->z, s, e, &p->tmp, 0) ) return SQLITE_NOMEM;
-  if( utf16_len(p->tmp.z, p->tmp.n)>=32766 ) return SQLITE_OK;
+  /* the map's text is at most 64 times the bytes it comes from (a number, written by
+  ** java_number in at most 63 characters, is the only thing that grows): a short object
+  ** need not be written out to know it is under the limit */
+  if( (e-s)*64 >= 32766 ){
+    p->tmp.n = 0;
+    if( tostring(r->z, s, e, &p->tmp, 0) ) return SQLITE_NOMEM;
+    if( utf16_len(p->tmp.z, p->tmp.n)>=32766 ) return SQLITE_OK;
+  }
   return flat_walk(p, r->z, s, e, zSub, strlen(zSub), 0);
 }
 
