@@ -57,6 +57,11 @@ typedef struct DetectCursor {
   JsonBuf buf;                   /* scratch */
   sqlite3_value *apArg[3];       /* source, since, until, for the hidden columns */
   sqlite3_int64 iReadSince;      /* with since: the earliest event time the rules need */
+  ReplaySeen *pSeen;             /* new_terms combinations seen so far (replay_seen) */
+  int bKeepAll;                  /* keep every candidate's text (the scan is a second one) */
+  char **azFile;                 /* the source_file names of the alerts (they borrow them) */
+  int nFile, nFileAlloc;
+  int *aRunSlot;                 /* per rule: its place in the Filter's apRun, or -1 */
 } DetectCursor;
 
 #define DETECT_SCHEMA \
@@ -132,17 +137,32 @@ static int detectOpen(sqlite3_vtab *pVtab, sqlite3_vtab_cursor **ppCursor){
   return SQLITE_OK;
 }
 
-static void detectReset(DetectCursor *c){
+/* Forget the alerts and candidates of a scan. */
+static void detectResetAlerts(DetectCursor *c){
   int i;
   for(i=0; i<c->nAlert; i++) alert_free(&c->aAlert[i]);
   sqlite3_free(c->aAlert);
   c->aAlert = 0;
   c->nAlert = c->nAlloc = c->iAlert = 0;
+  for(i=0; i<c->nFile; i++) sqlite3_free(c->azFile[i]);
+  sqlite3_free(c->azFile);
+  c->azFile = 0;
+  c->nFile = c->nFileAlloc = 0;
+  replay_seen_free(c->pSeen);
+  c->pSeen = 0;
+}
+
+static void detectReset(DetectCursor *c){
+  int i;
+  detectResetAlerts(c);
+  c->bKeepAll = 0;
   for(i=0; i<3; i++){
     sqlite3_value_free(c->apArg[i]);
     c->apArg[i] = 0;
   }
   rules_free(&c->rules);
+  sqlite3_free(c->aRunSlot);
+  c->aRunSlot = 0;
   sqlite3_free(c->zPack);
   c->zPack = 0;
   record_set(&c->rec, 0, 0, 0, 0, 0);
@@ -157,29 +177,28 @@ static int detectClose(sqlite3_vtab_cursor *cur){
   return SQLITE_OK;
 }
 
-/* The alert id: a UUID (version 8, RFC 9562) from SHA-256 of the rule id and the event
-** id, or of the record's text when it has no eventID. Same event, same id, anywhere. */
-static void alert_id(const char *zRuleId, const char *zEventId, size_t nEventId, const char *zRecord,
-                     size_t nRecord, char *zOut){
-  Sha256 s;
-  sha256_init(&s);
-  sha256_update(&s, zRuleId, strlen(zRuleId));
-  if( zEventId ){
-    sha256_update(&s, ":event:", 7);
-    sha256_update(&s, zEventId, nEventId);
-  }else{
-    sha256_update(&s, ":record:", 8);
-    sha256_update(&s, zRecord, nRecord);
+/* zFile as the scan's own copy (records come file by file: the last name is reused). */
+static const char *detectFileName(DetectCursor *c, const char *zFile){
+  if( c->nFile>0 && strcmp(c->azFile[c->nFile-1], zFile)==0 ) return c->azFile[c->nFile-1];
+  if( c->nFile>=c->nFileAlloc ){
+    int nNew = c->nFileAlloc ? c->nFileAlloc*2 : 16;
+    char **aNew = sqlite3_realloc64(c->azFile, nNew*sizeof(char*));
+    if( aNew==0 ) return 0;
+    c->azFile = aNew;
+    c->nFileAlloc = nNew;
   }
-  sha256_uuid(&s, zOut);
+  c->azFile[c->nFile] = sqlite3_mprintf("%s", zFile);
+  return c->azFile[c->nFile] ? c->azFile[c->nFile++] : 0;
 }
 
 /* Keep the record [s,e) of z as an alert of rule iRule (c->rec holds it). */
 static int detectAdd(DetectCursor *c, int iRule, const char *z, size_t s, size_t e,
                      unsigned flags, const FieldIndex *pIdx, const char *zFile,
-                     sqlite3_int64 iIndex, int bEpoch, long long t){
+                     sqlite3_int64 iIndex, int bEpoch, long long t, int bSince,
+                     sqlite3_int64 iSince){
   Alert *a;
-  const char *zRuleId = c->rules.a[iRule].zRuleId;
+  const Rule *m = &c->rules.a[iRule];
+  const char *zRuleId = m->zRuleId;
   int rc;
   if( c->nAlert>=c->nAlloc ){
     int nNew = c->nAlloc ? c->nAlloc*2 : 16;
@@ -195,17 +214,9 @@ static int detectAdd(DetectCursor *c, int iRule, const char *z, size_t s, size_t
   a->bEpoch = bEpoch;
   a->iEpoch = t;
   a->flags = flags;
-  a->idx = *pIdx;
   a->nRecord = e-s;
-  a->zRecord = sqlite3_malloc64(e-s+1);
-  if( a->zRecord==0 ) return SQLITE_NOMEM;
-  memcpy(a->zRecord, z+s, e-s);
-  a->zRecord[e-s] = 0;
   c->nAlert++;
-  if( zFile ){
-    a->zFile = sqlite3_mprintf("%s", zFile);
-    if( a->zFile==0 ) return SQLITE_NOMEM;
-  }
+  if( zFile && (a->zFile = detectFileName(c, zFile))==0 ) return SQLITE_NOMEM;
   rc = record_text(&c->rec, RF_eventID, &c->buf);
   if( rc<0 ) return SQLITE_NOMEM;
   if( rc>0 ){
@@ -214,13 +225,29 @@ static int detectAdd(DetectCursor *c, int iRule, const char *z, size_t s, size_t
     memcpy(a->zEventId, c->buf.z, c->buf.n+1);
     a->nEventId = c->buf.n;
   }
+  if( m->eKind!=RULE_QUERY ){
+    /* a candidate: its values now, while the rule's query has them decoded */
+    rc = replay_event_keys(m, &c->rec, a);
+    if( rc ) return rc;
+    if( m->eKind==RULE_NEW_TERMS && a->zEventId && !c->bKeepAll ){
+      /* the text of a candidate that cannot alert is not kept: one before since, or one
+      ** whose every combination had an earlier event within the history window. (The
+      ** merge checks that no alert lacks its text, else the scan runs again keeping all.) */
+      int bOld = replay_seen(&c->pSeen, iRule, m, a);
+      if( bOld<0 ) return SQLITE_NOMEM;
+      if( bOld || (bSince && t<iSince) ) return SQLITE_OK;
+    }
+  }
+  if( alert_set_record(a, z+s, e-s, pIdx) ) return SQLITE_NOMEM;
+  /* a candidate with an event id gets its id if it alerts (replay_alert_ids) */
+  if( m->eKind!=RULE_QUERY && a->zEventId ) return SQLITE_OK;
   if( a->zEventId==0 && (flags & (JSON_F_HIGH|JSON_F_CTRL)) ){
     /* no eventID: the id comes from the record's text as the record column gives it (valid
     ** UTF-8, control bytes escaped), so a file and a table made from it agree */
     if( json_repair(a->zRecord, 0, a->nRecord, &c->buf) ) return SQLITE_NOMEM;
-    alert_id(zRuleId, 0, 0, c->buf.z, c->buf.n, a->zAlertId);
+    replay_alert_id(zRuleId, 0, 0, c->buf.z, c->buf.n, a->zAlertId);
   }else{
-    alert_id(zRuleId, a->zEventId, a->nEventId, a->zRecord, a->nRecord, a->zAlertId);
+    replay_alert_id(zRuleId, a->zEventId, a->nEventId, a->zRecord, a->nRecord, a->zAlertId);
   }
   return SQLITE_OK;
 }
@@ -229,7 +256,8 @@ static int detectAdd(DetectCursor *c, int iRule, const char *z, size_t s, size_t
 ** matches within the time bounds. The record's ECS values are decoded once, on c->rec,
 ** and shared by all the rules. */
 static int detectRecord(DetectCursor *c, const char *z, size_t s, size_t e, unsigned flags,
-                        const FieldIndex *pIdx, const char *zFile, sqlite3_int64 iIndex,
+                        const FieldIndex *pIdx, unsigned run, const char *zFile,
+                        sqlite3_int64 iIndex,
                         int bSince, sqlite3_int64 iSince, int bUntil, sqlite3_int64 iUntil){
   long long t = 0;
   int bEpoch = -1, i, k, nCand, rc;
@@ -243,7 +271,10 @@ static int detectRecord(DetectCursor *c, const char *z, size_t s, size_t e, unsi
     const Rule *m;
     i = aCand[k];
     m = &c->rules.a[i];
-    if( m->pExpr ){
+    if( (run & FILTER_RUN_DONE) && c->aRunSlot[i]>=0 ){
+      /* a rule without a key: the worker evaluated it on this record */
+      if( !(run & (1u<<c->aRunSlot[i])) ) continue;
+    }else if( m->pExpr ){
       rc = kql_match(m->pExpr, &c->rec);
       if( rc<0 ) return SQLITE_NOMEM;
       if( rc==0 ) continue;
@@ -258,7 +289,7 @@ static int detectRecord(DetectCursor *c, const char *z, size_t s, size_t e, unsi
       if( !bEpoch ) continue;
       if( (bSince && t<replay_since(m, iSince)) || (bUntil && t>iUntil) ) continue;
     }
-    rc = detectAdd(c, i, z, s, e, flags, pIdx, zFile, iIndex, bEpoch, t);
+    rc = detectAdd(c, i, z, s, e, flags, pIdx, zFile, iIndex, bEpoch, t, bSince, iSince);
     if( rc ) return rc;
   }
   return SQLITE_OK;
@@ -270,7 +301,7 @@ static int detectScanPath(DetectCursor *c, const char *zPath,
   Source src;
   const SplitItem *pItem;
   Filter filter;
-  int rc;
+  int rc, i, k;
   /* For the MFA rule, workers drop every record the rule does not match, and every file
   ** whose bytes cannot hold one, so only hits come back here. */
   memset(&filter, 0, sizeof(filter));
@@ -283,6 +314,17 @@ static int detectScanPath(DetectCursor *c, const char *zPath,
   /* detect: workers drop the records no rule can match (rules.c: the rules' keys) */
   rc = rules_filter(&c->rules, &filter);
   if( rc ) return rc;
+  /* which rules the workers evaluate on every record they keep (their answer comes with
+  ** the record: SplitItem.run) */
+  sqlite3_free(c->aRunSlot);
+  c->aRunSlot = sqlite3_malloc64(sizeof(int)*(c->rules.n+1));
+  if( c->aRunSlot==0 ) return SQLITE_NOMEM;
+  for(i=0; i<c->rules.n; i++){
+    c->aRunSlot[i] = -1;
+    for(k=0; k<filter.nRun && k<FILTER_MAX_RUN; k++){
+      if( filter.apRun[k]==c->rules.a[i].pExpr ) c->aRunSlot[i] = k;
+    }
+  }
   rc = source_open(&src, zPath, ((DbVtab*)c->base.pVtab)->db, c->base.pVtab,
                    c->zFunc, &filter, source_default_threads(), 0);
   if( rc ){
@@ -298,7 +340,7 @@ static int detectScanPath(DetectCursor *c, const char *zPath,
     if( src.bEof ) break;
     while( source_next_record(&src, &pItem) ){
       rc = detectRecord(c, source_bytes(&src), pItem->s, pItem->e, pItem->flags, &pItem->idx,
-                     source_file(&src)->zPath, pItem->iIndex, bSince, iSince, bUntil, iUntil);
+                     pItem->run, source_file(&src)->zPath, pItem->iIndex, bSince, iSince, bUntil, iUntil);
       if( rc ) break;
     }
     if( rc ) break;
@@ -374,7 +416,7 @@ static int detectScanTable(DetectCursor *c, sqlite3 *db, const char *zName, int 
     end = json_skip(z, n, start, &flags, &err);
     if( end==(size_t)-1 || (c->bMfa && !rule_mfa_maybe(z, start, end)) ) continue;
     record_index(z, start, end, &idx);
-    rc = detectRecord(c, z, start, end, flags, &idx,
+    rc = detectRecord(c, z, start, end, flags, &idx, 0,
                    (const char*)sqlite3_column_text(pStmt, 1),
                    sqlite3_column_type(pStmt, 2)==SQLITE_NULL ? -1 : sqlite3_column_int64(pStmt, 2),
                    bSince, iSince, bUntil, iUntil);
@@ -432,10 +474,23 @@ static int detectScanSource(DetectCursor *c, sqlite3 *db, const char *zArg,
   return detectScanTable(c, db, zName, bFile, bIndex, bName, bSince, iSince, bUntil, iUntil);
 }
 
-/* Order for merging duplicates: alert id, then first file in sorted order. */
+/* Same rule and event? (The alert id is a function of both: the rule and the event id,
+** else the record's text; a candidate's id waits for its alert, so ids are compared only
+** for events without one.) */
+static int cmpEvent(const Alert *a, const Alert *b){
+  int r;
+  if( a->iRule!=b->iRule ) return a->iRule<b->iRule ? -1 : 1;
+  if( (a->zEventId==0)!=(b->zEventId==0) ) return a->zEventId==0 ? -1 : 1;
+  if( a->zEventId==0 ) return strcmp(a->zAlertId, b->zAlertId);
+  r = memcmp(a->zEventId, b->zEventId, a->nEventId<b->nEventId ? a->nEventId : b->nEventId);
+  if( r ) return r;
+  return a->nEventId<b->nEventId ? -1 : a->nEventId>b->nEventId;
+}
+
+/* Order for merging duplicates: rule and event, then first file in sorted order. */
 static int cmpDup(const void *pa, const void *pb){
   const Alert *a = pa, *b = pb;
-  int r = strcmp(a->zAlertId, b->zAlertId);
+  int r = cmpEvent(a, b);
   if( r ) return r;
   if( a->zFile && b->zFile && (r = strcmp(a->zFile, b->zFile))!=0 ) return r;
   if( (a->zFile==0)!=(b->zFile==0) ) return a->zFile==0 ? 1 : -1;
@@ -449,20 +504,60 @@ static int cmpOut(const void *pa, const void *pb){
 
 /* One alert per rule and event (the copy from the first file); threshold and new_terms
 ** candidates become their rules' alerts (replay.c); then the rows' order. */
+/* An alert's place in the de-duplication sort: a hash of its rule and event first, so that
+** most comparisons need not read the alert. */
+typedef struct DupKey {
+  unsigned long long h;
+  const Alert *a;
+} DupKey;
+
+static int cmpDupKey(const void *pa, const void *pb){
+  const DupKey *x = pa, *y = pb;
+  if( x->h!=y->h ) return x->h<y->h ? -1 : 1;
+  return cmpDup(x->a, y->a);
+}
+
 static int detectMerge(DetectCursor *c, int bSince, sqlite3_int64 iSince, int bUntil,
                        sqlite3_int64 iUntil){
   int i, n = 0, rc;
-  if( c->nAlert>1 ) qsort(c->aAlert, c->nAlert, sizeof(Alert), cmpDup);
-  for(i=0; i<c->nAlert; i++){
-    if( n>0 && strcmp(c->aAlert[n-1].zAlertId, c->aAlert[i].zAlertId)==0 ){
-      alert_free(&c->aAlert[i]);
-      continue;
+  if( c->nAlert>1 ){
+    DupKey *aKey = sqlite3_malloc64(sizeof(DupKey)*c->nAlert);
+    Alert *aNew = sqlite3_malloc64(sizeof(Alert)*c->nAlert);
+    if( aKey==0 || aNew==0 ){
+      sqlite3_free(aKey);
+      sqlite3_free(aNew);
+      return SQLITE_NOMEM;
     }
-    c->aAlert[n++] = c->aAlert[i];
+    for(i=0; i<c->nAlert; i++){
+      const Alert *a = &c->aAlert[i];
+      aKey[i].h = (a->zEventId ? replay_hash(a->zEventId, a->nEventId)
+                   : replay_hash(a->zAlertId, strlen(a->zAlertId)) ^ 1)
+                  * 31 + (unsigned long long)a->iRule;
+      aKey[i].a = a;
+    }
+    qsort(aKey, c->nAlert, sizeof(DupKey), cmpDupKey);
+    /* the first of each run of one rule and event is kept */
+    for(i=0; i<c->nAlert; i++){
+      if( n>0 && cmpEvent(&aNew[n-1], aKey[i].a)==0 ){
+        alert_free((Alert*)aKey[i].a);
+        continue;
+      }
+      aNew[n++] = *aKey[i].a;
+    }
+    sqlite3_free(aKey);
+    sqlite3_free(c->aAlert);
+    c->aAlert = aNew;
+    c->nAlloc = c->nAlert;
+  }else{
+    n = c->nAlert;
   }
   c->nAlert = n;
   rc = replay_run(&c->rules, &c->aAlert, &c->nAlert, &c->nAlloc, bSince, iSince, bUntil, iUntil);
   if( rc ) return rc;
+  for(i=0; i<c->nAlert; i++){
+    if( c->aAlert[i].zRecord==0 ) return SQLITE_ABORT;     /* a text not kept: scan again */
+  }
+  replay_alert_ids(&c->rules, c->aAlert, c->nAlert);
   if( c->nAlert>1 ) qsort(c->aAlert, c->nAlert, sizeof(Alert), cmpOut);
   return SQLITE_OK;
 }
@@ -592,10 +687,18 @@ static int detectFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr
   if( zSource==0 ) return SQLITE_NOMEM;
   rc = detectScanSource(c, p->db, zSource, bSince, iSince, bUntil, iUntil);
   if( rc==SQLITE_OK ) rc = detectMerge(c, bSince, iSince, bUntil, iUntil);
+  if( rc==SQLITE_ABORT ){
+    /* a new_terms alert whose text the first scan judged it would never need (only when
+    ** two copies of one event id differ): once more, keeping every candidate's text */
+    detectResetAlerts(c);
+    c->bKeepAll = 1;
+    rc = detectScanSource(c, p->db, zSource, bSince, iSince, bUntil, iUntil);
+    if( rc==SQLITE_OK ) rc = detectMerge(c, bSince, iSince, bUntil, iUntil);
+  }
   if( rc ) return rc;
   if( c->nAlert>0 ){
     Alert *a = &c->aAlert[0];
-    record_set(&c->rec, a->zRecord, 0, a->nRecord, a->flags, &a->idx);
+    record_set(&c->rec, a->zRecord, 0, a->nRecord, a->flags, a->pIdx);
   }
   return SQLITE_OK;
 }
@@ -605,7 +708,7 @@ static int detectNext(sqlite3_vtab_cursor *cur){
   c->iAlert++;
   if( c->iAlert<c->nAlert ){
     Alert *a = &c->aAlert[c->iAlert];
-    record_set(&c->rec, a->zRecord, 0, a->nRecord, a->flags, &a->idx);
+    record_set(&c->rec, a->zRecord, 0, a->nRecord, a->flags, a->pIdx);
   }
   return SQLITE_OK;
 }

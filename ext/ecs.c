@@ -114,7 +114,9 @@ static const struct { const char *zName; const char *zWhy; } aMissing[] = {
 struct Values {
   int bDone;
   int n;
-  EcsValue *a;                   /* one allocation: the array, then the text */
+  EcsValue *a;                   /* one allocation: the array, then the text; kept from
+                                 ** record to record (a reset only clears bDone) */
+  size_t nAlloc;                 /* its size in bytes */
 };
 
 typedef struct Flat {
@@ -211,10 +213,14 @@ static int b_finish(EcsCache *p, struct Values *pV, int nIgnore, int bDedup){
   char *zText;
   pV->bDone = 1;
   pV->n = 0;
-  pV->a = 0;
   if( p->nEnd>0 ){
-    pV->a = sqlite3_malloc64(sizeof(EcsValue)*p->nEnd + p->text.n + 1);
-    if( pV->a==0 ){ p->nEnd = 0; p->text.n = 0; return SQLITE_NOMEM; }
+    size_t nNeed = sizeof(EcsValue)*p->nEnd + p->text.n + 1;
+    if( nNeed>pV->nAlloc ){
+      sqlite3_free(pV->a);
+      pV->nAlloc = nNeed<256 ? 256 : nNeed;
+      pV->a = sqlite3_malloc64(pV->nAlloc);
+      if( pV->a==0 ){ pV->nAlloc = 0; p->nEnd = 0; p->text.n = 0; return SQLITE_NOMEM; }
+    }
     zText = (char*)(pV->a + p->nEnd);
     memcpy(zText, p->text.z, p->text.n);
     for(i=0; i<p->nEnd; s=p->aEnd[i], i++){
@@ -775,9 +781,14 @@ static int compute_flat(EcsCache *p, Record *r, int iField, const char *zSub){
                            RF_serviceEventDetails, RF_insightDetails};
   size_t s, e;
   if( !top(r, aK[iField-F_flat_request_parameters], &s, &e) || r->z[s]!='{' ) return SQLITE_OK;
-  p->tmp.n = 0;
-  if( tostring(r->z, s, e, &p->tmp, 0) ) return SQLITE_NOMEM;
-  if( utf16_len(p->tmp.z, p->tmp.n)>=32766 ) return SQLITE_OK;
+  /* the map's text is at most 64 times the bytes it comes from (a number, written by
+  ** java_number in at most 63 characters, is the only thing that grows): a short object
+  ** need not be written out to know it is under the limit */
+  if( (e-s)*64 >= 32766 ){
+    p->tmp.n = 0;
+    if( tostring(r->z, s, e, &p->tmp, 0) ) return SQLITE_NOMEM;
+    if( utf16_len(p->tmp.z, p->tmp.n)>=32766 ) return SQLITE_OK;
+  }
   return flat_walk(p, r->z, s, e, zSub, strlen(zSub), 0);
 }
 
@@ -834,12 +845,8 @@ void ecs_reset(EcsCache *p){
   Flat *f, *fNext;
   if( p==0 ) return;
   for(i=0; i<F_COUNT; i++){
-    if( p->a[i].bDone ){
-      sqlite3_free(p->a[i].a);
-      p->a[i].a = 0;
-      p->a[i].n = 0;
-      p->a[i].bDone = 0;
-    }
+    p->a[i].n = 0;
+    p->a[i].bDone = 0;            /* the allocation stays, for the next record's values */
   }
   for(f=p->pFlat; f; f=fNext){
     fNext = f->pNext;
@@ -850,8 +857,10 @@ void ecs_reset(EcsCache *p){
 }
 
 void ecs_free(EcsCache *p){
+  int i;
   if( p==0 ) return;
   ecs_reset(p);
+  for(i=0; i<F_COUNT; i++) sqlite3_free(p->a[i].a);
   json_buf_free(&p->text);
   json_buf_free(&p->tmp);
   sqlite3_free(p->aEnd);

@@ -84,18 +84,38 @@ static int key_may_be(const FilterKeys *k, const char *z, size_t s, const FieldI
 }
 
 /* Does one of p's rules without a key match the record? 1 also when that cannot be
-** evaluated (out of memory): the record is kept, and the consuming thread decides. The
-** Record and its ECS cache live for this call only: workers share nothing, and no
-** thread-local state outlives a scan (or the library, once unloaded). */
+** evaluated (out of memory): the record is kept, and the consuming thread decides. With
+** pRun, every rule is evaluated and *pRun says which match (FILTER_RUN_DONE set), or is 0.
+** The Record is the caller's (*ppRec, one per file being read: workers share nothing, and
+** no thread-local state outlives a scan or the library), else one for this call only. */
 static int run_rules(const Filter *p, const char *z, size_t s, size_t e,
-                     const FieldIndex *pIdx){
-  Record r;
-  int i, rc = 0;
-  memset(&r, 0, sizeof(r));
-  record_set(&r, z, s, e, 0, pIdx);           /* flags: ecs.c does not read them */
-  for(i=0; i<p->nRun && rc==0; i++) rc = kql_match(p->apRun[i], &r);
-  record_clear(&r);
-  return rc!=0;
+                     const FieldIndex *pIdx, Record **ppRec, unsigned *pRun){
+  Record local, *r = &local;
+  unsigned bits = 0;
+  int i, rc = 0, bAll = pRun && p->nRun<=FILTER_MAX_RUN;
+  if( ppRec ){
+    if( *ppRec==0 && (*ppRec = sqlite3_malloc64(sizeof(Record)))!=0 ){
+      memset(*ppRec, 0, sizeof(Record));
+    }
+    if( *ppRec ) r = *ppRec;
+  }
+  if( r==&local ) memset(&local, 0, sizeof(local));
+  record_set(r, z, s, e, 0, pIdx);            /* flags: ecs.c does not read them */
+  for(i=0; i<p->nRun; i++){
+    rc = kql_match(p->apRun[i], r);
+    if( rc<0 ){ bAll = 0; break; }            /* kept: the consuming thread decides */
+    if( rc ) bits |= 1u<<i;
+    if( rc && !bAll ) break;
+  }
+  if( r==&local ) record_clear(&local);
+  if( pRun ) *pRun = bAll ? (bits | FILTER_RUN_DONE) : 0;
+  return rc!=0 || bits!=0;
+}
+
+void filter_record_free(Record *pRec){
+  if( pRec==0 ) return;
+  record_clear(pRec);
+  sqlite3_free(pRec);
 }
 
 /* Require the eventTime text to compare with z[0..n) as op says, as SQLite's BINARY
@@ -311,11 +331,25 @@ static int derived_column(int iField){
 ** constraint is checked on exactly the text its column shows (json_text_cmp()), from
 ** exactly the span the column reads (record_ident_span() for the derived ones). */
 int filter_record(const Filter *p, const char *z, size_t s, size_t e, const FieldIndex *pIdx){
+  return filter_record_ex(p, z, s, e, pIdx, 0, 0);
+}
+
+int filter_record_ex(const Filter *p, const char *z, size_t s, size_t e,
+                     const FieldIndex *pIdx, Record **ppRec, unsigned *pRun){
   int i;
+  if( pRun ) *pRun = 0;
   if( p->bMfaRule && !rule_mfa_match(z, s, pIdx) ) return 0;
-  if( p->bKeys && !key_may_be(&p->aKey[0], z, s, pIdx, RF_eventName)
+  if( p->bKeys && pRun && p->nRun>0 ){
+    /* the rules without a key are evaluated here, whatever the keys say, so that the
+    ** consuming thread need not evaluate them again */
+    if( !run_rules(p, z, s, e, pIdx, ppRec, pRun)
+     && !key_may_be(&p->aKey[0], z, s, pIdx, RF_eventName)
+     && !key_may_be(&p->aKey[1], z, s, pIdx, RF_eventSource) ){
+      return 0;
+    }
+  }else if( p->bKeys && !key_may_be(&p->aKey[0], z, s, pIdx, RF_eventName)
    && !key_may_be(&p->aKey[1], z, s, pIdx, RF_eventSource)
-   && (p->nRun==0 || !run_rules(p, z, s, e, pIdx)) ){
+   && (p->nRun==0 || !run_rules(p, z, s, e, pIdx, ppRec, 0)) ){
     return 0;
   }
   if( p->nTimeCmp ){

@@ -81,4 +81,18 @@ int filter_prune_dir(const Filter *p, const char *zDir);
 int filter_bytes(const Filter *p, const char *z, size_t n);
 int filter_record(const Filter *p, const char *z, size_t s, size_t e, const FieldIndex *pIdx);
 
+/* FILTER_RUN_DONE | bit i for each rule apRun[i] that matches: what a worker tells the
+** consuming thread, so that it does not evaluate those rules again (at most
+** FILTER_MAX_RUN of them; with more, or when a rule could not be evaluated, 0). */
+#define FILTER_RUN_DONE 0x80000000u
+#define FILTER_MAX_RUN  31
+
+/* filter_record, also setting *pRun as above when the Filter has rules without a key
+** (every one of them is then evaluated), on *ppRec: a Record the caller reuses from
+** record to record (created here on first use; free it with filter_record_free). */
+struct Record;
+int filter_record_ex(const Filter *p, const char *z, size_t s, size_t e,
+                     const FieldIndex *pIdx, struct Record **ppRec, unsigned *pRun);
+void filter_record_free(struct Record *pRec);
+
 #endif

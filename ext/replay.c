@@ -33,12 +33,24 @@ SQLITE_EXTENSION_INIT3
 #define REPLAY_FAR 100000000000000LL
 
 void alert_free(Alert *a){
-  sqlite3_free(a->zRecord);
-  sqlite3_free(a->zFile);
+  sqlite3_free(a->pIdx);                     /* zRecord's allocation */
   sqlite3_free(a->zEventId);
+  sqlite3_free(a->zKeys);
+  sqlite3_free(a->aCard);
   sqlite3_free(a->zTerms);
   sqlite3_free(a->zNewTerms);
   memset(a, 0, sizeof(*a));
+}
+
+int alert_set_record(Alert *a, const char *z, size_t n, const FieldIndex *pIdx){
+  a->pIdx = sqlite3_malloc64(sizeof(FieldIndex) + n + 1);
+  if( a->pIdx==0 ) return SQLITE_NOMEM;
+  *a->pIdx = *pIdx;
+  a->zRecord = (char*)&a->pIdx[1];
+  memcpy(a->zRecord, z, n);
+  a->zRecord[n] = 0;
+  a->nRecord = n;
+  return SQLITE_OK;
 }
 
 int alert_cmp(const Alert *a, const Alert *b){
@@ -87,16 +99,17 @@ void replay_time_text(sqlite3_int64 t, char *zOut){
 /* One candidate event of the rule being replayed. */
 typedef struct Ev {
   Alert *a;
+  int iRule;                     /* a's, and its time: the sort reads them here */
   sqlite3_int64 t;
-  EcsValue *aCard;               /* threshold: the cardinality field's values (owned) */
-  int nCard;
   int iBest;                     /* new_terms: the first new combination's place, or -1 */
   char *zBest;                   /* ... and its JSON */
 } Ev;
 
 /* One group (threshold) or combination (new_terms) of one event. */
 typedef struct Key {
-  char *zKey;                    /* JSON: no NUL inside (control bytes are escaped) */
+  unsigned long long h;          /* replay_hash(zKey): equal keys, equal hashes */
+  const char *zKey;              /* JSON: no NUL inside (control bytes are escaped); in the
+                                 ** event's zKeys */
   int iEv;                       /* the event, in the rule's event order */
   int iOrder;                    /* the combination's place among the event's own */
 } Key;
@@ -142,14 +155,15 @@ static void json_value(sqlite3_str *s, const RuleField *f, const EcsValue *v){
   json_str(s, v->z, v->n);
 }
 
-static int keys_add(Keys *p, char *zKey, int iEv, int iOrder){
+static int keys_add(Keys *p, const char *zKey, int iEv, int iOrder){
   if( p->n>=p->nAlloc ){
     int nNew = p->nAlloc ? p->nAlloc*2 : 64;
     Key *aNew = sqlite3_realloc64(p->a, sizeof(Key)*nNew);
-    if( aNew==0 ){ sqlite3_free(zKey); return SQLITE_NOMEM; }
+    if( aNew==0 ) return SQLITE_NOMEM;
     p->a = aNew;
     p->nAlloc = nNew;
   }
+  p->a[p->n].h = replay_hash(zKey, strlen(zKey));
   p->a[p->n].zKey = zKey;
   p->a[p->n].iEv = iEv;
   p->a[p->n].iOrder = iOrder;
@@ -157,23 +171,40 @@ static int keys_add(Keys *p, char *zKey, int iEv, int iOrder){
   return SQLITE_OK;
 }
 
-/* Every combination of the values of rule m's fields on rec (every field present; an
-** array gives one combination per value, across fields the cross product, in the order of
-** the fields and of their values) as a Key of event iEv: threshold terms
-** [{"field":"F","value":"V"},...] ("[]" without fields), new_terms values ["V",...]. */
-static int event_keys(const Rule *m, Record *rec, int iEv, Keys *pKeys){
+int replay_event_keys(const Rule *m, Record *rec, Alert *a){
   const EcsValue *aVal[RULES_MAX_FIELDS];
-  int anVal[RULES_MAX_FIELDS], aiPos[RULES_MAX_FIELDS], i, iOrder = 0, rc;
+  int anVal[RULES_MAX_FIELDS], aiPos[RULES_MAX_FIELDS], i, n = 0, rc;
+  sqlite3_str *s;
   if( m->nField>RULES_MAX_FIELDS ) return SQLITE_ERROR;   /* rules.c never loads more */
+  if( m->pCard ){
+    const EcsValue *aC;
+    int nC;
+    size_t nByte = 0;
+    char *z;
+    rc = ecs_values(rec, m->pCard->iField, m->pCard->zSub, &aC, &nC);
+    if( rc ) return rc;
+    for(i=0; i<nC; i++) nByte += aC[i].n;
+    if( nC>0 ){
+      a->aCard = sqlite3_malloc64(sizeof(EcsValue)*nC + nByte + 1);
+      if( a->aCard==0 ) return SQLITE_NOMEM;
+      z = (char*)&a->aCard[nC];
+      for(i=0; i<nC; i++){
+        memcpy(z, aC[i].z, aC[i].n);
+        a->aCard[i].z = z;
+        a->aCard[i].n = aC[i].n;
+        z += aC[i].n;
+      }
+      a->nCard = nC;
+    }
+  }
   for(i=0; i<m->nField; i++){
     rc = ecs_values(rec, m->aField[i].iField, m->aField[i].zSub, &aVal[i], &anVal[i]);
     if( rc ) return rc;
     if( anVal[i]==0 ) return SQLITE_OK;        /* a missing field: in no group */
     aiPos[i] = 0;
   }
+  s = sqlite3_str_new(0);
   for(;;){
-    sqlite3_str *s = sqlite3_str_new(0);
-    char *z;
     sqlite3_str_appendchar(s, 1, '[');
     for(i=0; i<m->nField; i++){
       const EcsValue *v = &aVal[i][aiPos[i]];
@@ -188,55 +219,216 @@ static int event_keys(const Rule *m, Record *rec, int iEv, Keys *pKeys){
         json_value(s, &m->aField[i], v);
       }
     }
-    sqlite3_str_appendchar(s, 1, ']');
-    if( sqlite3_str_errcode(s) ){ sqlite3_free(sqlite3_str_finish(s)); return SQLITE_NOMEM; }
-    z = sqlite3_str_finish(s);
-    if( z==0 ) return SQLITE_NOMEM;
-    rc = keys_add(pKeys, z, iEv, iOrder++);
-    if( rc ) return rc;
+    sqlite3_str_appendall(s, "]");
+    sqlite3_str_appendchar(s, 1, 0);          /* the key's end: JSON holds no NUL */
+    n++;
     /* the next combination: the last field's values turn fastest */
     for(i=m->nField-1; i>=0; i--){
       if( ++aiPos[i]<anVal[i] ) break;
       aiPos[i] = 0;
     }
-    if( i<0 ) return SQLITE_OK;
+    if( i<0 ) break;
+  }
+  if( sqlite3_str_errcode(s) ){ sqlite3_free(sqlite3_str_finish(s)); return SQLITE_NOMEM; }
+  a->zKeys = sqlite3_str_finish(s);
+  if( a->zKeys==0 ) return SQLITE_NOMEM;
+  a->nKeys = n;
+  return SQLITE_OK;
+}
+
+/* ---- what the scan has seen (new_terms) ---------------------------------------------- */
+
+/* One event of a combination: its time and event id (in zBuf when it fits, else owned). */
+typedef struct SeenEv {
+  sqlite3_int64 t;
+  char *zEventId;
+  size_t nEventId;
+  char zBuf[40];                 /* (an eventID is a 36-character UUID) */
+} SeenEv;
+
+typedef struct Seen {
+  int iRule;                     /* -1: an empty slot */
+  unsigned h;
+  char *zKey;                    /* the combination (owned) */
+  SeenEv aEv[2];                 /* its oldest and its newest event so far */
+} Seen;
+
+struct ReplaySeen {
+  Seen *a;
+  unsigned nSlot, nUsed;         /* nSlot: a power of two */
+};
+
+static unsigned seen_hash(int iRule, const char *z){
+  unsigned h = 2166136261u ^ (unsigned)iRule;
+  while( *z ){ h ^= (unsigned char)*z++; h *= 16777619u; }
+  return h;
+}
+
+/* The slot of (iRule, zKey): its own, or the empty one where it would go. */
+static Seen *seen_slot(ReplaySeen *p, int iRule, const char *zKey, unsigned h){
+  unsigned i = h & (p->nSlot-1);
+  for(;;){
+    Seen *e = &p->a[i];
+    if( e->iRule<0 ) return e;
+    if( e->h==h && e->iRule==iRule && strcmp(e->zKey, zKey)==0 ) return e;
+    i = (i+1) & (p->nSlot-1);
   }
 }
 
-/* A copy of the values of rule m's cardinality field on rec, into e. */
-static int event_card(const Rule *m, Record *rec, Ev *e){
-  const EcsValue *a;
-  int n, i, rc;
-  size_t nByte = 0;
-  char *z;
-  rc = ecs_values(rec, m->pCard->iField, m->pCard->zSub, &a, &n);
-  if( rc || n==0 ) return rc;
-  for(i=0; i<n; i++) nByte += a[i].n;
-  e->aCard = sqlite3_malloc64(sizeof(EcsValue)*n + nByte + 1);
-  if( e->aCard==0 ) return SQLITE_NOMEM;
-  z = (char*)&e->aCard[n];
-  for(i=0; i<n; i++){
-    memcpy(z, a[i].z, a[i].n);
-    e->aCard[i].z = z;
-    e->aCard[i].n = a[i].n;
-    z += a[i].n;
+static int seen_grow(ReplaySeen *p){
+  unsigned nNew = p->nSlot ? p->nSlot*2 : 1024, i;
+  Seen *aOld = p->a, *aNew = sqlite3_malloc64(sizeof(Seen)*nNew);
+  unsigned nOld = p->nSlot;
+  int k;
+  if( aNew==0 ) return SQLITE_NOMEM;
+  for(i=0; i<nNew; i++) aNew[i].iRule = -1;
+  p->a = aNew;
+  p->nSlot = nNew;
+  for(i=0; i<nOld; i++){
+    if( aOld[i].iRule>=0 ){
+      Seen *e = seen_slot(p, aOld[i].iRule, aOld[i].zKey, aOld[i].h);
+      *e = aOld[i];
+      for(k=0; k<2; k++){
+        if( aOld[i].aEv[k].zEventId==aOld[i].aEv[k].zBuf ) e->aEv[k].zEventId = e->aEv[k].zBuf;
+      }
+    }
   }
-  e->nCard = n;
+  sqlite3_free(aOld);
   return SQLITE_OK;
+}
+
+/* Is event x before alert a's event in a rule's event order (time, then event id)? */
+static int seen_before(const SeenEv *x, const Alert *a){
+  int r;
+  if( x->t!=a->iEpoch ) return x->t<a->iEpoch;
+  r = memcmp(x->zEventId, a->zEventId, x->nEventId<a->nEventId ? x->nEventId : a->nEventId);
+  if( r ) return r<0;
+  return x->nEventId<a->nEventId;
+}
+
+/* Is alert a's event before event x? */
+static int seen_after(const SeenEv *x, const Alert *a){
+  int r;
+  if( x->t!=a->iEpoch ) return x->t>a->iEpoch;
+  r = memcmp(x->zEventId, a->zEventId, x->nEventId<a->nEventId ? x->nEventId : a->nEventId);
+  if( r ) return r>0;
+  return x->nEventId>a->nEventId;
+}
+
+static int seen_set(SeenEv *x, const Alert *a){
+  if( x->zEventId!=x->zBuf ) sqlite3_free(x->zEventId);
+  x->t = a->iEpoch;
+  x->zEventId = a->nEventId<sizeof(x->zBuf) ? x->zBuf : sqlite3_malloc64(a->nEventId+1);
+  if( x->zEventId==0 ){ x->zEventId = x->zBuf; x->nEventId = 0; return -1; }
+  memcpy(x->zEventId, a->zEventId, a->nEventId+1);
+  x->nEventId = a->nEventId;
+  return 0;
+}
+
+int replay_seen(ReplaySeen **pp, int iRule, const Rule *m, const Alert *a){
+  ReplaySeen *p = *pp;
+  const char *zKey;
+  int k, i, bOld = a->nKeys>0;
+  if( p==0 ){
+    p = *pp = sqlite3_malloc64(sizeof(*p));
+    if( p==0 ) return -1;
+    memset(p, 0, sizeof(*p));
+  }
+  for(k=0, zKey=a->zKeys; k<a->nKeys; k++, zKey+=strlen(zKey)+1){
+    unsigned h = seen_hash(iRule, zKey);
+    Seen *e;
+    if( (p->nUsed+1)*2 > p->nSlot && seen_grow(p) ) return -1;
+    e = seen_slot(p, iRule, zKey, h);
+    if( e->iRule<0 ){
+      bOld = 0;                                 /* the first of its combination so far */
+      e->zKey = sqlite3_mprintf("%s", zKey);
+      if( e->zKey==0 ) return -1;
+      e->iRule = iRule;
+      e->h = h;
+      p->nUsed++;
+      for(i=0; i<2; i++){
+        e->aEv[i].zEventId = e->aEv[i].zBuf;
+        if( seen_set(&e->aEv[i], a) ) return -1;
+      }
+      continue;
+    }
+    /* an earlier event (so of another id) at most the history window older: the oldest
+    ** or the newest seen (records come roughly in time order, one log after another) */
+    for(i=0; i<2; i++){
+      if( seen_before(&e->aEv[i], a) && a->iEpoch - e->aEv[i].t<=m->iHistory ) break;
+    }
+    if( i==2 ) bOld = 0;
+    if( seen_after(&e->aEv[0], a) && seen_set(&e->aEv[0], a) ) return -1;
+    if( seen_before(&e->aEv[1], a) && seen_set(&e->aEv[1], a) ) return -1;
+  }
+  return bOld;
+}
+
+void replay_seen_free(ReplaySeen *p){
+  unsigned i;
+  int k;
+  if( p==0 ) return;
+  for(i=0; i<p->nSlot; i++){
+    if( p->a[i].iRule>=0 ){
+      sqlite3_free(p->a[i].zKey);
+      for(k=0; k<2; k++){
+        if( p->a[i].aEv[k].zEventId!=p->a[i].aEv[k].zBuf ) sqlite3_free(p->a[i].aEv[k].zEventId);
+      }
+    }
+  }
+  sqlite3_free(p->a);
+  sqlite3_free(p);
+}
+
+unsigned long long replay_hash(const char *z, size_t n){
+  unsigned long long h = 14695981039346656037ULL;     /* FNV-1a */
+  size_t i;
+  for(i=0; i<n; i++){ h ^= (unsigned char)z[i]; h *= 1099511628211ULL; }
+  return h;
+}
+
+void replay_alert_id(const char *zRuleId, const char *zEventId, size_t nEventId,
+                     const char *zRecord, size_t nRecord, char *zOut){
+  Sha256 s;
+  sha256_init(&s);
+  sha256_update(&s, zRuleId, strlen(zRuleId));
+  if( zEventId ){
+    sha256_update(&s, ":event:", 7);
+    sha256_update(&s, zEventId, nEventId);
+  }else{
+    sha256_update(&s, ":record:", 8);
+    sha256_update(&s, zRecord, nRecord);
+  }
+  sha256_uuid(&s, zOut);
+}
+
+void replay_alert_ids(const RuleSet *pSet, Alert *aAlert, int nAlert){
+  int i;
+  for(i=0; i<nAlert; i++){
+    Alert *a = &aAlert[i];
+    if( a->zAlertId[0]==0 && a->zEventId ){
+      replay_alert_id(pSet->a[a->iRule].zRuleId, a->zEventId, a->nEventId, 0, 0, a->zAlertId);
+    }
+  }
 }
 
 /* ---- sorting ------------------------------------------------------------------------- */
 
 /* By rule, then in event order. */
 static int cmpEv(const void *pa, const void *pb){
-  const Alert *a = ((const Ev*)pa)->a, *b = ((const Ev*)pb)->a;
-  if( a->iRule!=b->iRule ) return a->iRule<b->iRule ? -1 : 1;
-  return alert_cmp(a, b);
+  const Ev *x = pa, *y = pb;
+  if( x->iRule!=y->iRule ) return x->iRule<y->iRule ? -1 : 1;
+  if( x->t!=y->t ) return x->t<y->t ? -1 : 1;       /* (every candidate has a time) */
+  return alert_cmp(x->a, y->a);
 }
 
+/* Equal keys together (by hash first: only runs of equal keys matter, not their order),
+** each run in event order. */
 static int cmpKey(const void *pa, const void *pb){
   const Key *a = pa, *b = pb;
-  int r = strcmp(a->zKey, b->zKey);
+  int r;
+  if( a->h!=b->h ) return a->h<b->h ? -1 : 1;
+  r = strcmp(a->zKey, b->zKey);
   if( r ) return r;
   if( a->iEv!=b->iEv ) return a->iEv<b->iEv ? -1 : 1;
   return a->iOrder<b->iOrder ? -1 : a->iOrder>b->iOrder;
@@ -277,12 +469,12 @@ static int threshold_alert(Out *p, const Rule *m, const char *zKey, sqlite3_int6
   char zRun[24];
   if( a==0 ) return SQLITE_NOMEM;
   *a = *pNewest;
-  a->zRecord = 0; a->zFile = 0; a->zEventId = 0; a->zTerms = 0; a->zNewTerms = 0;
+  a->zRecord = 0; a->pIdx = 0; a->zEventId = 0; a->zTerms = 0; a->zNewTerms = 0;
+  a->zKeys = 0; a->nKeys = 0; a->aCard = 0; a->nCard = 0;
   p->n++;                                   /* counted now: alert_free frees the copies */
-  a->zRecord = sqlite3_malloc64(pNewest->nRecord + 1);
-  if( a->zRecord==0 ) return SQLITE_NOMEM;
-  memcpy(a->zRecord, pNewest->zRecord, pNewest->nRecord + 1);
-  if( pNewest->zFile && (a->zFile = sqlite3_mprintf("%s", pNewest->zFile))==0 ) return SQLITE_NOMEM;
+  if( alert_set_record(a, pNewest->zRecord, pNewest->nRecord, pNewest->pIdx) ){
+    return SQLITE_NOMEM;
+  }
   if( pNewest->zEventId ){
     a->zEventId = sqlite3_malloc64(pNewest->nEventId + 1);
     if( a->zEventId==0 ) return SQLITE_NOMEM;
@@ -343,7 +535,7 @@ static int threshold_group(Out *p, const Rule *m, const char *zKey, const Ev *aE
     if( nCount<m->iValue ) continue;
     if( m->pCard ){
       int nTmp = 0, nDistinct = 0, k, v;
-      for(k=i0; k<=i1; k++) nTmp += aEv[ai[k]].nCard;
+      for(k=i0; k<=i1; k++) nTmp += aEv[ai[k]].a->nCard;
       if( nTmp>*pnTmp ){
         EcsValue *aNew = sqlite3_realloc64(*paTmp, sizeof(EcsValue)*nTmp);
         if( aNew==0 ) return SQLITE_NOMEM;
@@ -351,7 +543,7 @@ static int threshold_group(Out *p, const Rule *m, const char *zKey, const Ev *aE
         *pnTmp = nTmp;
       }
       for(k=i0, nTmp=0; k<=i1; k++){
-        for(v=0; v<aEv[ai[k]].nCard; v++) (*paTmp)[nTmp++] = aEv[ai[k]].aCard[v];
+        for(v=0; v<aEv[ai[k]].a->nCard; v++) (*paTmp)[nTmp++] = aEv[ai[k]].a->aCard[v];
       }
       if( nTmp>1 ) qsort(*paTmp, nTmp, sizeof(EcsValue), cmpVal);
       for(k=0; k<nTmp; k++){
@@ -372,18 +564,16 @@ static int threshold_group(Out *p, const Rule *m, const char *zKey, const Ev *aE
 /* Replay rule m over its events aEv[0..nEv) (in event order), alerts into p. */
 static int replay_rule(Out *p, const Rule *m, Ev *aEv, int nEv, int bSince,
                        sqlite3_int64 iSince, int bUntil, sqlite3_int64 iUntil){
-  Record rec;
   Keys keys = {0, 0, 0};
   EcsValue *aTmp = 0;
   int *ai = 0, nTmp = 0, i, j, k, rc = SQLITE_OK;
-  memset(&rec, 0, sizeof(rec));
+  /* each event's keys, computed when it was read (replay_event_keys) */
   for(i=0; i<nEv && rc==SQLITE_OK; i++){
-    Alert *a = aEv[i].a;
-    record_set(&rec, a->zRecord, 0, a->nRecord, a->flags, &a->idx);
-    rc = event_keys(m, &rec, i, &keys);
-    if( rc==SQLITE_OK && m->pCard ) rc = event_card(m, &rec, &aEv[i]);
+    const char *z = aEv[i].a->zKeys;
+    for(k=0; k<aEv[i].a->nKeys && rc==SQLITE_OK; k++, z+=strlen(z)+1){
+      rc = keys_add(&keys, z, i, k);
+    }
   }
-  record_clear(&rec);
   if( rc==SQLITE_OK && keys.n>1 ) qsort(keys.a, keys.n, sizeof(Key), cmpKey);
   if( rc==SQLITE_OK && m->eKind==RULE_THRESHOLD ){
     ai = sqlite3_malloc64(sizeof(int)*(keys.n+1));
@@ -392,7 +582,7 @@ static int replay_rule(Out *p, const Rule *m, Ev *aEv, int nEv, int bSince,
   /* each run of equal keys: one group or combination, its events in event order */
   for(i=0; i<keys.n && rc==SQLITE_OK; i=j){
     int n = 0;
-    for(j=i; j<keys.n && strcmp(keys.a[j].zKey, keys.a[i].zKey)==0; j++){}
+    for(j=i; j<keys.n && keys.a[j].h==keys.a[i].h && strcmp(keys.a[j].zKey, keys.a[i].zKey)==0; j++){}
     if( m->eKind==RULE_THRESHOLD ){
       for(k=i; k<j; k++){
         if( n==0 || ai[n-1]!=keys.a[k].iEv ) ai[n++] = keys.a[k].iEv;  /* a value twice */
@@ -428,7 +618,6 @@ static int replay_rule(Out *p, const Rule *m, Ev *aEv, int nEv, int bSince,
     aEv[i].zBest = 0;
     p->n++;
   }
-  for(i=0; i<keys.n; i++) sqlite3_free(keys.a[i].zKey);
   sqlite3_free(keys.a);
   sqlite3_free(ai);
   sqlite3_free(aTmp);
@@ -450,6 +639,7 @@ int replay_run(const RuleSet *pSet, Alert **paAlert, int *pnAlert, int *pnAlloc,
     if( pSet->a[aIn[i].iRule].eKind!=RULE_QUERY ){
       memset(&aEv[nEv], 0, sizeof(Ev));
       aEv[nEv].a = &aIn[i];
+      aEv[nEv].iRule = aIn[i].iRule;
       aEv[nEv].t = aIn[i].iEpoch;
       aEv[nEv].iBest = -1;
       nEv++;
@@ -462,7 +652,6 @@ int replay_run(const RuleSet *pSet, Alert **paAlert, int *pnAlert, int *pnAlloc,
                      bSince, iSince, bUntil, iUntil);
   }
   for(i=0; i<nEv; i++){
-    sqlite3_free(aEv[i].aCard);
     sqlite3_free(aEv[i].zBest);
   }
   sqlite3_free(aEv);

@@ -25,6 +25,7 @@ SQLITE_EXTENSION_INIT3
 #include <libdeflate.h>
 #include "copyset.h"
 #include "gzip.h"
+#include "record.h"
 #include "source.h"
 
 #define READ_CHUNK ((size_t)8 << 20)         /* bytes per read() between stop checks */
@@ -207,7 +208,7 @@ static int keep_item(SourceJob *j, const SplitItem *pItem, const JobCtx *x){
 ** over a worker's budget, so it touches nothing but the job, the (read-only) filter and
 ** the thread's own decompressor. When the scan counts copies, every record is kept: the
 ** consumer registers each eventID before it applies the filter. */
-static void job_run(Source *p, SourceJob *j, void *pDec, int bConsumer){
+static void job_run_ex(Source *p, SourceJob *j, void *pDec, int bConsumer, Record **ppRec){
   SourceFile *f = &j->file;
   const Filter *pF = p->pCopy ? 0 : p->pFilter;
   Splitter split;
@@ -312,13 +313,23 @@ static void job_run(Source *p, SourceJob *j, void *pDec, int bConsumer){
     }
     f->nRecords++;
     if( j->nBeforeProblem<0 && f->prob.n ) j->nBeforeProblem = j->nItem;
-    if( pF && !filter_record(pF, zData, item.s, item.e, &item.idx) ) continue;
+    item.run = 0;
+    if( pF && !filter_record_ex(pF, zData, item.s, item.e, &item.idx, ppRec, &item.run) ){
+      continue;
+    }
     j->rc = keep_item(j, &item, &x);
     if( j->rc || j->bDeferred ) return;
   }
   if( j->nBeforeProblem<0 && f->prob.n ) j->nBeforeProblem = j->nItem;
   f->eFormat = split.eFormat;
   if( split.zSkip && f->prob.nDamage==0 && f->nRecords==0 ) f->zSkip = split.zSkip;
+}
+
+/* job_run_ex with a Record for the filter's rules that lives while the file is read. */
+static void job_run(Source *p, SourceJob *j, void *pDec, int bConsumer){
+  Record *pRec = 0;
+  job_run_ex(p, j, pDec, bConsumer, &pRec);
+  filter_record_free(pRec);
 }
 
 static void job_reset(SourceJob *j){
