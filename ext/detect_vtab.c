@@ -634,6 +634,7 @@ static int timeArg(DetectCursor *c, sqlite3 *db, sqlite3_value *v, const char *z
 **   4: argv[] holds until (after since)
 **   8: argv[] holds pack (detect)
 **  16: argv[] holds rule_id (detect)
+**  32: ... as an IN list, all at once (sqlite3_vtab_in)
 */
 static int detectFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
                         int argc, sqlite3_value **argv){
@@ -657,22 +658,58 @@ static int detectFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr
   }
   if( sqlite3_value_type(aArg[0])==SQLITE_NULL ) return SQLITE_OK;   /* NULL: no rows */
   for(k=3; k<5; k++){                  /* pack = NULL, rule_id = NULL: no rows */
+    if( k==4 && (idxNum & 32) ) continue;                 /* an IN list: see below */
     if( aArg[k] && sqlite3_value_type(aArg[k])==SQLITE_NULL ) return SQLITE_OK;
   }
   if( c->bMfa ){
     rc = rules_load_builtin(&c->rules);
   }else{
     const char *zPack = aArg[3] ? (const char*)sqlite3_value_text(aArg[3]) : RULES_DEFAULT_PACK;
-    const char *zRuleId = aArg[4] ? (const char*)sqlite3_value_text(aArg[4]) : 0;
+    const char **azId = 0;
+    int nId = -1;
     char *zErr = 0;
-    if( zPack==0 || (aArg[4] && zRuleId==0) ) return SQLITE_NOMEM;
+    if( zPack==0 ) return SQLITE_NOMEM;
     c->zPack = sqlite3_mprintf("%s", zPack);
     if( c->zPack==0 ) return SQLITE_NOMEM;
-    rc = rules_load_queries(zPack, zRuleId, &c->rules, &zErr);
+    rc = SQLITE_OK;
+    if( aArg[4] ){
+      /* rule_id = X, or rule_id IN (...) given all at once (idxNum 32): those rules only,
+      ** in one pass (NULLs in the list name no rule) */
+      sqlite3_value *v = 0;
+      int nAlloc = 0;
+      nId = 0;
+      if( idxNum & 32 ) rc = sqlite3_vtab_in_first(aArg[4], &v); else v = aArg[4];
+      while( rc==SQLITE_OK && v ){
+        const char *z = (const char*)sqlite3_value_text(v);
+        if( z==0 && sqlite3_value_type(v)!=SQLITE_NULL ){ rc = SQLITE_NOMEM; break; }
+        if( z ){
+          if( nId>=nAlloc ){
+            const char **aNew;
+            nAlloc = nAlloc ? nAlloc*2 : 8;
+            aNew = sqlite3_realloc64((void*)azId, sizeof(char*)*nAlloc);
+            if( aNew==0 ){ rc = SQLITE_NOMEM; break; }
+            azId = aNew;
+          }
+          azId[nId++] = z;                /* valid until the next sqlite3_vtab_in_next */
+          if( (idxNum & 32) && (azId[nId-1] = sqlite3_mprintf("%s", z))==0 ){
+            rc = SQLITE_NOMEM;
+            break;
+          }
+        }
+        if( !(idxNum & 32) ) break;
+        rc = sqlite3_vtab_in_next(aArg[4], &v);
+      }
+      if( rc==SQLITE_DONE ) rc = SQLITE_OK;
+    }
+    if( rc==SQLITE_OK ) rc = rules_load_queries(zPack, azId, nId, &c->rules, &zErr);
     if( rc==SQLITE_ERROR ){
       vtab_error(cur->pVtab, "%s: %s", c->zFunc, zErr ? zErr : "cannot load the rules");
     }
     sqlite3_free(zErr);
+    if( idxNum & 32 ){
+      for(k=0; k<nId; k++) sqlite3_free((void*)azId[k]);
+    }
+    sqlite3_free((void*)azId);
   }
   if( rc ) return rc;
   rc = timeArg(c, p->db, aArg[1], "since", 0, &bSince, &iSince);
@@ -796,16 +833,17 @@ static int detectRowid(sqlite3_vtab_cursor *cur, sqlite_int64 *pRowid){
 }
 
 static int detectBestIndex(sqlite3_vtab *pVtab, sqlite3_index_info *pInfo){
-  int aiArg[5] = {-1, -1, -1, -1, -1}, abSeen[3] = {0, 0, 0}, i, k, n = 0;
+  int aiArg[5] = {-1, -1, -1, -1, -1}, abSeen[3] = {0, 0, 0}, i, k, n = 0, bRuleIn = 0;
   for(i=0; i<pInfo->nConstraint; i++){
     const struct sqlite3_index_constraint *pC = &pInfo->aConstraint[i];
     if( !((DetectVtab*)pVtab)->bMfa && pC->usable && pC->op==SQLITE_INDEX_CONSTRAINT_EQ
      && (pC->iColumn==DETECT_COL_PACK || pC->iColumn==DETECT_COL_RULE_ID)
-     && sqlite3_stricmp(sqlite3_vtab_collation(pInfo, i), "BINARY")==0
-     && !sqlite3_vtab_in(pInfo, i, -1) ){
+     && sqlite3_stricmp(sqlite3_vtab_collation(pInfo, i), "BINARY")==0 ){
       /* detect: only the rules of that pack, or that rule, are loaded (exact strcmp: a
       ** NOCASE comparison is left to SQLite, over every rule of the default pack). An IN
-      ** list is left to SQLite too: pushed, it would be one scan of the files per value */
+      ** list on rule_id is taken all at once: one pass for its rules; on pack, one scan
+      ** per pack (each value must load its own pack) */
+      if( pC->iColumn==DETECT_COL_RULE_ID ) bRuleIn = sqlite3_vtab_in(pInfo, i, 1);
       aiArg[pC->iColumn==DETECT_COL_PACK ? 3 : 4] = i;
       continue;
     }
@@ -824,6 +862,7 @@ static int detectBestIndex(sqlite3_vtab *pVtab, sqlite3_index_info *pInfo){
     /* pack and rule_id are checked again by SQLite (the column gives the same value) */
     pInfo->aConstraintUsage[aiArg[k]].omit = k<3;
     pInfo->idxNum |= 1<<k;
+    if( k==4 && bRuleIn ) pInfo->idxNum |= 32;
   }
   if( aiArg[0]<0 ){
     /* No source: xFilter says so if this plan is used (see trailBestIndex). */

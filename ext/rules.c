@@ -316,7 +316,18 @@ static Rule *rules_append(RuleSet *pSet){
   return &aNew[pSet->n++];
 }
 
-int rules_load_queries(const char *zPack, const char *zRuleId, RuleSet *pSet, char **pzErr){
+/* Is zId one of azId[0..nId)? (nId<0: every id is.) */
+static int id_wanted(const char *zId, const char *const *azId, int nId){
+  int k;
+  if( nId<0 ) return 1;
+  for(k=0; k<nId; k++){
+    if( strcmp(azId[k], zId)==0 ) return 1;
+  }
+  return 0;
+}
+
+int rules_load_queries(const char *zPack, const char *const *azRuleId, int nRuleId,
+                       RuleSet *pSet, char **pzErr){
   int i, bPack = 0, rc = SQLITE_OK;
   *pzErr = 0;
   for(i=0; i<rules_data_count && rc==SQLITE_OK; i++){
@@ -339,7 +350,7 @@ int rules_load_queries(const char *zPack, const char *zRuleId, RuleSet *pSet, ch
     /* only query, threshold and new_terms rules in KQL that compile, whose fields ecs.c
     ** fills: the rest are listed, with why, in cloudtrail_rules (rule_supported_toml) */
     if( rule_kind(zType)<0 || zLang==0 || strcmp(zLang, "kuery")!=0
-     || zQuery==0 || zId==0 || (zRuleId && strcmp(zRuleId, zId)!=0) ){
+     || zQuery==0 || zId==0 || !id_wanted(zId, azRuleId, nRuleId) ){
       toml_free(pDoc);
       continue;
     }

@@ -79,11 +79,13 @@ char *mitre_list(const TomlValue *pRule, int bTechnique, const char *zField, int
 ** SQLITE_ERROR with *pzErr naming the file, or SQLITE_NOMEM. */
 int rules_parse_file(int iFile, Toml **ppDoc, const TomlValue **ppRule, char **pzErr);
 
-/* The supported rules of pack zPack (only rule zRuleId when not 0): KQL rules of type
+/* The supported rules of pack zPack (only the rules azRuleId[0..nRuleId) names when
+** nRuleId>=0; every rule when it is -1): KQL rules of type
 ** `query`, `threshold` and `new_terms`, each query compiled once, with their parameters,
 ** in file order. SQLITE_ERROR with *pzErr when the pack does not exist or a rule's
 ** parameters are malformed (naming the file); SQLITE_NOMEM. */
-int rules_load_queries(const char *zPack, const char *zRuleId, RuleSet *pSet, char **pzErr);
+int rules_load_queries(const char *zPack, const char *const *azRuleId, int nRuleId,
+                       RuleSet *pSet, char **pzErr);
 
 /* The built-in MFA rule (rule_mfa.c) as a one-rule set. */
 int rules_load_builtin(RuleSet *pSet);

@@ -47,3 +47,16 @@ SELECT 'rule_id IN', (SELECT count(*) FROM detect('data/AWSLogs')
          WHERE rule_id IN ('d8fc1cca-93ed-43c1-bbb6-c0dd3eff2958', 'ea248a02-bc47-4043-8e94-2885b19b2636')),
        (SELECT count(*) FROM detect('data/AWSLogs') WHERE rule_id = 'd8fc1cca-93ed-43c1-bbb6-c0dd3eff2958')
      + (SELECT count(*) FROM detect('data/AWSLogs') WHERE rule_id = 'ea248a02-bc47-4043-8e94-2885b19b2636');
+-- rule_id IN is taken all at once (its rules only, one pass): a NULL in the list names no
+-- rule, a subquery works, an empty list and a contradiction give nothing
+SELECT 'rule_id IN NULL', count(*) FROM detect('data/AWSLogs')
+ WHERE rule_id IN ('d8fc1cca-93ed-43c1-bbb6-c0dd3eff2958', NULL);
+SELECT 'rule_id IN subquery', count(*) FROM detect('data/AWSLogs')
+ WHERE rule_id IN (SELECT rule_id FROM cloudtrail_rules WHERE name LIKE 'AWS IAM Brute Force%' AND pack = '2024-04-18');
+SELECT 'rule_id IN ()', count(*) FROM detect('data/AWSLogs') WHERE rule_id IN ();
+SELECT 'rule_id IN and =', count(*) FROM detect('data/AWSLogs')
+ WHERE rule_id IN ('x') AND rule_id = 'd8fc1cca-93ed-43c1-bbb6-c0dd3eff2958';
+-- pack IN: each pack's alerts (the sum of the two packs alone)
+SELECT 'pack IN', (SELECT count(*) FROM detect('data/AWSLogs') WHERE pack IN ('2024-04-18', '2026-08-21')),
+       (SELECT count(*) FROM detect('data/AWSLogs') WHERE pack = '2024-04-18')
+     + (SELECT count(*) FROM detect('data/AWSLogs') WHERE pack = '2026-08-21');
