@@ -60,3 +60,13 @@ SELECT 'rule_id IN and =', count(*) FROM detect('data/AWSLogs')
 SELECT 'pack IN', (SELECT count(*) FROM detect('data/AWSLogs') WHERE pack IN ('2024-04-18', '2026-08-21')),
        (SELECT count(*) FROM detect('data/AWSLogs') WHERE pack = '2024-04-18')
      + (SELECT count(*) FROM detect('data/AWSLogs') WHERE pack = '2026-08-21');
+-- the pushed rule_id IN and pack = give the rows of their +column twins, in the same order
+-- (pack is also an argument: +pack only filters the default pack, so only it has a twin)
+SELECT 'rule_id IN twin',
+       (SELECT group_concat(alert_id) FROM detect('data/AWSLogs')
+         WHERE rule_id IN ('d8fc1cca-93ed-43c1-bbb6-c0dd3eff2958', 'ea248a02-bc47-4043-8e94-2885b19b2636'))
+     = (SELECT group_concat(alert_id) FROM detect('data/AWSLogs')
+         WHERE +rule_id IN ('d8fc1cca-93ed-43c1-bbb6-c0dd3eff2958', 'ea248a02-bc47-4043-8e94-2885b19b2636'));
+SELECT 'pack = twin', (SELECT count(*) FROM detect('data/AWSLogs') WHERE pack = '2024-04-18'),
+       (SELECT group_concat(alert_id) FROM detect('data/AWSLogs') WHERE pack = '2024-04-18')
+     = (SELECT group_concat(alert_id) FROM detect('data/AWSLogs') WHERE +pack = '2024-04-18');
