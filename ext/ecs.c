@@ -135,12 +135,9 @@ struct EcsCache {
   JsonBuf tmp;                   /* scratch */
 };
 
-int ecs_count(void){ return F_COUNT; }
-
 const char *const *ecs_closed_values(int iField){
   return iField==F_user_agent_name ? ua_names : 0;
 }
-const char *ecs_name(int iField){ return iField>=0 && iField<F_COUNT ? aDef[iField].zName : 0; }
 
 int ecs_lookup(const char *zName, int *peType, const char **pzSub, const char **pzWhy){
   int i;

@@ -43,10 +43,6 @@ int ecs_values(struct Record *r, int iField, const char *zSub, const EcsValue **
 ** the list has no value, so only "equals one of the list" (and its negation) is answered. */
 const char *const *ecs_closed_values(int iField);
 
-/* The canonical name of field iField (for listings). */
-const char *ecs_name(int iField);
-int ecs_count(void);
-
 /* Cache management, called by record.c. */
 void ecs_reset(EcsCache *p);
 void ecs_free(EcsCache *p);
