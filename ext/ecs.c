@@ -606,19 +606,70 @@ static int is_ip(const char *z, size_t n, unsigned char *a16){
   return inet_pton(AF_INET6, zB, a16 ? a16 : (unsigned char[16]){0})==1;
 }
 
+/* Fields that are one raw value copied as it is: where from (the rest: compute()). */
+#define FROM_TOP   1                /* a top-level key, RF_* */
+#define FROM_PATH  2                /* a dotted path below a top-level key */
+#define FROM_IDENT 3                /* an identity span, RD_* (record_ident_span) */
+static const struct {
+  unsigned char eFrom;
+  int iRaw;
+  const char *zPath;
+} aCopy[F_COUNT] = {
+  [F_event_action] = {FROM_TOP, RF_eventName, 0},
+  [F_event_provider] = {FROM_TOP, RF_eventSource, 0},
+  [F_event_id] = {FROM_TOP, RF_eventID, 0},
+  [F_cloud_region] = {FROM_TOP, RF_awsRegion, 0},
+  [F_cloud_account_id] = {FROM_IDENT, RD_account_id, 0},
+  [F_user_name] = {FROM_IDENT, RD_user_name, 0},
+  [F_user_id] = {FROM_IDENT, RD_principal_id, 0},
+  [F_user_target_name] = {FROM_PATH, RF_requestParameters, "userName"},
+  [F_user_changes_name] = {FROM_PATH, RF_requestParameters, "newUserName"},
+  [F_group_name] = {FROM_PATH, RF_requestParameters, "groupName"},
+  [F_user_target_id] = {FROM_PATH, RF_responseElements, "user.userId"},
+  [F_group_id] = {FROM_PATH, RF_responseElements, "group.groupId"},
+  [F_source_address] = {FROM_TOP, RF_sourceIPAddress, 0},
+  [F_user_agent_original] = {FROM_TOP, RF_userAgent, 0},
+  [F_tls_cipher] = {FROM_PATH, RF_tlsDetails, "cipherSuite"},
+  [F_tls_client_server_name] = {FROM_PATH, RF_tlsDetails, "clientProvidedHostHeader"},
+  [F_event_version] = {FROM_TOP, RF_eventVersion, 0},
+  [F_event_type] = {FROM_TOP, RF_eventType, 0},
+  [F_event_category] = {FROM_TOP, RF_eventCategory, 0},
+  [F_api_version] = {FROM_TOP, RF_apiVersion, 0},
+  [F_request_id] = {FROM_TOP, RF_requestID, 0},
+  [F_recipient_account_id] = {FROM_TOP, RF_recipientAccountId, 0},
+  [F_shared_event_id] = {FROM_TOP, RF_sharedEventID, 0},
+  [F_vpc_endpoint_id] = {FROM_TOP, RF_vpcEndpointId, 0},
+  [F_management_event] = {FROM_TOP, RF_managementEvent, 0},
+  [F_session_credential_from_console] = {FROM_TOP, RF_sessionCredentialFromConsole, 0},
+  [F_error_code] = {FROM_TOP, RF_errorCode, 0},
+  [F_error_message] = {FROM_TOP, RF_errorMessage, 0},
+  [F_ui_type] = {FROM_IDENT, RD_user_type, 0},
+  [F_ui_arn] = {FROM_IDENT, RD_user_arn, 0},
+  [F_ui_access_key_id] = {FROM_IDENT, RD_access_key_id, 0},
+  [F_ui_invoked_by] = {FROM_IDENT, RD_invoked_by, 0},
+  [F_ui_mfa_authenticated] = {FROM_PATH, RF_userIdentity, "sessionContext.attributes.mfaAuthenticated"},
+  [F_ui_issuer_type] = {FROM_PATH, RF_userIdentity, "sessionContext.sessionIssuer.type"},
+  [F_ui_issuer_principal_id] = {FROM_PATH, RF_userIdentity, "sessionContext.sessionIssuer.principalId"},
+  [F_ui_issuer_arn] = {FROM_PATH, RF_userIdentity, "sessionContext.sessionIssuer.arn"},
+  [F_ui_issuer_account_id] = {FROM_PATH, RF_userIdentity, "sessionContext.sessionIssuer.accountId"},
+};
+
 /* Compute field iField of r into the builder. */
 static int compute(EcsCache *p, Record *r, int iField){
   const char *z = r->z;
   size_t s = 0, e = 0, s2, e2;
   int rc;
+  switch( aCopy[iField].eFrom ){
+    case FROM_TOP:   return ADD(top(r, aCopy[iField].iRaw, &s, &e));
+    case FROM_PATH:  return ADD(path(r, aCopy[iField].iRaw, aCopy[iField].zPath, &s, &e));
+    case FROM_IDENT: return ADD(ident(r, aCopy[iField].iRaw, &s, &e));
+  }
   switch( iField ){
     case F_timestamp: {
       long long t;
       if( top(r, RF_eventTime, &s, &e) && record_time_span(z, s, e, &t) ) return add_values(p, z, s, e);
       return SQLITE_OK;
     }
-    case F_event_action:   return ADD(top(r, RF_eventName, &s, &e));
-    case F_event_provider: return ADD(top(r, RF_eventSource, &s, &e));
     case F_event_outcome:
       if( top(r, RF_eventName, &s, &e) && json_str_is(z, s, e, "ConsoleLogin")
        && path(r, RF_responseElements, "ConsoleLogin", &s2, &e2) ){
@@ -635,34 +686,17 @@ static int compute(EcsCache *p, Record *r, int iField){
     case F_event_kind:    return add_lit(p, "event");
     case F_event_dataset: case F_data_stream_dataset: return add_lit(p, "aws.cloudtrail");
     case F_event_module:  return add_lit(p, "aws");
-    case F_event_id:      return ADD(top(r, RF_eventID, &s, &e));
-    case F_cloud_region:  return ADD(top(r, RF_awsRegion, &s, &e));
-    case F_cloud_account_id: return ADD(ident(r, RD_account_id, &s, &e));
-    case F_user_name:     return ADD(ident(r, RD_user_name, &s, &e));
-    case F_user_id:       return ADD(ident(r, RD_principal_id, &s, &e));
-    case F_user_target_name:
-      return ADD(path(r, RF_requestParameters, "userName", &s, &e));
-    case F_user_changes_name:
-      return ADD(path(r, RF_requestParameters, "newUserName", &s, &e));
-    case F_group_name:
-      return ADD(path(r, RF_requestParameters, "groupName", &s, &e));
-    case F_user_target_id:
-      return ADD(path(r, RF_responseElements, "user.userId", &s, &e));
-    case F_group_id:
-      return ADD(path(r, RF_responseElements, "group.groupId", &s, &e));
     case F_related_user:
       rc = ADD(path(r, RF_userIdentity, "userName", &s, &e));
       if( rc==SQLITE_OK ) rc = ADD(path(r, RF_requestParameters, "userName", &s, &e));
       if( rc==SQLITE_OK ) rc = ADD(path(r, RF_requestParameters, "newUserName", &s, &e));
       return rc;
-    case F_source_address: return ADD(top(r, RF_sourceIPAddress, &s, &e));
     case F_source_ip:
       if( top(r, RF_sourceIPAddress, &s, &e) && z[s]=='"' ){
         if( json_decode_string(z, s, e, &p->tmp) ) return SQLITE_NOMEM;
         if( is_ip(p->tmp.z, p->tmp.n, 0) ) return b_add(p, p->tmp.z, p->tmp.n);
       }
       return SQLITE_OK;
-    case F_user_agent_original: return ADD(top(r, RF_userAgent, &s, &e));
     case F_user_agent_name:
       /* only the names of ua_names, when certain (useragent.c); kql.c refuses a query that
       ** would need any other value */
@@ -692,49 +726,18 @@ static int compute(EcsCache *p, Record *r, int iField){
         return zV>p->tmp.z ? b_add(p, p->tmp.z, (size_t)(zV-p->tmp.z)) : SQLITE_OK;
       }
       return SQLITE_OK;
-    case F_tls_cipher:
-      return ADD(path(r, RF_tlsDetails, "cipherSuite", &s, &e));
-    case F_tls_client_server_name:
-      return ADD(path(r, RF_tlsDetails, "clientProvidedHostHeader", &s, &e));
-    case F_event_version:  return ADD(top(r, RF_eventVersion, &s, &e));
-    case F_event_type:     return ADD(top(r, RF_eventType, &s, &e));
-    case F_event_category: return ADD(top(r, RF_eventCategory, &s, &e));
-    case F_api_version:    return ADD(top(r, RF_apiVersion, &s, &e));
-    case F_request_id:     return ADD(top(r, RF_requestID, &s, &e));
-    case F_recipient_account_id: return ADD(top(r, RF_recipientAccountId, &s, &e));
-    case F_shared_event_id: return ADD(top(r, RF_sharedEventID, &s, &e));
-    case F_vpc_endpoint_id: return ADD(top(r, RF_vpcEndpointId, &s, &e));
-    case F_management_event: return ADD(top(r, RF_managementEvent, &s, &e));
-    case F_session_credential_from_console:
-      return ADD(top(r, RF_sessionCredentialFromConsole, &s, &e));
     case F_read_only:
       if( top(r, RF_readOnly, &s, &e) ){
         if( (e-s==4 && memcmp(z+s, "true", 4)==0) || json_str_is(z, s, e, "true") ) return add_lit(p, "true");
         if( (e-s==5 && memcmp(z+s, "false", 5)==0) || json_str_is(z, s, e, "false") ) return add_lit(p, "false");
       }
       return SQLITE_OK;
-    case F_error_code:    return ADD(top(r, RF_errorCode, &s, &e));
-    case F_error_message: return ADD(top(r, RF_errorMessage, &s, &e));
-    case F_ui_type:       return ADD(ident(r, RD_user_type, &s, &e));
-    case F_ui_arn:        return ADD(ident(r, RD_user_arn, &s, &e));
-    case F_ui_access_key_id: return ADD(ident(r, RD_access_key_id, &s, &e));
-    case F_ui_invoked_by: return ADD(ident(r, RD_invoked_by, &s, &e));
-    case F_ui_mfa_authenticated:
-      return ADD(path(r, RF_userIdentity, "sessionContext.attributes.mfaAuthenticated", &s, &e));
     case F_ui_creation_date: {
       long long t;
       if( path(r, RF_userIdentity, "sessionContext.attributes.creationDate", &s, &e)
        && record_time_span(z, s, e, &t) ) return add_values(p, z, s, e);
       return SQLITE_OK;
     }
-    case F_ui_issuer_type:
-      return ADD(path(r, RF_userIdentity, "sessionContext.sessionIssuer.type", &s, &e));
-    case F_ui_issuer_principal_id:
-      return ADD(path(r, RF_userIdentity, "sessionContext.sessionIssuer.principalId", &s, &e));
-    case F_ui_issuer_arn:
-      return ADD(path(r, RF_userIdentity, "sessionContext.sessionIssuer.arn", &s, &e));
-    case F_ui_issuer_account_id:
-      return ADD(path(r, RF_userIdentity, "sessionContext.sessionIssuer.accountId", &s, &e));
     case F_request_parameters: case F_response_elements:
     case F_additional_eventdata: case F_service_event_details: {
       static const int aK[] = {RF_requestParameters, RF_responseElements,
