@@ -61,7 +61,7 @@ typedef struct DetectCursor {
   int bKeepAll;                  /* keep every candidate's text (the scan is a second one) */
   char **azFile;                 /* the source_file names of the alerts (they borrow them) */
   int nFile, nFileAlloc;
-  int *aRunSlot;                 /* per rule: its place in the Filter's apRun, or -1 */
+  int aDone[RULE_BITS_MAX];      /* scratch: the rules a worker found matching a record */
 } DetectCursor;
 
 #define DETECT_SCHEMA \
@@ -161,8 +161,6 @@ static void detectReset(DetectCursor *c){
     c->apArg[i] = 0;
   }
   rules_free(&c->rules);
-  sqlite3_free(c->aRunSlot);
-  c->aRunSlot = 0;
   sqlite3_free(c->zPack);
   c->zPack = 0;
   record_set(&c->rec, 0, 0, 0, 0, 0);
@@ -254,27 +252,37 @@ static int detectAdd(DetectCursor *c, int iRule, const char *z, size_t s, size_t
 
 /* Run every rule of the scan on the record [s,e) of z, and keep an alert for each rule it
 ** matches within the time bounds. The record's ECS values are decoded once, on c->rec,
-** and shared by all the rules. */
+** and shared by all the rules. When a worker has evaluated the rules (pRun->bDone), its
+** answer is taken as it is. */
 static int detectRecord(DetectCursor *c, const char *z, size_t s, size_t e, unsigned flags,
-                        const FieldIndex *pIdx, unsigned run, const char *zFile,
+                        const FieldIndex *pIdx, const RuleBits *pRun, const char *zFile,
                         sqlite3_int64 iIndex,
                         int bSince, sqlite3_int64 iSince, int bUntil, sqlite3_int64 iUntil){
   long long t = 0;
-  int bEpoch = -1, i, k, nCand, rc;
+  int bEpoch = -1, i, k, nCand = 0, rc, bDone = pRun && pRun->bDone;
   const int *aCand;
   if( c->bMfa && !rule_mfa_match(z, s, pIdx) ) return SQLITE_OK;
   record_set(&c->rec, z, s, e, flags, pIdx);
-  /* only the rules whose key the record's event.action/event.provider can satisfy */
-  rc = rules_candidates(&c->rules, &c->rec, &aCand, &nCand);
-  if( rc ) return rc;
+  if( bDone ){
+    int w;
+    for(w=0; w<RULE_BITS_MAX/64; w++){
+      unsigned long long b = pRun->a[w];
+      while( b ){
+        c->aDone[nCand++] = w*64 + __builtin_ctzll(b);
+        b &= b-1;
+      }
+    }
+    aCand = c->aDone;
+  }else{
+    /* only the rules whose key the record's event.action/event.provider can satisfy */
+    rc = rules_candidates(&c->rules, &c->rec, &aCand, &nCand);
+    if( rc ) return rc;
+  }
   for(k=0; k<nCand; k++){
     const Rule *m;
     i = aCand[k];
     m = &c->rules.a[i];
-    if( (run & FILTER_RUN_DONE) && c->aRunSlot[i]>=0 ){
-      /* a rule without a key: the worker evaluated it on this record */
-      if( !(run & (1u<<c->aRunSlot[i])) ) continue;
-    }else if( m->pExpr ){
+    if( !bDone && m->pExpr ){
       rc = kql_match(m->pExpr, &c->rec);
       if( rc<0 ) return SQLITE_NOMEM;
       if( rc==0 ) continue;
@@ -301,7 +309,7 @@ static int detectScanPath(DetectCursor *c, const char *zPath,
   Source src;
   const SplitItem *pItem;
   Filter filter;
-  int rc, i, k;
+  int rc;
   /* For the MFA rule, workers drop every record the rule does not match, and every file
   ** whose bytes cannot hold one, so only hits come back here. */
   memset(&filter, 0, sizeof(filter));
@@ -311,20 +319,9 @@ static int detectScanPath(DetectCursor *c, const char *zPath,
   filter.bHi = bUntil;
   filter.iHi = iUntil;
   filter.iMaxDelay = 86400;      /* the cloudtrail table's default max_delivery_delay */
-  /* detect: workers drop the records no rule can match (rules.c: the rules' keys) */
+  /* detect: workers evaluate the rules and drop the records none matches (rules.c) */
   rc = rules_filter(&c->rules, &filter);
   if( rc ) return rc;
-  /* which rules the workers evaluate on every record they keep (their answer comes with
-  ** the record: SplitItem.run) */
-  sqlite3_free(c->aRunSlot);
-  c->aRunSlot = sqlite3_malloc64(sizeof(int)*(c->rules.n+1));
-  if( c->aRunSlot==0 ) return SQLITE_NOMEM;
-  for(i=0; i<c->rules.n; i++){
-    c->aRunSlot[i] = -1;
-    for(k=0; k<filter.nRun && k<FILTER_MAX_RUN; k++){
-      if( filter.apRun[k]==c->rules.a[i].pExpr ) c->aRunSlot[i] = k;
-    }
-  }
   rc = source_open(&src, zPath, ((DbVtab*)c->base.pVtab)->db, c->base.pVtab,
                    c->zFunc, &filter, source_default_threads(), 0);
   if( rc ){
@@ -340,7 +337,7 @@ static int detectScanPath(DetectCursor *c, const char *zPath,
     if( src.bEof ) break;
     while( source_next_record(&src, &pItem) ){
       rc = detectRecord(c, source_bytes(&src), pItem->s, pItem->e, pItem->flags, &pItem->idx,
-                     pItem->run, source_file(&src)->zPath, pItem->iIndex, bSince, iSince, bUntil, iUntil);
+                     &pItem->run, source_file(&src)->zPath, pItem->iIndex, bSince, iSince, bUntil, iUntil);
       if( rc ) break;
     }
     if( rc ) break;

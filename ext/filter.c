@@ -9,7 +9,6 @@ SQLITE_EXTENSION_INIT3
 #include <string.h>
 #include "filter.h"
 #include "json.h"
-#include "kql.h"
 #include "record.h"
 #include "rule_mfa.h"
 
@@ -25,7 +24,8 @@ void filter_clear(Filter *p){
 }
 
 int filter_is_empty(const Filter *p){
-  return p->nStr==0 && !p->bLo && !p->bHi && !p->bMfaRule && !p->bKeys && p->nTimeCmp==0;
+  return p->nStr==0 && !p->bLo && !p->bHi && !p->bMfaRule && !p->bKeys && !p->xEval
+      && p->nTimeCmp==0;
 }
 
 /* Order of a FilterKeys set: by length, then bytes. */
@@ -83,16 +83,15 @@ static int key_may_be(const FilterKeys *k, const char *z, size_t s, const FieldI
   return rc<0 || (rc>0 && filter_keys_have(k, zV, nV));
 }
 
-/* Does one of p's rules without a key match the record? 1 also when that cannot be
-** evaluated (out of memory): the record is kept, and the consuming thread decides. With
-** pRun, every rule is evaluated and *pRun says which match (FILTER_RUN_DONE set), or is 0.
-** The Record is the caller's (*ppRec, one per file being read: workers share nothing, and
-** no thread-local state outlives a scan or the library), else one for this call only. */
-static int run_rules(const Filter *p, const char *z, size_t s, size_t e,
-                     const FieldIndex *pIdx, Record **ppRec, unsigned *pRun){
+/* Evaluate the scan's rules (p->xEval) on the record: 0 when none matches it (drop it),
+** 1 when one does or they could not be evaluated (out of memory: the record is kept, and
+** the consuming thread decides). *pRun says which match, or is not done. The Record is the
+** caller's (*ppRec, one per file being read: workers share nothing, and no thread-local
+** state outlives a scan or the library), else one for this call only. */
+static int eval_rules(const Filter *p, const char *z, size_t s, size_t e,
+                      const FieldIndex *pIdx, Record **ppRec, RuleBits *pRun){
   Record local, *r = &local;
-  unsigned bits = 0;
-  int i, rc = 0, bAll = pRun && p->nRun<=FILTER_MAX_RUN;
+  int i, rc, bAny = 0;
   if( ppRec ){
     if( *ppRec==0 && (*ppRec = sqlite3_malloc64(sizeof(Record)))!=0 ){
       memset(*ppRec, 0, sizeof(Record));
@@ -101,15 +100,14 @@ static int run_rules(const Filter *p, const char *z, size_t s, size_t e,
   }
   if( r==&local ) memset(&local, 0, sizeof(local));
   record_set(r, z, s, e, 0, pIdx);            /* flags: ecs.c does not read them */
-  for(i=0; i<p->nRun; i++){
-    rc = kql_match(p->apRun[i], r);
-    if( rc<0 ){ bAll = 0; break; }            /* kept: the consuming thread decides */
-    if( rc ) bits |= 1u<<i;
-    if( rc && !bAll ) break;
-  }
+  rc = p->xEval(p->pEvalCtx, r, pRun);
   if( r==&local ) record_clear(&local);
-  if( pRun ) *pRun = bAll ? (bits | FILTER_RUN_DONE) : 0;
-  return rc!=0 || bits!=0;
+  if( rc ){
+    pRun->bDone = 0;
+    return 1;
+  }
+  for(i=0; i<RULE_BITS_MAX/64; i++) bAny |= pRun->a[i]!=0;
+  return bAny;
 }
 
 void filter_record_free(Record *pRec){
@@ -335,21 +333,15 @@ int filter_record(const Filter *p, const char *z, size_t s, size_t e, const Fiel
 }
 
 int filter_record_ex(const Filter *p, const char *z, size_t s, size_t e,
-                     const FieldIndex *pIdx, Record **ppRec, unsigned *pRun){
+                     const FieldIndex *pIdx, Record **ppRec, RuleBits *pRun){
+  RuleBits local;
   int i;
-  if( pRun ) *pRun = 0;
+  if( pRun ) pRun->bDone = 0;
   if( p->bMfaRule && !rule_mfa_match(z, s, pIdx) ) return 0;
-  if( p->bKeys && pRun && p->nRun>0 ){
-    /* the rules without a key are evaluated here, whatever the keys say, so that the
-    ** consuming thread need not evaluate them again */
-    if( !run_rules(p, z, s, e, pIdx, ppRec, pRun)
-     && !key_may_be(&p->aKey[0], z, s, pIdx, RF_eventName)
-     && !key_may_be(&p->aKey[1], z, s, pIdx, RF_eventSource) ){
-      return 0;
-    }
+  if( p->xEval ){
+    if( !eval_rules(p, z, s, e, pIdx, ppRec, pRun ? pRun : &local) ) return 0;
   }else if( p->bKeys && !key_may_be(&p->aKey[0], z, s, pIdx, RF_eventName)
-   && !key_may_be(&p->aKey[1], z, s, pIdx, RF_eventSource)
-   && (p->nRun==0 || !run_rules(p, z, s, e, pIdx, ppRec, 0)) ){
+         && !key_may_be(&p->aKey[1], z, s, pIdx, RF_eventSource) ){
     return 0;
   }
   if( p->nTimeCmp ){

@@ -22,6 +22,17 @@
 #define FILTER_LT 3
 #define FILTER_LE 4
 
+/* detect: which rules of a scan (by their place in its RuleSet) match a record, as a
+** worker found them; bDone 0: not evaluated, the consuming thread evaluates. A scan with
+** more rules than RULE_BITS_MAX is not evaluated by the workers. */
+#define RULE_BITS_MAX 256
+typedef struct RuleBits {
+  int bDone;
+  unsigned long long a[RULE_BITS_MAX/64];
+} RuleBits;
+
+struct Record;
+
 typedef struct FilterStr {
   int iField;                    /* RF_* or FX_* */
   int iCons;                     /* which constraint (its argv index): entries are ANDed */
@@ -46,11 +57,15 @@ typedef struct Filter {
   long long iLo, iHi;
   int bMfaRule;                  /* only records the MFA rule matches */
   int bKeys;                     /* only records whose eventName may be in aKey[0] or whose
-                                 ** eventSource may be in aKey[1] (detect's rule keys), or
-                                 ** that one of apRun matches */
+                                 ** eventSource may be in aKey[1] (detect's rule keys) */
   FilterKeys aKey[2];
-  int nRun;                      /* detect's rules without a key, evaluated by the workers */
-  struct KqlExpr *const *apRun;  /* (borrowed, read-only) */
+  /* detect: its rules, evaluated by the workers on each record (rules.c rules_eval); a
+  ** record none matches is dropped, the others carry the answer (SplitItem.run). xEval
+  ** returns SQLITE_OK with *pBits filled (bDone set), or SQLITE_NOMEM: the record is then
+  ** kept, not evaluated, and the consuming thread evaluates it. pEvalCtx is borrowed and
+  ** read-only during the scan. */
+  int (*xEval)(const void *pEvalCtx, struct Record *r, RuleBits *pBits);
+  const void *pEvalCtx;
   int nTimeCmp;                  /* eventTime text comparisons (record level only) */
   struct { int op; char *z; size_t n; } aTimeCmp[4];  /* op: FILTER_GT, _GE, _LT, _LE */
   long long iMaxDelay;           /* max_delivery_delay in seconds; 0: no time pruning */
@@ -81,18 +96,11 @@ int filter_prune_dir(const Filter *p, const char *zDir);
 int filter_bytes(const Filter *p, const char *z, size_t n);
 int filter_record(const Filter *p, const char *z, size_t s, size_t e, const FieldIndex *pIdx);
 
-/* FILTER_RUN_DONE | bit i for each rule apRun[i] that matches: what a worker tells the
-** consuming thread, so that it does not evaluate those rules again (at most
-** FILTER_MAX_RUN of them; with more, or when a rule could not be evaluated, 0). */
-#define FILTER_RUN_DONE 0x80000000u
-#define FILTER_MAX_RUN  31
-
-/* filter_record, also setting *pRun as above when the Filter has rules without a key
-** (every one of them is then evaluated), on *ppRec: a Record the caller reuses from
-** record to record (created here on first use; free it with filter_record_free). */
-struct Record;
+/* filter_record, also setting *pRun (when not 0) to the rules that match when the Filter
+** has them (xEval), evaluated on *ppRec: a Record the caller reuses from record to record
+** (created here on first use; free it with filter_record_free). */
 int filter_record_ex(const Filter *p, const char *z, size_t s, size_t e,
-                     const FieldIndex *pIdx, struct Record **ppRec, unsigned *pRun);
+                     const FieldIndex *pIdx, struct Record **ppRec, RuleBits *pRun);
 void filter_record_free(struct Record *pRec);
 
 #endif

@@ -460,7 +460,6 @@ struct RuleIndex {
   FilterKeys aKey[2];            /* every key value of each field, for the reader's Filter */
   unsigned long long *aBit;      /* scratch: one bit per rule */
   int *aCand;                    /* scratch: the candidates of the last record */
-  KqlExpr **apRun;               /* the rules without a key, for the reader's Filter */
 };
 
 static void index_free(RuleIndex *x){
@@ -475,7 +474,6 @@ static void index_free(RuleIndex *x){
   }
   sqlite3_free(x->aBit);
   sqlite3_free(x->aCand);
-  sqlite3_free(x->apRun);
   sqlite3_free(x);
 }
 
@@ -527,14 +525,12 @@ static int index_build(RuleSet *pSet, RuleIndex **ppOut){
   x->aAlways = sqlite3_malloc64(sizeof(int)*(pSet->n+1));
   x->aBit = sqlite3_malloc64(sizeof(unsigned long long)*nWord);
   x->aCand = sqlite3_malloc64(sizeof(int)*(pSet->n+1));
-  x->apRun = sqlite3_malloc64(sizeof(KqlExpr*)*(pSet->n+1));
   for(k=0; k<2; k++){
     x->aKey[k].az = sqlite3_malloc64(sizeof(char*)*(nVal+1));
     x->aKey[k].an = sqlite3_malloc64(sizeof(size_t)*(nVal+1));
     if( x->aKey[k].az==0 || x->aKey[k].an==0 ){ index_free(x); return SQLITE_NOMEM; }
   }
-  if( x->aSlot==0 || x->aSlotRule==0 || x->aAlways==0 || x->aBit==0 || x->aCand==0
-   || x->apRun==0 ){
+  if( x->aSlot==0 || x->aSlotRule==0 || x->aAlways==0 || x->aBit==0 || x->aCand==0 ){
     index_free(x);
     return SQLITE_NOMEM;
   }
@@ -592,42 +588,22 @@ static int index_get(RuleSet *pSet, RuleIndex **ppX){
   return SQLITE_OK;
 }
 
-int rules_filter(RuleSet *pSet, Filter *pFilter){
-  RuleIndex *x;
-  int rc = index_get(pSet, &x);
-  if( rc ) return rc;
-  int i;
-  if( !x->bOn || pSet->n==0 ) return SQLITE_OK;
-  /* a rule without a key may match any record: the workers evaluate it themselves (a KQL
-  ** tree is read-only; each worker has its own Record), so a record is dropped only when
-  ** no key admits it and none of those rules matches it */
-  for(i=0; i<x->nAlways; i++){
-    KqlExpr *e = pSet->a[x->aAlways[i]].pExpr;
-    if( e==0 ) return SQLITE_OK;                     /* the built-in rule: not KQL */
-    x->apRun[i] = e;
-  }
-  pFilter->nRun = x->nAlways;
-  pFilter->apRun = x->apRun;
-  pFilter->bKeys = 1;
-  pFilter->aKey[0] = x->aKey[0];
-  pFilter->aKey[1] = x->aKey[1];
-  return SQLITE_OK;
-}
-
-/* Mark the rules keyed by value z[0..n) of field eField. */
-static void mark_value(RuleIndex *x, int eField, const char *z, size_t n){
+/* Mark the rules keyed by value z[0..n) of field eField in aBit. */
+static void mark_value(const RuleIndex *x, unsigned long long *aBit, int eField,
+                       const char *z, size_t n){
   KeySlot *p = slot_find(x, eField, z, n, key_hash(eField, z, n));
   int j;
   for(j=0; j<p->nRule; j++){
     int iRule = x->aSlotRule[p->iFirst + j];
-    x->aBit[iRule>>6] |= 1ULL<<(iRule&63);
+    aBit[iRule>>6] |= 1ULL<<(iRule&63);
   }
 }
 
 /* Mark the rules keyed by each value of ECS field iField of r (a KQL_KEY_* field, read
 ** from raw field k). Its values are those ecs.c gives: read from the bytes when they prove
 ** the value (filter_key_text), else decoded by ecs.c itself. */
-static int mark_field(RuleIndex *x, Record *r, int eField, int iField, int k){
+static int mark_field(const RuleIndex *x, unsigned long long *aBit, Record *r, int eField,
+                      int iField, int k){
   const EcsValue *a;
   const char *z = 0;
   size_t s, e, n = 0;
@@ -636,11 +612,69 @@ static int mark_field(RuleIndex *x, Record *r, int eField, int iField, int k){
   record_field(r, k, &s, &e);                         /* indexes the record */
   rc = filter_key_text(r->z, r->s, &r->idx, k, &z, &n);
   if( rc>=0 ){
-    if( rc>0 ) mark_value(x, eField, z, n);
+    if( rc>0 ) mark_value(x, aBit, eField, z, n);
     return SQLITE_OK;
   }
   if( ecs_values(r, iField, 0, &a, &nVal) ) return SQLITE_NOMEM;
-  for(i=0; i<nVal; i++) mark_value(x, eField, a[i].z, a[i].n);
+  for(i=0; i<nVal; i++) mark_value(x, aBit, eField, a[i].z, a[i].n);
+  return SQLITE_OK;
+}
+
+/* Set aBit[0..nWord) to the rules that may match r: the rules without a key, and those
+** whose key its event.action or event.provider values hold. */
+static int mark_candidates(const RuleIndex *x, int nWord, unsigned long long *aBit,
+                           Record *r){
+  int i;
+  memset(aBit, 0, sizeof(unsigned long long)*nWord);
+  for(i=0; i<x->nAlways; i++) aBit[x->aAlways[i]>>6] |= 1ULL<<(x->aAlways[i]&63);
+  if( mark_field(x, aBit, r, KQL_KEY_ACTION, x->iAction, RF_eventName)
+   || mark_field(x, aBit, r, KQL_KEY_PROVIDER, x->iProvider, RF_eventSource) ){
+    return SQLITE_NOMEM;
+  }
+  return SQLITE_OK;
+}
+
+/* Filter.xEval: which rules of the set match r, each candidate evaluated on r (a worker's
+** own Record; the index and the trees are only read). */
+static int rules_eval(const void *pCtx, Record *r, RuleBits *pBits){
+  const RuleSet *pSet = (const RuleSet*)pCtx;
+  int w, i;
+  pBits->bDone = 0;
+  if( mark_candidates(pSet->pIndex, RULE_BITS_MAX/64, pBits->a, r) ) return SQLITE_NOMEM;
+  for(w=0; w<RULE_BITS_MAX/64; w++){
+    unsigned long long b = pBits->a[w];
+    while( b ){
+      int rc;
+      i = __builtin_ctzll(b);
+      b &= b-1;
+      rc = kql_match(pSet->a[w*64+i].pExpr, r);
+      if( rc<0 ) return SQLITE_NOMEM;
+      if( rc==0 ) pBits->a[w] &= ~(1ULL<<i);
+    }
+  }
+  pBits->bDone = 1;
+  return SQLITE_OK;
+}
+
+int rules_filter(RuleSet *pSet, Filter *pFilter){
+  RuleIndex *x;
+  int rc = index_get(pSet, &x), i;
+  if( rc ) return rc;
+  if( !x->bOn || pSet->n==0 ) return SQLITE_OK;
+  for(i=0; i<pSet->n; i++){
+    if( pSet->a[i].pExpr==0 ) return SQLITE_OK;      /* the built-in rule: not KQL */
+  }
+  if( pSet->n<=RULE_BITS_MAX ){
+    /* the workers evaluate every rule (a KQL tree is read-only; each worker has its own
+    ** Record) and keep only the records one matches, with the answer */
+    pFilter->xEval = rules_eval;
+    pFilter->pEvalCtx = pSet;
+  }else if( x->nAlways==0 ){
+    /* too many to carry the answer: the workers drop only what no key admits */
+    pFilter->bKeys = 1;
+    pFilter->aKey[0] = x->aKey[0];
+    pFilter->aKey[1] = x->aKey[1];
+  }
   return SQLITE_OK;
 }
 
@@ -655,12 +689,7 @@ int rules_candidates(RuleSet *pSet, Record *r, const int **paRule, int *pnRule){
     *pnRule = x->nAlways;
     return SQLITE_OK;
   }
-  memset(x->aBit, 0, sizeof(unsigned long long)*nWord);
-  for(i=0; i<x->nAlways; i++) x->aBit[x->aAlways[i]>>6] |= 1ULL<<(x->aAlways[i]&63);
-  if( mark_field(x, r, KQL_KEY_ACTION, x->iAction, RF_eventName)
-   || mark_field(x, r, KQL_KEY_PROVIDER, x->iProvider, RF_eventSource) ){
-    return SQLITE_NOMEM;
-  }
+  if( mark_candidates(x, nWord, x->aBit, r) ) return SQLITE_NOMEM;
   for(w=0; w<nWord; w++){
     unsigned long long b = x->aBit[w];
     for(i=0; b; i++, b>>=1){

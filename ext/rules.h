@@ -97,9 +97,11 @@ void rules_free(RuleSet *pSet);
 ** hold; rules without one always run. */
 
 /* Configure the reader's filter for pSet (when the prefilter is on and every rule is KQL):
-** workers drop the records whose eventName and eventSource are in no rule's key and that
-** no rule without a key matches (the workers evaluate those rules themselves). The filter
-** borrows the index's sets and pSet's trees: pSet must outlive the scan. SQLITE_OK/NOMEM. */
+** the workers evaluate every rule on each record, its candidates found by the keys, drop
+** the records none matches and hand over which match (Filter.xEval, SplitItem.run). Over
+** RULE_BITS_MAX rules they only drop what no key admits, and only when every rule has a
+** key. The filter borrows pSet, its index and its trees: pSet must outlive the scan and
+** not change during it. SQLITE_OK/NOMEM. */
 int rules_filter(RuleSet *pSet, Filter *pFilter);
 
 /* The rules of pSet that may match record r, in the set's order: *paRule (valid until the

@@ -313,7 +313,7 @@ static void job_run_ex(Source *p, SourceJob *j, void *pDec, int bConsumer, Recor
     }
     f->nRecords++;
     if( j->nBeforeProblem<0 && f->prob.n ) j->nBeforeProblem = j->nItem;
-    item.run = 0;
+    item.run.bDone = 0;
     if( pF && !filter_record_ex(pF, zData, item.s, item.e, &item.idx, ppRec, &item.run) ){
       continue;
     }

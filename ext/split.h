@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include "fields.h"
 #include "problem.h"
+#include "filter.h"
 
 /* File formats, as the hygiene report names them (split_format_name). */
 #define FMT_UNKNOWN     0
@@ -21,8 +22,8 @@ typedef struct SplitItem {
   size_t s, e;                   /* the record's span (the "detail" object for envelopes) */
   int iIndex;                    /* element position in the file, skipped elements included */
   unsigned flags;                /* JSON_F_* of the span's bytes */
-  unsigned run;                  /* detect: which rules without a key match it, as the
-                                 ** worker found (filter_record_ex); 0: not evaluated */
+  RuleBits run;                  /* detect: which rules match it, as the worker found
+                                 ** (filter_record_ex); run.bDone 0: not evaluated */
   FieldIndex idx;                /* its top-level keys, from s */
 } SplitItem;
 
