@@ -781,7 +781,11 @@ static int json_string_put(JsonBuf *pOut, const char *z, size_t n){
   for(j=0; j<n; j++){
     unsigned char c = (unsigned char)z[j];
     if( c=='"' || c=='\\' ){ pOut->z[pOut->n++] = '\\'; pOut->z[pOut->n++] = (char)c; }
-    else if( c<0x20 ){ pOut->n += (size_t)sqlite3_snprintf(7, pOut->z+pOut->n, "\\u%04x", c); }
+    else if( c<0x20 ){
+      /* sqlite3_snprintf returns the buffer, not a length: the escape is 6 bytes */
+      sqlite3_snprintf(7, pOut->z+pOut->n, "\\u%04x", c);
+      pOut->n += 6;
+    }
     else pOut->z[pOut->n++] = (char)c;
   }
   pOut->z[pOut->n++] = '"';
@@ -885,7 +889,7 @@ static void kql_match_func(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 ** when it has none. */
 static void ecs_field_func(sqlite3_context *ctx, int argc, sqlite3_value **argv){
   const char *zName = (const char*)sqlite3_value_text(argv[0]), *zSub, *zWhy;
-  int eType, iField, i, j, n;
+  int eType, iField, i, n;
   const EcsValue *a;
   Record rec;
   JsonBuf out = {0, 0, 0};
@@ -905,24 +909,13 @@ static void ecs_field_func(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     return;
   }
   if( n>0 ){
-    int bOk = json_buf_reserve(&out, 2)==0;
-    if( bOk ){ out.z[out.n++] = '['; }
-    for(i=0; bOk && i<n; i++){
-      bOk = json_buf_reserve(&out, a[i].n*6 + 4)==0;
-      if( !bOk ) break;
-      if( i ) out.z[out.n++] = ',';
-      out.z[out.n++] = '"';
-      for(j=0; j<(int)a[i].n; j++){
-        unsigned char c = (unsigned char)a[i].z[j];
-        if( c=='"' || c=='\\' ){ out.z[out.n++] = '\\'; out.z[out.n++] = (char)c; }
-        else if( c<0x20 ){ out.n += (size_t)sqlite3_snprintf(7, out.z+out.n, "\\u%04x", c); }
-        else out.z[out.n++] = (char)c;
-      }
-      out.z[out.n++] = '"';
+    int rc = emit_raw(&out, "[", 1);
+    for(i=0; rc==SQLITE_OK && i<n; i++){
+      if( i ) rc = emit_raw(&out, ",", 1);
+      if( rc==SQLITE_OK ) rc = json_string_put(&out, a[i].z, a[i].n);
     }
-    if( bOk ) bOk = json_buf_reserve(&out, 1)==0;
-    if( bOk ){
-      out.z[out.n++] = ']';
+    if( rc==SQLITE_OK ) rc = emit_raw(&out, "]", 1);
+    if( rc==SQLITE_OK ){
       sqlite3_result_text64(ctx, out.z, out.n, SQLITE_TRANSIENT, SQLITE_UTF8);
     }else{
       sqlite3_result_error_nomem(ctx);
