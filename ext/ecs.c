@@ -654,16 +654,36 @@ static const struct {
   [F_ui_issuer_account_id] = {FROM_PATH, RF_userIdentity, "sessionContext.sessionIssuer.accountId"},
 };
 
+/* The raw span of an aCopy field: 1 when present (and not empty by the drop-empty step
+** for the top-level and path fields; an identity span is taken as it is). */
+static int copy_span(Record *r, int iField, size_t *pS, size_t *pE){
+  switch( aCopy[iField].eFrom ){
+    case FROM_TOP:   return top(r, aCopy[iField].iRaw, pS, pE);
+    case FROM_PATH:  return path(r, aCopy[iField].iRaw, aCopy[iField].zPath, pS, pE);
+    case FROM_IDENT: return ident(r, aCopy[iField].iRaw, pS, pE);
+  }
+  return 0;
+}
+
+/* Is [s,e) a JSON string whose bytes between the quotes are printable ASCII without a
+** backslash? Then json_decode_string would copy those bytes unchanged, and their count
+** is their length in UTF-16 units (ignore_above's measure). */
+static int plain_string(const char *z, size_t s, size_t e){
+  size_t i;
+  if( e-s<2 || z[s]!='"' || z[e-1]!='"' ) return 0;
+  for(i=s+1; i<e-1; i++){
+    unsigned char c = (unsigned char)z[i];
+    if( c<0x20 || c>0x7E || c=='\\' ) return 0;
+  }
+  return 1;
+}
+
 /* Compute field iField of r into the builder. */
 static int compute(EcsCache *p, Record *r, int iField){
   const char *z = r->z;
   size_t s = 0, e = 0, s2, e2;
   int rc;
-  switch( aCopy[iField].eFrom ){
-    case FROM_TOP:   return ADD(top(r, aCopy[iField].iRaw, &s, &e));
-    case FROM_PATH:  return ADD(path(r, aCopy[iField].iRaw, aCopy[iField].zPath, &s, &e));
-    case FROM_IDENT: return ADD(ident(r, aCopy[iField].iRaw, &s, &e));
-  }
+  if( aCopy[iField].eFrom ) return ADD(copy_span(r, iField, &s, &e));
   switch( iField ){
     case F_timestamp: {
       long long t;
@@ -792,6 +812,43 @@ static int compute_flat(EcsCache *p, Record *r, int iField, const char *zSub){
   return flat_walk(p, r->z, s, e, zSub, strlen(zSub), 0);
 }
 
+/* The shortcut for the fields that copy one raw value (aCopy), and source.ip: when that
+** value is a plain string (plain_string) no longer than the field's ignore_above (for
+** source.ip: one address), it is the field's one value as written, so pV points into the
+** record's text (valid until the next record_set(), which resets the cache) instead of
+** decoding and copying it; "" is no value. 1 when pV is filled; 0 (nothing done) for
+** anything else, which compute() reads the general way (the lookups are repeated then,
+** but such values are rare). */
+static int in_place(Record *r, int iField, struct Values *pV){
+  size_t s = 0, e = 0;
+  int nIgnore = aDef[iField].nIgnoreAbove, bFound;
+  if( aCopy[iField].eFrom ){
+    bFound = copy_span(r, iField, &s, &e);
+  }else if( iField==F_source_ip ){
+    bFound = top(r, RF_sourceIPAddress, &s, &e);
+  }else{
+    return 0;
+  }
+  pV->n = 0;
+  if( bFound ){
+    if( !plain_string(r->z, s, e) ) return 0;
+    if( nIgnore && e-s-2>(size_t)nIgnore ) return 0;
+    if( iField==F_source_ip && !is_ip(r->z+s+1, e-s-2, 0) ) e = s+2;   /* no value */
+    if( pV->nAlloc<sizeof(EcsValue) ){
+      EcsValue *a = sqlite3_malloc64(256);
+      if( a==0 ) return 0;                      /* the general way reports the NOMEM */
+      sqlite3_free(pV->a);
+      pV->a = a;
+      pV->nAlloc = 256;
+    }
+    pV->a[0].z = r->z + s + 1;
+    pV->a[0].n = e-s-2;
+    pV->n = e-s>2;
+  }
+  pV->bDone = 1;
+  return 1;
+}
+
 int ecs_values(Record *r, int iField, const char *zSub, const EcsValue **paVal, int *pnVal){
   EcsCache *p = r->pEcs;
   struct Values *pV;
@@ -829,7 +886,9 @@ int ecs_values(Record *r, int iField, const char *zSub, const EcsValue **paVal, 
     }
   }else{
     pV = &p->a[iField];
-    if( !pV->bDone ){
+    if( !pV->bDone && in_place(r, iField, pV) ){
+      /* one plain string: the value is its bytes in the record */
+    }else if( !pV->bDone ){
       rc = compute(p, r, iField);
       if( rc==SQLITE_OK ) rc = b_finish(p, pV, aDef[iField].nIgnoreAbove, iField==F_related_user);
       if( rc ){ p->nEnd = 0; p->text.n = 0; pV->bDone = 0; return rc; }
