@@ -39,6 +39,12 @@ SQLITE_EXTENSION_INIT3
 #define K_EXISTS 6               /* field:* */
 #define K_RANGE  7               /* field OP literal */
 
+/* How a K_WILD pattern is tested (compiled once by wild_compile) */
+#define W_GENERAL  0             /* wild(): several literals between the stars */
+#define W_PREFIX   1             /* LIT*  */
+#define W_SUFFIX   2             /* *LIT  */
+#define W_CONTAINS 3             /* *LIT* (LIT may be empty: any value) */
+
 #define R_LT 1
 #define R_LE 2
 #define R_GT 3
@@ -52,6 +58,9 @@ struct KqlExpr {
   char *zField;
   char *zVal;                    /* K_EQ/K_RANGE: the literal; K_WILD: the pattern (\-escaped) */
   size_t nVal;
+  int eWild;                     /* K_WILD: W_* (how the pattern is tested) ... */
+  char *zLit;                    /* ... and its one literal, unescaped, for W_PREFIX ... */
+  size_t nLit;
   int eRange;
   long long iTime;               /* ECS_DATE: zVal as Unix seconds */
   unsigned char aIp[16];         /* ECS_IP: zVal as an address ... */
@@ -118,6 +127,7 @@ void kql_free(KqlExpr *e){
   kql_free(e->pR);
   sqlite3_free(e->zField);
   sqlite3_free(e->zVal);
+  sqlite3_free(e->zLit);
   sqlite3_free((void*)e->azField);
   sqlite3_free(e);
 }
@@ -319,6 +329,36 @@ static int closed_refuse(Parser *p, const char *zField, int op, int iField){
   return 1;
 }
 
+/* Classify the pattern of K_WILD leaf e (zVal: \-escaped literals, * any run of bytes):
+** a single literal with a star after it, before it, or both is tested as a prefix, a
+** suffix, or with memmem (zLit, unescaped); anything else by wild(). SQLITE_OK or
+** SQLITE_NOMEM. */
+static int wild_compile(KqlExpr *e){
+  size_t i, nLit = 0;
+  int nPart = 0, bInPart = 0, bLead = 0, bTrail = 0;
+  e->eWild = W_GENERAL;
+  e->zLit = sqlite3_malloc64(e->nVal + 1);
+  if( e->zLit==0 ) return SQLITE_NOMEM;
+  for(i=0; i<e->nVal; i++){
+    if( e->zVal[i]=='*' ){
+      if( i==0 ) bLead = 1;
+      if( i+1==e->nVal ) bTrail = 1;
+      bInPart = 0;
+      continue;
+    }
+    if( e->zVal[i]=='\\' && i+1<e->nVal ) i++;
+    if( !bInPart ){ nPart++; bInPart = 1; }
+    e->zLit[nLit++] = e->zVal[i];
+  }
+  e->zLit[nLit] = 0;
+  e->nLit = nLit;
+  if( nPart==0 ) e->eWild = W_CONTAINS;                  /* only stars */
+  else if( nPart==1 && bLead && bTrail ) e->eWild = W_CONTAINS;
+  else if( nPart==1 && bTrail ) e->eWild = W_PREFIX;
+  else if( nPart==1 && bLead ) e->eWild = W_SUFFIX;
+  return SQLITE_OK;                                     /* (no star: never a K_WILD) */
+}
+
 /* A leaf for field (zField, resolved) from the current literal. */
 static KqlExpr *leaf(Parser *p, const char *zField, int op, int eRange, size_t iVal){
   KqlExpr *e;
@@ -350,6 +390,7 @@ static KqlExpr *leaf(Parser *p, const char *zField, int op, int eRange, size_t i
   e->nVal = op==K_WILD ? p->pat.n : p->lit.n;
   memcpy(e->zVal, op==K_WILD ? p->pat.z : p->lit.z, e->nVal);
   e->zVal[e->nVal] = 0;
+  if( op==K_WILD && wild_compile(e) ){ kql_free(e); p->rc = SQLITE_NOMEM; return 0; }
   if( op==K_EQ || op==K_RANGE ){
     if( eType==ECS_DATE && !record_parse_time(e->zVal, e->nVal, &e->iTime) ){
       perr(p, iVal, "not a date");
@@ -623,7 +664,14 @@ static int in_range(int eRange, int c){
 
 /* Does one value satisfy the leaf? */
 static int value_matches(const KqlExpr *e, const EcsValue *v){
-  if( e->op==K_WILD ) return wild(e->zVal, e->nVal, v->z, v->n);
+  if( e->op==K_WILD ){
+    switch( e->eWild ){
+      case W_PREFIX:   return v->n>=e->nLit && memcmp(v->z, e->zLit, e->nLit)==0;
+      case W_SUFFIX:   return v->n>=e->nLit && memcmp(v->z+v->n-e->nLit, e->zLit, e->nLit)==0;
+      case W_CONTAINS: return e->nLit==0 || memmem(v->z, v->n, e->zLit, e->nLit)!=0;
+    }
+    return wild(e->zVal, e->nVal, v->z, v->n);
+  }
   switch( e->eType ){
     case ECS_DATE: {
       long long t;
