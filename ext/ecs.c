@@ -703,9 +703,8 @@ static int compute(EcsCache *p, Record *r, int iField){
       }
       return add_lit(p, top(r, RF_errorCode, &s, &e) || top(r, RF_errorMessage, &s, &e)
                         ? "failure" : "success");
-    case F_event_kind:    return add_lit(p, "event");
-    case F_event_dataset: case F_data_stream_dataset: return add_lit(p, "aws.cloudtrail");
-    case F_event_module:  return add_lit(p, "aws");
+    case F_event_kind: case F_event_dataset: case F_data_stream_dataset: case F_event_module:
+      return add_lit(p, ecs_constant(iField));
     case F_related_user:
       rc = ADD(path(r, RF_userIdentity, "userName", &s, &e));
       if( rc==SQLITE_OK ) rc = ADD(path(r, RF_requestParameters, "userName", &s, &e));
@@ -847,6 +846,35 @@ static int in_place(Record *r, int iField, struct Values *pV){
   }
   pV->bDone = 1;
   return 1;
+}
+
+const char *ecs_constant(int iField){
+  switch( iField ){
+    case F_event_kind:    return "event";            /* compute() fills them from here */
+    case F_event_dataset: case F_data_stream_dataset: return "aws.cloudtrail";
+    case F_event_module:  return "aws";
+  }
+  return 0;
+}
+
+int ecs_cost(int iField){
+  if( iField<0 || iField>=F_COUNT ) return 100;
+  if( ecs_constant(iField) ) return 0;
+  if( iField==F_event_action || iField==F_event_provider ) return 1;
+  switch( aCopy[iField].eFrom ){
+    case FROM_TOP:   return 2;
+    case FROM_IDENT: return 3;
+    case FROM_PATH:  return 4;
+  }
+  switch( iField ){
+    case F_event_outcome: case F_read_only: case F_timestamp: return 3;
+    case F_source_ip: case F_ui_creation_date: return 4;
+    case F_related_user: case F_tls_version: case F_tls_version_protocol:
+    case F_resources_arn: case F_resources_account_id: case F_resources_type:
+    case F_cl_mfa_used: case F_cl_mobile_version: case F_cl_login_to: return 5;
+    case F_user_agent_name: return 8;
+  }
+  return 10;      /* Java map text (request_parameters ...) and flattened paths */
 }
 
 int ecs_values(Record *r, int iField, const char *zSub, const EcsValue **paVal, int *pnVal){

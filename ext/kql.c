@@ -26,6 +26,7 @@
 #include "sqlite3ext.h"
 SQLITE_EXTENSION_INIT3
 #include <arpa/inet.h>
+#include <stdlib.h>
 #include <string.h>
 #include "ecs.h"
 #include "kql.h"
@@ -38,6 +39,8 @@ SQLITE_EXTENSION_INIT3
 #define K_WILD   5               /* field:pattern */
 #define K_EXISTS 6               /* field:* */
 #define K_RANGE  7               /* field OP literal */
+#define K_NONE   8               /* rewrite(): a query part no record matches */
+#define K_SET    9               /* rewrite(): field:(a or b or ...), exact keyword values */
 
 /* How a K_WILD pattern is tested (compiled once by wild_compile) */
 #define W_GENERAL  0             /* wild(): several literals between the stars */
@@ -52,7 +55,13 @@ SQLITE_EXTENSION_INIT3
 
 struct KqlExpr {
   int op;
-  KqlExpr *pL, *pR;
+  KqlExpr *pL, *pR;              /* as parsed (and/or binary, not: pL) */
+  KqlExpr **apChild;             /* and/or after rewrite(): every operand, cheapest first */
+  int nChild;
+  int nCost;                     /* rewrite(): estimated cost of evaluating e */
+  EcsValue *aSet;                /* K_SET: the values, sorted by bytes, each once (one
+                                 ** allocation: the array, then the text) */
+  int nSet;
   int iField, eType;
   const char *zSub;              /* flattened path, inside zField */
   char *zField;
@@ -65,8 +74,9 @@ struct KqlExpr {
   long long iTime;               /* ECS_DATE: zVal as Unix seconds */
   unsigned char aIp[16];         /* ECS_IP: zVal as an address ... */
   int nPrefix;                   /* ... and its prefix length (128: one address) */
-  const char **azField;          /* root only: kql_fields() */
-  int nField;
+  KqlKey key;                    /* root only: what kql_key() answers, proven on the tree
+                                 ** as parsed (the values: in pKeyMem) */
+  void *pKeyMem;
 };
 
 typedef struct Parser {
@@ -122,13 +132,17 @@ static KqlExpr *node(Parser *p, int op){
 }
 
 void kql_free(KqlExpr *e){
+  int i;
   if( e==0 ) return;
   kql_free(e->pL);
   kql_free(e->pR);
+  for(i=0; i<e->nChild; i++) kql_free(e->apChild[i]);
+  sqlite3_free(e->apChild);
+  sqlite3_free(e->aSet);
+  sqlite3_free(e->pKeyMem);
   sqlite3_free(e->zField);
   sqlite3_free(e->zVal);
   sqlite3_free(e->zLit);
-  sqlite3_free((void*)e->azField);
   sqlite3_free(e);
 }
 
@@ -568,32 +582,17 @@ static KqlExpr *parse_or(Parser *p){
   return e;
 }
 
-/* Note each distinct field name of the tree on the root. */
-static int collect(KqlExpr *pRoot, const KqlExpr *e, int *pnAlloc){
-  int i;
-  if( e==0 ) return SQLITE_OK;
-  if( e->zField ){
-    for(i=0; i<pRoot->nField && strcmp(pRoot->azField[i], e->zField)!=0; i++){}
-    if( i==pRoot->nField ){
-      if( pRoot->nField>=*pnAlloc ){
-        int nNew = *pnAlloc ? *pnAlloc*2 : 8;
-        const char **aNew = sqlite3_realloc64((void*)pRoot->azField, sizeof(char*)*nNew);
-        if( aNew==0 ) return SQLITE_NOMEM;
-        pRoot->azField = aNew;
-        *pnAlloc = nNew;
-      }
-      pRoot->azField[pRoot->nField++] = e->zField;
-    }
-  }
-  if( collect(pRoot, e->pL, pnAlloc) ) return SQLITE_NOMEM;
-  return collect(pRoot, e->pR, pnAlloc);
-}
+static int key_prove(const KqlExpr *e, KqlKey *pKey);
+static int key_keep(KqlKey *pKey, void **ppMem);
+static int rewrite(KqlExpr **pp);
 
 int kql_compile(const char *zQuery, KqlExpr **ppExpr, char **pzWhy){
   Parser p;
   KqlExpr *e;
-  int nAlloc = 0;
+  KqlKey key;
+  void *pKeyMem = 0;
   memset(&p, 0, sizeof(p));
+  memset(&key, 0, sizeof(key));
   p.z = zQuery;
   p.n = strlen(zQuery);
   *ppExpr = 0;
@@ -610,19 +609,22 @@ int kql_compile(const char *zQuery, KqlExpr **ppExpr, char **pzWhy){
   }
   json_buf_free(&p.lit);
   json_buf_free(&p.pat);
-  if( p.rc==0 && collect(e, e, &nAlloc) ) p.rc = SQLITE_NOMEM;
+  /* the key is proven on the tree as parsed (rewrite() may fold or merge the terms it
+  ** reads); then the tree is rewritten for evaluation */
+  if( p.rc==0 ) p.rc = key_prove(e, &key);
+  if( p.rc==0 ) p.rc = key_keep(&key, &pKeyMem);
+  if( p.rc==0 ) p.rc = rewrite(&e);
+  if( p.rc==0 ){
+    e->key = key;
+    e->pKeyMem = pKeyMem;
+  }
   if( p.rc ){
+    sqlite3_free(pKeyMem);
     kql_free(e);
     *pzWhy = p.zErr;
     return p.rc;
   }
   *ppExpr = e;
-  return SQLITE_OK;
-}
-
-int kql_fields(const KqlExpr *e, const char ***pazField, int *pnField){
-  *pazField = e->azField;
-  *pnField = e->nField;
   return SQLITE_OK;
 }
 
@@ -664,6 +666,15 @@ static int in_range(int eRange, int c){
 
 /* Does one value satisfy the leaf? */
 static int value_matches(const KqlExpr *e, const EcsValue *v){
+  if( e->op==K_SET ){
+    int lo = 0, hi = e->nSet-1;
+    while( lo<=hi ){
+      int mid = (lo+hi)/2, c = cmp_bytes(e->aSet[mid].z, e->aSet[mid].n, v->z, v->n);
+      if( c==0 ) return 1;
+      if( c<0 ) lo = mid+1; else hi = mid-1;
+    }
+    return 0;
+  }
   if( e->op==K_WILD ){
     switch( e->eWild ){
       case W_PREFIX:   return v->n>=e->nLit && memcmp(v->z, e->zLit, e->nLit)==0;
@@ -707,12 +718,17 @@ int kql_match(const KqlExpr *e, Record *r){
   const EcsValue *a;
   switch( e->op ){
     case K_ALL: return 1;
-    case K_OR:
-      rc = kql_match(e->pL, r);
-      return rc!=0 ? rc : kql_match(e->pR, r);
+    case K_NONE: return 0;
+    case K_OR:                   /* (rewritten: the operands in apChild) */
+      for(i=0; i<e->nChild; i++){
+        if( (rc = kql_match(e->apChild[i], r))!=0 ) return rc;
+      }
+      return 0;
     case K_AND:
-      rc = kql_match(e->pL, r);
-      return rc<=0 ? rc : kql_match(e->pR, r);
+      for(i=0; i<e->nChild; i++){
+        if( (rc = kql_match(e->apChild[i], r))<=0 ) return rc;
+      }
+      return 1;
     case K_NOT:
       rc = kql_match(e->pL, r);
       return rc<0 ? rc : !rc;
@@ -723,6 +739,217 @@ int kql_match(const KqlExpr *e, Record *r){
     if( value_matches(e, &a[i]) ) return 1;
   }
   return 0;
+}
+
+/* ---- rewrite(): the same answers with less work ----
+**
+** After parsing (and after the key is proven), kql_compile() rewrites the tree bottom-up:
+**  - a term on a field every record fills with one constant value (ecs_constant) is
+**    decided now: it becomes K_ALL or K_NONE, and and/or/not around it simplify;
+**  - a chain of and (or of or) becomes one node with every operand in apChild;
+**  - the exact keyword terms of an or on one field (field:(a or b or c), or f:a or f:b)
+**    become one K_SET, searched by bisection;
+**  - the operands of and/or are ordered by estimated cost (ecs_cost), cheapest first, so
+**    the usual early false of an and (early true of an or) costs the least decoding.
+** and/or/not have no side effects and evaluate to the same 1/0 in any order; an operand
+** that runs out of memory (-1) still ends the evaluation with -1. */
+
+static int cmp_value(const void *a, const void *b){
+  const EcsValue *x = a, *y = b;
+  return cmp_bytes(x->z, x->n, y->z, y->n);
+}
+
+/* Can c join a K_SET: an exact keyword term, or a set? */
+static int settable(const KqlExpr *c){
+  return (c->op==K_EQ && c->eType==ECS_KEYWORD) || c->op==K_SET;
+}
+
+static int same_field(const KqlExpr *a, const KqlExpr *b){
+  if( a->iField!=b->iField ) return 0;
+  if( a->zSub==0 || b->zSub==0 ) return a->zSub==b->zSub;
+  return strcmp(a->zSub, b->zSub)==0;
+}
+
+/* The values of settable c into a[*pn...] */
+static void set_values(const KqlExpr *c, EcsValue *a, int *pn, size_t *pnByte){
+  int i;
+  if( c->op==K_EQ ){
+    a[*pn].z = c->zVal; a[*pn].n = c->nVal; (*pn)++;
+    *pnByte += c->nVal;
+    return;
+  }
+  for(i=0; i<c->nSet; i++){
+    a[(*pn)++] = c->aSet[i];
+    *pnByte += c->aSet[i].n;
+  }
+}
+
+/* In the or node e (apChild), merge the settable operands of each field into one K_SET
+** (the first of them, turned into a set; the others freed). SQLITE_OK or SQLITE_NOMEM
+** (the tree stays whole). */
+static int merge_sets(KqlExpr *e){
+  int i, j, k, nVal, nIn;
+  for(i=0; i<e->nChild; i++){
+    KqlExpr *c = e->apChild[i];
+    EcsValue *aTmp, *aSet;
+    size_t nByte = 0;
+    char *z;
+    if( !settable(c) ) continue;
+    nVal = c->op==K_SET ? c->nSet : 1;
+    for(nIn=0, j=i+1; j<e->nChild; j++){
+      KqlExpr *d = e->apChild[j];
+      if( settable(d) && same_field(c, d) ){ nIn++; nVal += d->op==K_SET ? d->nSet : 1; }
+    }
+    if( nIn==0 ) continue;
+    aTmp = sqlite3_malloc64(sizeof(EcsValue)*nVal);
+    if( aTmp==0 ) return SQLITE_NOMEM;
+    k = 0;
+    set_values(c, aTmp, &k, &nByte);
+    for(j=i+1; j<e->nChild; j++){
+      KqlExpr *d = e->apChild[j];
+      if( settable(d) && same_field(c, d) ) set_values(d, aTmp, &k, &nByte);
+    }
+    qsort(aTmp, k, sizeof(EcsValue), cmp_value);
+    for(j=nVal=0; j<k; j++){                           /* each value once */
+      if( nVal==0 || cmp_value(&aTmp[nVal-1], &aTmp[j])!=0 ) aTmp[nVal++] = aTmp[j];
+    }
+    aSet = sqlite3_malloc64(sizeof(EcsValue)*nVal + nByte + 1);
+    if( aSet==0 ){ sqlite3_free(aTmp); return SQLITE_NOMEM; }
+    z = (char*)&aSet[nVal];
+    for(j=0; j<nVal; j++){
+      if( aTmp[j].n ) memcpy(z, aTmp[j].z, aTmp[j].n);
+      aSet[j].z = z;
+      aSet[j].n = aTmp[j].n;
+      z += aTmp[j].n;
+    }
+    sqlite3_free(aTmp);
+    /* the merged operands go; c becomes the set (it keeps its field) */
+    for(j=k=i+1; j<e->nChild; j++){
+      KqlExpr *d = e->apChild[j];
+      if( settable(d) && same_field(c, d) ) kql_free(d);
+      else e->apChild[k++] = d;
+    }
+    e->nChild = k;
+    sqlite3_free(c->aSet);
+    c->aSet = aSet;
+    c->nSet = nVal;
+    c->op = K_SET;
+  }
+  return SQLITE_OK;
+}
+
+/* A leaf's estimated cost: its field's decode, and the comparison. */
+static int leaf_cost(const KqlExpr *e){
+  int n = ecs_cost(e->iField);
+  if( e->op==K_WILD ) n += e->eWild==W_GENERAL ? 2 : e->eWild==W_CONTAINS ? 1 : 0;
+  if( e->op==K_RANGE ) n += 1;
+  if( e->op!=K_EXISTS && (e->eType==ECS_DATE || e->eType==ECS_IP) ) n += 1;
+  return n;
+}
+
+/* e (an and/or, rewritten operands) with nChild operands: settle it. */
+static void chain_finish(KqlExpr **pp){
+  KqlExpr *e = *pp;
+  int i, j, nCost = 0;
+  /* cheapest first, in query order among equals (insertion sort: stable, n small) */
+  for(i=1; i<e->nChild; i++){
+    KqlExpr *c = e->apChild[i];
+    for(j=i; j>0 && e->apChild[j-1]->nCost>c->nCost; j--) e->apChild[j] = e->apChild[j-1];
+    e->apChild[j] = c;
+  }
+  for(i=0; i<e->nChild; i++){
+    nCost += e->apChild[i]->nCost;
+    if( nCost>1000000 ) nCost = 1000000;
+  }
+  e->nCost = nCost;
+  if( e->nChild==0 ){                 /* every operand was neutral */
+    e->op = e->op==K_AND ? K_ALL : K_NONE;
+  }else if( e->nChild==1 ){
+    *pp = e->apChild[0];
+    e->nChild = 0;
+    kql_free(e);
+  }
+}
+
+static int rewrite_chain(KqlExpr **pp){
+  KqlExpr *e = *pp, *aSide[2], **a;
+  int op = e->op, n = 0, nAlloc = 0, i, k, rc, bAbsorb = 0;
+  int opNeutral = op==K_AND ? K_ALL : K_NONE, opAbsorb = op==K_AND ? K_NONE : K_ALL;
+  if( (rc = rewrite(&e->pL))!=SQLITE_OK || (rc = rewrite(&e->pR))!=SQLITE_OK ) return rc;
+  aSide[0] = e->pL;
+  aSide[1] = e->pR;
+  for(k=0; k<2; k++) nAlloc += aSide[k]->op==op ? aSide[k]->nChild : 1;
+  a = sqlite3_malloc64(sizeof(*a)*nAlloc);
+  if( a==0 ) return SQLITE_NOMEM;
+  /* one chain: a side of the same operator (already rewritten) gives its operands */
+  for(k=0; k<2; k++){
+    KqlExpr *c = aSide[k];
+    if( c->op==op ){
+      for(i=0; i<c->nChild; i++) a[n++] = c->apChild[i];
+      c->nChild = 0;
+      kql_free(c);
+    }else{
+      a[n++] = c;
+    }
+  }
+  e->pL = e->pR = 0;
+  e->apChild = a;
+  e->nChild = n;
+  /* constants: a neutral operand goes, an absorbing one decides */
+  for(i=k=0; i<n; i++){
+    if( a[i]->op==opNeutral ){ kql_free(a[i]); continue; }
+    if( a[i]->op==opAbsorb ) bAbsorb = 1;
+    a[k++] = a[i];
+  }
+  e->nChild = k;
+  if( bAbsorb ){
+    for(i=0; i<e->nChild; i++) kql_free(e->apChild[i]);
+    e->nChild = 0;
+    e->op = opAbsorb;
+    e->nCost = 0;
+    return SQLITE_OK;
+  }
+  if( op==K_OR && (rc = merge_sets(e))!=SQLITE_OK ) return rc;
+  chain_finish(pp);
+  return SQLITE_OK;
+}
+
+/* Rewrite the tree *pp in place (see above). SQLITE_OK or SQLITE_NOMEM; after NOMEM the
+** tree is still whole, for kql_free(). */
+static int rewrite(KqlExpr **pp){
+  KqlExpr *e = *pp;
+  const char *zConst;
+  int rc;
+  switch( e->op ){
+    case K_ALL: case K_NONE:
+      e->nCost = 0;
+      return SQLITE_OK;
+    case K_NOT:
+      if( (rc = rewrite(&e->pL))!=SQLITE_OK ) return rc;
+      if( e->pL->op==K_ALL || e->pL->op==K_NONE ){
+        e->op = e->pL->op==K_ALL ? K_NONE : K_ALL;
+        kql_free(e->pL);
+        e->pL = 0;
+        e->nCost = 0;
+      }else{
+        e->nCost = e->pL->nCost;
+      }
+      return SQLITE_OK;
+    case K_AND: case K_OR:
+      return rewrite_chain(pp);
+  }
+  zConst = ecs_constant(e->iField);
+  if( zConst ){
+    /* every record has this one value: decide the term now */
+    EcsValue v;
+    v.z = zConst;
+    v.n = strlen(zConst);
+    e->op = e->op==K_EXISTS || value_matches(e, &v) ? K_ALL : K_NONE;
+    e->nCost = 0;
+    return SQLITE_OK;
+  }
+  e->nCost = leaf_cost(e);
+  return SQLITE_OK;
 }
 
 /* ---- the key: a necessary condition proven from the tree (see kql.h) ---- */
@@ -775,7 +1002,8 @@ static int prove(const KqlExpr *e, int iField, LeafList *p){
   return 0;                      /* NOT, wildcards, exists, ranges, the empty query */
 }
 
-int kql_key(const KqlExpr *e, KqlKey *pKey){
+/* The key of the tree as parsed, its values borrowed from the tree. */
+static int key_prove(const KqlExpr *e, KqlKey *pKey){
   static const char *azName[] = {"event.action", "event.provider"};
   LeafList list = {0, 0, 0};
   int k, i, j, rc = 0;
@@ -812,6 +1040,49 @@ int kql_key(const KqlExpr *e, KqlKey *pKey){
     kql_key_free(pKey);
     return SQLITE_NOMEM;
   }
+  return SQLITE_OK;
+}
+
+/* Copy the key's values into one allocation *ppMem (NULL when there is no key) that
+** pKey then points into; the borrowed arrays are freed. SQLITE_OK or SQLITE_NOMEM. */
+static int key_keep(KqlKey *pKey, void **ppMem){
+  size_t nByte = 0;
+  int i;
+  char *z;
+  const char **az;
+  size_t *an;
+  *ppMem = 0;
+  if( pKey->eField==KQL_KEY_NONE ) return SQLITE_OK;
+  for(i=0; i<pKey->nVal; i++) nByte += pKey->anVal[i] + 1;
+  *ppMem = sqlite3_malloc64((sizeof(char*) + sizeof(size_t))*pKey->nVal + nByte + 1);
+  if( *ppMem==0 ){ kql_key_free(pKey); return SQLITE_NOMEM; }
+  an = (size_t*)*ppMem;
+  az = (const char**)&an[pKey->nVal];
+  z = (char*)&az[pKey->nVal];
+  for(i=0; i<pKey->nVal; i++){
+    memcpy(z, pKey->azVal[i], pKey->anVal[i]);
+    z[pKey->anVal[i]] = 0;
+    az[i] = z;
+    an[i] = pKey->anVal[i];
+    z += pKey->anVal[i] + 1;
+  }
+  sqlite3_free((void*)pKey->azVal);
+  sqlite3_free(pKey->anVal);
+  pKey->azVal = az;
+  pKey->anVal = an;
+  return SQLITE_OK;
+}
+
+int kql_key(const KqlExpr *e, KqlKey *pKey){
+  memset(pKey, 0, sizeof(*pKey));
+  if( e->key.eField==KQL_KEY_NONE ) return SQLITE_OK;
+  pKey->azVal = sqlite3_malloc64(sizeof(char*)*e->key.nVal);
+  pKey->anVal = sqlite3_malloc64(sizeof(size_t)*e->key.nVal);
+  if( pKey->azVal==0 || pKey->anVal==0 ){ kql_key_free(pKey); return SQLITE_NOMEM; }
+  memcpy((void*)pKey->azVal, e->key.azVal, sizeof(char*)*e->key.nVal);
+  memcpy(pKey->anVal, e->key.anVal, sizeof(size_t)*e->key.nVal);
+  pKey->nVal = e->key.nVal;
+  pKey->eField = e->key.eField;
   return SQLITE_OK;
 }
 

@@ -17,13 +17,17 @@ INSERT INTO r VALUES
  ('types',  '{"eventName":12,"awsRegion":["us-east-1","eu-west-1"],"sourceIPAddress":10,"userAgent":{"x":1},"eventSource":true,"errorCode":1.50}'),
  ('ctrl',   '{"eventName":"Tab	Here","awsRegion":"x\ty","userAgent":"  padded  "}'),
  ('long',   '{"eventName":"L","userAgent":"' || printf('%.1024c', 'a') || '","awsRegion":"' || printf('%.1025c', 'b') || '","errorMessage":"' || printf('%.1024c', 'é') || '"}'),
- ('ip6',    '{"eventName":"I","sourceIPAddress":"::ffff:10.1.2.3","awsRegion":" us-east-1"}');
+ ('ip6',    '{"eventName":"I","sourceIPAddress":"::ffff:10.1.2.3","awsRegion":" us-east-1"}'),
+ ('dupnest','{"eventName":"N","requestParameters":{"userName":"A","x":{"userName":"C"},"userName":"B"},"userIdentity":{"type":"AssumedRole","sessionContext":{"sessionIssuer":{"arn":"arn:1","arn":"arn:2"}},"sessionContext":{"sessionIssuer":{"arn":"arn:3"}}}}'),
+ ('nest',   '{"eventName":"N","requestParameters":{"userName":"A","x":{"userName":"C"}},"userIdentity":{"type":"AssumedRole","sessionContext":{"sessionIssuer":{"arn":"arn:1","type":"Role"}}}}');
 -- the values ecs.c gives, field by field (length for the long ones)
 CREATE TEMP TABLE f(field);
 INSERT INTO f VALUES ('event.action'), ('cloud.region'), ('source.ip'), ('source.address'),
  ('user_agent.original'), ('event.provider'), ('aws.cloudtrail.error_code'),
  ('aws.cloudtrail.error_message'), ('user.name'), ('aws.cloudtrail.user_identity.access_key_id'),
- ('event.dataset'), ('event.kind');
+ ('event.dataset'), ('event.kind'), ('user.target.name'),
+ ('aws.cloudtrail.user_identity.session_context.session_issuer.arn'),
+ ('aws.cloudtrail.flattened.request_parameters.userName');
 SELECT name || ' ' || field || ' ' ||
        coalesce(CASE WHEN length(v)>80 THEN 'length ' || length(v) ELSE v END, 'NULL')
   FROM (SELECT name, field, ecs_field(field, rec) AS v FROM r, f) ORDER BY name, field;
@@ -81,6 +85,9 @@ INSERT INTO q VALUES
  ('cloud.region:*-1'),
  ('cloud.region:b*'),
  ('aws.cloudtrail.error_message:é*'),
+ ('user.target.name:(A or B) and aws.cloudtrail.user_identity.session_context.session_issuer.arn:arn*'),
+ ('aws.cloudtrail.user_identity.session_context.session_issuer.arn:("arn:1" or "arn:3")'),
+ ('aws.cloudtrail.flattened.request_parameters.userName:(A or B or C)'),
  -- ip
  ('source.ip:10.0.0.0/8'),
  ('source.ip:"10.1.2.3"'),
