@@ -564,17 +564,18 @@ static int top(Record *r, int k, size_t *pS, size_t *pE){
   return record_field(r, k, pS, pE) && !json_is_empty(r->z, *pS, *pE);
 }
 
-/* The value at the dotted path of fixed keys zPath below top-level field k. */
+/* The value at the dotted path of fixed keys zPath below top-level field k. (When the
+** record is known to repeat no key, a lookup stops at its first match.) */
 static int path(Record *r, int k, const char *zPath, size_t *pS, size_t *pE){
   char zKey[64];
   size_t s, e;
-  if( !record_field(r, k, &s, &e) ) return 0;
+  if( !record_field(r, k, &s, &e) ) return 0;     /* indexes the record: idx is set */
   while( *zPath ){
     size_t n = strcspn(zPath, ".");
     if( r->z[s]!='{' ) return 0;
     if( n>=sizeof(zKey) ) return 0;
     memcpy(zKey, zPath, n); zKey[n] = 0;
-    if( !json_find(r->z, s, e, zKey, &s, &e) ) return 0;
+    if( !json_find_ex(r->z, s, e, zKey, r->idx.bNoDupKey, &s, &e) ) return 0;
     zPath += n + (zPath[n]=='.');
   }
   *pS = s; *pE = e;
