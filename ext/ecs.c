@@ -133,6 +133,7 @@ struct EcsCache {
   size_t *aEnd;                  /* ... and where each ends */
   int nEnd, nEndAlloc;
   JsonBuf tmp;                   /* scratch */
+  int bUnique;                   /* flat_walk: the record repeats no key (bNoDupKey) */
 };
 
 const char *const *ecs_closed_values(int iField){
@@ -517,6 +518,16 @@ static int superseded(const char *z, size_t e, size_t iAfter, size_t ks, size_t 
   return 0;
 }
 
+/* Are the key bytes z[ks,ke) (inside the quotes) ASCII without a backslash? */
+static int plain_key(const char *z, size_t ks, size_t ke){
+  size_t i;
+  for(i=ks; i<ke; i++){
+    unsigned char c = (unsigned char)z[i];
+    if( c>=0x80 || c=='\\' ) return 0;
+  }
+  return 1;
+}
+
 /* Add the leaf values at zPath (dotted; "" for every leaf) below the value [s,e), as an
 ** Elasticsearch flattened field indexes them: arrays are looked through at every level,
 ** and a key holding dots is the same as the nested keys. */
@@ -539,14 +550,22 @@ static int flat_walk(EcsCache *p, const char *z, size_t s, size_t e, const char 
     while( rc==SQLITE_OK && json_next_member(z, e, &it, &ks, &ke, &vs, &ve) ){
       size_t nKey;
       if( nPath==0 ){
-        if( !superseded(z, e, it, ks, ke) ) rc = flat_walk(p, z, vs, ve, zPath, 0, iDepth+1);
+        if( p->bUnique || !superseded(z, e, it, ks, ke) ){
+          rc = flat_walk(p, z, vs, ve, zPath, 0, iDepth+1);
+        }
         continue;
       }
-      if( json_decode_string(z, ks-1, ke+1, &p->tmp) ) return SQLITE_NOMEM;
-      nKey = p->tmp.n;
-      if( nKey>nPath || memcmp(p->tmp.z, zPath, nKey)!=0 ) continue;
+      if( plain_key(z, ks, ke) ){
+        /* decoding would copy these bytes unchanged */
+        nKey = ke-ks;
+        if( nKey>nPath || memcmp(z+ks, zPath, nKey)!=0 ) continue;
+      }else{
+        if( json_decode_string(z, ks-1, ke+1, &p->tmp) ) return SQLITE_NOMEM;
+        nKey = p->tmp.n;
+        if( nKey>nPath || memcmp(p->tmp.z, zPath, nKey)!=0 ) continue;
+      }
       if( nKey<nPath && zPath[nKey]!='.' ) continue;
-      if( superseded(z, e, it, ks, ke) ) continue;
+      if( !p->bUnique && superseded(z, e, it, ks, ke) ) continue;
       if( nKey==nPath ){
         rc = flat_walk(p, z, vs, ve, "", 0, iDepth+1);
       }else{
@@ -809,6 +828,7 @@ static int compute_flat(EcsCache *p, Record *r, int iField, const char *zSub){
     if( tostring(r->z, s, e, &p->tmp, 0) ) return SQLITE_NOMEM;
     if( utf16_len(p->tmp.z, p->tmp.n)>=32766 ) return SQLITE_OK;
   }
+  p->bUnique = r->idx.bNoDupKey;             /* top() indexed the record */
   return flat_walk(p, r->z, s, e, zSub, strlen(zSub), 0);
 }
 

@@ -19,6 +19,7 @@ INSERT INTO r VALUES
  ('long',   '{"eventName":"L","userAgent":"' || printf('%.1024c', 'a') || '","awsRegion":"' || printf('%.1025c', 'b') || '","errorMessage":"' || printf('%.1024c', 'é') || '"}'),
  ('ip6',    '{"eventName":"I","sourceIPAddress":"::ffff:10.1.2.3","awsRegion":" us-east-1"}'),
  ('dupnest','{"eventName":"N","requestParameters":{"userName":"A","x":{"userName":"C"},"userName":"B"},"userIdentity":{"type":"AssumedRole","sessionContext":{"sessionIssuer":{"arn":"arn:1","arn":"arn:2"}},"sessionContext":{"sessionIssuer":{"arn":"arn:3"}}}}'),
+ ('esckey', '{"eventName":"E","requestParameters":{"user\u004eame":"E","a.b":{"c":1},"a":{"b.c":2,"b":{"c":3}},"é":{"x":4}}}'),
  ('nest',   '{"eventName":"N","requestParameters":{"userName":"A","x":{"userName":"C"}},"userIdentity":{"type":"AssumedRole","sessionContext":{"sessionIssuer":{"arn":"arn:1","type":"Role"}}}}');
 -- the values ecs.c gives, field by field (length for the long ones)
 CREATE TEMP TABLE f(field);
@@ -27,7 +28,10 @@ INSERT INTO f VALUES ('event.action'), ('cloud.region'), ('source.ip'), ('source
  ('aws.cloudtrail.error_message'), ('user.name'), ('aws.cloudtrail.user_identity.access_key_id'),
  ('event.dataset'), ('event.kind'), ('user.target.name'),
  ('aws.cloudtrail.user_identity.session_context.session_issuer.arn'),
- ('aws.cloudtrail.flattened.request_parameters.userName');
+ ('aws.cloudtrail.flattened.request_parameters.userName'),
+ ('aws.cloudtrail.flattened.request_parameters.a.b.c'),
+ ('aws.cloudtrail.flattened.request_parameters.é.x'),
+ ('aws.cloudtrail.flattened.request_parameters');
 SELECT name || ' ' || field || ' ' ||
        coalesce(CASE WHEN length(v)>80 THEN 'length ' || length(v) ELSE v END, 'NULL')
   FROM (SELECT name, field, ecs_field(field, rec) AS v FROM r, f) ORDER BY name, field;
