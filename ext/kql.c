@@ -1150,6 +1150,101 @@ static void kql_key_func(sqlite3_context *ctx, int argc, sqlite3_value **argv){
   kql_free(e);
 }
 
+/* ---- kql_plan(query): the tree as evaluated, for tests and for reading ---- */
+
+static void plan_text(sqlite3_str *o, const char *z, size_t n){
+  size_t i;
+  sqlite3_str_appendchar(o, 1, '"');
+  for(i=0; i<n; i++){
+    unsigned char c = (unsigned char)z[i];
+    if( c=='"' || c=='\\' ) sqlite3_str_appendf(o, "\\%c", c);
+    else if( c<0x20 ) sqlite3_str_appendf(o, "\\u%04x", c);
+    else sqlite3_str_appendchar(o, 1, (char)c);
+  }
+  sqlite3_str_appendchar(o, 1, '"');
+}
+
+/* e as text: and(...)/or(...) with the operands in evaluation order, not(...), true,
+** false, and leaves as field:"value", field:{"a","b"} (a set), field:pattern with how it
+** is tested, field:*, field <op> "value"; each operand of and/or with its cost [n]. */
+static void plan(sqlite3_str *o, const KqlExpr *e){
+  static const char *azW[] = {"wild", "prefix", "suffix", "contains"};
+  static const char *azR[] = {"", "<", "<=", ">", ">="};
+  int i;
+  switch( e->op ){
+    case K_ALL:  sqlite3_str_appendall(o, "true"); return;
+    case K_NONE: sqlite3_str_appendall(o, "false"); return;
+    case K_AND: case K_OR:
+      sqlite3_str_appendall(o, e->op==K_AND ? "and(" : "or(");
+      for(i=0; i<e->nChild; i++){
+        if( i ) sqlite3_str_appendall(o, ", ");
+        sqlite3_str_appendf(o, "[%d] ", e->apChild[i]->nCost);
+        plan(o, e->apChild[i]);
+      }
+      sqlite3_str_appendchar(o, 1, ')');
+      return;
+    case K_NOT:
+      sqlite3_str_appendall(o, "not(");
+      plan(o, e->pL);
+      sqlite3_str_appendchar(o, 1, ')');
+      return;
+  }
+  sqlite3_str_appendall(o, e->zField);
+  switch( e->op ){
+    case K_EQ: sqlite3_str_appendchar(o, 1, ':'); plan_text(o, e->zVal, e->nVal); break;
+    case K_EXISTS: sqlite3_str_appendall(o, ":*"); break;
+    case K_WILD:
+      sqlite3_str_appendf(o, ":%s %s", e->zVal, azW[e->eWild]);
+      if( e->eWild!=W_GENERAL ){
+        sqlite3_str_appendchar(o, 1, ' ');
+        plan_text(o, e->zLit, e->nLit);
+      }
+      break;
+    case K_RANGE:
+      sqlite3_str_appendf(o, " %s ", azR[e->eRange]);
+      plan_text(o, e->zVal, e->nVal);
+      break;
+    case K_SET:
+      sqlite3_str_appendall(o, ":{");
+      for(i=0; i<e->nSet; i++){
+        if( i ) sqlite3_str_appendchar(o, 1, ',');
+        plan_text(o, e->aSet[i].z, e->aSet[i].n);
+      }
+      sqlite3_str_appendchar(o, 1, '}');
+      break;
+  }
+}
+
+static void kql_plan_func(sqlite3_context *ctx, int argc, sqlite3_value **argv){
+  const char *zQuery = (const char*)sqlite3_value_text(argv[0]);
+  KqlExpr *e = 0;
+  sqlite3_str *o;
+  char *zWhy = 0, *z;
+  int rc;
+  (void)argc;
+  if( zQuery==0 ){
+    if( sqlite3_value_type(argv[0])!=SQLITE_NULL ) sqlite3_result_error_nomem(ctx);
+    return;
+  }
+  rc = kql_compile(zQuery, &e, &zWhy);
+  if( rc ){
+    if( rc==SQLITE_NOMEM ) sqlite3_result_error_nomem(ctx);
+    else sqlite3_result_error(ctx, zWhy, -1);
+    sqlite3_free(zWhy);
+    return;
+  }
+  o = sqlite3_str_new(0);
+  plan(o, e);
+  kql_free(e);
+  if( sqlite3_str_errcode(o) ){
+    sqlite3_free(sqlite3_str_finish(o));
+    sqlite3_result_error_nomem(ctx);
+    return;
+  }
+  z = sqlite3_str_finish(o);
+  sqlite3_result_text(ctx, z ? z : "", -1, sqlite3_free);
+}
+
 /* ---- kql_match(query, record_json) ---- */
 
 /* Validate record_json (argument iArg) into *pRec: 1, or 0 after setting an error. */
@@ -1257,6 +1352,11 @@ int kql_register(sqlite3 *db){
     rc = sqlite3_create_function(db, "kql_key", 1,
                                  SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
                                  0, kql_key_func, 0, 0);
+  }
+  if( rc==SQLITE_OK ){
+    rc = sqlite3_create_function(db, "kql_plan", 1,
+                                 SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
+                                 0, kql_plan_func, 0, 0);
   }
   return rc;
 }

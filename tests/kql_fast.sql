@@ -3,7 +3,8 @@
 -- duplicate keys and non-string values; leaves on constant fields folded at compile time;
 -- an OR of exact values on one field as one sorted set; wildcard patterns compiled to a
 -- prefix / suffix / substring test. Every line was produced by the build before these
--- shortcuts existed.
+-- shortcuts existed, but the last query's: kql_plan(), the tree as evaluated (operands in
+-- evaluation order with their estimated cost).
 .load @EXT@
 .mode list
 .bail off
@@ -101,3 +102,4 @@ INSERT INTO q VALUES
 SELECT printf('%-90s', query) || ' ' ||
        coalesce((SELECT group_concat(name, ',') FROM r WHERE kql_match(q.query, r.rec)), '(none)') FROM q;
 SELECT query || ' -> ' || coalesce(kql_key(query), 'NULL') FROM q;
+SELECT query || char(10) || '  => ' || kql_plan(query) FROM q;
