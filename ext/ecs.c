@@ -13,6 +13,9 @@
 #include "sqlite3ext.h"
 SQLITE_EXTENSION_INIT3
 #include <arpa/inet.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -691,7 +694,21 @@ static int copy_span(Record *r, int iField, size_t *pS, size_t *pE){
 static int plain_string(const char *z, size_t s, size_t e){
   size_t i;
   if( e-s<2 || z[s]!='"' || z[e-1]!='"' ) return 0;
-  for(i=s+1; i<e-1; i++){
+  i = s+1;
+#ifdef __SSE2__
+  {
+    /* 16 bytes at a time: a signed byte below 0x20 is a control byte or one of 0x80-0xFF */
+    const __m128i vSpace = _mm_set1_epi8(0x20), vDel = _mm_set1_epi8(0x7F);
+    const __m128i vSlash = _mm_set1_epi8('\\');
+    for(; i+16<=e-1; i+=16){
+      __m128i v = _mm_loadu_si128((const __m128i*)(z+i));
+      __m128i bad = _mm_or_si128(_mm_cmplt_epi8(v, vSpace),
+                    _mm_or_si128(_mm_cmpeq_epi8(v, vDel), _mm_cmpeq_epi8(v, vSlash)));
+      if( _mm_movemask_epi8(bad) ) return 0;
+    }
+  }
+#endif
+  for(; i<e-1; i++){
     unsigned char c = (unsigned char)z[i];
     if( c<0x20 || c>0x7E || c=='\\' ) return 0;
   }
@@ -832,16 +849,47 @@ static int compute_flat(EcsCache *p, Record *r, int iField, const char *zSub){
   return flat_walk(p, r->z, s, e, zSub, strlen(zSub), 0);
 }
 
+/* Room in pV for one value: 1, or 0 when out of memory (the general way then reports
+** it). */
+static int values_one(struct Values *pV){
+  if( pV->nAlloc<sizeof(EcsValue) ){
+    EcsValue *a = sqlite3_malloc64(256);
+    if( a==0 ) return 0;
+    sqlite3_free(pV->a);
+    pV->a = a;
+    pV->nAlloc = 256;
+  }
+  return 1;
+}
+
 /* The shortcut for the fields that copy one raw value (aCopy), and source.ip: when that
 ** value is a plain string (plain_string) no longer than the field's ignore_above (for
 ** source.ip: one address), it is the field's one value as written, so pV points into the
 ** record's text (valid until the next record_set(), which resets the cache) instead of
-** decoding and copying it; "" is no value. 1 when pV is filled; 0 (nothing done) for
+** decoding and copying it; "" is no value. A constant field, and event.outcome but for a
+** ConsoleLogin, point to their literal text. 1 when pV is filled; 0 (nothing done) for
 ** anything else, which compute() reads the general way (the lookups are repeated then,
 ** but such values are rare). */
 static int in_place(Record *r, int iField, struct Values *pV){
   size_t s = 0, e = 0;
   int nIgnore = aDef[iField].nIgnoreAbove, bFound;
+  const char *zLit = 0;
+  if( ecs_constant(iField) ){
+    zLit = ecs_constant(iField);
+  }else if( iField==F_event_outcome ){
+    /* as compute(): but for a ConsoleLogin, one of two words */
+    if( top(r, RF_eventName, &s, &e) && json_str_is(r->z, s, e, "ConsoleLogin") ) return 0;
+    zLit = top(r, RF_errorCode, &s, &e) || top(r, RF_errorMessage, &s, &e)
+         ? "failure" : "success";
+  }
+  if( zLit ){
+    if( !values_one(pV) ) return 0;
+    pV->a[0].z = zLit;
+    pV->a[0].n = strlen(zLit);
+    pV->n = 1;
+    pV->bDone = 1;
+    return 1;
+  }
   if( aCopy[iField].eFrom ){
     bFound = copy_span(r, iField, &s, &e);
   }else if( iField==F_source_ip ){
@@ -854,13 +902,7 @@ static int in_place(Record *r, int iField, struct Values *pV){
     if( !plain_string(r->z, s, e) ) return 0;
     if( nIgnore && e-s-2>(size_t)nIgnore ) return 0;
     if( iField==F_source_ip && !is_ip(r->z+s+1, e-s-2, 0) ) e = s+2;   /* no value */
-    if( pV->nAlloc<sizeof(EcsValue) ){
-      EcsValue *a = sqlite3_malloc64(256);
-      if( a==0 ) return 0;                      /* the general way reports the NOMEM */
-      sqlite3_free(pV->a);
-      pV->a = a;
-      pV->nAlloc = 256;
-    }
+    if( !values_one(pV) ) return 0;
     pV->a[0].z = r->z + s + 1;
     pV->a[0].n = e-s-2;
     pV->n = e-s>2;

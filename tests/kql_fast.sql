@@ -21,13 +21,17 @@ INSERT INTO r VALUES
  ('ip6',    '{"eventName":"I","sourceIPAddress":"::ffff:10.1.2.3","awsRegion":" us-east-1"}'),
  ('dupnest','{"eventName":"N","requestParameters":{"userName":"A","x":{"userName":"C"},"userName":"B"},"userIdentity":{"type":"AssumedRole","sessionContext":{"sessionIssuer":{"arn":"arn:1","arn":"arn:2"}},"sessionContext":{"sessionIssuer":{"arn":"arn:3"}}}}'),
  ('esckey', '{"eventName":"E","requestParameters":{"user\u004eame":"E","a.b":{"c":1},"a":{"b.c":2,"b":{"c":3}},"é":{"x":4}}}'),
+ ('login',  '{"eventName":"ConsoleLogin","responseElements":{"ConsoleLogin":"Failure"},"errorMessage":"Failed authentication"}'),
+ ('login2', '{"eventName":"Console\u004cogin","responseElements":{"ConsoleLogin":"Success"}}'),
+ ('errmsg', '{"eventName":"E2","errorCode":"","errorMessage":"denied"}'),
+ ('errnull','{"eventName":"E3","errorCode":null,"errorMessage":[]}'),
  ('nest',   '{"eventName":"N","requestParameters":{"userName":"A","x":{"userName":"C"}},"userIdentity":{"type":"AssumedRole","sessionContext":{"sessionIssuer":{"arn":"arn:1","type":"Role"}}}}');
 -- the values ecs.c gives, field by field (length for the long ones)
 CREATE TEMP TABLE f(field);
 INSERT INTO f VALUES ('event.action'), ('cloud.region'), ('source.ip'), ('source.address'),
  ('user_agent.original'), ('event.provider'), ('aws.cloudtrail.error_code'),
  ('aws.cloudtrail.error_message'), ('user.name'), ('aws.cloudtrail.user_identity.access_key_id'),
- ('event.dataset'), ('event.kind'), ('user.target.name'),
+ ('event.dataset'), ('event.kind'), ('event.outcome'), ('user.target.name'),
  ('aws.cloudtrail.user_identity.session_context.session_issuer.arn'),
  ('aws.cloudtrail.flattened.request_parameters.userName'),
  ('aws.cloudtrail.flattened.request_parameters.a.b.c'),
