@@ -13,6 +13,9 @@
 #include "sqlite3ext.h"
 SQLITE_EXTENSION_INIT3
 #include <arpa/inet.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -133,6 +136,7 @@ struct EcsCache {
   size_t *aEnd;                  /* ... and where each ends */
   int nEnd, nEndAlloc;
   JsonBuf tmp;                   /* scratch */
+  int bUnique;                   /* flat_walk: the record repeats no key (bNoDupKey) */
 };
 
 const char *const *ecs_closed_values(int iField){
@@ -517,6 +521,16 @@ static int superseded(const char *z, size_t e, size_t iAfter, size_t ks, size_t 
   return 0;
 }
 
+/* Are the key bytes z[ks,ke) (inside the quotes) ASCII without a backslash? */
+static int plain_key(const char *z, size_t ks, size_t ke){
+  size_t i;
+  for(i=ks; i<ke; i++){
+    unsigned char c = (unsigned char)z[i];
+    if( c>=0x80 || c=='\\' ) return 0;
+  }
+  return 1;
+}
+
 /* Add the leaf values at zPath (dotted; "" for every leaf) below the value [s,e), as an
 ** Elasticsearch flattened field indexes them: arrays are looked through at every level,
 ** and a key holding dots is the same as the nested keys. */
@@ -539,14 +553,22 @@ static int flat_walk(EcsCache *p, const char *z, size_t s, size_t e, const char 
     while( rc==SQLITE_OK && json_next_member(z, e, &it, &ks, &ke, &vs, &ve) ){
       size_t nKey;
       if( nPath==0 ){
-        if( !superseded(z, e, it, ks, ke) ) rc = flat_walk(p, z, vs, ve, zPath, 0, iDepth+1);
+        if( p->bUnique || !superseded(z, e, it, ks, ke) ){
+          rc = flat_walk(p, z, vs, ve, zPath, 0, iDepth+1);
+        }
         continue;
       }
-      if( json_decode_string(z, ks-1, ke+1, &p->tmp) ) return SQLITE_NOMEM;
-      nKey = p->tmp.n;
-      if( nKey>nPath || memcmp(p->tmp.z, zPath, nKey)!=0 ) continue;
+      if( plain_key(z, ks, ke) ){
+        /* decoding would copy these bytes unchanged */
+        nKey = ke-ks;
+        if( nKey>nPath || memcmp(z+ks, zPath, nKey)!=0 ) continue;
+      }else{
+        if( json_decode_string(z, ks-1, ke+1, &p->tmp) ) return SQLITE_NOMEM;
+        nKey = p->tmp.n;
+        if( nKey>nPath || memcmp(p->tmp.z, zPath, nKey)!=0 ) continue;
+      }
       if( nKey<nPath && zPath[nKey]!='.' ) continue;
-      if( superseded(z, e, it, ks, ke) ) continue;
+      if( !p->bUnique && superseded(z, e, it, ks, ke) ) continue;
       if( nKey==nPath ){
         rc = flat_walk(p, z, vs, ve, "", 0, iDepth+1);
       }else{
@@ -564,17 +586,18 @@ static int top(Record *r, int k, size_t *pS, size_t *pE){
   return record_field(r, k, pS, pE) && !json_is_empty(r->z, *pS, *pE);
 }
 
-/* The value at the dotted path of fixed keys zPath below top-level field k. */
+/* The value at the dotted path of fixed keys zPath below top-level field k. (When the
+** record is known to repeat no key, a lookup stops at its first match.) */
 static int path(Record *r, int k, const char *zPath, size_t *pS, size_t *pE){
   char zKey[64];
   size_t s, e;
-  if( !record_field(r, k, &s, &e) ) return 0;
+  if( !record_field(r, k, &s, &e) ) return 0;     /* indexes the record: idx is set */
   while( *zPath ){
     size_t n = strcspn(zPath, ".");
     if( r->z[s]!='{' ) return 0;
     if( n>=sizeof(zKey) ) return 0;
     memcpy(zKey, zPath, n); zKey[n] = 0;
-    if( !json_find(r->z, s, e, zKey, &s, &e) ) return 0;
+    if( !json_find_ex(r->z, s, e, zKey, r->idx.bNoDupKey, &s, &e) ) return 0;
     zPath += n + (zPath[n]=='.');
   }
   *pS = s; *pE = e;
@@ -654,16 +677,50 @@ static const struct {
   [F_ui_issuer_account_id] = {FROM_PATH, RF_userIdentity, "sessionContext.sessionIssuer.accountId"},
 };
 
+/* The raw span of an aCopy field: 1 when present (and not empty by the drop-empty step
+** for the top-level and path fields; an identity span is taken as it is). */
+static int copy_span(Record *r, int iField, size_t *pS, size_t *pE){
+  switch( aCopy[iField].eFrom ){
+    case FROM_TOP:   return top(r, aCopy[iField].iRaw, pS, pE);
+    case FROM_PATH:  return path(r, aCopy[iField].iRaw, aCopy[iField].zPath, pS, pE);
+    case FROM_IDENT: return ident(r, aCopy[iField].iRaw, pS, pE);
+  }
+  return 0;
+}
+
+/* Is [s,e) a JSON string whose bytes between the quotes are printable ASCII without a
+** backslash? Then json_decode_string would copy those bytes unchanged, and their count
+** is their length in UTF-16 units (ignore_above's measure). */
+static int plain_string(const char *z, size_t s, size_t e){
+  size_t i;
+  if( e-s<2 || z[s]!='"' || z[e-1]!='"' ) return 0;
+  i = s+1;
+#ifdef __SSE2__
+  {
+    /* 16 bytes at a time: a signed byte below 0x20 is a control byte or one of 0x80-0xFF */
+    const __m128i vSpace = _mm_set1_epi8(0x20), vDel = _mm_set1_epi8(0x7F);
+    const __m128i vSlash = _mm_set1_epi8('\\');
+    for(; i+16<=e-1; i+=16){
+      __m128i v = _mm_loadu_si128((const __m128i*)(z+i));
+      __m128i bad = _mm_or_si128(_mm_cmplt_epi8(v, vSpace),
+                    _mm_or_si128(_mm_cmpeq_epi8(v, vDel), _mm_cmpeq_epi8(v, vSlash)));
+      if( _mm_movemask_epi8(bad) ) return 0;
+    }
+  }
+#endif
+  for(; i<e-1; i++){
+    unsigned char c = (unsigned char)z[i];
+    if( c<0x20 || c>0x7E || c=='\\' ) return 0;
+  }
+  return 1;
+}
+
 /* Compute field iField of r into the builder. */
 static int compute(EcsCache *p, Record *r, int iField){
   const char *z = r->z;
   size_t s = 0, e = 0, s2, e2;
   int rc;
-  switch( aCopy[iField].eFrom ){
-    case FROM_TOP:   return ADD(top(r, aCopy[iField].iRaw, &s, &e));
-    case FROM_PATH:  return ADD(path(r, aCopy[iField].iRaw, aCopy[iField].zPath, &s, &e));
-    case FROM_IDENT: return ADD(ident(r, aCopy[iField].iRaw, &s, &e));
-  }
+  if( aCopy[iField].eFrom ) return ADD(copy_span(r, iField, &s, &e));
   switch( iField ){
     case F_timestamp: {
       long long t;
@@ -683,9 +740,8 @@ static int compute(EcsCache *p, Record *r, int iField){
       }
       return add_lit(p, top(r, RF_errorCode, &s, &e) || top(r, RF_errorMessage, &s, &e)
                         ? "failure" : "success");
-    case F_event_kind:    return add_lit(p, "event");
-    case F_event_dataset: case F_data_stream_dataset: return add_lit(p, "aws.cloudtrail");
-    case F_event_module:  return add_lit(p, "aws");
+    case F_event_kind: case F_event_dataset: case F_data_stream_dataset: case F_event_module:
+      return add_lit(p, ecs_constant(iField));
     case F_related_user:
       rc = ADD(path(r, RF_userIdentity, "userName", &s, &e));
       if( rc==SQLITE_OK ) rc = ADD(path(r, RF_requestParameters, "userName", &s, &e));
@@ -789,7 +845,99 @@ static int compute_flat(EcsCache *p, Record *r, int iField, const char *zSub){
     if( tostring(r->z, s, e, &p->tmp, 0) ) return SQLITE_NOMEM;
     if( utf16_len(p->tmp.z, p->tmp.n)>=32766 ) return SQLITE_OK;
   }
+  p->bUnique = r->idx.bNoDupKey;             /* top() indexed the record */
   return flat_walk(p, r->z, s, e, zSub, strlen(zSub), 0);
+}
+
+/* Room in pV for one value: 1, or 0 when out of memory (the general way then reports
+** it). */
+static int values_one(struct Values *pV){
+  if( pV->nAlloc<sizeof(EcsValue) ){
+    EcsValue *a = sqlite3_malloc64(256);
+    if( a==0 ) return 0;
+    sqlite3_free(pV->a);
+    pV->a = a;
+    pV->nAlloc = 256;
+  }
+  return 1;
+}
+
+/* The shortcut for the fields that copy one raw value (aCopy), and source.ip: when that
+** value is a plain string (plain_string) no longer than the field's ignore_above (for
+** source.ip: one address), it is the field's one value as written, so pV points into the
+** record's text (valid until the next record_set(), which resets the cache) instead of
+** decoding and copying it; "" is no value. A constant field, and event.outcome but for a
+** ConsoleLogin, point to their literal text. 1 when pV is filled; 0 (nothing done) for
+** anything else, which compute() reads the general way (the lookups are repeated then,
+** but such values are rare). */
+static int in_place(Record *r, int iField, struct Values *pV){
+  size_t s = 0, e = 0;
+  int nIgnore = aDef[iField].nIgnoreAbove, bFound;
+  const char *zLit = 0;
+  if( ecs_constant(iField) ){
+    zLit = ecs_constant(iField);
+  }else if( iField==F_event_outcome ){
+    /* as compute(): but for a ConsoleLogin, one of two words */
+    if( top(r, RF_eventName, &s, &e) && json_str_is(r->z, s, e, "ConsoleLogin") ) return 0;
+    zLit = top(r, RF_errorCode, &s, &e) || top(r, RF_errorMessage, &s, &e)
+         ? "failure" : "success";
+  }
+  if( zLit ){
+    if( !values_one(pV) ) return 0;
+    pV->a[0].z = zLit;
+    pV->a[0].n = strlen(zLit);
+    pV->n = 1;
+    pV->bDone = 1;
+    return 1;
+  }
+  if( aCopy[iField].eFrom ){
+    bFound = copy_span(r, iField, &s, &e);
+  }else if( iField==F_source_ip ){
+    bFound = top(r, RF_sourceIPAddress, &s, &e);
+  }else{
+    return 0;
+  }
+  pV->n = 0;
+  if( bFound ){
+    if( !plain_string(r->z, s, e) ) return 0;
+    if( nIgnore && e-s-2>(size_t)nIgnore ) return 0;
+    if( iField==F_source_ip && !is_ip(r->z+s+1, e-s-2, 0) ) e = s+2;   /* no value */
+    if( !values_one(pV) ) return 0;
+    pV->a[0].z = r->z + s + 1;
+    pV->a[0].n = e-s-2;
+    pV->n = e-s>2;
+  }
+  pV->bDone = 1;
+  return 1;
+}
+
+const char *ecs_constant(int iField){
+  switch( iField ){
+    case F_event_kind:    return "event";            /* compute() fills them from here */
+    case F_event_dataset: case F_data_stream_dataset: return "aws.cloudtrail";
+    case F_event_module:  return "aws";
+  }
+  return 0;
+}
+
+int ecs_cost(int iField){
+  if( iField<0 || iField>=F_COUNT ) return 100;
+  if( ecs_constant(iField) ) return 0;
+  if( iField==F_event_action || iField==F_event_provider ) return 1;
+  switch( aCopy[iField].eFrom ){
+    case FROM_TOP:   return 2;
+    case FROM_IDENT: return 3;
+    case FROM_PATH:  return 4;
+  }
+  switch( iField ){
+    case F_event_outcome: case F_read_only: case F_timestamp: return 3;
+    case F_source_ip: case F_ui_creation_date: return 4;
+    case F_related_user: case F_tls_version: case F_tls_version_protocol:
+    case F_resources_arn: case F_resources_account_id: case F_resources_type:
+    case F_cl_mfa_used: case F_cl_mobile_version: case F_cl_login_to: return 5;
+    case F_user_agent_name: return 8;
+  }
+  return 10;      /* Java map text (request_parameters ...) and flattened paths */
 }
 
 int ecs_values(Record *r, int iField, const char *zSub, const EcsValue **paVal, int *pnVal){
@@ -829,7 +977,9 @@ int ecs_values(Record *r, int iField, const char *zSub, const EcsValue **paVal, 
     }
   }else{
     pV = &p->a[iField];
-    if( !pV->bDone ){
+    if( !pV->bDone && in_place(r, iField, pV) ){
+      /* one plain string: the value is its bytes in the record */
+    }else if( !pV->bDone ){
       rc = compute(p, r, iField);
       if( rc==SQLITE_OK ) rc = b_finish(p, pV, aDef[iField].nIgnoreAbove, iField==F_related_user);
       if( rc ){ p->nEnd = 0; p->text.n = 0; pV->bDone = 0; return rc; }

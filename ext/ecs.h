@@ -43,6 +43,16 @@ int ecs_values(struct Record *r, int iField, const char *zSub, const EcsValue **
 ** the list has no value, so only "equals one of the list" (and its negation) is answered. */
 const char *const *ecs_closed_values(int iField);
 
+/* For a field every CloudTrail record fills with the same one value (event.dataset,
+** data_stream.dataset, event.module, event.kind), that value; else NULL. kql.c folds a
+** query's tests on such fields when it compiles them. */
+const char *ecs_constant(int iField);
+
+/* A rough relative cost of ecs_values() for field iField on a record, for ordering the
+** operands of and/or: 1 for the record's indexed event.action / event.provider, more for
+** other top-level keys, identity spans, nested paths, computed fields, Java map text. */
+int ecs_cost(int iField);
+
 /* Cache management, called by record.c. */
 void ecs_reset(EcsCache *p);
 void ecs_free(EcsCache *p);

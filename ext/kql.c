@@ -26,6 +26,7 @@
 #include "sqlite3ext.h"
 SQLITE_EXTENSION_INIT3
 #include <arpa/inet.h>
+#include <stdlib.h>
 #include <string.h>
 #include "ecs.h"
 #include "kql.h"
@@ -38,6 +39,14 @@ SQLITE_EXTENSION_INIT3
 #define K_WILD   5               /* field:pattern */
 #define K_EXISTS 6               /* field:* */
 #define K_RANGE  7               /* field OP literal */
+#define K_NONE   8               /* rewrite(): a query part no record matches */
+#define K_SET    9               /* rewrite(): field:(a or b or ...), exact keyword values */
+
+/* How a K_WILD pattern is tested (compiled once by wild_compile) */
+#define W_GENERAL  0             /* wild(): several literals between the stars */
+#define W_PREFIX   1             /* LIT*  */
+#define W_SUFFIX   2             /* *LIT  */
+#define W_CONTAINS 3             /* *LIT* (LIT may be empty: any value) */
 
 #define R_LT 1
 #define R_LE 2
@@ -46,18 +55,28 @@ SQLITE_EXTENSION_INIT3
 
 struct KqlExpr {
   int op;
-  KqlExpr *pL, *pR;
+  KqlExpr *pL, *pR;              /* as parsed (and/or binary, not: pL) */
+  KqlExpr **apChild;             /* and/or after rewrite(): every operand, cheapest first */
+  int nChild;
+  int nCost;                     /* rewrite(): estimated cost of evaluating e */
+  EcsValue *aSet;                /* K_SET: the values, sorted by bytes, each once (one
+                                 ** allocation: the array, then the text) */
+  int nSet;
   int iField, eType;
   const char *zSub;              /* flattened path, inside zField */
   char *zField;
   char *zVal;                    /* K_EQ/K_RANGE: the literal; K_WILD: the pattern (\-escaped) */
   size_t nVal;
+  int eWild;                     /* K_WILD: W_* (how the pattern is tested) ... */
+  char *zLit;                    /* ... and its one literal, unescaped, for W_PREFIX ... */
+  size_t nLit;
   int eRange;
   long long iTime;               /* ECS_DATE: zVal as Unix seconds */
   unsigned char aIp[16];         /* ECS_IP: zVal as an address ... */
   int nPrefix;                   /* ... and its prefix length (128: one address) */
-  const char **azField;          /* root only: kql_fields() */
-  int nField;
+  KqlKey key;                    /* root only: what kql_key() answers, proven on the tree
+                                 ** as parsed (the values: in pKeyMem) */
+  void *pKeyMem;
 };
 
 typedef struct Parser {
@@ -113,12 +132,17 @@ static KqlExpr *node(Parser *p, int op){
 }
 
 void kql_free(KqlExpr *e){
+  int i;
   if( e==0 ) return;
   kql_free(e->pL);
   kql_free(e->pR);
+  for(i=0; i<e->nChild; i++) kql_free(e->apChild[i]);
+  sqlite3_free(e->apChild);
+  sqlite3_free(e->aSet);
+  sqlite3_free(e->pKeyMem);
   sqlite3_free(e->zField);
   sqlite3_free(e->zVal);
-  sqlite3_free((void*)e->azField);
+  sqlite3_free(e->zLit);
   sqlite3_free(e);
 }
 
@@ -319,6 +343,36 @@ static int closed_refuse(Parser *p, const char *zField, int op, int iField){
   return 1;
 }
 
+/* Classify the pattern of K_WILD leaf e (zVal: \-escaped literals, * any run of bytes):
+** a single literal with a star after it, before it, or both is tested as a prefix, a
+** suffix, or with memmem (zLit, unescaped); anything else by wild(). SQLITE_OK or
+** SQLITE_NOMEM. */
+static int wild_compile(KqlExpr *e){
+  size_t i, nLit = 0;
+  int nPart = 0, bInPart = 0, bLead = 0, bTrail = 0;
+  e->eWild = W_GENERAL;
+  e->zLit = sqlite3_malloc64(e->nVal + 1);
+  if( e->zLit==0 ) return SQLITE_NOMEM;
+  for(i=0; i<e->nVal; i++){
+    if( e->zVal[i]=='*' ){
+      if( i==0 ) bLead = 1;
+      if( i+1==e->nVal ) bTrail = 1;
+      bInPart = 0;
+      continue;
+    }
+    if( e->zVal[i]=='\\' && i+1<e->nVal ) i++;
+    if( !bInPart ){ nPart++; bInPart = 1; }
+    e->zLit[nLit++] = e->zVal[i];
+  }
+  e->zLit[nLit] = 0;
+  e->nLit = nLit;
+  if( nPart==0 ) e->eWild = W_CONTAINS;                  /* only stars */
+  else if( nPart==1 && bLead && bTrail ) e->eWild = W_CONTAINS;
+  else if( nPart==1 && bTrail ) e->eWild = W_PREFIX;
+  else if( nPart==1 && bLead ) e->eWild = W_SUFFIX;
+  return SQLITE_OK;                                     /* (no star: never a K_WILD) */
+}
+
 /* A leaf for field (zField, resolved) from the current literal. */
 static KqlExpr *leaf(Parser *p, const char *zField, int op, int eRange, size_t iVal){
   KqlExpr *e;
@@ -350,6 +404,7 @@ static KqlExpr *leaf(Parser *p, const char *zField, int op, int eRange, size_t i
   e->nVal = op==K_WILD ? p->pat.n : p->lit.n;
   memcpy(e->zVal, op==K_WILD ? p->pat.z : p->lit.z, e->nVal);
   e->zVal[e->nVal] = 0;
+  if( op==K_WILD && wild_compile(e) ){ kql_free(e); p->rc = SQLITE_NOMEM; return 0; }
   if( op==K_EQ || op==K_RANGE ){
     if( eType==ECS_DATE && !record_parse_time(e->zVal, e->nVal, &e->iTime) ){
       perr(p, iVal, "not a date");
@@ -527,32 +582,17 @@ static KqlExpr *parse_or(Parser *p){
   return e;
 }
 
-/* Note each distinct field name of the tree on the root. */
-static int collect(KqlExpr *pRoot, const KqlExpr *e, int *pnAlloc){
-  int i;
-  if( e==0 ) return SQLITE_OK;
-  if( e->zField ){
-    for(i=0; i<pRoot->nField && strcmp(pRoot->azField[i], e->zField)!=0; i++){}
-    if( i==pRoot->nField ){
-      if( pRoot->nField>=*pnAlloc ){
-        int nNew = *pnAlloc ? *pnAlloc*2 : 8;
-        const char **aNew = sqlite3_realloc64((void*)pRoot->azField, sizeof(char*)*nNew);
-        if( aNew==0 ) return SQLITE_NOMEM;
-        pRoot->azField = aNew;
-        *pnAlloc = nNew;
-      }
-      pRoot->azField[pRoot->nField++] = e->zField;
-    }
-  }
-  if( collect(pRoot, e->pL, pnAlloc) ) return SQLITE_NOMEM;
-  return collect(pRoot, e->pR, pnAlloc);
-}
+static int key_prove(const KqlExpr *e, KqlKey *pKey);
+static int key_keep(KqlKey *pKey, void **ppMem);
+static int rewrite(KqlExpr **pp);
 
 int kql_compile(const char *zQuery, KqlExpr **ppExpr, char **pzWhy){
   Parser p;
   KqlExpr *e;
-  int nAlloc = 0;
+  KqlKey key;
+  void *pKeyMem = 0;
   memset(&p, 0, sizeof(p));
+  memset(&key, 0, sizeof(key));
   p.z = zQuery;
   p.n = strlen(zQuery);
   *ppExpr = 0;
@@ -569,19 +609,22 @@ int kql_compile(const char *zQuery, KqlExpr **ppExpr, char **pzWhy){
   }
   json_buf_free(&p.lit);
   json_buf_free(&p.pat);
-  if( p.rc==0 && collect(e, e, &nAlloc) ) p.rc = SQLITE_NOMEM;
+  /* the key is proven on the tree as parsed (rewrite() may fold or merge the terms it
+  ** reads); then the tree is rewritten for evaluation */
+  if( p.rc==0 ) p.rc = key_prove(e, &key);
+  if( p.rc==0 ) p.rc = key_keep(&key, &pKeyMem);
+  if( p.rc==0 ) p.rc = rewrite(&e);
+  if( p.rc==0 ){
+    e->key = key;
+    e->pKeyMem = pKeyMem;
+  }
   if( p.rc ){
+    sqlite3_free(pKeyMem);
     kql_free(e);
     *pzWhy = p.zErr;
     return p.rc;
   }
   *ppExpr = e;
-  return SQLITE_OK;
-}
-
-int kql_fields(const KqlExpr *e, const char ***pazField, int *pnField){
-  *pazField = e->azField;
-  *pnField = e->nField;
   return SQLITE_OK;
 }
 
@@ -623,7 +666,23 @@ static int in_range(int eRange, int c){
 
 /* Does one value satisfy the leaf? */
 static int value_matches(const KqlExpr *e, const EcsValue *v){
-  if( e->op==K_WILD ) return wild(e->zVal, e->nVal, v->z, v->n);
+  if( e->op==K_SET ){
+    int lo = 0, hi = e->nSet-1;
+    while( lo<=hi ){
+      int mid = (lo+hi)/2, c = cmp_bytes(e->aSet[mid].z, e->aSet[mid].n, v->z, v->n);
+      if( c==0 ) return 1;
+      if( c<0 ) lo = mid+1; else hi = mid-1;
+    }
+    return 0;
+  }
+  if( e->op==K_WILD ){
+    switch( e->eWild ){
+      case W_PREFIX:   return v->n>=e->nLit && memcmp(v->z, e->zLit, e->nLit)==0;
+      case W_SUFFIX:   return v->n>=e->nLit && memcmp(v->z+v->n-e->nLit, e->zLit, e->nLit)==0;
+      case W_CONTAINS: return e->nLit==0 || memmem(v->z, v->n, e->zLit, e->nLit)!=0;
+    }
+    return wild(e->zVal, e->nVal, v->z, v->n);
+  }
   switch( e->eType ){
     case ECS_DATE: {
       long long t;
@@ -659,12 +718,17 @@ int kql_match(const KqlExpr *e, Record *r){
   const EcsValue *a;
   switch( e->op ){
     case K_ALL: return 1;
-    case K_OR:
-      rc = kql_match(e->pL, r);
-      return rc!=0 ? rc : kql_match(e->pR, r);
+    case K_NONE: return 0;
+    case K_OR:                   /* (rewritten: the operands in apChild) */
+      for(i=0; i<e->nChild; i++){
+        if( (rc = kql_match(e->apChild[i], r))!=0 ) return rc;
+      }
+      return 0;
     case K_AND:
-      rc = kql_match(e->pL, r);
-      return rc<=0 ? rc : kql_match(e->pR, r);
+      for(i=0; i<e->nChild; i++){
+        if( (rc = kql_match(e->apChild[i], r))<=0 ) return rc;
+      }
+      return 1;
     case K_NOT:
       rc = kql_match(e->pL, r);
       return rc<0 ? rc : !rc;
@@ -675,6 +739,217 @@ int kql_match(const KqlExpr *e, Record *r){
     if( value_matches(e, &a[i]) ) return 1;
   }
   return 0;
+}
+
+/* ---- rewrite(): the same answers with less work ----
+**
+** After parsing (and after the key is proven), kql_compile() rewrites the tree bottom-up:
+**  - a term on a field every record fills with one constant value (ecs_constant) is
+**    decided now: it becomes K_ALL or K_NONE, and and/or/not around it simplify;
+**  - a chain of and (or of or) becomes one node with every operand in apChild;
+**  - the exact keyword terms of an or on one field (field:(a or b or c), or f:a or f:b)
+**    become one K_SET, searched by bisection;
+**  - the operands of and/or are ordered by estimated cost (ecs_cost), cheapest first, so
+**    the usual early false of an and (early true of an or) costs the least decoding.
+** and/or/not have no side effects and evaluate to the same 1/0 in any order; an operand
+** that runs out of memory (-1) still ends the evaluation with -1. */
+
+static int cmp_value(const void *a, const void *b){
+  const EcsValue *x = a, *y = b;
+  return cmp_bytes(x->z, x->n, y->z, y->n);
+}
+
+/* Can c join a K_SET: an exact keyword term, or a set? */
+static int settable(const KqlExpr *c){
+  return (c->op==K_EQ && c->eType==ECS_KEYWORD) || c->op==K_SET;
+}
+
+static int same_field(const KqlExpr *a, const KqlExpr *b){
+  if( a->iField!=b->iField ) return 0;
+  if( a->zSub==0 || b->zSub==0 ) return a->zSub==b->zSub;
+  return strcmp(a->zSub, b->zSub)==0;
+}
+
+/* The values of settable c into a[*pn...] */
+static void set_values(const KqlExpr *c, EcsValue *a, int *pn, size_t *pnByte){
+  int i;
+  if( c->op==K_EQ ){
+    a[*pn].z = c->zVal; a[*pn].n = c->nVal; (*pn)++;
+    *pnByte += c->nVal;
+    return;
+  }
+  for(i=0; i<c->nSet; i++){
+    a[(*pn)++] = c->aSet[i];
+    *pnByte += c->aSet[i].n;
+  }
+}
+
+/* In the or node e (apChild), merge the settable operands of each field into one K_SET
+** (the first of them, turned into a set; the others freed). SQLITE_OK or SQLITE_NOMEM
+** (the tree stays whole). */
+static int merge_sets(KqlExpr *e){
+  int i, j, k, nVal, nIn;
+  for(i=0; i<e->nChild; i++){
+    KqlExpr *c = e->apChild[i];
+    EcsValue *aTmp, *aSet;
+    size_t nByte = 0;
+    char *z;
+    if( !settable(c) ) continue;
+    nVal = c->op==K_SET ? c->nSet : 1;
+    for(nIn=0, j=i+1; j<e->nChild; j++){
+      KqlExpr *d = e->apChild[j];
+      if( settable(d) && same_field(c, d) ){ nIn++; nVal += d->op==K_SET ? d->nSet : 1; }
+    }
+    if( nIn==0 ) continue;
+    aTmp = sqlite3_malloc64(sizeof(EcsValue)*nVal);
+    if( aTmp==0 ) return SQLITE_NOMEM;
+    k = 0;
+    set_values(c, aTmp, &k, &nByte);
+    for(j=i+1; j<e->nChild; j++){
+      KqlExpr *d = e->apChild[j];
+      if( settable(d) && same_field(c, d) ) set_values(d, aTmp, &k, &nByte);
+    }
+    qsort(aTmp, k, sizeof(EcsValue), cmp_value);
+    for(j=nVal=0; j<k; j++){                           /* each value once */
+      if( nVal==0 || cmp_value(&aTmp[nVal-1], &aTmp[j])!=0 ) aTmp[nVal++] = aTmp[j];
+    }
+    aSet = sqlite3_malloc64(sizeof(EcsValue)*nVal + nByte + 1);
+    if( aSet==0 ){ sqlite3_free(aTmp); return SQLITE_NOMEM; }
+    z = (char*)&aSet[nVal];
+    for(j=0; j<nVal; j++){
+      if( aTmp[j].n ) memcpy(z, aTmp[j].z, aTmp[j].n);
+      aSet[j].z = z;
+      aSet[j].n = aTmp[j].n;
+      z += aTmp[j].n;
+    }
+    sqlite3_free(aTmp);
+    /* the merged operands go; c becomes the set (it keeps its field) */
+    for(j=k=i+1; j<e->nChild; j++){
+      KqlExpr *d = e->apChild[j];
+      if( settable(d) && same_field(c, d) ) kql_free(d);
+      else e->apChild[k++] = d;
+    }
+    e->nChild = k;
+    sqlite3_free(c->aSet);
+    c->aSet = aSet;
+    c->nSet = nVal;
+    c->op = K_SET;
+  }
+  return SQLITE_OK;
+}
+
+/* A leaf's estimated cost: its field's decode, and the comparison. */
+static int leaf_cost(const KqlExpr *e){
+  int n = ecs_cost(e->iField);
+  if( e->op==K_WILD ) n += e->eWild==W_GENERAL ? 2 : e->eWild==W_CONTAINS ? 1 : 0;
+  if( e->op==K_RANGE ) n += 1;
+  if( e->op!=K_EXISTS && (e->eType==ECS_DATE || e->eType==ECS_IP) ) n += 1;
+  return n;
+}
+
+/* e (an and/or, rewritten operands) with nChild operands: settle it. */
+static void chain_finish(KqlExpr **pp){
+  KqlExpr *e = *pp;
+  int i, j, nCost = 0;
+  /* cheapest first, in query order among equals (insertion sort: stable, n small) */
+  for(i=1; i<e->nChild; i++){
+    KqlExpr *c = e->apChild[i];
+    for(j=i; j>0 && e->apChild[j-1]->nCost>c->nCost; j--) e->apChild[j] = e->apChild[j-1];
+    e->apChild[j] = c;
+  }
+  for(i=0; i<e->nChild; i++){
+    nCost += e->apChild[i]->nCost;
+    if( nCost>1000000 ) nCost = 1000000;
+  }
+  e->nCost = nCost;
+  if( e->nChild==0 ){                 /* every operand was neutral */
+    e->op = e->op==K_AND ? K_ALL : K_NONE;
+  }else if( e->nChild==1 ){
+    *pp = e->apChild[0];
+    e->nChild = 0;
+    kql_free(e);
+  }
+}
+
+static int rewrite_chain(KqlExpr **pp){
+  KqlExpr *e = *pp, *aSide[2], **a;
+  int op = e->op, n = 0, nAlloc = 0, i, k, rc, bAbsorb = 0;
+  int opNeutral = op==K_AND ? K_ALL : K_NONE, opAbsorb = op==K_AND ? K_NONE : K_ALL;
+  if( (rc = rewrite(&e->pL))!=SQLITE_OK || (rc = rewrite(&e->pR))!=SQLITE_OK ) return rc;
+  aSide[0] = e->pL;
+  aSide[1] = e->pR;
+  for(k=0; k<2; k++) nAlloc += aSide[k]->op==op ? aSide[k]->nChild : 1;
+  a = sqlite3_malloc64(sizeof(*a)*nAlloc);
+  if( a==0 ) return SQLITE_NOMEM;
+  /* one chain: a side of the same operator (already rewritten) gives its operands */
+  for(k=0; k<2; k++){
+    KqlExpr *c = aSide[k];
+    if( c->op==op ){
+      for(i=0; i<c->nChild; i++) a[n++] = c->apChild[i];
+      c->nChild = 0;
+      kql_free(c);
+    }else{
+      a[n++] = c;
+    }
+  }
+  e->pL = e->pR = 0;
+  e->apChild = a;
+  e->nChild = n;
+  /* constants: a neutral operand goes, an absorbing one decides */
+  for(i=k=0; i<n; i++){
+    if( a[i]->op==opNeutral ){ kql_free(a[i]); continue; }
+    if( a[i]->op==opAbsorb ) bAbsorb = 1;
+    a[k++] = a[i];
+  }
+  e->nChild = k;
+  if( bAbsorb ){
+    for(i=0; i<e->nChild; i++) kql_free(e->apChild[i]);
+    e->nChild = 0;
+    e->op = opAbsorb;
+    e->nCost = 0;
+    return SQLITE_OK;
+  }
+  if( op==K_OR && (rc = merge_sets(e))!=SQLITE_OK ) return rc;
+  chain_finish(pp);
+  return SQLITE_OK;
+}
+
+/* Rewrite the tree *pp in place (see above). SQLITE_OK or SQLITE_NOMEM; after NOMEM the
+** tree is still whole, for kql_free(). */
+static int rewrite(KqlExpr **pp){
+  KqlExpr *e = *pp;
+  const char *zConst;
+  int rc;
+  switch( e->op ){
+    case K_ALL: case K_NONE:
+      e->nCost = 0;
+      return SQLITE_OK;
+    case K_NOT:
+      if( (rc = rewrite(&e->pL))!=SQLITE_OK ) return rc;
+      if( e->pL->op==K_ALL || e->pL->op==K_NONE ){
+        e->op = e->pL->op==K_ALL ? K_NONE : K_ALL;
+        kql_free(e->pL);
+        e->pL = 0;
+        e->nCost = 0;
+      }else{
+        e->nCost = e->pL->nCost;
+      }
+      return SQLITE_OK;
+    case K_AND: case K_OR:
+      return rewrite_chain(pp);
+  }
+  zConst = ecs_constant(e->iField);
+  if( zConst ){
+    /* every record has this one value: decide the term now */
+    EcsValue v;
+    v.z = zConst;
+    v.n = strlen(zConst);
+    e->op = e->op==K_EXISTS || value_matches(e, &v) ? K_ALL : K_NONE;
+    e->nCost = 0;
+    return SQLITE_OK;
+  }
+  e->nCost = leaf_cost(e);
+  return SQLITE_OK;
 }
 
 /* ---- the key: a necessary condition proven from the tree (see kql.h) ---- */
@@ -727,7 +1002,8 @@ static int prove(const KqlExpr *e, int iField, LeafList *p){
   return 0;                      /* NOT, wildcards, exists, ranges, the empty query */
 }
 
-int kql_key(const KqlExpr *e, KqlKey *pKey){
+/* The key of the tree as parsed, its values borrowed from the tree. */
+static int key_prove(const KqlExpr *e, KqlKey *pKey){
   static const char *azName[] = {"event.action", "event.provider"};
   LeafList list = {0, 0, 0};
   int k, i, j, rc = 0;
@@ -767,6 +1043,49 @@ int kql_key(const KqlExpr *e, KqlKey *pKey){
   return SQLITE_OK;
 }
 
+/* Copy the key's values into one allocation *ppMem (NULL when there is no key) that
+** pKey then points into; the borrowed arrays are freed. SQLITE_OK or SQLITE_NOMEM. */
+static int key_keep(KqlKey *pKey, void **ppMem){
+  size_t nByte = 0;
+  int i;
+  char *z;
+  const char **az;
+  size_t *an;
+  *ppMem = 0;
+  if( pKey->eField==KQL_KEY_NONE ) return SQLITE_OK;
+  for(i=0; i<pKey->nVal; i++) nByte += pKey->anVal[i] + 1;
+  *ppMem = sqlite3_malloc64((sizeof(char*) + sizeof(size_t))*pKey->nVal + nByte + 1);
+  if( *ppMem==0 ){ kql_key_free(pKey); return SQLITE_NOMEM; }
+  an = (size_t*)*ppMem;
+  az = (const char**)&an[pKey->nVal];
+  z = (char*)&az[pKey->nVal];
+  for(i=0; i<pKey->nVal; i++){
+    memcpy(z, pKey->azVal[i], pKey->anVal[i]);
+    z[pKey->anVal[i]] = 0;
+    az[i] = z;
+    an[i] = pKey->anVal[i];
+    z += pKey->anVal[i] + 1;
+  }
+  sqlite3_free((void*)pKey->azVal);
+  sqlite3_free(pKey->anVal);
+  pKey->azVal = az;
+  pKey->anVal = an;
+  return SQLITE_OK;
+}
+
+int kql_key(const KqlExpr *e, KqlKey *pKey){
+  memset(pKey, 0, sizeof(*pKey));
+  if( e->key.eField==KQL_KEY_NONE ) return SQLITE_OK;
+  pKey->azVal = sqlite3_malloc64(sizeof(char*)*e->key.nVal);
+  pKey->anVal = sqlite3_malloc64(sizeof(size_t)*e->key.nVal);
+  if( pKey->azVal==0 || pKey->anVal==0 ){ kql_key_free(pKey); return SQLITE_NOMEM; }
+  memcpy((void*)pKey->azVal, e->key.azVal, sizeof(char*)*e->key.nVal);
+  memcpy(pKey->anVal, e->key.anVal, sizeof(size_t)*e->key.nVal);
+  pKey->nVal = e->key.nVal;
+  pKey->eField = e->key.eField;
+  return SQLITE_OK;
+}
+
 void kql_key_free(KqlKey *pKey){
   sqlite3_free((void*)pKey->azVal);
   sqlite3_free(pKey->anVal);
@@ -781,7 +1100,11 @@ static int json_string_put(JsonBuf *pOut, const char *z, size_t n){
   for(j=0; j<n; j++){
     unsigned char c = (unsigned char)z[j];
     if( c=='"' || c=='\\' ){ pOut->z[pOut->n++] = '\\'; pOut->z[pOut->n++] = (char)c; }
-    else if( c<0x20 ){ pOut->n += (size_t)sqlite3_snprintf(7, pOut->z+pOut->n, "\\u%04x", c); }
+    else if( c<0x20 ){
+      /* sqlite3_snprintf returns the buffer, not a length: the escape is 6 bytes */
+      sqlite3_snprintf(7, pOut->z+pOut->n, "\\u%04x", c);
+      pOut->n += 6;
+    }
     else pOut->z[pOut->n++] = (char)c;
   }
   pOut->z[pOut->n++] = '"';
@@ -825,6 +1148,101 @@ static void kql_key_func(sqlite3_context *ctx, int argc, sqlite3_value **argv){
   kql_key_free(&key);
   json_buf_free(&out);
   kql_free(e);
+}
+
+/* ---- kql_plan(query): the tree as evaluated, for tests and for reading ---- */
+
+static void plan_text(sqlite3_str *o, const char *z, size_t n){
+  size_t i;
+  sqlite3_str_appendchar(o, 1, '"');
+  for(i=0; i<n; i++){
+    unsigned char c = (unsigned char)z[i];
+    if( c=='"' || c=='\\' ) sqlite3_str_appendf(o, "\\%c", c);
+    else if( c<0x20 ) sqlite3_str_appendf(o, "\\u%04x", c);
+    else sqlite3_str_appendchar(o, 1, (char)c);
+  }
+  sqlite3_str_appendchar(o, 1, '"');
+}
+
+/* e as text: and(...)/or(...) with the operands in evaluation order, not(...), true,
+** false, and leaves as field:"value", field:{"a","b"} (a set), field:pattern with how it
+** is tested, field:*, field <op> "value"; each operand of and/or with its cost [n]. */
+static void plan(sqlite3_str *o, const KqlExpr *e){
+  static const char *azW[] = {"wild", "prefix", "suffix", "contains"};
+  static const char *azR[] = {"", "<", "<=", ">", ">="};
+  int i;
+  switch( e->op ){
+    case K_ALL:  sqlite3_str_appendall(o, "true"); return;
+    case K_NONE: sqlite3_str_appendall(o, "false"); return;
+    case K_AND: case K_OR:
+      sqlite3_str_appendall(o, e->op==K_AND ? "and(" : "or(");
+      for(i=0; i<e->nChild; i++){
+        if( i ) sqlite3_str_appendall(o, ", ");
+        sqlite3_str_appendf(o, "[%d] ", e->apChild[i]->nCost);
+        plan(o, e->apChild[i]);
+      }
+      sqlite3_str_appendchar(o, 1, ')');
+      return;
+    case K_NOT:
+      sqlite3_str_appendall(o, "not(");
+      plan(o, e->pL);
+      sqlite3_str_appendchar(o, 1, ')');
+      return;
+  }
+  sqlite3_str_appendall(o, e->zField);
+  switch( e->op ){
+    case K_EQ: sqlite3_str_appendchar(o, 1, ':'); plan_text(o, e->zVal, e->nVal); break;
+    case K_EXISTS: sqlite3_str_appendall(o, ":*"); break;
+    case K_WILD:
+      sqlite3_str_appendf(o, ":%s %s", e->zVal, azW[e->eWild]);
+      if( e->eWild!=W_GENERAL ){
+        sqlite3_str_appendchar(o, 1, ' ');
+        plan_text(o, e->zLit, e->nLit);
+      }
+      break;
+    case K_RANGE:
+      sqlite3_str_appendf(o, " %s ", azR[e->eRange]);
+      plan_text(o, e->zVal, e->nVal);
+      break;
+    case K_SET:
+      sqlite3_str_appendall(o, ":{");
+      for(i=0; i<e->nSet; i++){
+        if( i ) sqlite3_str_appendchar(o, 1, ',');
+        plan_text(o, e->aSet[i].z, e->aSet[i].n);
+      }
+      sqlite3_str_appendchar(o, 1, '}');
+      break;
+  }
+}
+
+static void kql_plan_func(sqlite3_context *ctx, int argc, sqlite3_value **argv){
+  const char *zQuery = (const char*)sqlite3_value_text(argv[0]);
+  KqlExpr *e = 0;
+  sqlite3_str *o;
+  char *zWhy = 0, *z;
+  int rc;
+  (void)argc;
+  if( zQuery==0 ){
+    if( sqlite3_value_type(argv[0])!=SQLITE_NULL ) sqlite3_result_error_nomem(ctx);
+    return;
+  }
+  rc = kql_compile(zQuery, &e, &zWhy);
+  if( rc ){
+    if( rc==SQLITE_NOMEM ) sqlite3_result_error_nomem(ctx);
+    else sqlite3_result_error(ctx, zWhy, -1);
+    sqlite3_free(zWhy);
+    return;
+  }
+  o = sqlite3_str_new(0);
+  plan(o, e);
+  kql_free(e);
+  if( sqlite3_str_errcode(o) ){
+    sqlite3_free(sqlite3_str_finish(o));
+    sqlite3_result_error_nomem(ctx);
+    return;
+  }
+  z = sqlite3_str_finish(o);
+  sqlite3_result_text(ctx, z ? z : "", -1, sqlite3_free);
 }
 
 /* ---- kql_match(query, record_json) ---- */
@@ -885,7 +1303,7 @@ static void kql_match_func(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 ** when it has none. */
 static void ecs_field_func(sqlite3_context *ctx, int argc, sqlite3_value **argv){
   const char *zName = (const char*)sqlite3_value_text(argv[0]), *zSub, *zWhy;
-  int eType, iField, i, j, n;
+  int eType, iField, i, n;
   const EcsValue *a;
   Record rec;
   JsonBuf out = {0, 0, 0};
@@ -905,24 +1323,13 @@ static void ecs_field_func(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     return;
   }
   if( n>0 ){
-    int bOk = json_buf_reserve(&out, 2)==0;
-    if( bOk ){ out.z[out.n++] = '['; }
-    for(i=0; bOk && i<n; i++){
-      bOk = json_buf_reserve(&out, a[i].n*6 + 4)==0;
-      if( !bOk ) break;
-      if( i ) out.z[out.n++] = ',';
-      out.z[out.n++] = '"';
-      for(j=0; j<(int)a[i].n; j++){
-        unsigned char c = (unsigned char)a[i].z[j];
-        if( c=='"' || c=='\\' ){ out.z[out.n++] = '\\'; out.z[out.n++] = (char)c; }
-        else if( c<0x20 ){ out.n += (size_t)sqlite3_snprintf(7, out.z+out.n, "\\u%04x", c); }
-        else out.z[out.n++] = (char)c;
-      }
-      out.z[out.n++] = '"';
+    int rc = emit_raw(&out, "[", 1);
+    for(i=0; rc==SQLITE_OK && i<n; i++){
+      if( i ) rc = emit_raw(&out, ",", 1);
+      if( rc==SQLITE_OK ) rc = json_string_put(&out, a[i].z, a[i].n);
     }
-    if( bOk ) bOk = json_buf_reserve(&out, 1)==0;
-    if( bOk ){
-      out.z[out.n++] = ']';
+    if( rc==SQLITE_OK ) rc = emit_raw(&out, "]", 1);
+    if( rc==SQLITE_OK ){
       sqlite3_result_text64(ctx, out.z, out.n, SQLITE_TRANSIENT, SQLITE_UTF8);
     }else{
       sqlite3_result_error_nomem(ctx);
@@ -945,6 +1352,11 @@ int kql_register(sqlite3 *db){
     rc = sqlite3_create_function(db, "kql_key", 1,
                                  SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
                                  0, kql_key_func, 0, 0);
+  }
+  if( rc==SQLITE_OK ){
+    rc = sqlite3_create_function(db, "kql_plan", 1,
+                                 SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
+                                 0, kql_plan_func, 0, 0);
   }
   return rc;
 }

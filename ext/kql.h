@@ -19,11 +19,8 @@ int kql_match(const KqlExpr *pExpr, Record *r);
 
 void kql_free(KqlExpr *pExpr);
 
-/* Every field the query reads, each once, in the order they first appear (owned by the
-** expression). */
-int kql_fields(const KqlExpr *pExpr, const char ***pazField, int *pnField);
-
-/* A necessary condition on a record that a compiled query proves from its tree alone,
+/* A necessary condition on a record that a compiled query proves from its tree as parsed
+** (before kql_compile's rewriting for evaluation),
 ** usable before any field is decoded: the record must have one of azVal as an exact
 ** event.action value (eField KQL_KEY_ACTION), else one of them as an exact event.provider
 ** value (KQL_KEY_PROVIDER); KQL_KEY_NONE when the tree proves neither. A positive

@@ -254,6 +254,15 @@ static const Query aQuery[] = {
     "SELECT alert_id, event_name, source_file FROM detect_mfa_deactivation('tests/fixtures/rule')" },
   { "strict", 0, 0,
     "SELECT count(*) FROM cloudtrail('tests/fixtures/damaged', 1)" },
+  /* KQL: every supported rule compiled (parse, key, rewrite), its plan, and evaluated on a
+  ** record (ECS values read in place and decoded) */
+  { "kql", 0, 0,
+    "SELECT rule_id, kql_key(query), kql_plan(query), kql_match(query, "
+    "'{\"eventSource\":\"s3.amazonaws.com\",\"eventName\":\"GetObject\","
+    "\"userAgent\":\"S3 Browser \\u0031\",\"sourceIPAddress\":\"10.0.0.1\","
+    "\"userIdentity\":{\"type\":\"IAMUser\",\"userName\":\"BedrockAPIKey-x\","
+    "\"accessKeyId\":\"AKIAX\"},\"requestParameters\":{\"key\":\"a/.env\"}}') "
+    "FROM cloudtrail_rules WHERE supported AND language = 'kuery' ORDER BY rule_id, pack" },
   { "glob_time", 0, 0,
     "SELECT count(*), min(eventTime), max(eventTime), count(DISTINCT source_file) "
     "FROM cloudtrail('data/AWSLogs/**/us-east-1/**') "
