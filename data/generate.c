@@ -1166,6 +1166,8 @@ typedef struct {
     const char *stories; /* folder of data stories (*.tsv); NULL: none */
     int in_story;        /* records emitted now come from a data story */
     int nstory;          /* story records among srecs */
+    int same_request;    /* the record emitted now is the other copy of the last one's call */
+    char last_reqid[40]; /* the requestID of the last scenario record emitted */
 
     int cum_all[NT], cum_reg[NT];
     int tot_all, tot_reg;
@@ -2472,6 +2474,9 @@ static void S_emit_tag(Gen *g, int sc, int nn, int tag, int64_t stamp)
             break;
     snprintf(eid, sizeof eid, "00000000-0000-4000-8000-000000%02d00%02d", sc, nn);
     request_id(reqid, r->src, &g->srng);
+    if (g->same_request) /* a cross-account call's two copies (one per account) share it */
+        memcpy(reqid, g->last_reqid, sizeof reqid);
+    memcpy(g->last_reqid, reqid, sizeof reqid);
     r->eid = eid;
     if (strcmp(r->etype, "AwsConsoleSignIn") != 0)
         r->reqid = reqid;
@@ -2982,17 +2987,32 @@ static void build_scenarios(Gen *g)
  *   scenario SS NN                   eventIDs ...0000SS00NN, NN counting up in file order
  *   who NAME ACCOUNT USER IP UA      an IAM user signing with its long-term access key
  *                                    (the generator's key for that user, as who_cli)
- *   TIME WHO REGION SOURCE NAME RO REQUEST RESPONSE ERRORCODE ERRORMESSAGE
+ *   session NAME ACCOUNT ROLE SESSION KEY CREATED MFA SOURCE_IDENTITY IP UA
+ *                                    an assumed-role session of ROLE (userIdentity AssumedRole,
+ *                                    the role's AROA id as the generator gives it everywhere)
+ *   account NAME ACCOUNT CALLER      the role owner's copy of CALLER's cross-account calls:
+ *                                    userIdentity AWSAccount (CALLER's principalId and account),
+ *                                    written to ACCOUNT's files
+ *   TIME WHO REGION SOURCE NAME RO REQUEST RESPONSE ERRORCODE ERRORMESSAGE [OPTION=VALUE...]
  *                                    one record; TIME is D+HH:MM:SS after --start;
- *                                    "-" is null (REQUEST, RESPONSE) or absent (the rest)
+ *                                    "-" is null (REQUEST, RESPONSE) or absent (the rest);
+ *                                    options sharedEventID=UUID, resources=[JSON array]
  * Records are rendered by the scenario writers (S_call, S_emit_tag), after every
  * built-in scenario, so the built-in records and their PRNG draws do not move. */
 
 #define STORY_WHO 16
 
+enum { STORY_USER, STORY_SESSION, STORY_ACCOUNT };
+
 typedef struct {
-    const char *name, *user, *ip, *ua;
-    int acct;
+    int kind;
+    const char *name, *ip, *ua;
+    const char *user;               /* STORY_USER: the IAM user; STORY_SESSION: the role */
+    const char *sess, *mfa, *srcid; /* STORY_SESSION (srcid NULL: none) */
+    char key[32];                   /* STORY_SESSION: its ASIA key */
+    int64_t created;                /* STORY_SESSION: creationDate */
+    int caller;                     /* STORY_ACCOUNT: index of the calling identity */
+    int acct;                       /* where its records are written (recipientAccountId) */
 } StoryWho;
 
 /* the whole file, NUL-terminated */
@@ -3041,10 +3061,143 @@ static int split_tabs(char *line, char **fld, int max)
 /* "-" -> NULL */
 static const char *opt_field(const char *s) { return strcmp(s, "-") ? s : NULL; }
 
+/* D+HH:MM:SS: day D after --start, UTC */
+static int64_t story_time(const Gen *g, const char *s, const char *path, int lno)
+{
+    int day, h, m, sec, end = -1;
+    if (sscanf(s, "%d+%d:%d:%d%n", &day, &h, &m, &sec, &end) != 4 || s[end] || day < 0 || h > 23 || m > 59 ||
+        sec > 59 || h < 0 || m < 0 || sec < 0)
+        die("%s:%d: bad time %s (expected D+HH:MM:SS)", path, lno, s);
+    return T(g, day, h, m, sec);
+}
+
+static int story_acct(const char *id, const char *path, int lno)
+{
+    int acct;
+    for (acct = 0; acct < NACCT && strcmp(ACCT[acct].id, id); acct++)
+        ;
+    if (acct == NACCT)
+        die("%s:%d: unknown account %s", path, lno, id);
+    return acct;
+}
+
+static int story_who(const StoryWho *who, int nwho, const char *name, const char *path, int lno)
+{
+    int wi;
+    for (wi = 0; wi < nwho && strcmp(who[wi].name, name); wi++)
+        ;
+    if (wi == nwho)
+        die("%s:%d: unknown identity %s", path, lno, name);
+    return wi;
+}
+
+/* the identity lines: who, session, account; 0 when the line is none of them */
+static int story_identity(Gen *g, StoryWho *who, int *nwho, char **fld, int nf, const char *path, int lno)
+{
+    StoryWho *w = &who[*nwho];
+    const char *k = fld[0];
+    int wi;
+    if (strcmp(k, "who") && strcmp(k, "session") && strcmp(k, "account"))
+        return 0;
+    if (*nwho == STORY_WHO)
+        die("%s:%d: more than %d identities", path, lno, STORY_WHO);
+    memset(w, 0, sizeof *w);
+    if (nf > 1)
+        for (wi = 0; wi < *nwho; wi++)
+            if (!strcmp(who[wi].name, fld[1]))
+                die("%s:%d: identity %s is already defined", path, lno, fld[1]);
+    w->name = fld[1];
+    if (!strcmp(k, "who")) {
+        if (nf != 6)
+            die("%s:%d: expected: who NAME ACCOUNT USER IP USER_AGENT", path, lno);
+        w->kind = STORY_USER;
+        w->acct = story_acct(fld[2], path, lno);
+        w->user = fld[3];
+        w->ip = fld[4];
+        w->ua = fld[5];
+    } else if (!strcmp(k, "session")) {
+        size_t i, n;
+        if (nf != 11)
+            die("%s:%d: expected: session NAME ACCOUNT ROLE SESSION KEY CREATED MFA SOURCE_IDENTITY IP "
+                "USER_AGENT", path, lno);
+        w->kind = STORY_SESSION;
+        w->acct = story_acct(fld[2], path, lno);
+        w->user = fld[3];
+        w->sess = fld[4];
+        n = strlen(fld[5]);
+        for (i = 4; i < n && ((fld[5][i] >= 'A' && fld[5][i] <= 'Z') || (fld[5][i] >= '0' && fld[5][i] <= '9')); i++)
+            ;
+        if (n != 20 || strncmp(fld[5], "ASIA", 4) || i != n)
+            die("%s:%d: a session key is ASIA and 16 upper-case letters or digits, not %s", path, lno, fld[5]);
+        memcpy(w->key, fld[5], n + 1);
+        w->created = story_time(g, fld[6], path, lno);
+        if (strcmp(fld[7], "true") && strcmp(fld[7], "false"))
+            die("%s:%d: mfaAuthenticated must be true or false", path, lno);
+        w->mfa = fld[7];
+        w->srcid = opt_field(fld[8]);
+        w->ip = fld[9];
+        w->ua = fld[10];
+    } else {
+        if (nf != 4)
+            die("%s:%d: expected: account NAME ACCOUNT CALLER", path, lno);
+        w->kind = STORY_ACCOUNT;
+        w->acct = story_acct(fld[2], path, lno);
+        w->caller = story_who(who, *nwho, fld[3], path, lno);
+        if (who[w->caller].kind == STORY_ACCOUNT)
+            die("%s:%d: the caller %s is an account line itself", path, lno, fld[3]);
+        if (who[w->caller].acct == w->acct)
+            die("%s:%d: the caller %s is of account %s already", path, lno, fld[3], fld[2]);
+        w->ip = who[w->caller].ip;
+        w->ua = who[w->caller].ua;
+    }
+    (*nwho)++;
+    return 1;
+}
+
+/* starts a record of a call by story identity w (a Who as the built-in scenarios use) */
+static Rec *story_call(Gen *g, const StoryWho *who, int wi, int sc, int reg, int64_t t, const char *src,
+                       const char *name, int ro)
+{
+    const StoryWho *w = &who[wi], *c = w->kind == STORY_ACCOUNT ? &who[w->caller] : w;
+    char pid[160];
+    Rec *r;
+    Who cw;
+    if (c->kind == STORY_USER) {
+        who_cli(&cw, g, sc, c->acct, c->user, c->ip, UA_BOTO3);
+    } else {
+        who_init(&cw, g, sc, c->acct, NULL, c->ip);
+        cw.role = c->user;
+        cw.sess = c->sess;
+        cw.srcid = c->srcid;
+        cw.mfa = c->mfa;
+        cw.created = c->created;
+        memcpy(cw.key, c->key, sizeof cw.key);
+    }
+    cw.ua = c->ua;
+    cw.acct = w->acct;
+    r = S_call(&cw, reg, t, src, name, ro);
+    if (w->kind == STORY_ACCOUNT) { /* the role owner's view: only the calling account and principal */
+        if (c->kind == STORY_USER) {
+            user_aida(pid, c->acct, c->user);
+        } else {
+            role_aroa(pid, c->acct, c->user);
+            snprintf(pid + strlen(pid), sizeof pid - strlen(pid), ":%s", c->sess);
+        }
+        j_reset(&g->uid);
+        jo(&g->uid);
+        jks(&g->uid, "type", "AWSAccount");
+        jks(&g->uid, "principalId", pid);
+        jks(&g->uid, "accountId", ACCT[c->acct].id);
+        jc(&g->uid);
+    }
+    return r;
+}
+
 static void story_file(Gen *g, const char *path)
 {
     char *text = read_text(path), *line = text, *next;
-    char *fld[12];
+    char *fld[16];
+    const char *prev_shared = NULL; /* sharedEventID of the record before, if any */
     StoryWho who[STORY_WHO];
     int nwho = 0, sc = -1, nn = 0, lno = 0, nf, k;
     for (; line && *line; line = next) {
@@ -3056,44 +3209,34 @@ static void story_file(Gen *g, const char *path)
             line[strlen(line) - 1] = 0;
         if (!*line || *line == '#')
             continue;
-        nf = split_tabs(line, fld, 10);
+        nf = split_tabs(line, fld, 12);
         if (!strcmp(fld[0], "scenario")) {
             if (nf != 3)
                 die("%s:%d: expected: scenario SS NN", path, lno);
             sc = (int)parse_long(fld[1], "scenario", 1, 99);
             nn = (int)parse_long(fld[2], "first NN", 1, 99);
-        } else if (!strcmp(fld[0], "who")) {
-            StoryWho *w = &who[nwho];
-            if (nf != 6)
-                die("%s:%d: expected: who NAME ACCOUNT USER IP USER_AGENT", path, lno);
-            if (nwho == STORY_WHO)
-                die("%s:%d: more than %d identities", path, lno, STORY_WHO);
-            w->name = fld[1];
-            for (w->acct = 0; w->acct < NACCT && strcmp(ACCT[w->acct].id, fld[2]); w->acct++)
-                ;
-            if (w->acct == NACCT)
-                die("%s:%d: unknown account %s", path, lno, fld[2]);
-            w->user = fld[3];
-            w->ip = fld[4];
-            w->ua = fld[5];
-            nwho++;
-        } else {
-            int day, h, m, s, end = -1, reg, ro, wi;
+        } else if (!story_identity(g, who, &nwho, fld, nf, path, lno)) {
+            int reg, ro, wi;
             int64_t t;
-            const char *req, *resp;
-            Who cw;
+            const char *req, *resp, *shared = NULL, *res = NULL;
             Rec *r;
-            if (nf != 10)
-                die("%s:%d: expected 10 tab-separated fields, found %d", path, lno, nf > 10 ? 11 : nf);
+            if (nf < 10 || nf > 12)
+                die("%s:%d: expected 10 tab-separated fields (and up to 2 options), found %d", path, lno,
+                    nf > 12 ? 13 : nf);
+            for (k = 10; k < nf; k++) {
+                if (!strncmp(fld[k], "sharedEventID=", 14) && !shared)
+                    shared = fld[k] + 14;
+                else if (!strncmp(fld[k], "resources=", 10) && !res)
+                    res = fld[k] + 10;
+                else
+                    die("%s:%d: unknown or repeated option %s (sharedEventID=, resources=)", path, lno, fld[k]);
+            }
+            if (res && (res[0] != '[' || res[strlen(res) - 1] != ']'))
+                die("%s:%d: resources= is a JSON array", path, lno);
             if (sc < 0)
                 die("%s:%d: a record before the scenario line", path, lno);
-            if (sscanf(fld[0], "%d+%d:%d:%d%n", &day, &h, &m, &s, &end) != 4 || fld[0][end] || day < 0 || h > 23 ||
-                m > 59 || s > 59 || h < 0 || m < 0 || s < 0)
-                die("%s:%d: bad time %s (expected D+HH:MM:SS)", path, lno, fld[0]);
-            for (wi = 0; wi < nwho && strcmp(who[wi].name, fld[1]); wi++)
-                ;
-            if (wi == nwho)
-                die("%s:%d: unknown identity %s", path, lno, fld[1]);
+            t = story_time(g, fld[0], path, lno);
+            wi = story_who(who, nwho, fld[1], path, lno);
             for (reg = 0; reg < NREG && strcmp(REGIONS[reg], fld[2]); reg++)
                 ;
             if (reg == NREG)
@@ -3111,21 +3254,26 @@ static void story_file(Gen *g, const char *path)
             for (k = 0; k < g->nsrec; k++)
                 if (g->srecs[k].sc == sc && g->srecs[k].nn == nn)
                     die("%s:%d: eventID %02d00%02d is already taken", path, lno, sc, nn);
-            t = T(g, day, h, m, s);
             if (t < g->end) { /* as the built-in scenarios: only inside --days */
-                who_cli(&cw, g, sc, who[wi].acct, who[wi].user, who[wi].ip, UA_BOTO3);
-                cw.ua = who[wi].ua;
-                r = S_call(&cw, reg, t, fld[3], fld[4], ro);
+                r = story_call(g, who, wi, sc, reg, t, fld[3], fld[4], ro);
                 if (req)
                     jr(&g->req, req);
                 if (resp)
                     jr(&g->resp, resp);
+                if (res)
+                    jr(&g->res, res);
                 r->ecode = opt_field(fld[8]);
                 r->emsg = opt_field(fld[9]);
+                r->shared = shared;
+                /* the second copy of one call (the record before has the same sharedEventID)
+                 * has the first's requestID, as CloudTrail writes both */
+                g->same_request = shared && prev_shared && !strcmp(shared, prev_shared);
                 g->in_story = 1;
-                S_end(&cw, nn);
+                S_emit_tag(g, sc, nn, TAG_NORMAL, 0);
                 g->in_story = 0;
+                g->same_request = 0;
             }
+            prev_shared = shared;
             nn++;
         }
     }

@@ -3,6 +3,10 @@
 #     (compared decompressed, so that another zlib's compressed bytes do not matter);
 #   - without the stories (--no-stories) every log file it writes is in the sample with
 #     the same records: the stories only add records and files, they never move the others;
+#   - the role-chain story (data/stories/s14-role-chain.tsv) writes exactly these records,
+#     and its links hold: each session key issued by an AssumeRole is used by records of that
+#     session (principalId = assumedRoleId), the two copies of the cross-account call share a
+#     sharedEventID and a requestID, and its keys and IDs appear nowhere else;
 #   - a story file's mistakes stop the generator with the file name and the line.
 set -u
 LC_ALL=C
@@ -25,6 +29,36 @@ if cmp -s $T/with.sums $T/data.sums; then
 else
   echo "fresh run differs from the committed sample (make data):"; diff $T/data.sums $T/with.sums | head
 fi
+# the records of scenario 14 (the role chain), one per line after the file that holds it
+records() { # $1: a folder holding AWSLogs; every record on its own line, after its file's name
+  (cd "$1" && find AWSLogs -path '*/CloudTrail/*' -type f | sort | while read -r f; do
+    { gzip -dc "$f"; echo; } | sed -e 's/^{"Records":\[//' -e 's/\]}$//' -e 's/,{"eventVersion"/\n{"eventVersion"/g' |
+      sed "s|^|${f##*/}	|"; done)
+}
+records $T/with >$T/with.records
+S14='"eventID":"00000000-0000-4000-8000-00000014'
+echo "scenario 14 (data/stories/s14-role-chain.tsv):"
+grep "$S14" $T/with.records | sort -t'	' -k1,1 -s | while IFS='	' read -r f rec; do
+  printf '%s\n  %s\n' "$f" "$rec"; done
+echo "scenario 14, its links:"
+# $1: a sed expression with one group; prints that group of the record in $rec
+field() { printf '%s\n' "$rec" | sed -n "s/$1/\1/p"; }
+id='^{"eventVersion":"[^"]*","userIdentity":{"type":"'
+grep "$S14" $T/with.records | cut -f2 | grep '"eventName":"AssumeRole"' | while read -r rec; do
+  key=$(field '.*"credentials":{"accessKeyId":"\([^"]*\)".*')
+  sess=$(field '.*"assumedRoleId":"\([^"]*\)".*')
+  printf '  AssumeRole %s in %s by %s %s, key %s: issued %s to %s; %s records of that session signed with it\n' \
+    "$(field '.*"eventID":"[^"]*\([^"]\{6\}\)".*')" "$(field '.*"recipientAccountId":"\([^"]*\)".*')" \
+    "$(field "$id"'\([^"]*\)".*')" "$(field "$id"'[^"]*","principalId":"\([^"]*\)".*')" \
+    "$(field "$id"'[^{}]*"accessKeyId":"\([^"]*\)".*' | grep . || echo none)" "$key" "$sess" \
+    "$(grep -c "\"principalId\":\"$sess\",[^{}]*\"accessKeyId\":\"$key\"" $T/with.records)"
+done
+for k in ASIASSNAUZQ3WKWJRCQZ ASIAXGWB3UFCRRBUANDL 9f5a1b93-30d6-4640-a238-45b9a3df00db; do
+  echo "  $k: in $(grep -c "$k" $T/with.records) records, $(grep "$k" $T/with.records | grep -vc "$S14") outside scenario 14"
+done
+echo "  eventIDs in more than one record: $(grep -o '"eventID":"[^"]*"' $T/with.records | sort | uniq -d | tr '\n' ' ')"
+echo "  requestIDs in more than one record: $(grep -o '"requestID":"[^"]*"' $T/with.records | sort | uniq -d | tr '\n' ' ')"
+
 build/generate $T/without --no-stories >$T/without.out || exit 1
 sed "s|$T/without|OUT|" $T/without.out
 digest $T/without >$T/without.sums
@@ -53,5 +87,13 @@ bad "field count" 'scenario	2	80' "$W" "$(echo "$R" | cut -f1-9)"
 bad "request not an object" 'scenario	2	80' "$W" "$(echo "$R" | sed 's/true	-/true	[1]/')"
 bad "eventID taken" 'scenario	2	20' "$W" "$R"
 bad "past NN 99" 'scenario	2	99' "$W" "$R" "$R"
+S='session	s	111122223333	DeployRole	x	ASIAAAAAAAAAAAAAAAAA	0+20:00:00	false	-	192.0.2.1	ua'
+bad "session key" 'scenario	2	80' "$(echo "$S" | sed 's/ASIAAAAA/AKIAAAAA/')"
+bad "session mfa" 'scenario	2	80' "$(echo "$S" | sed 's/false/no/')"
+bad "account of the caller's own account" 'scenario	2	80' "$S" 'account	a	111122223333	s'
+bad "account of an unknown caller" 'scenario	2	80' 'account	a	444455556666	s'
+bad "identity defined twice" 'scenario	2	80' "$W" "$W"
+bad "unknown option" 'scenario	2	80' "$W" "$R	requestID=1"
+bad "resources not an array" 'scenario	2	80' "$W" "$R	resources={}"
 printf 'missing folder: '
 build/generate $T/bad-out --stories $T/none 2>&1 >/dev/null | sed "s|$T/||"
