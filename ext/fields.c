@@ -1,6 +1,7 @@
 /*
 ** fields.c: map a top-level key to its field number.
 */
+#include <pthread.h>
 #include <string.h>
 #include "fields.h"
 
@@ -21,8 +22,7 @@ const char *const field_names[FK_COUNT] = {
 static signed char aFirst[MAX_KEY+1];
 static signed char aNext[FK_COUNT];
 
-/* Once per process, before any lookup (from the entry point). Idempotent. */
-void fields_init(void){
+static void fields_build(void){
   int k;
   memset(aFirst, -1, sizeof(aFirst));
   for(k=FK_COUNT-1; k>=0; k--){
@@ -30,6 +30,14 @@ void fields_init(void){
     aNext[k] = aFirst[n];
     aFirst[n] = (signed char)k;
   }
+}
+
+/* Before any lookup (from the entry point, which every connection that loads the
+** extension runs): built once per process, since another connection's workers may be
+** reading the tables while a later load runs. */
+void fields_init(void){
+  static pthread_once_t once = PTHREAD_ONCE_INIT;
+  pthread_once(&once, fields_build);
 }
 
 /* The field number of the decoded key zKey[0..nKey), or -1. Most keys of a record are
