@@ -168,15 +168,6 @@ static int sx_get(Sessions *p, const char *z, size_t s, size_t e, const char *zP
   return sx_dup(p, z, vs, ve, pz);
 }
 
-/* Is the value at zPath true (JSON true or the string "true", any case)? */
-static int sx_true(const char *z, size_t s, size_t e, const char *zPath){
-  size_t vs, ve;
-  char zB[6];
-  if( s>=e || !sx_path(z, s, e, zPath, &vs, &ve) ) return 0;
-  if( ve-vs==4 && memcmp(z+vs, "true", 4)==0 ) return 1;
-  return json_decode_small(z, vs, ve, zB, sizeof(zB))==4 && sqlite3_strnicmp(zB, "true", 4)==0;
-}
-
 static int is_issuing(const char *z, size_t s, size_t e){
   return json_str_is(z, s, e, "AssumeRole") || json_str_is(z, s, e, "AssumeRoleWithSAML")
       || json_str_is(z, s, e, "AssumeRoleWithWebIdentity") || json_str_is(z, s, e, "GetSessionToken")
@@ -206,106 +197,173 @@ static int key_get(Sessions *p, const char *zKey){
   return p->nKey++;
 }
 
-/* The caller's identity (userIdentity [us,ue)) into az[iFirst...] in the IS_C_* order. */
-static int read_caller(Sessions *p, const char *z, size_t us, size_t ue, char **az){
-  static const char *azPath[] = { "type", "arn", "accountId", "accessKeyId", "invokedBy",
-    "onBehalfOf.userId", "sessionContext.sourceIdentity", "userName", "principalId",
-    "identityProvider" };
-  int i, rc = SQLITE_OK;
-  for(i=0; i<(int)(sizeof(azPath)/sizeof(azPath[0])) && rc==SQLITE_OK; i++){
-    rc = sx_get(p, z, us, ue, azPath[i], &az[i]);
+/* The members of userIdentity that lineage reads, found in one pass over it. */
+enum { UI_TYPE, UI_ARN, UI_ACCOUNT, UI_KEY, UI_INVOKEDBY, UI_ONBEHALF, UI_SESSCTX,
+       UI_USERNAME, UI_PRINCIPAL, UI_PROVIDER, UI_N };
+static const char *const azUiName[UI_N] = { "type", "arn", "accountId", "accessKeyId",
+  "invokedBy", "onBehalfOf", "sessionContext", "userName", "principalId", "identityProvider" };
+
+static const size_t aUiLen[UI_N] = { 4, 3, 9, 11, 9, 10, 14, 8, 11, 16 };
+
+typedef struct Ident {
+  size_t aS[UI_N], aE[UI_N];     /* each member's value span (the last of a repeated key);
+                                 ** aE 0: absent */
+} Ident;
+
+static void ident_scan(const char *z, size_t us, size_t ue, Ident *d){
+  size_t i, ks, ke, vs, ve;
+  int k;
+  memset(d, 0, sizeof(*d));
+  if( us>=ue || z[us]!='{' ) return;
+  i = us+1;
+  while( json_next_member(z, ue, &i, &ks, &ke, &vs, &ve) ){
+    for(k=0; k<UI_N; k++){
+      /* the first byte rules most names out (an escaped key is compared in full) */
+      if( ks<ke && z[ks]!='\\' && z[ks]!=azUiName[k][0] ) continue;
+      if( json_key_is(z, ks, ke, azUiName[k], aUiLen[k]) ){
+        d->aS[k] = vs;
+        d->aE[k] = ve;
+        break;
+      }
+    }
   }
+}
+
+/* sessionContext.sourceIdentity and .sessionCredentialFromConsole, in one pass over it
+** (spans, aE 0 when absent; the last of a repeated key). */
+static void ctx_scan(const char *z, const Ident *d, size_t aS[2], size_t aE[2]){
+  size_t i, ks, ke, vs, ve;
+  aE[0] = aE[1] = 0;
+  if( d->aE[UI_SESSCTX]==0 || z[d->aS[UI_SESSCTX]]!='{' ) return;
+  i = d->aS[UI_SESSCTX]+1;
+  while( json_next_member(z, d->aE[UI_SESSCTX], &i, &ks, &ke, &vs, &ve) ){
+    if( json_key_is(z, ks, ke, "sourceIdentity", 14) ){ aS[0] = vs; aE[0] = ve; }
+    else if( json_key_is(z, ks, ke, "sessionCredentialFromConsole", 28) ){ aS[1] = vs; aE[1] = ve; }
+  }
+}
+
+/* Is the value [vs,ve) true (JSON true or the string "true", any case)? */
+static int is_true(const char *z, size_t vs, size_t ve){
+  char zB[6];
+  if( ve-vs==4 && memcmp(z+vs, "true", 4)==0 ) return 1;
+  return json_decode_small(z, vs, ve, zB, sizeof(zB))==4 && sqlite3_strnicmp(zB, "true", 4)==0;
+}
+
+/* A copy of member k of the identity (zSub: a path inside it), or NULL. */
+static int id_get(Sessions *p, const char *z, const Ident *d, int k, const char *zSub, char **pz){
+  *pz = 0;
+  if( d->aE[k]==0 ) return SQLITE_OK;
+  if( zSub==0 ) return sx_dup(p, z, d->aS[k], d->aE[k], pz);
+  return sx_get(p, z, d->aS[k], d->aE[k], zSub, pz);
+}
+
+/* The caller's identity into az[] in the IS_C_* order. */
+static int read_caller(Sessions *p, const char *z, const Ident *d, char **az){
+  int rc = id_get(p, z, d, UI_TYPE, 0, &az[IS_C_TYPE-IS_C_TYPE]);
+  if( rc==SQLITE_OK ) rc = id_get(p, z, d, UI_ARN, 0, &az[IS_C_ARN-IS_C_TYPE]);
+  if( rc==SQLITE_OK ) rc = id_get(p, z, d, UI_ACCOUNT, 0, &az[IS_C_ACCOUNT-IS_C_TYPE]);
+  if( rc==SQLITE_OK ) rc = id_get(p, z, d, UI_KEY, 0, &az[IS_C_KEY-IS_C_TYPE]);
+  if( rc==SQLITE_OK ) rc = id_get(p, z, d, UI_INVOKEDBY, 0, &az[IS_C_INVOKEDBY-IS_C_TYPE]);
+  if( rc==SQLITE_OK ) rc = id_get(p, z, d, UI_ONBEHALF, "userId", &az[IS_C_ONBEHALF-IS_C_TYPE]);
+  if( rc==SQLITE_OK ) rc = id_get(p, z, d, UI_SESSCTX, "sourceIdentity", &az[IS_C_SRCID-IS_C_TYPE]);
+  if( rc==SQLITE_OK ) rc = id_get(p, z, d, UI_USERNAME, 0, &az[IS_C_USERNAME-IS_C_TYPE]);
+  if( rc==SQLITE_OK ) rc = id_get(p, z, d, UI_PRINCIPAL, 0, &az[IS_C_PRINCIPAL-IS_C_TYPE]);
+  if( rc==SQLITE_OK ) rc = id_get(p, z, d, UI_PROVIDER, 0, &az[IS_C_PROVIDER-IS_C_TYPE]);
   return rc;
+}
+
+/* Replace *pz by the string [vs,ve) decoded. */
+static int set_text(Sessions *p, const char *z, size_t vs, size_t ve, char **pz){
+  char *zNew;
+  if( sx_dup(p, z, vs, ve, &zNew) ) return SQLITE_NOMEM;
+  sqlite3_free(*pz);
+  *pz = zNew;
+  return SQLITE_OK;
 }
 
 /* A use of key iK by the record: count it, its time, its address, its identity. */
 static int key_use(Sessions *p, int iK, const char *z, size_t s, const FieldIndex *pIdx,
-                   size_t us, size_t ue, int bTime, long long t){
+                   const Ident *d, int bTime, long long t){
   SessKey *k = &p->aKey[iK];
   size_t vs, ve;
   int bEarliest = k->nEvent==0 || (bTime && (!k->bTime || t<k->tFirst));
+  int bLatest = bTime && (!k->bTime || t>k->tLast);
   int rc = SQLITE_OK, i;
   k->nEvent++;
   if( bTime && (!p->bSince || t>=p->iSince) && (!p->bUntil || t<=p->iUntil) ) k->bInRange = 1;
   if( bEarliest ){
     /* the identity as its earliest use presents it */
-    static const char *azPath[] = { "arn", "type", "accountId", "sessionContext.sourceIdentity",
-      "onBehalfOf.userId", "invokedBy", "sessionContext.sessionIssuer.arn", "userName" };
+    static const int aMember[KU_FIRST] = { UI_ARN, UI_TYPE, UI_ACCOUNT, UI_SESSCTX,
+      UI_ONBEHALF, UI_INVOKEDBY, UI_SESSCTX, UI_USERNAME };
+    static const char *const azSub[KU_FIRST] = { 0, 0, 0, "sourceIdentity", "userId", 0,
+      "sessionIssuer.arn", 0 };
     for(i=0; i<KU_FIRST; i++){
       char *zNew = 0;
-      rc = sx_get(p, z, us, ue, azPath[i], &zNew);
+      rc = id_get(p, z, d, aMember[i], azSub[i], &zNew);
       if( rc ) return rc;
       if( zNew || i==KU_ARN || i==KU_TYPE || i==KU_ACCOUNT ){
         sqlite3_free(k->az[i]);
         k->az[i] = zNew;
       }
     }
-    if( sx_top(z, s, pIdx, RF_eventTime, &vs, &ve) ){
-      char *zT;
-      if( sx_dup(p, z, vs, ve, &zT) ) return SQLITE_NOMEM;
-      if( zT && bTime ){
-        sqlite3_free(k->az[KU_FIRST]);
-        k->az[KU_FIRST] = zT;
-      }else{
-        sqlite3_free(zT);
-      }
+    if( bTime && sx_top(z, s, pIdx, RF_eventTime, &vs, &ve) && set_text(p, z, vs, ve, &k->az[KU_FIRST]) ){
+      return SQLITE_NOMEM;
     }
-  }else{
+  }else if( k->az[KU_ONBEHALF]==0 ){
     /* a later use may still carry what the first did not */
-    if( k->az[KU_SRCID]==0 && (rc = sx_get(p, z, us, ue, "sessionContext.sourceIdentity", &k->az[KU_SRCID])) ) return rc;
-    if( k->az[KU_ONBEHALF]==0 && (rc = sx_get(p, z, us, ue, "onBehalfOf.userId", &k->az[KU_ONBEHALF])) ) return rc;
+    if( (rc = id_get(p, z, d, UI_ONBEHALF, "userId", &k->az[KU_ONBEHALF]))!=SQLITE_OK ) return rc;
   }
-  if( bTime && (!k->bTime || t>=k->tLast) && sx_top(z, s, pIdx, RF_eventTime, &vs, &ve) ){
-    char *zT;
-    if( sx_dup(p, z, vs, ve, &zT) ) return SQLITE_NOMEM;
-    sqlite3_free(k->az[KU_LAST]);
-    k->az[KU_LAST] = zT;
+  if( k->az[KU_SRCID]==0 || !k->bConsole ){
+    size_t aS[2], aE[2];
+    ctx_scan(z, d, aS, aE);
+    if( k->az[KU_SRCID]==0 && aE[0] && (rc = sx_dup(p, z, aS[0], aE[0], &k->az[KU_SRCID]))!=SQLITE_OK ) return rc;
+    if( aE[1] && is_true(z, aS[1], aE[1]) ) k->bConsole = 1;
+  }
+  if( bLatest && sx_top(z, s, pIdx, RF_eventTime, &vs, &ve) && set_text(p, z, vs, ve, &k->az[KU_LAST]) ){
+    return SQLITE_NOMEM;
   }
   if( bTime ){
     if( !k->bTime || t<k->tFirst ) k->tFirst = t;
     if( !k->bTime || t>k->tLast ) k->tLast = t;
     k->bTime = 1;
   }
-  if( (sx_top(z, s, pIdx, RF_sessionCredentialFromConsole, &vs, &ve)
-       && (json_str_is(z, vs, ve, "true") || (ve-vs==4 && memcmp(z+vs, "true", 4)==0)))
-   || sx_true(z, us, ue, "sessionContext.sessionCredentialFromConsole") ){
+  if( !k->bConsole && sx_top(z, s, pIdx, RF_sessionCredentialFromConsole, &vs, &ve)
+   && is_true(z, vs, ve) ){
     k->bConsole = 1;
   }
-  if( sx_top(z, s, pIdx, RF_sourceIPAddress, &vs, &ve) ){
-    char *zIp;
-    if( sx_dup(p, z, vs, ve, &zIp) ) return SQLITE_NOMEM;
-    if( zIp ){
-      long long tIp = bTime ? t : 0x7fffffffffffffffLL;
-      for(i=0; i<k->nIp && i<SESS_MAX_IP; i++){
-        if( strcmp(k->azIp[i], zIp)==0 ){
-          if( tIp<k->aIpT[i] ) k->aIpT[i] = tIp;
-          break;
-        }
+  if( sx_top(z, s, pIdx, RF_sourceIPAddress, &vs, &ve) && z[vs]=='"' && ve-vs>2 ){
+    long long tIp = bTime ? t : 0x7fffffffffffffffLL;
+    const char *zIp;
+    if( json_decode_string(z, vs, ve, &p->buf) ) return SQLITE_NOMEM;
+    zIp = p->buf.z;
+    for(i=0; i<k->nIp && i<SESS_MAX_IP; i++){
+      if( strcmp(k->azIp[i], zIp)==0 ){
+        if( tIp<k->aIpT[i] ) k->aIpT[i] = tIp;
+        break;
       }
-      if( i<k->nIp && i<SESS_MAX_IP ){
-        sqlite3_free(zIp);
-      }else if( k->nIp<SESS_MAX_IP ){
-        k->azIp[k->nIp] = zIp;
-        k->aIpT[k->nIp++] = tIp;
+    }
+    if( i<k->nIp && i<SESS_MAX_IP ){
+      /* listed already */
+    }else if( k->nIp<SESS_MAX_IP ){
+      if( (k->azIp[k->nIp] = sqlite3_mprintf("%s", zIp))==0 ) return SQLITE_NOMEM;
+      k->aIpT[k->nIp++] = tIp;
+    }else{
+      /* beyond the listed ones: counted once each, through a set of "key\taddress" */
+      char *zPair = sqlite3_mprintf("%s\t%s", k->zKey, zIp);
+      if( zPair==0 ) return SQLITE_NOMEM;
+      if( map_get(&p->ips, zPair)>=0 ){
+        sqlite3_free(zPair);
       }else{
-        /* beyond the listed ones: counted once each, through a set of "key\taddress" */
-        char *zPair = sqlite3_mprintf("%s\t%s", k->zKey, zIp);
-        sqlite3_free(zIp);
-        if( zPair==0 ) return SQLITE_NOMEM;
-        if( map_get(&p->ips, zPair)>=0 ){
-          sqlite3_free(zPair);
-        }else{
-          if( p->nOwned>=p->nOwnedAlloc ){
-            int nNew = p->nOwnedAlloc ? p->nOwnedAlloc*2 : 64;
-            char **aNew = sqlite3_realloc64(p->azOwned, nNew*sizeof(char*));
-            if( aNew==0 ){ sqlite3_free(zPair); return SQLITE_NOMEM; }
-            p->azOwned = aNew;
-            p->nOwnedAlloc = nNew;
-          }
-          p->azOwned[p->nOwned++] = zPair;
-          if( map_put(&p->ips, zPair, 0) ) return SQLITE_NOMEM;
-          k->nIp++;
+        if( p->nOwned>=p->nOwnedAlloc ){
+          int nNew = p->nOwnedAlloc ? p->nOwnedAlloc*2 : 64;
+          char **aNew = sqlite3_realloc64(p->azOwned, nNew*sizeof(char*));
+          if( aNew==0 ){ sqlite3_free(zPair); return SQLITE_NOMEM; }
+          p->azOwned = aNew;
+          p->nOwnedAlloc = nNew;
         }
+        p->azOwned[p->nOwned++] = zPair;
+        if( map_put(&p->ips, zPair, 0) ) return SQLITE_NOMEM;
+        k->nIp++;
       }
     }
   }
@@ -314,7 +372,7 @@ static int key_use(Sessions *p, int iK, const char *z, size_t s, const FieldInde
 
 /* A successful issuing record: keep what the chain needs. */
 static int add_issue(Sessions *p, const char *z, size_t s, const FieldIndex *pIdx,
-                     size_t us, size_t ue, int bTime, long long t, int bCreateKey){
+                     const Ident *d, int bTime, long long t, int bCreateKey){
   SessIssue *a;
   size_t rs = 0, re = 0, qs = 0, qe = 0, vs, ve;
   int rc, iIss, bShared;
@@ -340,7 +398,7 @@ static int add_issue(Sessions *p, const char *z, size_t s, const FieldIndex *pId
   if( rc==SQLITE_OK && sx_top(z, s, pIdx, RF_eventTime, &vs, &ve) ) rc = sx_dup(p, z, vs, ve, &a->az[IS_TIME]);
   if( rc==SQLITE_OK && sx_top(z, s, pIdx, RF_sharedEventID, &vs, &ve) ) rc = sx_dup(p, z, vs, ve, &a->az[IS_SHARED]);
   if( rc==SQLITE_OK && sx_top(z, s, pIdx, RF_recipientAccountId, &vs, &ve) ) rc = sx_dup(p, z, vs, ve, &a->az[IS_RECIPIENT]);
-  if( rc==SQLITE_OK ) rc = read_caller(p, z, us, ue, &a->az[IS_C_TYPE]);
+  if( rc==SQLITE_OK ) rc = read_caller(p, z, d, &a->az[IS_C_TYPE]);
   if( rc==SQLITE_OK ) rc = sx_get(p, z, qs, qe, "roleArn", &a->az[IS_ROLE_ARN]);
   if( rc==SQLITE_OK ) rc = sx_get(p, z, qs, qe, "roleSessionName", &a->az[IS_SESSION_NAME]);
   if( rc==SQLITE_OK ) rc = sx_get(p, z, qs, qe, "sourceIdentity", &a->az[IS_REQ_SRCID]);
@@ -377,7 +435,7 @@ static int add_issue(Sessions *p, const char *z, size_t s, const FieldIndex *pId
 }
 
 static int add_login(Sessions *p, const char *z, size_t s, const FieldIndex *pIdx,
-                     size_t us, size_t ue, int bTime, long long t){
+                     const Ident *d, int bTime, long long t){
   SessLogin *g;
   size_t vs, ve;
   int rc;
@@ -392,10 +450,10 @@ static int add_login(Sessions *p, const char *z, size_t s, const FieldIndex *pId
   memset(g, 0, sizeof(*g));
   g->bTime = bTime;
   g->t = t;
-  rc = sx_get(p, z, us, ue, "arn", &g->az[LG_ARN]);
-  if( rc==SQLITE_OK ) rc = sx_get(p, z, us, ue, "type", &g->az[LG_TYPE]);
-  if( rc==SQLITE_OK ) rc = sx_get(p, z, us, ue, "accountId", &g->az[LG_ACCOUNT]);
-  if( rc==SQLITE_OK ) rc = sx_get(p, z, us, ue, "onBehalfOf.userId", &g->az[LG_ONBEHALF]);
+  rc = id_get(p, z, d, UI_ARN, 0, &g->az[LG_ARN]);
+  if( rc==SQLITE_OK ) rc = id_get(p, z, d, UI_TYPE, 0, &g->az[LG_TYPE]);
+  if( rc==SQLITE_OK ) rc = id_get(p, z, d, UI_ACCOUNT, 0, &g->az[LG_ACCOUNT]);
+  if( rc==SQLITE_OK ) rc = id_get(p, z, d, UI_ONBEHALF, "userId", &g->az[LG_ONBEHALF]);
   if( rc==SQLITE_OK && sx_top(z, s, pIdx, RF_eventID, &vs, &ve) ) rc = sx_dup(p, z, vs, ve, &g->az[LG_EVENT_ID]);
   if( rc==SQLITE_OK && sx_top(z, s, pIdx, RF_eventTime, &vs, &ve) ) rc = sx_dup(p, z, vs, ve, &g->az[LG_TIME]);
   return rc;
@@ -409,9 +467,9 @@ int sessions_init(Sessions *p){
 /* Look at one validated record [s,e) of z (pIdx: its top-level keys). */
 int sessions_add(Sessions *p, const char *z, size_t s, size_t e, const FieldIndex *pIdx){
   size_t us = 0, ue = 0, ns, ne, vs, ve;
-  int bIssue = 0, bLogin = 0, bCreateKey = 0, bTime, iK = -1, rc;
+  int bIssue = 0, bLogin = 0, bCreateKey = 0, bKey, bTime, iK, rc;
   long long t = 0;
-  char *zKey = 0;
+  Ident d;
   (void)e;
   sx_top(z, s, pIdx, RF_userIdentity, &us, &ue);
   if( sx_top(z, s, pIdx, RF_eventName, &ns, &ne) ){
@@ -425,25 +483,25 @@ int sessions_add(Sessions *p, const char *z, size_t s, size_t e, const FieldInde
           && sx_top(z, s, pIdx, RF_responseElements, &vs, &ve)
           && json_find(z, vs, ve, "ConsoleLogin", &es, &ee) && json_str_is(z, es, ee, "Success");
   }
-  rc = sx_get(p, z, us, ue, "accessKeyId", &zKey);
-  if( rc ) return rc;
-  if( zKey==0 && !bIssue && !bLogin ) return SQLITE_OK;      /* nothing lineage needs */
+  ident_scan(z, us, ue, &d);
+  bKey = d.aE[UI_KEY] && z[d.aS[UI_KEY]]=='"' && d.aE[UI_KEY]-d.aS[UI_KEY]>2;
+  if( !bKey && !bIssue && !bLogin ) return SQLITE_OK;          /* nothing lineage needs */
   if( sx_top(z, s, pIdx, RF_eventID, &vs, &ve) && z[vs]=='"' && ve-vs>2 ){
     long long iCopy = 0;
-    if( json_decode_string(z, vs, ve, &p->buf) ){ sqlite3_free(zKey); return SQLITE_NOMEM; }
-    if( copyset_add(&p->seen, p->buf.z, p->buf.n, &iCopy) ){ sqlite3_free(zKey); return SQLITE_NOMEM; }
-    if( iCopy>1 ){ sqlite3_free(zKey); return SQLITE_OK; }      /* a duplicate delivery */
+    if( json_decode_string(z, vs, ve, &p->buf) ) return SQLITE_NOMEM;
+    if( copyset_add(&p->seen, p->buf.z, p->buf.n, &iCopy) ) return SQLITE_NOMEM;
+    if( iCopy>1 ) return SQLITE_OK;                            /* a duplicate delivery */
   }
   bTime = sx_top(z, s, pIdx, RF_eventTime, &vs, &ve) && record_time_span(z, vs, ve, &t);
-  if( zKey ){
-    iK = key_get(p, zKey);
-    sqlite3_free(zKey);
+  if( bKey ){
+    if( json_decode_string(z, d.aS[UI_KEY], d.aE[UI_KEY], &p->buf) ) return SQLITE_NOMEM;
+    iK = key_get(p, p->buf.z);
     if( iK<0 ) return SQLITE_NOMEM;
-    rc = key_use(p, iK, z, s, pIdx, us, ue, bTime, t);
+    rc = key_use(p, iK, z, s, pIdx, &d, bTime, t);
     if( rc ) return rc;
   }
-  if( bIssue && (rc = add_issue(p, z, s, pIdx, us, ue, bTime, t, bCreateKey))!=SQLITE_OK ) return rc;
-  if( bLogin && (rc = add_login(p, z, s, pIdx, us, ue, bTime, t))!=SQLITE_OK ) return rc;
+  if( bIssue && (rc = add_issue(p, z, s, pIdx, &d, bTime, t, bCreateKey))!=SQLITE_OK ) return rc;
+  if( bLogin && (rc = add_login(p, z, s, pIdx, &d, bTime, t))!=SQLITE_OK ) return rc;
   return SQLITE_OK;
 }
 
