@@ -210,4 +210,8 @@ SELECT count(*) FROM cloudtrail_sessions('$T/logs', 'yesterday-ish');
 SELECT count(*) FROM cloudtrail_sessions('$T/logs', NULL, 'x');
 SELECT count(*) FROM cloudtrail_sessions;
 SELECT count(*) FROM cloudtrail_sessions('table:nosuch');
+SELECT '-- not innocuous: a view of the database cannot read files with trusted_schema off';
+CREATE VIEW v AS SELECT * FROM cloudtrail_sessions('$T/logs');
+PRAGMA trusted_schema = OFF;
+SELECT count(*) FROM v;
 SQL
