@@ -281,6 +281,51 @@ static int set_text(Sessions *p, const char *z, size_t vs, size_t ve, char **pz)
   return SQLITE_OK;
 }
 
+/* The set of (key, address) pairs of keys used from more than 16 addresses: add zIp for
+** key k with first use t, or lower its first use (*pbNew: it was not there). The pair is
+** written "length:key address", so that two pairs never read alike. */
+static int ip_set(Sessions *p, const SessKey *k, const char *zIp, long long t, int *pbNew){
+  char *zPair = sqlite3_mprintf("%d:%s %s", (int)strlen(k->zKey), k->zKey, zIp);
+  int j;
+  *pbNew = 0;
+  if( zPair==0 ) return SQLITE_NOMEM;
+  j = map_get(&p->ips, zPair);
+  if( j>=0 ){
+    if( t<p->aOwnedT[j] ) p->aOwnedT[j] = t;
+    sqlite3_free(zPair);
+    return SQLITE_OK;
+  }
+  if( p->nOwned>=p->nOwnedAlloc ){
+    int nNew = p->nOwnedAlloc ? p->nOwnedAlloc*2 : 64;
+    char **aNew = sqlite3_realloc64(p->azOwned, nNew*sizeof(char*));
+    long long *aNewT;
+    if( aNew==0 ){ sqlite3_free(zPair); return SQLITE_NOMEM; }
+    p->azOwned = aNew;
+    aNewT = sqlite3_realloc64(p->aOwnedT, nNew*sizeof(long long));
+    if( aNewT==0 ){ sqlite3_free(zPair); return SQLITE_NOMEM; }
+    p->aOwnedT = aNewT;
+    p->nOwnedAlloc = nNew;
+  }
+  p->azOwned[p->nOwned] = zPair;
+  p->aOwnedT[p->nOwned] = t;
+  if( map_put(&p->ips, zPair, p->nOwned) ){
+    p->azOwned[p->nOwned] = 0;
+    sqlite3_free(zPair);
+    return SQLITE_NOMEM;
+  }
+  p->nOwned++;
+  *pbNew = 1;
+  return SQLITE_OK;
+}
+
+/* The first use of a pair ip_set() holds. */
+static long long ip_time(Sessions *p, const SessKey *k, const char *zIp){
+  char *zPair = sqlite3_mprintf("%d:%s %s", (int)strlen(k->zKey), k->zKey, zIp);
+  int j = zPair ? map_get(&p->ips, zPair) : -1;
+  sqlite3_free(zPair);
+  return j>=0 ? p->aOwnedT[j] : 0x7fffffffffffffffLL;
+}
+
 /* A use of key iK by the record: count it, its time, its address, its identity. */
 static int key_use(Sessions *p, int iK, const char *z, size_t s, const FieldIndex *pIdx,
                    const Ident *d, int bTime, long long t){
@@ -333,37 +378,37 @@ static int key_use(Sessions *p, int iK, const char *z, size_t s, const FieldInde
   }
   if( sx_top(z, s, pIdx, RF_sourceIPAddress, &vs, &ve) && z[vs]=='"' && ve-vs>2 ){
     long long tIp = bTime ? t : 0x7fffffffffffffffLL;
-    const char *zIp;
+    int nList = k->nIp<SESS_MAX_IP ? (int)k->nIp : SESS_MAX_IP;
     if( json_decode_string(z, vs, ve, &p->buf) ) return SQLITE_NOMEM;
-    zIp = p->buf.z;
-    for(i=0; i<k->nIp && i<SESS_MAX_IP; i++){
-      if( strcmp(k->azIp[i], zIp)==0 ){
-        if( tIp<k->aIpT[i] ) k->aIpT[i] = tIp;
-        break;
-      }
-    }
-    if( i<k->nIp && i<SESS_MAX_IP ){
-      /* listed already */
+    for(i=0; i<nList && strcmp(k->azIp[i], p->buf.z)!=0; i++){}
+    if( i<nList ){
+      if( tIp<k->aIpT[i] ) k->aIpT[i] = tIp;           /* listed already */
     }else if( k->nIp<SESS_MAX_IP ){
-      if( (k->azIp[k->nIp] = sqlite3_mprintf("%s", zIp))==0 ) return SQLITE_NOMEM;
+      if( (k->azIp[k->nIp] = sqlite3_mprintf("%s", p->buf.z))==0 ) return SQLITE_NOMEM;
       k->aIpT[k->nIp++] = tIp;
     }else{
-      /* beyond the listed ones: counted once each, through a set of "key\taddress" */
-      char *zPair = sqlite3_mprintf("%s\t%s", k->zKey, zIp);
-      if( zPair==0 ) return SQLITE_NOMEM;
-      if( map_get(&p->ips, zPair)>=0 ){
-        sqlite3_free(zPair);
-      }else{
-        if( p->nOwned>=p->nOwnedAlloc ){
-          int nNew = p->nOwnedAlloc ? p->nOwnedAlloc*2 : 64;
-          char **aNew = sqlite3_realloc64(p->azOwned, nNew*sizeof(char*));
-          if( aNew==0 ){ sqlite3_free(zPair); return SQLITE_NOMEM; }
-          p->azOwned = aNew;
-          p->nOwnedAlloc = nNew;
+      /* More than 16: every address of the key is counted in a set of (key, address) with
+      ** its first use, and the list keeps the 16 first used. */
+      char *zIp = sqlite3_mprintf("%s", p->buf.z);
+      int j, iMax = 0, bNew;
+      if( zIp==0 ) return SQLITE_NOMEM;
+      if( k->nIp==SESS_MAX_IP ){
+        for(j=0; j<SESS_MAX_IP; j++){
+          if( ip_set(p, k, k->azIp[j], k->aIpT[j], &bNew) ){ sqlite3_free(zIp); return SQLITE_NOMEM; }
         }
-        p->azOwned[p->nOwned++] = zPair;
-        if( map_put(&p->ips, zPair, 0) ) return SQLITE_NOMEM;
-        k->nIp++;
+      }
+      if( ip_set(p, k, zIp, tIp, &bNew) ){ sqlite3_free(zIp); return SQLITE_NOMEM; }
+      if( bNew ) k->nIp++;
+      tIp = ip_time(p, k, zIp);                       /* its earliest use so far */
+      for(j=1; j<SESS_MAX_IP; j++) if( k->aIpT[j]>k->aIpT[iMax] ) iMax = j;
+      if( tIp<k->aIpT[iMax] ){
+        /* it takes the place of the latest listed one, which stays counted in the set */
+        if( ip_set(p, k, k->azIp[iMax], k->aIpT[iMax], &bNew) ){ sqlite3_free(zIp); return SQLITE_NOMEM; }
+        sqlite3_free(k->azIp[iMax]);
+        k->azIp[iMax] = zIp;
+        k->aIpT[iMax] = tIp;
+      }else{
+        sqlite3_free(zIp);
       }
     }
   }
@@ -1023,6 +1068,7 @@ void sessions_clear(Sessions *p){
   }
   for(i=0; i<p->nOwned; i++) sqlite3_free(p->azOwned[i]);
   sqlite3_free(p->azOwned);
+  sqlite3_free(p->aOwnedT);
   sqlite3_free(p->aKey);
   sqlite3_free(p->aIss);
   sqlite3_free(p->aLog);

@@ -67,8 +67,10 @@ typedef struct Sessions {
   SessLogin *aLog; int nLog, nLogAlloc;
   SessMap keys;                  /* access key id -> aKey index */
   SessMap shared;                /* sharedEventID -> aIss index of the caller's copy */
-  SessMap ips;                   /* "key\tip" -> 0, for keys with more than 16 addresses */
-  char **azOwned; int nOwned, nOwnedAlloc;    /* the strings of `ips` */
+  SessMap ips;                   /* "len:key ip" -> azOwned index, for keys with more than
+                                 ** 16 addresses */
+  char **azOwned; int nOwned, nOwnedAlloc;    /* the strings of `ips` ... */
+  long long *aOwnedT;            /* ... and each address's first use */
   CopySet seen;                  /* eventIDs already read (duplicate deliveries) */
   int bSince, bUntil;            /* the rows' bounds (not what is read) */
   long long iSince, iUntil;

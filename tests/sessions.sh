@@ -12,6 +12,8 @@
 #   console.json    a console session's key, linked to the ConsoleLogin 2 h before (inferred)
 #   odd.json        no issuing event; one issuing event delivered twice (and a use too);
 #                   two different events issuing one key; used after expiry (and not)
+#   many.json       one key from 20 addresses (16 listed, in order of first use)
+#   damaged.json    a damaged record between two good ones
 py=/usr/bin/python3
 [ -x $py ] || { echo "no /usr/bin/python3"; exit 77; }
 ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0"   # Python itself, under make asan-test
@@ -169,6 +171,16 @@ write("odd.json", [
     rec("ev-exp-use2", t(12, 30), role("Exp", "kate-e", "ASIAEXPIRED"), ip="192.0.2.2"),
     rec("ev-exp-use3", t(12, 31), role("Exp", "kate-e", "ASIAEXPIRED"), ip="192.0.2.1"),
 ])
+# 20 addresses for one key (16 listed, in order of first use; 20 counted), read out of order
+many = [rec("ev-many-%02d" % i, t(14, 40 - i), role("Many", "m", "ASIAMANY"),
+            ip="10.0.0.%d" % (i % 20)) for i in range(40)]
+write("many.json", many)
+# a damaged record between two good ones: the good ones count, the file report names it
+with open("%s/damaged.json" % D, "w") as f:
+    good = [json.dumps(rec("ev-dmg-%d" % i, t(15, i), role("Dmg", "d", "ASIADAMAGED")))
+            for i in (1, 2)]
+    f.write('{"Records":[\n' + good[0] + ',\n{"eventName": "ListBuckets", "userIdentity": {"accessKeyId": "ASIADAMAGED" "type": 1}},\n'
+            + good[1] + ']}\n')
 PY
 sqlite3 :memory: <<SQL
 .load $EXT
@@ -197,6 +209,10 @@ SELECT access_key_id, issued_time, expires, first_used, last_used, event_count, 
        source_ip_count, used_after_expiry
   FROM cloudtrail_sessions('$T/logs');
 .headers off
+SELECT '-- more than 16 addresses; a damaged record skipped (strict off, as detect)';
+SELECT access_key_id, event_count, source_ip_count, json_array_length(source_ips), source_ips
+  FROM cloudtrail_sessions('$T/logs') WHERE access_key_id IN ('ASIAMANY', 'ASIADAMAGED');
+SELECT status, error FROM cloudtrail_files('$T/logs/damaged.json');
 SELECT '-- since/until bound the rows, not what is read';
 SELECT access_key_id, origin_arn, hops FROM cloudtrail_sessions('$T/logs', '2026-03-04T07:00:30Z', '2026-03-04T07:03:30Z');
 SELECT '-- a table source equals the path source';
