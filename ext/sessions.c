@@ -783,6 +783,12 @@ static int resolve_key(Sessions *p, int iK, SessRow *pRow){
         zOriginType = k->az[KU_TYPE];
         break;
       }
+      if( nSeen==1 && k->az[KU_ONBEHALF] ){
+        /* its own use names the Identity Center user behind it (AWS's field, not a guess) */
+        zOrigin = k->az[KU_ONBEHALF];
+        zOriginType = "IdentityCenterUser";
+        break;
+      }
       iLog = k->bConsole ? pick_login(p, k) : -1;
       if( iLog>=0 ){
         const SessLogin *g = &p->aLog[iLog];

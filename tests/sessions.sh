@@ -12,6 +12,7 @@
 #   console.json    a console session's key, linked to the ConsoleLogin 2 h before (inferred)
 #   odd.json        no issuing event; one issuing event delivered twice (and a use too);
 #                   two different events issuing one key; used after expiry (and not)
+#   idc.json        Identity Center (onBehalfOf): as the caller, and on a key's own use
 #   many.json       one key from 20 addresses (16 listed, in order of first use)
 #   damaged.json    a damaged record between two good ones
 py=/usr/bin/python3
@@ -171,6 +172,14 @@ write("odd.json", [
     rec("ev-exp-use2", t(12, 30), role("Exp", "kate-e", "ASIAEXPIRED"), ip="192.0.2.2"),
     rec("ev-exp-use3", t(12, 31), role("Exp", "kate-e", "ASIAEXPIRED"), ip="192.0.2.1"),
 ])
+# Identity Center: a caller with onBehalfOf issues a key; a key whose own use names it
+idc = lambda key: dict(role("AWSReservedSSO_Admin_1a2b", "erin@example.com", key),
+    onBehalfOf={"userId": "94482488-3041-7026-18f3-be45837cd0e4",
+                "identityStoreArn": "arn:aws:identitystore::%s:identitystore/d-9067642ac7" % A})
+write("idc.json", [
+    assume("ev-idc", t(16), idc("ASIAIDCPARENT"), "Deploy", "erin-deploy", "ASIAIDCCHILD"),
+    rec("ev-idc-use", t(16, 1), role("Deploy", "erin-deploy", "ASIAIDCCHILD")),
+])
 # 20 addresses for one key (16 listed, in order of first use; 20 counted), read out of order
 many = [rec("ev-many-%02d" % i, t(14, 40 - i), role("Many", "m", "ASIAMANY"),
             ip="10.0.0.%d" % (i % 20)) for i in range(40)]
@@ -200,7 +209,7 @@ SELECT access_key_id, chain FROM cloudtrail_sessions('$T/logs')
 SELECT '-- sessions and their names';
 .headers on
 SELECT access_key_id, principal_arn, role_arn, session_name, source_identity,
-       federated_subject, federated_provider
+       federated_subject, federated_provider, on_behalf_of
   FROM cloudtrail_sessions('$T/logs') WHERE key_type = 'temporary';
 .headers off
 SELECT '-- times, counts, addresses, expiry';
