@@ -5,6 +5,7 @@
 **   SELECT eventName, count(*) FROM cloudtrail('AWSLogs') GROUP BY 1;
 **   SELECT * FROM cloudtrail_files('AWSLogs') WHERE status<>'ok';
 **   SELECT * FROM detect_mfa_deactivation('AWSLogs');
+**   SELECT access_key_id, origin_arn, hops FROM cloudtrail_sessions('AWSLogs');
 **   SELECT note FROM cloudtrail_rules;
 **   SELECT kql_match('event.action:ConsoleLogin', record) FROM cloudtrail('AWSLogs');
 */
@@ -18,6 +19,7 @@ SQLITE_EXTENSION_INIT1
 #include "record.h"
 #include "rules.h"
 #include "rules_vtab.h"
+#include "sessions_vtab.h"
 #include "trail_vtab.h"
 
 /* Process-wide state (the key table) is set up once, however
@@ -49,5 +51,6 @@ int sqlite3_cloudtrail_init(sqlite3 *db, char **pzErrMsg, const sqlite3_api_rout
   if( rc==SQLITE_OK ) rc = rules_vtab_register(db);
   if( rc==SQLITE_OK ) rc = kql_register(db);
   if( rc==SQLITE_OK ) rc = rules_register(db);
+  if( rc==SQLITE_OK ) rc = sessions_vtab_register(db);
   return rc;
 }

@@ -381,7 +381,9 @@ static unsigned java_hash(const char *z, size_t n){
   return h ^ (h>>16);
 }
 
-static const char *zKeyBase;     /* for the sort callbacks: keys are sorted per call */
+/* for the sort callbacks: keys are sorted per call, on this thread (workers evaluate rules
+** concurrently: one shared pointer let a thread sort by another thread's freed keys) */
+static __thread const char *zKeyBase;
 
 static int cmp_key(const void *a, const void *b){
   const Member *x = a, *y = b;
