@@ -31,6 +31,7 @@ SQLITE_EXTENSION_INIT3
 #include "problem.h"
 #include "record.h"
 #include "replay.h"
+#include "sessions_vtab.h"
 #include "rule_mfa.h"
 #include "rules.h"
 #include "sha256.h"
@@ -62,6 +63,9 @@ typedef struct DetectCursor {
   char **azFile;                 /* the source_file names of the alerts (they borrow them) */
   int nFile, nFileAlloc;
   int aDone[RULE_BITS_MAX];      /* scratch: the rules a worker found matching a record */
+  SessRow *aSess;                /* origin columns: the credentials of the source ... */
+  int nSess;
+  int *aSessOrder;               /* ... by access_key_id (bsearch) */
 } DetectCursor;
 
 #define DETECT_SCHEMA \
@@ -73,11 +77,12 @@ typedef struct DetectCursor {
   "mfa_authenticated INTEGER, source_address TEXT, source_ip TEXT, user_agent TEXT," \
   "target_user TEXT, mfa_serial TEXT, source_file TEXT, record TEXT," \
   "source HIDDEN, since HIDDEN, until HIDDEN"
-#define DETECT_SCHEMA_MFA DETECT_SCHEMA ")"
+#define DETECT_SCHEMA_MFA DETECT_SCHEMA ", origin_arn TEXT, origin_chain TEXT)"
 /* detect(): the same columns, then the rule's type, what a threshold or new_terms alert
 ** adds, and the pack (hidden: filters) */
 #define DETECT_SCHEMA_ALL DETECT_SCHEMA ", rule_type TEXT, group_count INTEGER," \
-  "group_terms TEXT, group_from TEXT, new_terms TEXT, pack HIDDEN)"
+  "group_terms TEXT, group_from TEXT, new_terms TEXT, origin_arn TEXT, origin_chain TEXT," \
+  "pack HIDDEN)"
 #define DETECT_COL_ALERT_ID       0
 #define DETECT_COL_RULE_ID        1
 #define DETECT_COL_RULE_NAME      2
@@ -99,7 +104,11 @@ typedef struct DetectCursor {
 #define DETECT_COL_GROUP_TERMS    34
 #define DETECT_COL_GROUP_FROM     35
 #define DETECT_COL_NEW_TERMS      36
-#define DETECT_COL_PACK           37
+#define DETECT_COL_ORIGIN_ARN     37       /* detect_mfa_deactivation: 32 (see detectCol) */
+#define DETECT_COL_ORIGIN_CHAIN   38
+#define DETECT_COL_PACK           39
+#define DETECT_MFA_SHIFT (DETECT_COL_ORIGIN_ARN - DETECT_COL_RULE_TYPE)
+#define DETECT_IDX_ORIGIN         64       /* idxNum: the origin columns are read */
 
 /* record_column() numbers of columns 9..28; -1 where detectColumn computes the value. */
 static const int aRecordCol[] = {
@@ -164,6 +173,57 @@ static void detectReset(DetectCursor *c){
   sqlite3_free(c->zPack);
   c->zPack = 0;
   record_set(&c->rec, 0, 0, 0, 0, 0);
+  sessions_rows_free(c->aSess, c->nSess);
+  sqlite3_free(c->aSessOrder);
+  c->aSess = 0;
+  c->aSessOrder = 0;
+  c->nSess = 0;
+}
+
+/* The origin columns: the credentials of the same source, read in a pass of their own
+** (cloudtrail_sessions' reader and chains), ordered by access key id for detectOrigin. */
+static __thread const SessRow *sortSessRows;     /* for cmpSess, on this thread */
+static int cmpSess(const void *pa, const void *pb){
+  const char *a = sortSessRows[*(const int*)pa].azCol[SESS_COL_ACCESS_KEY_ID];
+  const char *b = sortSessRows[*(const int*)pb].azCol[SESS_COL_ACCESS_KEY_ID];
+  return strcmp(a ? a : "", b ? b : "");
+}
+static int detectSessions(DetectCursor *c, sqlite3 *db, const char *zSource){
+  Sessions s;
+  int i, rc = sessions_init(&s);
+  if( rc==SQLITE_OK ) rc = sessions_read(c->base.pVtab, db, c->zFunc, zSource, &s);
+  if( rc==SQLITE_OK ) rc = sessions_resolve(&s, &c->aSess, &c->nSess);
+  sessions_clear(&s);
+  if( rc ) return rc;
+  c->aSessOrder = sqlite3_malloc64(sizeof(int)*(c->nSess+1));
+  if( c->aSessOrder==0 ) return SQLITE_NOMEM;
+  for(i=0; i<c->nSess; i++) c->aSessOrder[i] = i;
+  sortSessRows = c->aSess;
+  qsort(c->aSessOrder, c->nSess, sizeof(int), cmpSess);
+  return SQLITE_OK;
+}
+
+/* The credential row of the current alert's access key (its record's
+** userIdentity.accessKeyId, decoded), or 0. */
+static const SessRow *detectOrigin(DetectCursor *c){
+  size_t vs, ve;
+  int lo = 0, hi = c->nSess-1;
+  if( c->aSessOrder==0 ) return 0;
+  if( !c->rec.bIndexed ){
+    record_index(c->rec.z, c->rec.s, c->rec.e, &c->rec.idx);
+    c->rec.bIndexed = 1;
+  }
+  if( !record_ident_span(c->rec.z, c->rec.s, &c->rec.idx, RD_access_key_id, &vs, &ve)
+   || c->rec.z[vs]!='"' ) return 0;
+  if( json_decode_string(c->rec.z, vs, ve, &c->buf) ) return 0;
+  while( lo<=hi ){
+    int mid = (lo+hi)/2;
+    const char *z = c->aSess[c->aSessOrder[mid]].azCol[SESS_COL_ACCESS_KEY_ID];
+    int cmp = strcmp(z ? z : "", c->buf.z);
+    if( cmp==0 ) return &c->aSess[c->aSessOrder[mid]];
+    if( cmp<0 ) lo = mid+1; else hi = mid-1;
+  }
+  return 0;
 }
 
 static int detectClose(sqlite3_vtab_cursor *cur){
@@ -730,6 +790,10 @@ static int detectFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr
     if( rc==SQLITE_OK ) rc = detectMerge(c, bSince, iSince, bUntil, iUntil);
   }
   if( rc ) return rc;
+  if( (idxNum & DETECT_IDX_ORIGIN) && c->nAlert>0 ){
+    rc = detectSessions(c, p->db, zSource);
+    if( rc ) return rc;
+  }
   if( c->nAlert>0 ){
     Alert *a = &c->aAlert[0];
     record_set(&c->rec, a->zRecord, 0, a->nRecord, a->flags, a->pIdx);
@@ -752,10 +816,23 @@ static int detectEof(sqlite3_vtab_cursor *cur){
   return c->iAlert>=c->nAlert;
 }
 
+/* detect_mfa_deactivation's origin columns follow its hidden ones (32, 33): as detect's. */
+static int detectCol(const sqlite3_vtab *pVtab, int i){
+  return ((const DetectVtab*)pVtab)->bMfa && i>=DETECT_COL_RULE_TYPE ? i + DETECT_MFA_SHIFT : i;
+}
+
 static int detectColumn(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int i){
   DetectCursor *c = (DetectCursor*)cur;
   const Alert *a = &c->aAlert[c->iAlert];
   const Rule *m;
+  i = detectCol(cur->pVtab, i);
+  if( i==DETECT_COL_ORIGIN_ARN || i==DETECT_COL_ORIGIN_CHAIN ){
+    const SessRow *pRow = detectOrigin(c);
+    const char *z = pRow ? pRow->azCol[i==DETECT_COL_ORIGIN_ARN ? SESS_COL_ORIGIN_ARN
+                                                                : SESS_COL_CHAIN] : 0;
+    if( z ) sqlite3_result_text(ctx, z, -1, SQLITE_TRANSIENT);
+    return SQLITE_OK;
+  }
   if( i==DETECT_COL_PACK ){
     if( c->zPack ) sqlite3_result_text(ctx, c->zPack, -1, SQLITE_TRANSIENT);
     return SQLITE_OK;
@@ -853,6 +930,12 @@ static int detectBestIndex(sqlite3_vtab *pVtab, sqlite3_index_info *pInfo){
     if( abSeen[k] && aiArg[k]<0 ) return SQLITE_CONSTRAINT;   /* try another join order */
   }
   pInfo->idxNum = 0;
+  {
+    /* the origin columns cost a pass of their own: only when they are read */
+    int iArn = ((DetectVtab*)pVtab)->bMfa ? DETECT_COL_ORIGIN_ARN - DETECT_MFA_SHIFT
+                                          : DETECT_COL_ORIGIN_ARN;
+    if( pInfo->colUsed & ((sqlite3_uint64)3 << iArn) ) pInfo->idxNum |= DETECT_IDX_ORIGIN;
+  }
   for(k=0; k<5; k++){
     if( aiArg[k]<0 ) continue;
     pInfo->aConstraintUsage[aiArg[k]].argvIndex = ++n;

@@ -117,11 +117,11 @@ static int sessTimeArg(sqlite3_vtab *pVtab, sqlite3 *db, sqlite3_value *v, const
 
 /* Read the files behind a path (strict off: damaged records are skipped, as detect does;
 ** cloudtrail_files names them). */
-static int sessScanPath(SessCursor *c, Sessions *pS, const char *zPath){
-  sqlite3_vtab *pVtab = c->base.pVtab;
+static int sessScanPath(sqlite3_vtab *pVtab, const char *zFunc, Sessions *pS,
+                        const char *zPath){
   Source src;
   const SplitItem *pItem;
-  int rc = source_open(&src, zPath, ((DbVtab*)pVtab)->db, pVtab, SESS_FUNC, 0,
+  int rc = source_open(&src, zPath, ((DbVtab*)pVtab)->db, pVtab, zFunc, 0,
                        source_default_threads(), 0);
   if( rc ){
     source_close(&src);
@@ -130,7 +130,7 @@ static int sessScanPath(SessCursor *c, Sessions *pS, const char *zPath){
   for(;;){
     rc = source_next_file(&src);
     if( rc ){
-      rc = source_vtab_error(&src, pVtab, SESS_FUNC, rc);
+      rc = source_vtab_error(&src, pVtab, zFunc, rc);
       break;
     }
     if( src.bEof ) break;
@@ -148,18 +148,18 @@ static int sessScanPath(SessCursor *c, Sessions *pS, const char *zPath){
 ** it reads would otherwise recurse until the stack ran out). */
 static __thread int nSessDepth;
 
-static int sessScanTable(SessCursor *c, Sessions *pS, sqlite3 *db, const char *zName){
-  sqlite3_vtab *pVtab = c->base.pVtab;
+static int sessScanTable(sqlite3_vtab *pVtab, const char *zFunc, Sessions *pS, sqlite3 *db,
+                         const char *zName){
   sqlite3_stmt *pStmt = 0;
   char *zSql;
   int rc;
-  if( nSessDepth>=8 ) return vtab_error(pVtab, SESS_FUNC ": '%s' reads itself", zName);
+  if( nSessDepth>=8 ) return vtab_error(pVtab, "%s: '%s' reads itself", zFunc, zName);
   zSql = sqlite3_mprintf("SELECT record FROM \"%w\"", zName);
   if( zSql==0 ) return SQLITE_NOMEM;
   rc = sqlite3_prepare_v2(db, zSql, -1, &pStmt, 0);
   sqlite3_free(zSql);
   if( rc==SQLITE_NOMEM ) return rc;
-  if( rc ) return vtab_error(pVtab, SESS_FUNC ": cannot read '%s': %s", zName, sqlite3_errmsg(db));
+  if( rc ) return vtab_error(pVtab, "%s: cannot read '%s': %s", zFunc, zName, sqlite3_errmsg(db));
   nSessDepth++;
   while( (rc = sqlite3_step(pStmt))==SQLITE_ROW ){
     const char *z = (const char*)sqlite3_column_text(pStmt, 0);
@@ -182,7 +182,7 @@ static int sessScanTable(SessCursor *c, Sessions *pS, sqlite3 *db, const char *z
   nSessDepth--;
   if( rc==SQLITE_DONE ) rc = SQLITE_OK;
   if( rc && rc!=SQLITE_NOMEM && pVtab->zErrMsg==0 ){
-    vtab_error(pVtab, SESS_FUNC ": reading '%s': %s", zName, sqlite3_errmsg(db));
+    vtab_error(pVtab, "%s: reading '%s': %s", zFunc, zName, sqlite3_errmsg(db));
   }
   sqlite3_finalize(pStmt);
   return rc;
@@ -205,33 +205,32 @@ static int sessTable(sqlite3 *db, const char *zName, int *pbRecord, int *pRc){
   return *pRc ? 0 : bFound;
 }
 
-/* Which source zArg names (as detect decides), and read it. */
-static int sessScanSource(SessCursor *c, Sessions *pS, sqlite3 *db, const char *zArg){
-  sqlite3_vtab *pVtab = c->base.pVtab;
+int sessions_read(sqlite3_vtab *pVtab, sqlite3 *db, const char *zFunc, const char *zArg,
+                  Sessions *pS){
   const char *zName = zArg;
   int eKind = 0, bTable, bRecord, bPath = 0, rc;
   if( strncmp(zArg, "table:", 6)==0 ){ eKind = 1; zName = zArg+6; }
   else if( strncmp(zArg, "path:", 5)==0 ){ eKind = 2; zName = zArg+5; }
-  if( eKind==2 ) return sessScanPath(c, pS, zName);
+  if( eKind==2 ) return sessScanPath(pVtab, zFunc, pS, zName);
   bTable = sessTable(db, zName, &bRecord, &rc);
   if( rc ) return rc==SQLITE_NOMEM ? rc : vtab_error(pVtab,
-      SESS_FUNC ": cannot look up table '%s': %s", zName, sqlite3_errmsg(db));
-  if( eKind==1 && !bTable ) return vtab_error(pVtab, SESS_FUNC ": no table or view named '%s'", zName);
+      "%s: cannot look up table '%s': %s", zFunc, zName, sqlite3_errmsg(db));
+  if( eKind==1 && !bTable ) return vtab_error(pVtab, "%s: no table or view named '%s'", zFunc, zName);
   if( eKind==0 && bTable ){
     rc = walk_exists(zName, &bPath);
     if( rc ) return rc;
     if( bPath ){
-      return vtab_error(pVtab, SESS_FUNC ": '%s' is both a table or view and a path: "
+      return vtab_error(pVtab, "%s: '%s' is both a table or view and a path: "
                         "write 'table:%s' for the table or 'path:%s' for the files",
-                        zName, zName, zName);
+                        zFunc, zName, zName, zName);
     }
   }
-  if( !bTable ) return sessScanPath(c, pS, zName);
+  if( !bTable ) return sessScanPath(pVtab, zFunc, pS, zName);
   if( !bRecord ){
-    return vtab_error(pVtab, SESS_FUNC ": '%s' has no record column "
-                      "(it needs the cloudtrail table's columns)", zName);
+    return vtab_error(pVtab, "%s: '%s' has no record column "
+                      "(it needs the cloudtrail table's columns)", zFunc, zName);
   }
-  return sessScanTable(c, pS, db, zName);
+  return sessScanTable(pVtab, zFunc, pS, db, zName);
 }
 
 /* idxNum bits: 1 source, 2 since, 4 until (in that order in argv). */
@@ -264,7 +263,7 @@ static int sessFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
   if( rc==SQLITE_OK ) rc = sessTimeArg(cur->pVtab, db, aArg[2], "until", &s.bUntil, &s.iUntil);
   if( rc==SQLITE_OK ){
     zSource = (const char*)sqlite3_value_text(aArg[0]);
-    rc = zSource ? sessScanSource(c, &s, db, zSource) : SQLITE_NOMEM;
+    rc = zSource ? sessions_read(cur->pVtab, db, SESS_FUNC, zSource, &s) : SQLITE_NOMEM;
   }
   if( rc==SQLITE_OK ) rc = sessions_resolve(&s, &c->aRow, &c->nRow);
   sessions_clear(&s);

@@ -50,3 +50,18 @@ SELECT w.event_time, w.offset_seconds AS offset_s, w.subject, w.event_name,
 SELECT s.subject, s.event_source, s.events, s.failures, substr(s.event_names, 1, 60) AS event_names,
        s.source_addresses, substr(s.resources, 1, 60) AS resources
   FROM mfa_alert_scope_24h s JOIN the_alert USING (alert_id);
+.print ''
+.print '8. Who is really behind a session? The alert in 444455556666 by OrganizationAccountAccessRole, hop by hop back to whoever started the chain (cloudtrail_sessions)'
+SELECT substr(a.alert_id, 1, 8) AS alert, a.user_name, a.origin_arn AS origin, j.key AS hop,
+       json_extract(j.value, '$.access_key_id') AS credential,
+       json_extract(j.value, '$.event') AS issued_by,
+       json_extract(j.value, '$.caller_arn') AS called_by, json_extract(j.value, '$.link') AS link
+  FROM alerts a, json_each(a.origin_chain) j
+ WHERE a.user_name = 'OrganizationAccountAccessRole';
+.print ''
+.print '9. ... and what every credential of that origin did in the 10 minutes up to the alert and 5 after (mfa_alert_window_24h_origin)'
+SELECT w.event_time, w.offset_seconds AS offset_s, w.event_name, w.account_id,
+       w.access_key_id, w.hops, w.source_address AS source
+  FROM mfa_alert_window_24h_origin w JOIN alerts a USING (alert_id)
+ WHERE a.user_name = 'OrganizationAccountAccessRole' AND w.offset_seconds BETWEEN -600 AND 300
+ ORDER BY w.event_epoch;

@@ -25,6 +25,7 @@ DROP VIEW IF EXISTS temp.mfa_alert_window_48h;
 DROP VIEW IF EXISTS temp.mfa_alert_window_24h;
 DROP VIEW IF EXISTS temp.mfa_alert_scope_24h;
 DROP VIEW IF EXISTS temp.mfa_alert_other_alerts_48h;
+DROP VIEW IF EXISTS temp.mfa_alert_window_24h_origin;
 
 -- The alerts: one row per MFA device deactivated or deleted successfully, as the rule
 -- defines it (detect_mfa_deactivation() over the table `trail`, never a folder of that name).
@@ -281,3 +282,49 @@ CREATE TEMP VIEW mfa_alert_other_alerts_48h AS
                          OR (o.user_name = m.user_name AND o.account_id = m.account_id))
     )
    ORDER BY alert_epoch, alert_id, event_epoch, rule_id, other_alert_id;
+
+-- "... the services and data the account touched", followed to the account really behind a
+-- session: for each alert whose credential goes back to an origin (cloudtrail_sessions over
+-- `trail`: the IAM user, root, federated subject or service that started the chain), every
+-- event signed by any credential of that origin (its long-term keys, and every session
+-- issued from them, in any account), from 24 hours before the alert to 24 hours after;
+-- `hops` and `link` say how that credential is tied to the origin. Alerts without an origin
+-- (the chain leaves the logs) have no rows here. Events that carry no access key (console
+-- sign-ins) are not in it. One extra read of `trail` for the credentials.
+CREATE TEMP VIEW mfa_alert_window_24h_origin AS
+  WITH sess AS MATERIALIZED (
+    SELECT access_key_id, origin_arn, origin_type, hops, link
+      FROM cloudtrail_sessions('table:trail') WHERE origin_arn IS NOT NULL
+  ), alerts AS MATERIALIZED (
+    SELECT a.alert_id, a.event_epoch, s.origin_arn, s.origin_type
+      FROM mfa_deactivation_alerts a JOIN sess s ON s.access_key_id = a.access_key_id
+     WHERE a.event_epoch IS NOT NULL
+  ), keys AS MATERIALIZED (
+    SELECT * FROM sess WHERE origin_arn IN (SELECT origin_arn FROM alerts)
+  ), events AS MATERIALIZED (
+    SELECT * FROM (
+      SELECT t.access_key_id, t.actor, t.user_name, t.account_id, t.eventTime, t.event_epoch,
+             t.eventSource, t.eventName, t.awsRegion, t.sourceIPAddress, t.userAgent,
+             t.outcome, t.errorCode, t.readOnly, t.requestParameters, t.resources, t.eventID,
+             t.source_file, t.record_index,
+             row_number() OVER (PARTITION BY coalesce(nullif(t.eventID, ''), t.record)
+                                ORDER BY t.rowid) AS copy
+        FROM trail t
+       WHERE t.access_key_id IN (SELECT access_key_id FROM keys)
+         AND t.event_epoch BETWEEN (SELECT min(event_epoch) FROM alerts) - 86400
+                               AND (SELECT max(event_epoch) FROM alerts) + 86400
+    ) WHERE copy = 1
+  )
+  SELECT a.alert_id, a.origin_arn, a.origin_type, 'origin' AS subject,
+         e.event_epoch - a.event_epoch AS offset_seconds, e.eventTime AS event_time,
+         e.event_epoch, e.eventSource AS event_source, e.eventName AS event_name,
+         e.awsRegion AS aws_region, e.account_id, e.actor, e.user_name, e.access_key_id,
+         k.hops, k.link, e.sourceIPAddress AS source_address, e.userAgent AS user_agent,
+         e.outcome, e.errorCode AS error_code, e.readOnly AS read_only,
+         e.requestParameters AS request_parameters, e.resources, e.eventID AS event_id,
+         e.source_file, e.record_index
+    FROM alerts a
+    JOIN keys k ON k.origin_arn = a.origin_arn
+    JOIN events e ON e.access_key_id = k.access_key_id
+                 AND e.event_epoch BETWEEN a.event_epoch - 86400 AND a.event_epoch + 86400
+   ORDER BY a.event_epoch, a.alert_id, e.event_epoch, e.eventID;
