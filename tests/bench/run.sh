@@ -25,6 +25,9 @@
 #   select      SELECT * into an ordinary table of an in-memory database, then count(*)
 #   views       count(*) of each investigation view of sql/investigate.sql over the virtual
 #               table (this extension only)
+#   sessions    credential lineage: every row of cloudtrail_sessions as
+#               access_key_id|origin_arn|hops|link (this extension only; no other tool has
+#               it); the ratio to the full count(*) scan is printed after the table
 # Tools:
 #   cloudtrail          this extension, sqlite3 shell, :memory:, on the .json.gz corpus
 #   cloudtrail (plain)  the same on the uncompressed copy (how much of the time is gzip)
@@ -42,6 +45,11 @@
 #   BENCH_RUNS=5            runs per tool and question (median, min, max)
 #   BENCH_JSON_RUNS=3       runs for sqlite json_each (at most BENCH_RUNS; 1 if a run > 30 s)
 #   BENCH_RUNS_2X=1         runs on the corpus twice as large
+#   BENCH_ONLY="G ..."      ask only these question groups (the second word of each job
+#                           line below: startup floor scan detect rules2024 one2024 sql2024
+#                           rules2026 one2026 sql2026 count select mfa_alert_window_48h
+#                           mfa_alert_window_24h mfa_alert_scope_24h sessions floor2x
+#                           detect2x count2x); unset: all of them. A ratio needs both groups
 #   BENCH_THREADS=N         pass threads=N to the extension (a named cloudtrail table);
 #                           unset: the extension's defaults, cloudtrail('DIR') as it is
 #   BENCH_DUCKDB_THREADS=2  DuckDB's SET threads
@@ -65,6 +73,7 @@ JSON_RUNS=${BENCH_JSON_RUNS:-3}
 SQL_RUNS=${BENCH_SQL_RUNS:-3}
 RUNS_2X=${BENCH_RUNS_2X:-1}
 THREADS=${BENCH_THREADS:-}
+ONLY=${BENCH_ONLY:-}
 DUCKDB_VERSION=${BENCH_DUCKDB_VERSION:-1.5.6-r.1}
 export BENCH_DUCKDB_THREADS=${BENCH_DUCKDB_THREADS:-2}
 export BENCH_NODE_DIR=$B/node
@@ -233,6 +242,7 @@ echo "gcc:        $V_GCC"
 echo "corpus:     $C1: $(corpus_facts "$C1" '*.json.gz'); $CP: $(corpus_facts "$CP" '*.json')"
 echo "            $C2: $(corpus_facts "$C2" '*.json.gz')"
 echo "runs:       $RUNS per tool and question; sqlite json_each: $JSON_RUNS; corpus 2x: $RUNS_2X"
+[ -z "$ONLY" ] || echo "only:       $ONLY (BENCH_ONLY)"
 
 # ---------------------------------------------------------------------------------------
 # SQL: the templates in tests/bench/*.sql with their placeholders filled in
@@ -261,6 +271,7 @@ sql() {   # sql TEMPLATE NAME CORPUS [VIEW]: writes $W/sql/NAME.sql, prints its 
 J_Q=() J_T=() J_GROUP=() J_REF=() J_RUNS=() J_IN=() J_CMD=() J_PHASE=() J_FLOOR=()
 job() {   # job PHASE GROUP QUESTION TOOL RUNS REF(1|0) FLOORGROUP STDIN CMD
   local n=${#J_Q[@]}
+  [ -z "$ONLY" ] || [[ " $ONLY " == *" $2 "* ]] || return 0   # BENCH_ONLY: not asked
   J_PHASE[n]=$1 J_GROUP[n]=$2 J_Q[n]=$3 J_T[n]=$4 J_RUNS[n]=$5 J_REF[n]=$6 J_FLOOR[n]=$7
   J_IN[n]=$8 J_CMD[n]=$9
 }
@@ -337,6 +348,8 @@ for v in mfa_alert_window_48h mfa_alert_window_24h mfa_alert_scope_24h; do
   job 1 "$v"   "view $v"                  "$T_EXT"  "$RUNS" 1 floor "$(sql ext_window "$v" "$C1" "$v")" "$S"
 done
 
+job 1 sessions "credential lineage: cloudtrail_sessions" "$T_EXT" "$RUNS" 1 floor "$(sql ext_sessions sessions "$C1")" "$S"
+
 [ "$have_libdeflate" = 1 ] &&
 job 2 floor2x  "inflate .json.gz (floor), 2x" "$T_LIBD" "$RUNS_2X" 0 "" /dev/null "$(inflate "$C2" libdeflate-gunzip)"
 job 2 detect2x "detect: alert ids, 2x"    "$T_EXT"  "$RUNS_2X" 1 floor2x "$(sql ext_detect detect-2x "$C2")" "$S"
@@ -365,7 +378,7 @@ run_job() {   # run_job INDEX ROUND
   J_TIMES[i]="${J_TIMES[i]} $us"
   J_CPUS[i]="${J_CPUS[i]} $cpu"
   [ "${rss:-0}" -gt "${J_RSS[i]}" ] && J_RSS[i]=$rss
-  printf '  run %d  %-32s %-26s %8s s  cpu %6s s  %6d MiB\n' "$r" "${J_Q[i]}" "${J_T[i]}" \
+  printf '  run %d  %-40s %-26s %8s s  cpu %6s s  %6d MiB\n' "$r" "${J_Q[i]}" "${J_T[i]}" \
     "$(secs "$us")" "$cpu" $((${rss:-0} / 1024)) >&3
   if [ "$rc" != 0 ]; then
     J_BAD[i]="crashed (exit $rc)"
@@ -428,12 +441,15 @@ describe() {   # a short description of an answer
     detect*) echo "$(wc -l <"$2") alert event ids" ;;
     rules*|one*|sql*) echo "$(wc -l <"$2") alerts of $(cut -d'|' -f1 "$2" | sort -u | wc -l) rules" ;;
     count*) echo "$(wc -l <"$2") eventNames, $(awk -F'|' '{ s += $NF } END { print s + 0 }' "$2") records" ;;
+    sessions) awk -F'|' '{ n++; o += $2 != ""; h += $3; l[$4]++ }
+                END { printf "%d keys, %d with an origin, %d hops; link exact %d, inferred %d, unknown %d",
+                             n, o, h, l["exact"], l["inferred"], l["unknown"] }' "$2" ;;
     *) tr '\n' ' ' <"$2" | sed 's/ $//' ;;
   esac
 }
 for ((i = 0; i < NJ; i++)); do
   J_CHECK[i]=""
-  case "${J_GROUP[i]}" in detect*|count*|select*|rules*|one*|sql*) ;; *) continue ;; esac
+  case "${J_GROUP[i]}" in detect*|count*|select*|rules*|one*|sql*|sessions) ;; *) continue ;; esac
   ref=$(ref_of "${J_GROUP[i]}")
   if [ -n "${J_BAD[i]}" ]; then
     J_CHECK[i]=FAIL
@@ -487,7 +503,7 @@ else extra FAIL "$CP differs from $C1 decompressed: the plain-copy tools do not 
 views=""
 for v in mfa_alert_window_48h mfa_alert_window_24h mfa_alert_scope_24h; do
   k=$(ref_of "$v")
-  [ -z "${J_BAD[k]}" ] && views="$views $v=$(cat "$W/answer.$k")"
+  [ "$k" -ge 0 ] && [ -z "${J_BAD[k]}" ] && views="$views $v=$(cat "$W/answer.$k")"
 done
 echo "info views over the virtual table (this extension only, rows):$views"
 rss_of() {   # rss_of GROUP TOOL: peak RSS in MiB of that job, or ?
@@ -548,6 +564,7 @@ for ((i = 0; i < NJ; i++)); do
   fi
   case "${J_GROUP[i]}" in
     mfa_*) if [ -n "${J_BAD[i]}" ]; then chk=FAIL; else chk="$(cat "$W/answer.$i") rows"; fi ;;
+    sessions) [ -n "${J_BAD[i]}" ] || chk="$(wc -l <"$W/answer.$i") keys" ;;
   esac
   cpu=$(awk -v c="$cpu" 'BEGIN { if (c == "-") print "-"; else printf "%.2f", c }')
   ROWS+=("${J_Q[i]}|${J_T[i]}|$n|$m|$f|$x|$cpu|$((J_RSS[i] / 1024))|$vs|$fl|$chk")
@@ -591,6 +608,13 @@ for p in 2024 2026; do
   fi
   RATIOS+=("$r")
 done
+# credential lineage against one scan: cloudtrail_sessions reads every record once
+s=$(ref_of sessions) c=$(ref_of scan)
+if [ "$s" -ge 0 ] && [ "$c" -ge 0 ] && [ -z "${J_BAD[s]}${J_BAD[c]}" ]; then
+  read -r cs _ _ < <(stats "${J_CPUS[s]}")
+  read -r cc _ _ < <(stats "${J_CPUS[c]}")
+  RATIOS+=("cloudtrail_sessions / full count(*) scan = $(ratio "${MED[$s]}" "${MED[$c]}") (cpu $(ratio "$cs" "$cc")), peak RSS $((J_RSS[s] / 1024)) MiB against $((J_RSS[c] / 1024)) MiB")
+fi
 echo
 for r in "${RATIOS[@]}"; do echo "ratio $r"; done
 
@@ -605,6 +629,7 @@ notes=(
   "Rule packs: detect() with every supported rule of the pack (query, threshold and new_terms; one pass; a record runs only the rules its eventName/eventSource admit, see ext/README.md), the pack's MFA rule alone (WHERE rule_id = ...), and the rules kql2sql.mjs translates as SQL: one DuckDB query (a CASE per rule, unnested) over the same read_json, and detect() with those rules."
   "${RATIOS[@]/#/ratio (medians): }"
   "Views: count(*) of each view of sql/investigate.sql over CREATE VIRTUAL TABLE temp.trail USING cloudtrail(...)."
+  "Credential lineage: every row of cloudtrail_sessions(...) as access_key_id|origin_arn|hops|link (one pass over the records, then the chains), against the full count(*) scan; this extension only: DuckDB and SQLite's JSON functions have no equivalent, so none is timed."
   "A median marked * and n/c: the answer differed from this extension's, so the time is not comparable."
 )
 for ((i = 0; i < NJ; i++)); do
