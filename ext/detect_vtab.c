@@ -204,26 +204,28 @@ static int detectSessions(DetectCursor *c, sqlite3 *db, const char *zSource){
 }
 
 /* The credential row of the current alert's access key (its record's
-** userIdentity.accessKeyId, decoded), or 0. */
-static const SessRow *detectOrigin(DetectCursor *c){
+** userIdentity.accessKeyId, decoded) into *ppRow, 0 when it has none: SQLITE_OK or
+** SQLITE_NOMEM (never a silent "no origin"). */
+static int detectOrigin(DetectCursor *c, const SessRow **ppRow){
   size_t vs, ve;
   int lo = 0, hi = c->nSess-1;
-  if( c->aSessOrder==0 ) return 0;
+  *ppRow = 0;
+  if( c->aSessOrder==0 ) return SQLITE_OK;
   if( !c->rec.bIndexed ){
     record_index(c->rec.z, c->rec.s, c->rec.e, &c->rec.idx);
     c->rec.bIndexed = 1;
   }
   if( !record_ident_span(c->rec.z, c->rec.s, &c->rec.idx, RD_access_key_id, &vs, &ve)
-   || c->rec.z[vs]!='"' ) return 0;
-  if( json_decode_string(c->rec.z, vs, ve, &c->buf) ) return 0;
+   || c->rec.z[vs]!='"' ) return SQLITE_OK;
+  if( json_decode_string(c->rec.z, vs, ve, &c->buf) ) return SQLITE_NOMEM;
   while( lo<=hi ){
     int mid = (lo+hi)/2;
     const char *z = c->aSess[c->aSessOrder[mid]].azCol[SESS_COL_ACCESS_KEY_ID];
     int cmp = strcmp(z ? z : "", c->buf.z);
-    if( cmp==0 ) return &c->aSess[c->aSessOrder[mid]];
+    if( cmp==0 ){ *ppRow = &c->aSess[c->aSessOrder[mid]]; break; }
     if( cmp<0 ) lo = mid+1; else hi = mid-1;
   }
-  return 0;
+  return SQLITE_OK;
 }
 
 static int detectClose(sqlite3_vtab_cursor *cur){
@@ -827,9 +829,10 @@ static int detectColumn(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int i){
   const Rule *m;
   i = detectCol(cur->pVtab, i);
   if( i==DETECT_COL_ORIGIN_ARN || i==DETECT_COL_ORIGIN_CHAIN ){
-    const SessRow *pRow = detectOrigin(c);
-    const char *z = pRow ? pRow->azCol[i==DETECT_COL_ORIGIN_ARN ? SESS_COL_ORIGIN_ARN
-                                                                : SESS_COL_CHAIN] : 0;
+    const SessRow *pRow;
+    const char *z;
+    if( detectOrigin(c, &pRow) ) return SQLITE_NOMEM;
+    z = pRow ? pRow->azCol[i==DETECT_COL_ORIGIN_ARN ? SESS_COL_ORIGIN_ARN : SESS_COL_CHAIN] : 0;
     if( z ) sqlite3_result_text(ctx, z, -1, SQLITE_TRANSIENT);
     return SQLITE_OK;
   }

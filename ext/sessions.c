@@ -627,7 +627,10 @@ typedef struct Hop {
   char *zEvidence;               /* sqlite3_mprintf'd */
 } Hop;
 
-static void hop_json(sqlite3_str *pStr, int bFirst, const Hop *h){
+/* Append hop h to the chain's JSON. Every hop has evidence: none means its
+** sqlite3_mprintf ran out of memory, and *pRc says so (never a hop without it). */
+static void hop_json(sqlite3_str *pStr, int bFirst, const Hop *h, int *pRc){
+  if( h->zEvidence==0 ) *pRc = SQLITE_NOMEM;
   if( !bFirst ) sqlite3_str_appendchar(pStr, 1, ',');
   sqlite3_str_append(pStr, "{\"access_key_id\":", 17); jstr(pStr, h->zKey);
   sqlite3_str_appendall(pStr, ",\"event\":"); jstr(pStr, h->zEvent);
@@ -765,7 +768,7 @@ static int resolve_key(Sessions *p, int iK, SessRow *pRow){
       h.zLink = "unknown";
       h.zEvidence = i<nSeen ? sqlite3_mprintf("a cycle: %s is already in this chain", k->zKey)
                             : sqlite3_mprintf("more than %d hops", SESS_MAX_HOPS);
-      hop_json(pStr, nJson++==0, &h);
+      hop_json(pStr, nJson++==0, &h, &rc);
       sqlite3_free(h.zEvidence);
       bUnknown = 1;
       break;
@@ -802,7 +805,7 @@ static int resolve_key(Sessions *p, int iK, SessRow *pRow){
         h.zEvidence = sqlite3_mprintf("sessionCredentialFromConsole on its use, no issuing event; "
             "ConsoleLogin event %s of the same arn, %lld s before first use",
             g->az[LG_EVENT_ID] ? g->az[LG_EVENT_ID] : "(no eventID)", k->tFirst - g->t);
-        hop_json(pStr, nJson++==0, &h);
+        hop_json(pStr, nJson++==0, &h, &rc);
         sqlite3_free(h.zEvidence);
         nHop++;
         bInferred = 1;
@@ -817,7 +820,7 @@ static int resolve_key(Sessions *p, int iK, SessRow *pRow){
           u.zLink = "unknown";
           u.zEvidence = sqlite3_mprintf("the sign-in's identity (%s) is not followed further",
                                         g->az[LG_TYPE] ? g->az[LG_TYPE] : "no type");
-          hop_json(pStr, nJson++==0, &u);
+          hop_json(pStr, nJson++==0, &u, &rc);
           sqlite3_free(u.zEvidence);
           bUnknown = 1;
         }
@@ -826,7 +829,7 @@ static int resolve_key(Sessions *p, int iK, SessRow *pRow){
       h.zAccount = k->az[KU_ACCOUNT];
       h.zLink = "unknown";
       h.zEvidence = sqlite3_mprintf("no issuing event for this key in the logs");
-      hop_json(pStr, nJson++==0, &h);
+      hop_json(pStr, nJson++==0, &h, &rc);
       sqlite3_free(h.zEvidence);
       bUnknown = 1;
       break;
@@ -879,7 +882,7 @@ static int resolve_key(Sessions *p, int iK, SessRow *pRow){
     zProvider = a->az[IS_FED_PROVIDER] ? a->az[IS_FED_PROVIDER] : c->az[IS_C_PROVIDER];
     if( is_type(zCType, "SAMLUser") || is_type(zCType, "WebIdentityUser") ) h.zProvider = zProvider;
     if( h.zEvidence==0 ){ rc = SQLITE_NOMEM; break; }
-    hop_json(pStr, nJson++==0, &h);
+    hop_json(pStr, nJson++==0, &h, &rc);
     sqlite3_free(h.zEvidence);
     nHop++;
     if( zChainSrcId==0 ) zChainSrcId = h.zSrcId;
@@ -897,7 +900,7 @@ static int resolve_key(Sessions *p, int iK, SessRow *pRow){
       u.zEvidence = sqlite3_mprintf("the caller's copy (sharedEventID %s) is not in the logs; "
           "the role owner's copy names the calling account %s",
           a->az[IS_SHARED] ? a->az[IS_SHARED] : "(none)", a->az[IS_C_ACCOUNT] ? a->az[IS_C_ACCOUNT] : "(none)");
-      hop_json(pStr, nJson++==0, &u);
+      hop_json(pStr, nJson++==0, &u, &rc);
       sqlite3_free(u.zEvidence);
       bUnknown = 1;
       break;
@@ -919,7 +922,7 @@ static int resolve_key(Sessions *p, int iK, SessRow *pRow){
       u.zLink = "unknown";
       u.zEvidence = sqlite3_mprintf("the caller (%s) signed with no access key id",
                                     zCType ? zCType : "no type");
-      hop_json(pStr, nJson++==0, &u);
+      hop_json(pStr, nJson++==0, &u, &rc);
       sqlite3_free(u.zEvidence);
       bUnknown = 1;
       break;

@@ -231,6 +231,12 @@ static const Query aQuery[] = {
   { "views",
     "CREATE VIRTUAL TABLE temp.trail USING cloudtrail('data/AWSLogs');", 1,
     "SELECT count(*) FROM mfa_alert_scope_24h" },
+  { "sessions",
+    "CREATE TEMP TABLE s AS SELECT * FROM cloudtrail('data/AWSLogs/*/CloudTrail/us-east-1/2026/03/0[34]/*') "
+    "WHERE access_key_id IN "
+    "('AKIAAZP4SYD7OAXJBOLN','ASIASSNAUZQ3WKWJRCQZ','ASIAXGWB3UFCRRBUANDL','ASIAXCMCCBV5KRY57RTT',"
+    "'ASIA3ORRE4YCMZSG2DTR') OR eventName IN ('AssumeRole','ConsoleLogin');", 0,
+    "SELECT * FROM cloudtrail_sessions('table:s')" },
   { "rules", 0, 0,
     "SELECT * FROM cloudtrail_rules" },
   { "pushdown", 0, 0,
