@@ -42,17 +42,8 @@ typedef struct SessCursor {
 
 static int sessConnect(sqlite3 *db, void *pAux, int argc, const char *const *argv,
                        sqlite3_vtab **ppVtab, char **pzErr){
-  DbVtab *p;
-  int rc;
   (void)pAux; (void)argc; (void)argv; (void)pzErr;
-  rc = sqlite3_declare_vtab(db, SESS_SCHEMA);
-  if( rc ) return rc;
-  p = sqlite3_malloc64(sizeof(*p));
-  if( p==0 ) return SQLITE_NOMEM;
-  memset(p, 0, sizeof(*p));
-  p->db = db;
-  *ppVtab = &p->base;
-  return SQLITE_OK;
+  return vtab_connect_db(db, SESS_SCHEMA, ppVtab);
 }
 
 static int sessOpen(sqlite3_vtab *pVtab, sqlite3_vtab_cursor **ppCursor){
