@@ -634,6 +634,7 @@ static int log_rows(Ctx *c){
   int i, j, k;
   for(i=0; i<c->nDig; i++){
     const Digest *d = &c->aDig[i];
+    if( d->zProblem ) continue;        /* unreadable: its listing is not evidence */
     for(j=0; j<d->nList; j++){
       const Listing *li = &d->aList[j];
       LogFile *l = find_log(c, li->zKey);

@@ -17,6 +17,7 @@
 #   nodigest  digest 2 deleted: a missing row, the next one's chain 'previous missing', a gap
 #             of 3600 s, and its log file no longer covered
 #   damaged   a log file's gzip stream cut short: altered, and why
+#   baddigest digest 2 not JSON: unreadable, the next one's chain broken, its log uncovered
 #   named     digests naming a fingerprint other than the key's MD5: found by the key's file name
 # and the generator's sample in data/AWSLogs (fake hashes and signatures).
 set -u
@@ -48,7 +49,7 @@ Q="SELECT kind, replace(s3_object, rtrim(s3_object, replace(s3_object, '/', ''))
   iif(kind='log', substr(hash_expected,1,8), '') AS expected,
   iif(kind='log', substr(hash_actual,1,8), '') AS actual,
   hash_expected=hash_actual AS same, coalesce(detail, '') AS detail"
-for case in good nokey altered missing extra chain badsig badsig-nokey nosig nodigest damaged; do
+for case in good nokey altered missing extra chain badsig badsig-nokey nosig nodigest damaged baddigest; do
   keys="'$t/keys'"
   dir=$t/$case
   case $case in

@@ -188,3 +188,8 @@ with open(p, "rb") as f:
     data = f.read()
 with open(p, "wb") as f:
     f.write(data[:len(data) - 12])
+
+# baddigest: digest 2 replaced by bytes that are not JSON (its listing is lost with it)
+d = copy("baddigest")
+with open(path(d, digest_key(2)), "wb") as f:
+    f.write(gz(b'{"awsAccountId":"111122223333","logFiles":[{"s3Object":'))
