@@ -20,11 +20,11 @@
 # build/rules_data.c, which every build of the extension compiles in (`make rules-data`).
 
 CC      ?= cc
-PKGS    := sqlite3 libcjson zlib libdeflate
+PKGS    := sqlite3 libcjson zlib libdeflate libcrypto
 CFLAGS  ?= -O2 -g
 WARN    := -Wall -Wextra -Werror -Wshadow -Wformat=2
 DEPFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-DEPLIBS  = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lsqlite3 -lcjson -lz -ldeflate)
+DEPLIBS  = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lsqlite3 -lcjson -lz -ldeflate -lcrypto)
 PREFIX  ?= /usr/local
 
 SRC := $(wildcard ext/*.c)
@@ -38,7 +38,7 @@ GEN   := build/rules_data.c
 $(shell mkdir -p build; echo '$(RULES)' | cmp -s - build/rules.list || echo '$(RULES)' >build/rules.list)
 
 # Debian packages the build, the tests and the demo need.
-DEB_PKGS := gcc make pkg-config sqlite3 libsqlite3-dev libcjson-dev libdeflate-dev zlib1g-dev
+DEB_PKGS := gcc make pkg-config sqlite3 libsqlite3-dev libcjson-dev libdeflate-dev zlib1g-dev libssl-dev
 
 .PHONY: all deps demo test asan-test valgrind harness fuzz data memory bench install uninstall clean rules-data
 

@@ -7,12 +7,14 @@
 **   SELECT * FROM detect_mfa_deactivation('AWSLogs');
 **   SELECT access_key_id, origin_arn, hops FROM cloudtrail_sessions('AWSLogs');
 **   SELECT note FROM cloudtrail_rules;
+**   SELECT status, count(*) FROM cloudtrail_digests('AWSLogs') GROUP BY 1;
 **   SELECT kql_match('event.action:ConsoleLogin', record) FROM cloudtrail('AWSLogs');
 */
 #include "sqlite3ext.h"
 SQLITE_EXTENSION_INIT1
 #include <pthread.h>
 #include "detect_vtab.h"
+#include "digests_vtab.h"
 #include "fields.h"
 #include "files_vtab.h"
 #include "kql.h"
@@ -52,5 +54,6 @@ int sqlite3_cloudtrail_init(sqlite3 *db, char **pzErrMsg, const sqlite3_api_rout
   if( rc==SQLITE_OK ) rc = kql_register(db);
   if( rc==SQLITE_OK ) rc = rules_register(db);
   if( rc==SQLITE_OK ) rc = sessions_vtab_register(db);
+  if( rc==SQLITE_OK ) rc = digests_vtab_register(db);
   return rc;
 }

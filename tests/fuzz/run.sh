@@ -32,9 +32,9 @@ mkdir -p "$OUT/artifacts"
 if ! command -v "$CC" >/dev/null 2>&1; then
   echo "run.sh: $CC not found (libFuzzer needs clang)"; exit 2
 fi
-PKGS="sqlite3 libcjson zlib libdeflate"
+PKGS="sqlite3 libcjson zlib libdeflate libcrypto"
 DEPCFLAGS=$(pkg-config --cflags $PKGS 2>/dev/null || echo -I/usr/include/cjson)
-DEPLIBS=$(pkg-config --libs $PKGS 2>/dev/null || echo -lsqlite3 -lcjson -lz -ldeflate)
+DEPLIBS=$(pkg-config --libs $PKGS 2>/dev/null || echo -lsqlite3 -lcjson -lz -ldeflate -lcrypto)
 CFLAGS="-g -O1 -std=c99 -D_GNU_SOURCE -DSQLITE_CORE -fno-omit-frame-pointer
   -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Wno-typedef-redefinition"
 

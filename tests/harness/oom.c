@@ -221,6 +221,8 @@ static const Query aQuery[] = {
     "FROM cloudtrail('data/AWSLogs', 0, 2)" },
   { "files", 0, 0,
     "SELECT * FROM cloudtrail_files('tests/fixtures')" },
+  { "digests", 0, 0,
+    "SELECT * FROM cloudtrail_digests('data/AWSLogs/111122223333')" },
   { "damaged", 0, 0,
     "SELECT count(*) FROM cloudtrail('tests/fixtures/damaged')" },
   { "detect_path", 0, 0,

@@ -25,9 +25,9 @@ case "${1:-}" in
 esac
 
 CC=${CC:-cc}
-PKGS="sqlite3 libcjson zlib libdeflate"
+PKGS="sqlite3 libcjson zlib libdeflate libcrypto"
 DEPFLAGS=$(pkg-config --cflags $PKGS 2>/dev/null)
-DEPLIBS=$(pkg-config --libs $PKGS 2>/dev/null || echo -lsqlite3 -lcjson -lz -ldeflate)
+DEPLIBS=$(pkg-config --libs $PKGS 2>/dev/null || echo -lsqlite3 -lcjson -lz -ldeflate -lcrypto)
 OUT=build/harness
 BASE="-std=c99 -D_GNU_SOURCE -g -O1 -DSQLITE_CORE -Wall -Wextra"
 ASAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all"
