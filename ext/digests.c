@@ -139,9 +139,10 @@ static int read_plain(Ctx *c, const char *zPath, JsonBuf *pBuf, char **pzProblem
   pBuf->n = 0;
   f = fopen(zPath, "rb");
   if( f==0 || fstat(fileno(f), &st)!=0 || st.st_size>MAX_FILE ){
+    int bBig = f && st.st_size>MAX_FILE;
     if( f ) fclose(f);
     *pbUnreadable = 1;
-    *pzProblem = sqlite3_mprintf("cannot be read (or larger than 1 GiB)");
+    *pzProblem = sqlite3_mprintf(bBig ? "larger than 1 GiB: not read" : "cannot be read");
     return *pzProblem ? SQLITE_OK : SQLITE_NOMEM;
   }
   nRaw = (size_t)st.st_size;
@@ -260,8 +261,10 @@ static int digest_parse(Digest *d, const char *z, size_t n){
       if( d->aList[d->nList].zKey==0 ){ sqlite3_free(zHash); return SQLITE_NOMEM; }
     }
     d->nList++;
-    if( zObj==0 ){
-      d->zProblem = sqlite3_mprintf("a logFiles entry has no s3Object");
+    /* AWS writes both as text: without them the listing proves nothing */
+    if( zObj==0 || zHash==0 || bBad ){
+      d->zProblem = sqlite3_mprintf("logFiles entry %d (at byte %lld of the uncompressed bytes) has no %s text",
+                                    d->nList, (long long)os, zObj==0 ? "s3Object" : "hashValue");
       return d->zProblem ? SQLITE_OK : SQLITE_NOMEM;
     }
     i = json_ws(z, ve, oe);
@@ -511,7 +514,7 @@ static int covered(Ctx *c, const LogFile *l){
 }
 
 static int digest_rows(Ctx *c){
-  int i, j, *aOrder;
+  int i, j, k, nOrder, *aOrder;
   /* successors: who names whom as previous */
   for(i=0; i<c->nDig; i++){
     Digest *d = &c->aDig[i];
@@ -608,20 +611,23 @@ static int digest_rows(Ctx *c){
   /* gaps: per group (account, region, trail), in order of end time */
   aOrder = sqlite3_malloc64(sizeof(int)*(sqlite3_uint64)(c->nDig+1));
   if( aOrder==0 ) return SQLITE_NOMEM;
-  for(i=0; i<c->nDig; i++) aOrder[i] = i;
-  for(i=1; i<c->nDig; i++){            /* insertion sort: keys are nearly in order already */
-    int k = aOrder[i];
+  /* only the readable digests: an unreadable one has no window, and must not stand
+  ** between two that have (its end time may have been read before its problem) */
+  for(i=0, k=0; i<c->nDig; i++) if( c->aDig[i].zProblem==0 ) aOrder[k++] = i;
+  nOrder = k;
+  for(i=1; i<nOrder; i++){             /* insertion sort: keys are nearly in order already */
+    int iDig = aOrder[i];
     for(j=i; j>0; j--){
-      const Digest *a = &c->aDig[aOrder[j-1]], *b = &c->aDig[k];
+      const Digest *a = &c->aDig[aOrder[j-1]], *b = &c->aDig[iDig];
       int cmp = strcmp(a->zGroup, b->zGroup);
       if( cmp<0 || (cmp==0 && a->iEnd<=b->iEnd) ) break;
       aOrder[j] = aOrder[j-1];
     }
-    aOrder[j] = k;
+    aOrder[j] = iDig;
   }
-  for(i=1; i<c->nDig; i++){
+  for(i=1; i<nOrder; i++){
     const Digest *a = &c->aDig[aOrder[i-1]], *b = &c->aDig[aOrder[i]];
-    if( a->zProblem || b->zProblem || strcmp(a->zGroup, b->zGroup)!=0 ) continue;
+    if( strcmp(a->zGroup, b->zGroup)!=0 ) continue;
     /* digest rows were written in aDig order, one per digest, first */
     c->pOut->a[aOrder[i]].bGap = 1;
     c->pOut->a[aOrder[i]].iGap = b->iStart - a->iEnd;

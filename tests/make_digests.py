@@ -193,3 +193,23 @@ with open(p, "wb") as f:
 d = copy("baddigest")
 with open(path(d, digest_key(2)), "wb") as f:
     f.write(gz(b'{"awsAccountId":"111122223333","logFiles":[{"s3Object":'))
+
+# nohash: digest 3's only logFiles entry has a null hashValue (AWS always writes one): the
+# digest is unreadable, its listing no evidence (log 4 uncovered)
+d = copy("nohash")
+p = path(d, digest_key(3))
+with open(p, "rb") as f:
+    obj = json.loads(gzip.decompress(f.read()))
+obj["logFiles"][0]["hashValue"] = None
+with open(p, "wb") as f:
+    f.write(gz(json.dumps(obj).encode()))
+
+# nobucket: digest 2 without digestS3Bucket (its times are read, then it is refused): the
+# gap of digest 3 is measured from digest 1, the readable one before it
+d = copy("nobucket")
+p = path(d, digest_key(2))
+with open(p, "rb") as f:
+    obj = json.loads(gzip.decompress(f.read()))
+del obj["digestS3Bucket"]
+with open(p, "wb") as f:
+    f.write(gz(json.dumps(obj).encode()))
