@@ -65,9 +65,9 @@ $(GEN): build/embed $(RULES) build/rules.list
 # the generated source alone: tests/harness/run.sh and tests/fuzz/run.sh compile it in
 rules-data: $(GEN)
 
-build/generate: data/generate.c ext/s3path.c ext/s3path.h
+build/generate: data/generate.c ext/s3path.c ext/s3path.h ext/sha256.c ext/sha256.h
 	@mkdir -p build
-	$(CC) -O2 $(WARN) -std=c99 -D_POSIX_C_SOURCE=200809L -o $@ data/generate.c ext/s3path.c -lz
+	$(CC) -O2 $(WARN) -std=c99 -D_POSIX_C_SOURCE=200809L -o $@ data/generate.c ext/s3path.c ext/sha256.c -lz -lcrypto
 
 # Installs only what is missing, and only when it can (root, or sudo).
 deps:

@@ -13,12 +13,16 @@
  * tampering scenarios with documented, fixed eventIDs (see data/README.md), and the
  * records of the data stories in data/stories/ (story_file).
  *
- * Only libc + zlib.  Same arguments => byte-identical output (own PRNG, no
- * clock, no locale, gzip header with mtime 0).
+ * Digests are written as AWS writes them (write_digests): each log file's SHA-256, the
+ * previous digest's SHA-256 and signature, each digest signed (RSA, SHA-256) with a demo
+ * key embedded below, whose public key goes to OUTDIR/public-keys/.
+ *
+ * libc, zlib and OpenSSL's libcrypto (RSA only).  Same arguments => byte-identical output
+ * (own PRNG, no clock, no locale, gzip header with mtime 0, PKCS#1 v1.5 signatures).
  *
  * Build:
  *   gcc -std=c99 -D_POSIX_C_SOURCE=200809L -O2 -Wall -Wextra -Werror -Wshadow \
- *       -Wformat=2 data/generate.c ext/s3path.c -lz -o build/generate
+ *       -Wformat=2 data/generate.c ext/s3path.c ext/sha256.c -lz -lcrypto -o build/generate
  */
 #include <dirent.h>
 #include <errno.h>
@@ -32,8 +36,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <zlib.h>
+#include <openssl/bio.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
 
 #include "../ext/s3path.h"
+#include "../ext/sha256.h"
 
 #if defined(__GNUC__)
 #define FMT(a, b) __attribute__((format(printf, a, b)))
@@ -1122,11 +1130,12 @@ typedef struct {
     int ns, scap;
     int tag;         /* 0 normal, 1 duplicate copy, 2 late */
     int scen;        /* 1 if created for scenario records */
+    int deleted;     /* a data story's deleted file: listed by its digest, not written */
     uint32_t order;
     uint64_t fseed; /* per-file PRNG stream: content is independent of write order */
     char suffix[17];
     int64_t oldest, newest;
-    char hash[65];
+    char hash[65];   /* SHA-256 of its content, hex (write_digests) */
 } LogFile;
 
 typedef struct {
@@ -1135,6 +1144,7 @@ typedef struct {
     int tag;
     int sc, nn;  /* eventID ...0000SS00NN */
     int story;   /* 1: from a data story (data/stories/): placed after the background plan */
+    int deleted; /* from a story's `deleted` part: goes to a deleted file (place_stories) */
     char *json;
 } SRec;
 
@@ -1165,6 +1175,8 @@ typedef struct {
     int nscen;
     const char *stories; /* folder of data stories (*.tsv); NULL: none */
     int in_story;        /* records emitted now come from a data story */
+    int in_deleted;      /* ... from the `deleted` part of a data story */
+    int ndeleted, ndelrec; /* deleted log files, and the records in them */
     int nstory;          /* story records among srecs */
     int same_request;    /* the record emitted now is the other copy of the last one's call */
     char last_reqid[40]; /* the requestID of the last scenario record emitted */
@@ -2491,6 +2503,7 @@ static void S_emit_tag(Gen *g, int sc, int nn, int tag, int64_t stamp)
         sr->sc = sc;
         sr->nn = nn;
         sr->story = g->in_story;
+        sr->deleted = g->in_deleted;
         g->nstory += g->in_story;
         sr->tag = i == 0 ? (tag == TAG_DUP ? TAG_NORMAL : tag) : TAG_DUP;
         sr->stamp = (i == 0 && stamp) ? stamp : normal_stamp(r->t);
@@ -3215,6 +3228,10 @@ static void story_file(Gen *g, const char *path)
                 die("%s:%d: expected: scenario SS NN", path, lno);
             sc = (int)parse_long(fld[1], "scenario", 1, 99);
             nn = (int)parse_long(fld[2], "first NN", 1, 99);
+        } else if (!strcmp(fld[0], "deleted")) {
+            if (nf != 1)
+                die("%s:%d: expected: deleted (alone on its line)", path, lno);
+            g->in_deleted = 1;
         } else if (!story_identity(g, who, &nwho, fld, nf, path, lno)) {
             int reg, ro, wi;
             int64_t t;
@@ -3277,6 +3294,7 @@ static void story_file(Gen *g, const char *path)
             nn++;
         }
     }
+    g->in_deleted = 0;
     free(text);
 }
 
@@ -3508,9 +3526,11 @@ static void place_stories(Gen *g)
         LogFile *f = NULL;
         if (!s->story)
             continue;
+        /* a deleted record goes to a deleted file, never into a file that is written */
         for (j = 0; j < g->nfiles; j++) {
             LogFile *c = &g->files[j];
-            if (c->acct == s->acct && c->reg == s->reg && c->stamp == s->stamp && c->tag == TAG_NORMAL) {
+            if (c->acct == s->acct && c->reg == s->reg && c->stamp == s->stamp && c->tag == TAG_NORMAL &&
+                c->deleted == s->deleted) {
                 f = c;
                 break;
             }
@@ -3518,6 +3538,7 @@ static void place_stories(Gen *g)
         if (!f) {
             f = new_file(g, s->acct, s->reg, s->stamp);
             f->scen = 1;
+            f->deleted = s->deleted;
         }
         file_add_srec(f, i);
     }
@@ -3526,10 +3547,11 @@ static void place_stories(Gen *g)
 static void finish_plan(Gen *g)
 {
     int i;
-    /* random suffixes and fake hashes, in creation order (deterministic) */
+    /* random suffixes, in creation order (deterministic). The value drawn second once made
+     * a fake hash; it is drawn still, so that every file keeps its name and content */
     for (i = 0; i < g->nfiles; i++) {
         ralnum(g->files[i].suffix, 16, &g->rng, ALNUM);
-        hexn(g->files[i].hash, 64, rng_next(&g->rng));
+        (void)rng_next(&g->rng);
         g->files[i].fseed = mix64(rng_next(&g->rng) ^ ((uint64_t)i + 1) * 0xD1B54A32D192ED03ULL);
     }
     qsort(g->files, (size_t)g->nfiles, sizeof *g->files, cmp_file);
@@ -3589,15 +3611,20 @@ static void file_meta(Gen *g)
             if (tt > f->newest)
                 f->newest = tt;
         }
-        g->nrecords += f->nbg + f->ns;
+        if (f->deleted) {
+            g->ndeleted++;
+            g->ndelrec += f->nbg + f->ns;
+        } else {
+            g->nrecords += f->nbg + f->ns;
+        }
     }
     free(times);
 }
 
-static void write_one(Gen *g, const LogFile *f, int64_t **times, size_t *tcap)
+/* the uncompressed content of log file f, into g->out */
+static void file_content(Gen *g, const LogFile *f, int64_t **times, size_t *tcap)
 {
     int n = f->nbg, a = 0, b = 0, first = 1;
-    char dir[1024], rel[512], name[256];
     const int *si = f->sidx;
     int64_t *tm = file_times(g, f, times, tcap);
     b_clear(&g->out);
@@ -3615,6 +3642,12 @@ static void write_one(Gen *g, const LogFile *f, int64_t **times, size_t *tcap)
         }
     }
     b_s(&g->out, "]}");
+}
+
+static void write_one(Gen *g, const LogFile *f, int64_t **times, size_t *tcap)
+{
+    char dir[1024], rel[512], name[256];
+    file_content(g, f, times, tcap);
     log_dir(rel, sizeof rel, f);
     log_name(name, sizeof name, g, f);
     snprintf(dir, sizeof dir, "%s/%s", g->outdir, rel);
@@ -3628,7 +3661,8 @@ static void write_share(Gen *g, int w, int n)
     size_t tcap = 0;
     int i;
     for (i = w; i < g->nfiles; i += n)
-        write_one(g, &g->files[i], &times, &tcap);
+        if (!g->files[i].deleted)
+            write_one(g, &g->files[i], &times, &tcap);
     free(times);
 }
 
@@ -3668,21 +3702,124 @@ static void write_logs(Gen *g)
         die("a writer process failed");
 }
 
+/* The demo signing key: an RSA key made for this sample (openssl genrsa 2048), public on
+ * purpose. It signs nothing but the synthetic digests, so that their signatures verify
+ * with the public key this program writes beside them; it proves nothing about AWS. */
+static const char DEMO_KEY[] =
+    "-----BEGIN RSA PRIVATE KEY-----\n"
+    "MIIEowIBAAKCAQEAygOVVttgoQLYb9OrhivSQswW7dxidZnE2QA0dihmGkVNq2zx\n"
+    "TKvv2KA5c0MrCr7uUa8netzm3aYjdXKHfnknDYEMw+BwJwakO/6cI6++wfWFoROp\n"
+    "kaWaisA+cp2sEOmP2OJlKeo8TuolYJpcjqs3XOZ099bFHkBv+ZnCD9W/EnLCXXZB\n"
+    "khW2WOH7W4flLKlgGIjf4bWvDjkhlwls5crSnmK6QK1wN1aon1ft5BH5XsN3sHWS\n"
+    "xIkPqZcfHvRFCnhB8BCWP1ATXfa48E7+5R1WgSGs5Wrt3pJt5Ojrn6DcQQuE3nTH\n"
+    "2EXHYzLYt/xwtf+64kiaYJSotow/jM5a3P3SWwIDAQABAoIBADke6ERGBb2hU1fT\n"
+    "b0Wh8HMoyDb7wO9lym5di3f5ll1JSVv2kwhN+aS0MWpxDKOeNz7rmus3uSPlTVNx\n"
+    "TfSqByvfWJ+uP6gZTakVJktE71hityVDrQfc3qTrFP1NrhCeKil2YoqGjAT4WhdF\n"
+    "rnQ834uqMlq95MDYEZFvM5tMohlxziJcsOj/3oacOov5IsGNZwt3dbxkmFB9dIRC\n"
+    "U7BAgXL17KvGhHfg/BT3UDKR0ZA5FXKSfnuOhcYSVGx6e+txceqzhhzs4d5YJOOr\n"
+    "pjNndnhhk5OWceZKxMO4czNJR4JMoXNCE1+yeeIUMQ1AuDgOm5wiVbdxn7dpwc1P\n"
+    "PIhw2WECgYEA/0gowztRs49vd+YI1+YElg+3eBJYF07jrntmlGj1xuN3Qx0n9EbB\n"
+    "azsgK6pfXTvVZ7oBmGI0C4kPAGsHjZD0Dgp2LVE4TAR6GKktQc4kUL4ghSNeDfHS\n"
+    "hYE2R4Y1beYJn8wWIAJ407pZoXXTFMfkoA3l9cbp5X2IMDlAIdQVY+sCgYEAypUQ\n"
+    "OLsh5u4LuuT/wNRr8oNnDqbs6Q86MXNgGANtERj+HsxHcGKd8ZA2Tk7VfXsnyOCH\n"
+    "qcnb+ycz6Z2Z9hHtyI4DDwgbI3Z4SPi52pxp2UteYJ3zxEV8aI4szi63HFt5pNzU\n"
+    "n9NmHv0TXC3Q0HI+6sWauAbaiBTevlDuI+4vX1ECgYBUDCTnijsu/BV+Cy10L5Xo\n"
+    "9gm4rYl1OxL5GkW+rQPmVHOqlAnYggciT9gaqEA3iQCM4w+tZP+voJNg1twovsWr\n"
+    "bcRUzT3UwVCVl/V/iego8T/xtaA8xRZDwDPnvocOxML8aowKQ+YWB2+FGi7B08Iw\n"
+    "9AJ3NeNCHF9fSSoVOSdFuwKBgF943Mo/tvyEV1bfMYEJG06RivImzSQRHxXLEBCB\n"
+    "HNef9bNCBrD6aQE9O7qwAIFAl0FeP9FO5rN4iEijE7oaPPv1oY9l/JQ78vhA8CYM\n"
+    "7P2RPYs/JXDsZnNH/em1rmpY2f1ObY5dLJWSI5ufo/d4wBoYwo/T+w2C+G6s6W5Z\n"
+    "hE3hAoGBAP5behaqvA36w3XLujtyDVnvISSB0TumJIxMwGNjfgvBEwnNri/gu7AM\n"
+    "acXpwm3dr2TS/P+a56DLXHq+WSaWqO6HNuzWvqwnZamsGI7iOxdVr3kT29I8u4wH\n"
+    "0rcqkKIfLGlWUkqmKPcPyvcM6tW4xegJYafEDG7Gk7PSeOmsulL1\n"
+    "-----END RSA PRIVATE KEY-----\n";
+
+static void to_hex(char *o, const unsigned char *a, size_t n)
+{
+    static const char HX[] = "0123456789abcdef";
+    size_t i;
+    for (i = 0; i < n; i++) {
+        o[2 * i] = HX[a[i] >> 4];
+        o[2 * i + 1] = HX[a[i] & 15];
+    }
+    o[2 * n] = 0;
+}
+
+static void sha256_hexof(char o[65], const char *p, size_t n)
+{
+    Sha256 h;
+    unsigned char d[32];
+    sha256_init(&h);
+    sha256_update(&h, p, n);
+    sha256_final(&h, d);
+    to_hex(o, d, 32);
+}
+
+/* The demo key; its fingerprint (hex MD5 of the public key's PKCS#1 DER, as
+ * cloudtrail_digests computes it) into fpr; its public key written as
+ * OUTDIR/public-keys/<fingerprint>.pem, the name cloudtrail_digests also knows it by. */
+static EVP_PKEY *demo_key(Gen *g, char fpr[33])
+{
+    BIO *b = BIO_new_mem_buf(DEMO_KEY, -1);
+    EVP_PKEY *k = b ? PEM_read_bio_PrivateKey(b, NULL, NULL, NULL) : NULL;
+    unsigned char *der = NULL, md5[16];
+    unsigned nmd5 = 0;
+    int nder;
+    char dir[1024], path[1100];
+    FILE *f;
+    BIO_free(b);
+    if (!k)
+        die("cannot read the demo signing key");
+    nder = i2d_PublicKey(k, &der);
+    if (nder <= 0 || !EVP_Digest(der, (size_t)nder, md5, &nmd5, EVP_md5(), NULL) || nmd5 != 16)
+        die("cannot compute the demo key's fingerprint");
+    OPENSSL_free(der);
+    to_hex(fpr, md5, 16);
+    snprintf(dir, sizeof dir, "%s/public-keys", g->outdir);
+    mkdirs(g, dir);
+    snprintf(path, sizeof path, "%s/%s.pem", dir, fpr);
+    f = fopen(path, "wb");
+    if (!f || !PEM_write_PUBKEY(f, k) || fclose(f) != 0)
+        die("cannot write %s", path);
+    return k;
+}
+
+/* RSA (PKCS#1 v1.5) with SHA-256 over msg, hex: 512 characters for a 2048-bit key */
+static void sign_hex(EVP_PKEY *k, const char *msg, char o[520])
+{
+    EVP_MD_CTX *md = EVP_MD_CTX_new();
+    unsigned char sig[256];
+    size_t n = sizeof sig;
+    if (!md || EVP_DigestSignInit(md, NULL, EVP_sha256(), NULL, k) != 1 ||
+        EVP_DigestSign(md, sig, &n, (const unsigned char *)msg, strlen(msg)) != 1)
+        die("cannot sign a digest");
+    EVP_MD_CTX_free(md);
+    to_hex(o, sig, n);
+}
+
 static void write_digests(Gen *g)
 {
     const int64_t P = 6 * 3600;
     int W = g->days * 4;
     int acct, reg, k, i = 0;
-    Rng dr, *r = &dr;
     J dj = {{0, 0, 0}, 0, 0, {0}};
+    char fpr[33];
+    EVP_PKEY *pkey = demo_key(g, fpr); /* one key for every region (AWS has one per region) */
+    int64_t *times = NULL;
+    size_t tcap = 0;
 
-    rng_init(&dr, g->seed ^ 0xD16E57D16E57ULL);
+    /* each log file's hash: its content again (it depends only on the file's own PRNG
+     * stream, so these are the bytes written, deleted files' included) */
+    for (k = 0; k < g->nfiles; k++) {
+        file_content(g, &g->files[k], &times, &tcap);
+        sha256_hexof(g->files[k].hash, g->out.p, g->out.n);
+    }
+    free(times);
     for (acct = 0; acct < NACCT; acct++) {
         for (reg = 0; reg < NREG; reg++) {
-            char fpr[40], prevkey[512] = "", prevhash[80] = "", prevsig[520] = "";
+            char prevkey[512] = "", prevhash[80] = "", prevsig[520] = "";
             int64_t off = 60 + (int64_t)(hs(REGIONS[reg], asalt(acct) ^ g->seed) % 1740);
             int first_f, last_f;
-            hexn(fpr, 32, hs(REGIONS[reg], 0xF1F1)); /* per-region public key */
             while (i < g->nfiles && (g->files[i].acct < acct || (g->files[i].acct == acct && g->files[i].reg < reg)))
                 i++;
             first_f = i;
@@ -3770,17 +3907,21 @@ static void write_digests(Gen *g)
                          REGIONS[reg], ymd);
                 write_file(g, dir, dname, dj.b.p, dj.b.n);
                 g->ndigests++;
-                snprintf(prevkey, sizeof prevkey, "%s", dkey);
-                rhex(prevhash, 64, r);
+                /* the next digest carries this one's hash and signature; the signed string is
+                 * AWS's: end time, bucket/key, this digest's hash, the previous signature */
                 {
-                    int z;
-                    for (z = 0; z < 8; z++)
-                        rhex(prevsig + z * 64, 64, r);
-                    prevsig[512] = 0;
+                    char *msg = xmalloc(strlen(dkey) + 1200);
+                    sha256_hexof(prevhash, dj.b.p, dj.b.n);
+                    fmt_iso(ts, de);
+                    sprintf(msg, "%s\n%s/%s\n%s\n%s", ts, LOG_BUCKET, dkey, prevhash, prevkey[0] ? prevsig : "null");
+                    sign_hex(pkey, msg, prevsig);
+                    free(msg);
                 }
+                snprintf(prevkey, sizeof prevkey, "%s", dkey);
             }
         }
     }
+    EVP_PKEY_free(pkey);
     free(dj.b.p);
 }
 
@@ -3954,7 +4095,10 @@ int main(int argc, char **argv)
         write_digests(g);
 
     printf("generate: %d log files, %ld digest files, %ld records (%d MFA scenarios, %d story records) in %s\n",
-           g->nfiles, g->ndigests, g->nrecords, g->nscen, g->nstory, g->outdir);
+           g->nfiles - g->ndeleted, g->ndigests, g->nrecords, g->nscen, g->nstory - g->ndelrec, g->outdir);
+    if (g->ndeleted)
+        printf("generate: %d deleted log file(s) (%d story records): listed by %s, not written\n", g->ndeleted,
+               g->ndelrec, g->digests ? "the digests" : "no digest (--no-digests)");
 
     if (!g->plain)
         deflateEnd(&g->z);

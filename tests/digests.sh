@@ -18,8 +18,12 @@
 #             of 3600 s, and its log file no longer covered
 #   damaged   a log file's gzip stream cut short: altered, and why
 #   baddigest digest 2 not JSON: unreadable, the next one's chain broken, its log uncovered
+#   nohash    digest 3 lists log 4 with a null hashValue: unreadable (which entry, where), log
+#             4 uncovered, digest 2 then has no later digest naming it
+#   nobucket  digest 2 lacks digestS3Bucket: unreadable; digest 3's gap measured from digest 1
 #   named     digests naming a fingerprint other than the key's MD5: found by the key's file name
-# and the generator's sample in data/AWSLogs (fake hashes and signatures).
+# and the generator's sample in data/AWSLogs with its public key: every log file ok but the one
+# the S15 story deleted (missing), every signature but the newest of each chain verified.
 set -u
 LC_ALL=C
 export LC_ALL
@@ -49,7 +53,7 @@ Q="SELECT kind, replace(s3_object, rtrim(s3_object, replace(s3_object, '/', ''))
   iif(kind='log', substr(hash_expected,1,8), '') AS expected,
   iif(kind='log', substr(hash_actual,1,8), '') AS actual,
   hash_expected=hash_actual AS same, coalesce(detail, '') AS detail"
-for case in good nokey altered missing extra chain badsig badsig-nokey nosig nodigest damaged baddigest; do
+for case in good nokey altered missing extra chain badsig badsig-nokey nosig nodigest damaged baddigest nohash nobucket; do
   keys="'$t/keys'"
   dir=$t/$case
   case $case in
@@ -78,6 +82,9 @@ sq "SELECT count(*) FROM cloudtrail_digests('$t/good', '$t/good')"
 sq "SELECT count(*) FROM cloudtrail_digests"
 sq "SELECT count(*) FROM cloudtrail_digests(NULL)"
 
-echo "== data/AWSLogs (the generator's digests: hashes and signatures are fake)"
+echo "== data/AWSLogs with data/public-keys (the generator signs with a demo key)"
 sq "SELECT kind, status, chain, signature, count(*), min(gap_seconds), max(gap_seconds)
-    FROM cloudtrail_digests('data/AWSLogs') GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4"
+    FROM cloudtrail_digests('data/AWSLogs', 'data/public-keys') GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4"
+sq "SELECT status, s3_object, digest FROM cloudtrail_digests('data/AWSLogs') WHERE status <> 'ok'"
+echo "== data/: the same, checked without the extension (tests/tools/check_digests.py, openssl)"
+"$py" tests/tools/check_digests.py data data/public-keys/*.pem

@@ -7,6 +7,8 @@
 #     and its links hold: each session key issued by an AssumeRole is used by records of that
 #     session (principalId = assumedRoleId), the two copies of the cross-account call share a
 #     sharedEventID and a requestID, and its keys and IDs appear nowhere else;
+#   - a story's `deleted` part (data/stories/s15-deleted-log.tsv) is listed by a digest, not
+#     written; the others are;
 #   - a story file's mistakes stop the generator with the file name and the line.
 set -u
 LC_ALL=C
@@ -67,6 +69,7 @@ grep '/CloudTrail/' $T/without.sums >$T/without.logs
 grep '/CloudTrail/' $T/data.sums >$T/data.logs
 echo "without stories: $(wc -l <$T/without.logs) log files, $(comm -23 $T/without.logs $T/data.logs | wc -l) not in the sample as they are"
 echo "  in the sample only (the story's own files): $(comm -13 $T/without.logs $T/data.logs | cut -f1 | sed 's|.*/||' | tr '\n' ' ')"
+# a digest holds the previous one's hash and signature: a change reaches its chain's end
 echo "  digests that differ: $(grep -v '/CloudTrail/' $T/without.sums | comm -23 - $T/data.sums | wc -l)"
 
 # mistakes in a story file
@@ -95,5 +98,15 @@ bad "account of an unknown caller" 'scenario	2	80' 'account	a	444455556666	s'
 bad "identity defined twice" 'scenario	2	80' "$W" "$W"
 bad "unknown option" 'scenario	2	80' "$W" "$R	requestID=1"
 bad "resources not an array" 'scenario	2	80' "$W" "$R	resources={}"
+bad "deleted with a field" 'scenario	2	80' "$W" 'deleted	yes' "$R"
+
+# a `deleted` part: its records go to a file of their own, listed by its digest (with the
+# SHA-256 of the content it had), not written; the story's other records are written
+mkdir -p $T/del
+printf '%s\n' 'scenario	2	80' "$W" "$R" 'deleted' "$(echo "$R" | sed 's/20:00:00/20:01:00/')" >$T/del/s.tsv
+build/generate $T/del-out --stories $T/del | sed "s|$T/del-out|OUT|"
+echo "  story records written: $(find $T/del-out/AWSLogs -path '*/CloudTrail/*' -type f -exec gzip -dc {} + | grep -o '00000000-0000-4000-8000-00000002008[01]' | tr '\n' ' ')"
+echo "  listed by the digests and absent: $(find $T/del-out/AWSLogs -path '*/CloudTrail-Digest/*' -type f -exec gzip -dc {} + |
+  grep -o '"s3Object":"[^"]*"' | cut -d'"' -f4 | while read -r k; do [ -e "$T/del-out/$k" ] || echo "${k##*/}"; done)"
 printf 'missing folder: '
 build/generate $T/bad-out --stories $T/none 2>&1 >/dev/null | sed "s|$T/||"
