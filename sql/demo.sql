@@ -65,3 +65,18 @@ SELECT w.event_time, w.offset_seconds AS offset_s, w.event_name, w.account_id,
   FROM mfa_alert_window_24h_origin w JOIN alerts a USING (alert_id)
  WHERE a.user_name = 'OrganizationAccountAccessRole' AND w.offset_seconds BETWEEN -600 AND 300
  ORDER BY w.event_epoch;
+.print ''
+.print '10. Are the logs complete and untouched? The digest files, checked with the public key (cloudtrail_digests)'
+CREATE TEMP TABLE trail_digests AS SELECT * FROM cloudtrail_digests('data/AWSLogs', 'data/public-keys');
+SELECT kind, status, signature, count(*) AS files FROM trail_digests GROUP BY 1, 2, 3 ORDER BY 1 DESC, 2;
+SELECT l.status, replace(l.s3_object, rtrim(l.s3_object, replace(l.s3_object, '/', '')), '') AS log_file,
+       d.start_time AS its_digest_from, d.end_time AS its_digest_to
+  FROM trail_digests l LEFT JOIN trail_digests d ON d.kind = 'digest' AND d.s3_object = l.digest
+ WHERE l.kind = 'log' AND l.status <> 'ok';
+.print ''
+.print '11. ... for the windows of the alert we follow: what the digests vouch for (mfa_alert_coverage)'
+SELECT c.account, c.region, c.digests, c.covered, c.uncovered_seconds AS uncovered_s, c.logs, c.ok,
+       c.missing, c.altered + c.unlisted + c.unverified + c.other AS other
+  FROM mfa_alert_coverage c JOIN the_alert a USING (alert_id)
+ ORDER BY c.account, c.region;
+.print '   (uncovered: the span starts 48 hours before the alert, the sample 25 hours before it)'

@@ -26,6 +26,7 @@ DROP VIEW IF EXISTS temp.mfa_alert_window_24h;
 DROP VIEW IF EXISTS temp.mfa_alert_scope_24h;
 DROP VIEW IF EXISTS temp.mfa_alert_other_alerts_48h;
 DROP VIEW IF EXISTS temp.mfa_alert_window_24h_origin;
+DROP VIEW IF EXISTS temp.mfa_alert_coverage;
 
 -- The alerts: one row per MFA device deactivated or deleted successfully, as the rule
 -- defines it (detect_mfa_deactivation() over the table `trail`, never a folder of that name).
@@ -328,3 +329,89 @@ CREATE TEMP VIEW mfa_alert_window_24h_origin AS
     JOIN events e ON e.access_key_id = k.access_key_id
                  AND e.event_epoch BETWEEN a.event_epoch - 86400 AND a.event_epoch + 86400
    ORDER BY a.event_epoch, a.alert_id, e.event_epoch, e.eventID;
+
+-- "The investigation views can then say whether their window is fully covered": for each MFA
+-- alert and each account and region the digest files cover, whether CloudTrail's digests
+-- vouch for every log file delivered while the alert's windows were open. It reads the rows
+-- of cloudtrail_digests from a table or view called `trail_digests`, which you create:
+--   CREATE TEMP TABLE trail_digests AS SELECT * FROM cloudtrail_digests('cases/acme', 'keys/');
+-- The span is the windows' (48 hours before the alert to 24 hours after it), plus one hour
+-- for delivery (CloudTrail delivers an event's log file within minutes, without a bound):
+--   span_start, span_end    alert time - 48 h, alert time + 25 h (UTC)
+--   digests                 digests of that account and region (readable, status ok) whose
+--                           [digestStartTime, digestEndTime] meets the span
+--   uncovered_seconds       seconds of the span no such digest covers: before the first,
+--                           between two (a missing or altered digest leaves its hours
+--                           uncovered), after the last
+--   covered                 1 when uncovered_seconds is 0
+--   logs, ok, missing, altered, unlisted, unverified, other
+--                           log files of that account and region whose delivery stamp (in
+--                           the file name) is in the span, by status (other: uncovered,
+--                           unreadable; a name without a stamp is in no span)
+--   files                   the ones not ok: "status s3_object", one per line
+-- trails: the trail names of those digests (from their file names). An alert without an event
+-- time has no span and no row.
+CREATE TEMP VIEW mfa_alert_coverage AS
+  WITH alerts AS MATERIALIZED (
+    SELECT alert_id, event_time, event_epoch - 172800 AS s0, event_epoch + 90000 AS s1
+      FROM mfa_deactivation_alerts WHERE event_epoch IS NOT NULL
+  ), rows AS MATERIALIZED (
+    SELECT kind, account, region, status, s3_object,
+           replace(s3_object, rtrim(s3_object, replace(s3_object, '/', '')), '') AS name,
+           unixepoch(start_time) AS ds, unixepoch(end_time) AS de
+      FROM trail_digests WHERE account IS NOT NULL AND region IS NOT NULL
+  ), digests AS MATERIALIZED (
+    -- {account}_CloudTrail-Digest_{region}_{trail}_{region}_{stamp}.json[.gz]
+    SELECT account, region, ds, de, status,
+           substr(rest, 1, instr(rest, '_' || region || '_') - 1) AS trail
+      FROM (SELECT *, substr(name, length(account || '_CloudTrail-Digest_' || region || '_') + 1) AS rest
+              FROM rows WHERE kind = 'digest')
+  ), logs AS MATERIALIZED (
+    -- {account}_CloudTrail_{region}_{YYYYMMDDTHHMMZ}_{16 characters}.json[.gz]
+    SELECT account, region, status, s3_object,
+           unixepoch(substr(st, 1, 4) || '-' || substr(st, 5, 2) || '-' || substr(st, 7, 2) || 'T'
+                     || substr(st, 10, 2) || ':' || substr(st, 12, 2) || ':00Z') AS t
+      FROM (SELECT *, substr(name, length(account || '_CloudTrail_' || region || '_') + 1, 14) AS st
+              FROM rows WHERE kind = 'log')
+  ), places AS (
+    SELECT DISTINCT account, region FROM digests
+  ), spans AS (
+    -- each ok digest clipped to the span, with the latest end of the ones that start before
+    SELECT a.alert_id, d.account, d.region, max(d.ds, a.s0) AS s, min(d.de, a.s1) AS e,
+           max(min(d.de, a.s1)) OVER (PARTITION BY a.alert_id, d.account, d.region
+                                      ORDER BY max(d.ds, a.s0), min(d.de, a.s1)
+                                      ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_e
+      FROM alerts a JOIN digests d ON d.status = 'ok' AND d.de > a.s0 AND d.ds < a.s1
+  ), cover AS (
+    SELECT alert_id, account, region, count(*) AS n, min(s) AS first_s, max(e) AS last_e,
+           total(max(0, s - prev_e)) AS holes
+      FROM spans GROUP BY alert_id, account, region
+  ), tally AS (
+    SELECT a.alert_id, l.account, l.region, count(*) AS logs,
+           count(*) FILTER (WHERE l.status = 'ok') AS ok,
+           count(*) FILTER (WHERE l.status = 'missing') AS missing,
+           count(*) FILTER (WHERE l.status = 'altered') AS altered,
+           count(*) FILTER (WHERE l.status = 'unlisted') AS unlisted,
+           count(*) FILTER (WHERE l.status = 'unverified') AS unverified,
+           count(*) FILTER (WHERE l.status NOT IN ('ok', 'missing', 'altered', 'unlisted', 'unverified')) AS other,
+           group_concat(CASE WHEN l.status <> 'ok' THEN l.status || ' ' || l.s3_object END, char(10)) AS files
+      FROM alerts a JOIN logs l ON l.t BETWEEN a.s0 AND a.s1
+     GROUP BY a.alert_id, l.account, l.region
+  )
+  SELECT a.alert_id, a.event_time AS alert_time, p.account, p.region,
+         (SELECT group_concat(DISTINCT trail) FROM digests d
+           WHERE d.account = p.account AND d.region = p.region) AS trails,
+         strftime('%Y-%m-%dT%H:%M:%SZ', a.s0, 'unixepoch') AS span_start,
+         strftime('%Y-%m-%dT%H:%M:%SZ', a.s1, 'unixepoch') AS span_end,
+         coalesce(c.n, 0) AS digests,
+         CAST(CASE WHEN c.n IS NULL THEN a.s1 - a.s0
+                   ELSE max(0, c.first_s - a.s0) + c.holes + max(0, a.s1 - c.last_e) END AS INTEGER)
+           AS uncovered_seconds,
+         c.n IS NOT NULL AND c.first_s <= a.s0 AND c.holes = 0 AND c.last_e >= a.s1 AS covered,
+         coalesce(t.logs, 0) AS logs, coalesce(t.ok, 0) AS ok, coalesce(t.missing, 0) AS missing,
+         coalesce(t.altered, 0) AS altered, coalesce(t.unlisted, 0) AS unlisted,
+         coalesce(t.unverified, 0) AS unverified, coalesce(t.other, 0) AS other, t.files
+    FROM alerts a CROSS JOIN places p
+    LEFT JOIN cover c ON c.alert_id = a.alert_id AND c.account = p.account AND c.region = p.region
+    LEFT JOIN tally t ON t.alert_id = a.alert_id AND t.account = p.account AND t.region = p.region
+   ORDER BY a.event_time, a.alert_id, p.account, p.region;
