@@ -3644,25 +3644,37 @@ static void file_content(Gen *g, const LogFile *f, int64_t **times, size_t *tcap
     b_s(&g->out, "]}");
 }
 
-static void write_one(Gen *g, const LogFile *f, int64_t **times, size_t *tcap)
+static void sha256_hexof(char o[65], const char *p, size_t n);
+
+/* writes log file f (unless a story deleted it) and keeps the SHA-256 of its content,
+ * for its digest */
+static void write_one(Gen *g, LogFile *f, int64_t **times, size_t *tcap)
 {
     char dir[1024], rel[512], name[256];
     file_content(g, f, times, tcap);
+    sha256_hexof(f->hash, g->out.p, g->out.n);
+    if (f->deleted)
+        return;
     log_dir(rel, sizeof rel, f);
     log_name(name, sizeof name, g, f);
     snprintf(dir, sizeof dir, "%s/%s", g->outdir, rel);
     write_file(g, dir, name, g->out.p, g->out.n);
 }
 
-/* worker w of n writes files w, w+n, w+2n, ... */
-static void write_share(Gen *g, int w, int n)
+/* worker w of n writes files w, w+n, w+2n, ...; a forked worker reports each file's
+ * hash to the parent through hashes ("index hash" lines), NULL in the parent itself */
+static void write_share(Gen *g, int w, int n, FILE *hashes)
 {
     int64_t *times = NULL;
     size_t tcap = 0;
     int i;
-    for (i = w; i < g->nfiles; i += n)
-        if (!g->files[i].deleted)
-            write_one(g, &g->files[i], &times, &tcap);
+    for (i = w; i < g->nfiles; i += n) {
+        write_one(g, &g->files[i], &times, &tcap);
+        if (hashes && fprintf(hashes, "%d %s\n", i, g->files[i].hash) < 0)
+            die("cannot pass a file's hash to the parent");
+    }
+    if (hashes && fflush(hashes) != 0)
+        die("cannot pass the files' hashes to the parent");
     free(times);
 }
 
@@ -3672,31 +3684,48 @@ static void write_logs(Gen *g)
 {
     int jobs = g->jobs, w, failed = 0, started = 0;
     pid_t pids[64];
+    FILE *hashes[64];
     if (jobs > g->nfiles / 16)
         jobs = g->nfiles / 16;
     if (jobs <= 1) {
-        write_share(g, 0, 1);
+        write_share(g, 0, 1, NULL);
         return;
     }
     fflush(stdout);
     fflush(stderr);
     for (w = 0; w < jobs; w++) {
-        pid_t pid = fork();
-        if (pid < 0)
+        pid_t pid;
+        /* created before the fork: the worker writes, the parent reads it after the wait */
+        hashes[w] = tmpfile();
+        if (!hashes[w])
+            die("tmpfile: %s", strerror(errno));
+        pid = fork();
+        if (pid < 0) {
+            fclose(hashes[w]);
             break;
+        }
         if (pid == 0) {
-            write_share(g, w, jobs);
+            write_share(g, w, jobs, hashes[w]);
             fflush(stderr);
             _exit(0);
         }
         pids[started++] = pid;
     }
     for (w = started; w < jobs; w++) /* fork failed: do the missing shares here */
-        write_share(g, w, jobs);
+        write_share(g, w, jobs, NULL);
     for (w = 0; w < started; w++) {
-        int st;
+        int st, i, n = 0;
+        char h[65];
         if (waitpid(pids[w], &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
             failed = 1;
+        rewind(hashes[w]);
+        while (fscanf(hashes[w], "%d %64s", &i, h) == 2 && i >= 0 && i < g->nfiles && strlen(h) == 64) {
+            memcpy(g->files[i].hash, h, 65);
+            n++;
+        }
+        if (n != (g->nfiles - w + jobs - 1) / jobs)
+            failed = 1;
+        fclose(hashes[w]);
     }
     if (failed)
         die("a writer process failed");
@@ -3805,16 +3834,7 @@ static void write_digests(Gen *g)
     J dj = {{0, 0, 0}, 0, 0, {0}};
     char fpr[33];
     EVP_PKEY *pkey = demo_key(g, fpr); /* one key for every region (AWS has one per region) */
-    int64_t *times = NULL;
-    size_t tcap = 0;
-
-    /* each log file's hash: its content again (it depends only on the file's own PRNG
-     * stream, so these are the bytes written, deleted files' included) */
-    for (k = 0; k < g->nfiles; k++) {
-        file_content(g, &g->files[k], &times, &tcap);
-        sha256_hexof(g->files[k].hash, g->out.p, g->out.n);
-    }
-    free(times);
+    /* each log file's hash was kept when it was written (write_one) */
     for (acct = 0; acct < NACCT; acct++) {
         for (reg = 0; reg < NREG; reg++) {
             char prevkey[512] = "", prevhash[80] = "", prevsig[520] = "";
