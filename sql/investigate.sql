@@ -355,7 +355,7 @@ CREATE TEMP VIEW mfa_alert_coverage AS
   WITH alerts AS MATERIALIZED (
     SELECT alert_id, event_time, event_epoch - 172800 AS s0, event_epoch + 90000 AS s1
       FROM mfa_deactivation_alerts WHERE event_epoch IS NOT NULL
-  ), rows AS MATERIALIZED (
+  ), listed AS MATERIALIZED (
     SELECT kind, account, region, status, s3_object,
            replace(s3_object, rtrim(s3_object, replace(s3_object, '/', '')), '') AS name,
            unixepoch(start_time) AS ds, unixepoch(end_time) AS de
@@ -365,14 +365,14 @@ CREATE TEMP VIEW mfa_alert_coverage AS
     SELECT account, region, ds, de, status,
            substr(rest, 1, instr(rest, '_' || region || '_') - 1) AS trail
       FROM (SELECT *, substr(name, length(account || '_CloudTrail-Digest_' || region || '_') + 1) AS rest
-              FROM rows WHERE kind = 'digest')
+              FROM listed WHERE kind = 'digest')
   ), logs AS MATERIALIZED (
     -- {account}_CloudTrail_{region}_{YYYYMMDDTHHMMZ}_{16 characters}.json[.gz]
     SELECT account, region, status, s3_object,
            unixepoch(substr(st, 1, 4) || '-' || substr(st, 5, 2) || '-' || substr(st, 7, 2) || 'T'
                      || substr(st, 10, 2) || ':' || substr(st, 12, 2) || ':00Z') AS t
       FROM (SELECT *, substr(name, length(account || '_CloudTrail_' || region || '_') + 1, 14) AS st
-              FROM rows WHERE kind = 'log')
+              FROM listed WHERE kind = 'log')
   ), places AS (
     SELECT DISTINCT account, region FROM digests
   ), spans AS (
