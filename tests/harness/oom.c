@@ -222,7 +222,7 @@ static const Query aQuery[] = {
   { "files", 0, 0,
     "SELECT * FROM cloudtrail_files('tests/fixtures')" },
   { "digests", 0, 0,
-    "SELECT * FROM cloudtrail_digests('data/AWSLogs/111122223333')" },
+    "SELECT * FROM cloudtrail_digests('data/AWSLogs/111122223333', 'data/public-keys')" },
   { "damaged", 0, 0,
     "SELECT count(*) FROM cloudtrail('tests/fixtures/damaged')" },
   { "detect_path", 0, 0,
