@@ -458,16 +458,22 @@ static int verify(const Digest *d, const char *zSig, EVP_PKEY *pKey, int *pbOk){
 /* ---- matching ---- */
 
 static int cmp_log(const void *a, const void *b){
-  return strcmp(((const LogFile*)a)->zKey, ((const LogFile*)b)->zKey);
+  const LogFile *x = a, *y = b;
+  int c = strcmp(x->zKey, y->zKey);
+  return c ? c : strcmp(x->zPath, y->zPath);   /* copies of one key: in path order */
 }
 static int cmp_dig(const void *a, const void *b){
   return strcmp(((const Digest*)a)->zKey, ((const Digest*)b)->zKey);
 }
 
+static int cmp_log_key(const void *a, const void *b){
+  return strcmp(((const LogFile*)a)->zKey, ((const LogFile*)b)->zKey);
+}
+/* one of the local files with key zKey (any of them, when there are copies), or NULL */
 static LogFile *find_log(Ctx *c, const char *zKey){
   LogFile k;
   k.zKey = (char*)zKey;
-  return c->nLog ? bsearch(&k, c->aLog, c->nLog, sizeof(LogFile), cmp_log) : 0;
+  return c->nLog ? bsearch(&k, c->aLog, c->nLog, sizeof(LogFile), cmp_log_key) : 0;
 }
 static int find_dig(Ctx *c, const char *zKey){
   Digest k, *p;
@@ -643,10 +649,14 @@ static int log_rows(Ctx *c){
     if( d->zProblem ) continue;        /* unreadable: its listing is not evidence */
     for(j=0; j<d->nList; j++){
       const Listing *li = &d->aList[j];
-      LogFile *l = find_log(c, li->zKey);
+      LogFile *l = find_log(c, li->zKey), *pEnd = c->aLog + c->nLog;
       DigestRow *r;
-      if( l && l->bListed ) continue;          /* listed twice: the first listing speaks */
-      if( l==0 ){
+      if( l ){
+        /* every local file with that key (two downloads of one bucket) is judged: from
+        ** the first of them in the sorted array */
+        while( l>c->aLog && strcmp(l[-1].zKey, li->zKey)==0 ) l--;
+        if( l->bListed ) continue;             /* listed twice: the first listing speaks */
+      }else{
         /* listed twice and missing: one row */
         int bSeen = 0;
         for(k=0; k<c->pOut->n && !bSeen; k++){
@@ -655,31 +665,34 @@ static int log_rows(Ctx *c){
         }
         if( bSeen ) continue;
       }
-      r = new_row(c, DIGEST_KIND_LOG, l ? l->zPath : 0, li->zKey);
-      if( r==0 ) return SQLITE_NOMEM;
-      r->zDigest = dup(d->zKey);
-      r->zExpected = dup(li->zHash);
-      if( r->zDigest==0 || (li->zHash && r->zExpected==0) ) return SQLITE_NOMEM;
-      if( l==0 ){
-        r->zStatus = "missing";
-        continue;
-      }
-      l->bListed = 1;
-      memcpy(r->zActual, l->zHash, sizeof(r->zActual));
-      if( l->bUnreadable ){
-        r->zStatus = "unreadable";
-      }else if( l->zProblem ){
-        r->zStatus = "altered";        /* gzip damage or a changed header: never ok */
-      }else{
-        r->zStatus = hash_equal(li->zHash, l->zHash) ? "ok" : "altered";
-      }
-      /* digest rows come first, in aDig order: row i is digest i */
-      if( strcmp(r->zStatus, "ok")==0 && strcmp(c->pOut->a[i].zStatus, "altered")==0 ){
-        r->zStatus = "unverified";
-        r->zDetail = sqlite3_mprintf("matches a digest that is altered");
-        if( r->zDetail==0 ) return SQLITE_NOMEM;
-      }
-      if( l->zProblem && (r->zDetail = dup(l->zProblem))==0 ) return SQLITE_NOMEM;
+      do{
+        r = new_row(c, DIGEST_KIND_LOG, l ? l->zPath : 0, li->zKey);
+        if( r==0 ) return SQLITE_NOMEM;
+        r->zDigest = dup(d->zKey);
+        r->zExpected = dup(li->zHash);
+        if( r->zDigest==0 || (li->zHash && r->zExpected==0) ) return SQLITE_NOMEM;
+        if( l==0 ){
+          r->zStatus = "missing";
+          break;
+        }
+        l->bListed = 1;
+        memcpy(r->zActual, l->zHash, sizeof(r->zActual));
+        if( l->bUnreadable ){
+          r->zStatus = "unreadable";
+        }else if( l->zProblem ){
+          r->zStatus = "altered";        /* gzip damage or a changed header: never ok */
+        }else{
+          r->zStatus = hash_equal(li->zHash, l->zHash) ? "ok" : "altered";
+        }
+        /* digest rows come first, in aDig order: row i is digest i */
+        if( strcmp(r->zStatus, "ok")==0 && strcmp(c->pOut->a[i].zStatus, "altered")==0 ){
+          r->zStatus = "unverified";
+          r->zDetail = sqlite3_mprintf("matches a digest that is altered");
+          if( r->zDetail==0 ) return SQLITE_NOMEM;
+        }
+        if( l->zProblem && (r->zDetail = dup(l->zProblem))==0 ) return SQLITE_NOMEM;
+        l++;
+      }while( l<pEnd && strcmp(l->zKey, li->zKey)==0 );
     }
   }
   for(i=0; i<c->nLog; i++){

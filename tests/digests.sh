@@ -21,6 +21,8 @@
 #   nohash    digest 3 lists log 4 with a null hashValue: unreadable (which entry, where), log
 #             4 uncovered, digest 2 then has no later digest naming it
 #   nobucket  digest 2 lacks digestS3Bucket: unreadable; digest 3's gap measured from digest 1
+#   copies    log 1's key also under second-download/, with other bytes: two rows for the
+#             listing, the copy as written ok, the other altered (first the path in order)
 #   named     digests naming a fingerprint other than the key's MD5: found by the key's file name
 # and the generator's sample in data/AWSLogs with its public key: every log file ok but the one
 # the S15 story deleted (missing), every signature but the newest of each chain verified.
@@ -53,7 +55,7 @@ Q="SELECT kind, replace(s3_object, rtrim(s3_object, replace(s3_object, '/', ''))
   iif(kind='log', substr(hash_expected,1,8), '') AS expected,
   iif(kind='log', substr(hash_actual,1,8), '') AS actual,
   hash_expected=hash_actual AS same, coalesce(detail, '') AS detail"
-for case in good nokey altered missing extra chain badsig badsig-nokey nosig nodigest damaged baddigest nohash nobucket; do
+for case in good nokey altered missing extra chain badsig badsig-nokey nosig nodigest damaged baddigest nohash nobucket copies; do
   keys="'$t/keys'"
   dir=$t/$case
   case $case in
@@ -61,7 +63,7 @@ for case in good nokey altered missing extra chain badsig badsig-nokey nosig nod
   esac
   [ "$dir" = "$t/" ] && dir=$t/good
   echo "== $case"
-  sq -header "$Q FROM cloudtrail_digests('$dir', $keys) ORDER BY kind DESC, s3_object"
+  sq -header "$Q FROM cloudtrail_digests('$dir', $keys) ORDER BY kind DESC, s3_object, file"
 done
 
 echo "== every column of a log row and of a digest row (good)"

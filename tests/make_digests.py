@@ -213,3 +213,11 @@ with open(p, "rb") as f:
 del obj["digestS3Bucket"]
 with open(p, "wb") as f:
     f.write(gz(json.dumps(obj).encode()))
+
+# copies: a second download of log 1's key under another folder, with other content: both
+# copies are judged against the listing (one ok, one altered), neither is unlisted
+d = copy("copies")
+p = os.path.join(d, "second-download", log_key("2T0030", "AAAA000000000001"))
+os.makedirs(os.path.dirname(p))
+with open(p, "wb") as f:
+    f.write(gz(log_bytes(7)))
