@@ -38,7 +38,9 @@ SQLITE_EXTENSION_INIT3
 #include "split.h"
 
 #define RZ_VERSION 1
+#ifndef RZ_LEVEL
 #define RZ_LEVEL   6             /* zlib's default: see the README for the cost measured */
+#endif
 #define RZ_MAX     ((size_t)1 << 31)
 
 /* How long a group of files may run before it is committed, in ms (a file is never split). */
@@ -221,35 +223,32 @@ static int column_number(const char *zName){
 }
 
 /* cloudtrail_field(record_z, 'name'): the value the cloudtrail table's column of that name
-** shows for this record. */
+** shows for this record. (Not sqlite3_set_auxdata for the name's number: an INSERT's
+** auxiliary data is dropped after every row, and the lookup costs less than its upkeep.) */
 static void fnField(sqlite3_context *ctx, int argc, sqlite3_value **argv){
   ImportFns *p = sqlite3_user_data(ctx);
-  int *piCol = sqlite3_get_auxdata(ctx, 1);
+  const char *zName = (const char*)sqlite3_value_text(argv[1]);
   const char *zErr;
-  int rc;
+  int rc, iCol;
   (void)argc;
-  if( piCol==0 ){
-    const char *zName = (const char*)sqlite3_value_text(argv[1]);
-    int iCol = zName ? column_number(zName) : -1;
-    if( iCol<0 ){
-      char *z = sqlite3_mprintf("cloudtrail_field: no column '%s' is decoded from a record",
-                                zName ? zName : "");
-      if( z==0 ){ sqlite3_result_error_nomem(ctx); return; }
-      sqlite3_result_error(ctx, z, -1);
-      sqlite3_free(z);
+  iCol = zName ? column_number(zName) : -1;
+  if( iCol<0 ){
+    char *z;
+    if( zName==0 && sqlite3_value_type(argv[1])!=SQLITE_NULL ){
+      sqlite3_result_error_nomem(ctx);
       return;
     }
-    piCol = sqlite3_malloc64(sizeof(int));
-    if( piCol==0 ){ sqlite3_result_error_nomem(ctx); return; }
-    *piCol = iCol;
-    sqlite3_set_auxdata(ctx, 1, piCol, sqlite3_free);
-    piCol = sqlite3_get_auxdata(ctx, 1);
-    if( piCol==0 ){ sqlite3_result_error_nomem(ctx); return; }
+    z = sqlite3_mprintf("cloudtrail_field: no column '%s' is decoded from a record",
+                        zName ? zName : "");
+    if( z==0 ){ sqlite3_result_error_nomem(ctx); return; }
+    sqlite3_result_error(ctx, z, -1);
+    sqlite3_free(z);
+    return;
   }
   if( sqlite3_value_type(argv[0])==SQLITE_NULL ) return;
   zErr = fns_load(p, argv[0], &rc);
   if( zErr ){ fn_error(ctx, "cloudtrail_field", zErr, rc); return; }
-  if( record_column(&p->rec, *piCol, ctx) ) sqlite3_result_error_nomem(ctx);
+  if( record_column(&p->rec, iCol, ctx) ) sqlite3_result_error_nomem(ctx);
 }
 
 static void fns_free(void *pArg){
