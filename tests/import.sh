@@ -164,3 +164,11 @@ q $D/crash.db "ATTACH '$D/whole.db' AS w" \
   "SELECT 'rows differing', count(*) FROM (SELECT source_file, record_index, eventID, record FROM events EXCEPT SELECT source_file, record_index, eventID, record FROM w.events)" \
   "SELECT 'files differing', count(*) FROM (SELECT path, sha256, status, records, imported, duplicates FROM events_files EXCEPT SELECT path, sha256, status, records, imported, duplicates FROM w.events_files)"
 same $D/crash.db $C
+
+echo "-- an interrupt (progress handler): the group in hand rolled back, consistent, a re-run completes"
+q $D/int.db ".progress 100 --limit 300 --quiet" "SELECT * FROM cloudtrail_import('events', 'data/AWSLogs')" | grep -v '^Progress limit'
+
+q $D/int.db "PRAGMA integrity_check"
+custody $D/int.db
+q $D/int.db "SELECT 'unfinished imports', count(*) FROM events_imports WHERE finished IS NULL"
+q $D/int.db "SELECT files_added + files_unchanged, records_added FROM cloudtrail_import('events', 'data/AWSLogs')" "SELECT count(*) FROM events"
