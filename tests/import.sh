@@ -6,7 +6,12 @@
 # trusted_schema=off, a reader without the extension, a user's transaction, bad blobs.
 D=build/tmp/import
 rm -rf $D && mkdir -p $D
-q() { qdb=$1; shift; sqlite3 -bail "$qdb" -cmd ".load $EXT" "$@" 2>&1; }
+# Under `make asan-test` LD_PRELOAD holds the sanitizer runtimes: keep them for sqlite3 only
+# (the shell, sed, gzip and python3 would report their own leaks).
+preload=${LD_PRELOAD-}
+unset LD_PRELOAD
+sq() { if [ -n "$preload" ]; then LD_PRELOAD=$preload sqlite3 "$@"; else sqlite3 "$@"; fi; }
+q() { qdb=$1; shift; sq -bail "$qdb" -cmd ".load $EXT" "$@" 2>&1; }
 COLS="eventVersion,eventTime,eventSource,eventName,awsRegion,sourceIPAddress,userAgent,errorCode,errorMessage,requestParameters,responseElements,additionalEventData,requestID,eventID,readOnly,resources,eventType,apiVersion,managementEvent,recipientAccountId,serviceEventDetails,sharedEventID,vpcEndpointId,eventCategory,tlsDetails,sessionCredentialFromConsole,userIdentity,insightDetails,event_epoch,user_type,user_arn,principal_id,access_key_id,invoked_by,session_issuer_arn,source_identity,mfa_authenticated,user_name,account_id,actor,outcome,target_user,source_file,record_index,record"
 SUM="import_id, files_added, files_changed, files_unchanged, files_missing, files_failed, records_added, records_replaced, duplicates_skipped"
 # rows of the table not in the files' de-duplicated trail, and the other way round
@@ -106,7 +111,7 @@ same $D/g.db $D/damaged
 echo "-- PRAGMA trusted_schema=off: the generated columns still work (innocuous functions)"
 q $A "PRAGMA trusted_schema=off" "SELECT count(*), count(record), count(requestParameters), sum(length(userIdentity)) > 0 FROM events"
 echo "-- without the extension: stored columns read, generated ones need it"
-sqlite3 $A "SELECT count(*), count(DISTINCT eventName), count(actor) FROM events" 2>&1
+sq $A "SELECT count(*), count(DISTINCT eventName), count(actor) FROM events" 2>&1
 python3 - $A <<'PY'
 import sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
@@ -141,7 +146,9 @@ echo "-- a crash mid-import (kill -9): consistent, no half file, a re-run comple
 C=$D/corpus
 [ -x build/generate ] || make -s build/generate >/dev/null
 build/generate $C --events 40000 --days 2 --per-file 200 --no-stories >/dev/null
-sqlite3 $D/crash.db -cmd ".load $EXT" "SELECT * FROM cloudtrail_import('events', '$C')" >/dev/null 2>&1 &
+# exec: the background job is sqlite3 itself, so that kill -9 hits it
+( [ -n "$preload" ] && export LD_PRELOAD="$preload"
+  exec sqlite3 $D/crash.db -cmd ".load $EXT" "SELECT * FROM cloudtrail_import('events', '$C')" >/dev/null 2>&1 ) &
 pid=$!
 i=0; n=0
 while [ $i -lt 600 ]; do
