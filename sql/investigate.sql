@@ -15,10 +15,10 @@
 -- Each view reads `trail` once for the alerts and once for the events of the identities
 -- involved, whatever the number of alerts: the events are narrowed to those identities
 -- first (a MATERIALIZED common table expression), then joined to each alert's window.
--- For repeated questions on a very large case, materialise once and index:
---   CREATE TABLE trail AS SELECT * FROM cloudtrail('cases/acme/AWSLogs');
---   CREATE INDEX trail_actor ON trail(actor, event_epoch);
---   CREATE INDEX trail_user ON trail(user_name, account_id, event_epoch);
+-- For repeated questions on a very large case, import it once (an indexed ordinary table,
+-- README "Case files: cloudtrail_import"):
+--   SELECT * FROM cloudtrail_import('trail', 'cases/acme');
+--   .read sql/investigate.sql
 
 DROP VIEW IF EXISTS temp.mfa_deactivation_alerts;
 DROP VIEW IF EXISTS temp.mfa_alert_window_48h;
