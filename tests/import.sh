@@ -173,7 +173,10 @@ q $D/crash.db "ATTACH '$D/whole.db' AS w" \
 same $D/crash.db $C
 
 echo "-- an interrupt (progress handler): the group in hand rolled back, consistent, a re-run completes"
-q $D/int.db ".progress 100 --limit 300 --quiet" "SELECT * FROM cloudtrail_import('events', 'data/AWSLogs')" | grep -v '^Progress limit'
+# (where the interrupt lands depends on when a group commits, a matter of time: inside the
+# import's own statements or the outer one, so the message's prefix varies)
+q $D/int.db ".progress 100 --limit 300 --quiet" "SELECT * FROM cloudtrail_import('events', 'data/AWSLogs')" |
+  grep -v '^Progress limit' | sed 's/^Error: stepping, .*interrupted.*/Error: interrupted/'
 
 q $D/int.db "PRAGMA integrity_check"
 custody $D/int.db
