@@ -16,6 +16,7 @@ SQLITE_EXTENSION_INIT1
 #include "detect_vtab.h"
 #include "digests_vtab.h"
 #include "fields.h"
+#include "import.h"
 #include "files_vtab.h"
 #include "kql.h"
 #include "record.h"
@@ -55,5 +56,6 @@ int sqlite3_cloudtrail_init(sqlite3 *db, char **pzErrMsg, const sqlite3_api_rout
   if( rc==SQLITE_OK ) rc = rules_register(db);
   if( rc==SQLITE_OK ) rc = sessions_vtab_register(db);
   if( rc==SQLITE_OK ) rc = digests_vtab_register(db);
+  if( rc==SQLITE_OK ) rc = import_vtab_register(db);
   return rc;
 }

@@ -411,10 +411,10 @@ static int detectScanPath(DetectCursor *c, const char *zPath,
 
 /* Does zName name a table or view? Returns 1 and which optional columns it has. */
 static int tableColumns(sqlite3 *db, const char *zName, int *pbRecord, int *pbFile,
-                        int *pbIndex, int *pbName, int *pRc){
+                        int *pbIndex, int *pbName, int *pbSource, int *pRc){
   sqlite3_stmt *pStmt = 0;
   int bFound = 0;
-  *pbRecord = *pbFile = *pbIndex = *pbName = 0;
+  *pbRecord = *pbFile = *pbIndex = *pbName = *pbSource = 0;
   *pRc = sqlite3_prepare_v2(db, "SELECT name FROM pragma_table_xinfo(?1)", -1, &pStmt, 0);
   if( *pRc ) return 0;
   sqlite3_bind_text(pStmt, 1, zName, -1, SQLITE_STATIC);
@@ -426,6 +426,7 @@ static int tableColumns(sqlite3 *db, const char *zName, int *pbRecord, int *pbFi
     if( sqlite3_stricmp(zCol, "source_file")==0 ) *pbFile = 1;
     if( sqlite3_stricmp(zCol, "record_index")==0 ) *pbIndex = 1;
     if( sqlite3_stricmp(zCol, "eventName")==0 ) *pbName = 1;
+    if( sqlite3_stricmp(zCol, "eventSource")==0 ) *pbSource = 1;
   }
   *pRc = sqlite3_finalize(pStmt);
   return *pRc ? 0 : bFound;
@@ -438,19 +439,51 @@ static __thread int nTableDepth;
 
 /* Read the records of a table or view. The rule is evaluated on each record's own text,
 ** exactly as for files; the eventName filter only spares reading the rest. */
+/* The WHERE that reads only the rows the rule set's keys admit, from the table's eventName
+** and eventSource columns (which hold what the reader decoded from each record's own bytes,
+** as the keys are read): NULL when some rule has no key or a column is missing (then every
+** row is read); "" when there is nothing to add. An index on eventName makes it a lookup. */
+static char *keysWhere(DetectCursor *c, int bName, int bSource, int *pRc){
+  const FilterKeys *aKey = 0;
+  const char *azCol[2] = { "eventName", "eventSource" };
+  char *z;
+  int k, i;
+  *pRc = SQLITE_OK;
+  if( c->bMfa ){
+    return sqlite3_mprintf("%s", bName ?
+        " WHERE eventName IN ('DeactivateMFADevice','DeleteVirtualMFADevice')" : "");
+  }
+  *pRc = rules_keys(&c->rules, &aKey);
+  if( *pRc || aKey==0 || (aKey[0].n && !bName) || (aKey[1].n && !bSource) ){
+    return sqlite3_mprintf("%s", "");
+  }
+  z = sqlite3_mprintf(" WHERE 0");
+  for(k=0; z && k<2; k++){
+    if( aKey[k].n==0 ) continue;
+    z = sqlite3_mprintf("%z OR %s IN (", z, azCol[k]);
+    for(i=0; z && i<aKey[k].n; i++){
+      z = sqlite3_mprintf("%z%s'%q'", z, i ? "," : "", aKey[k].az[i]);
+    }
+    if( z ) z = sqlite3_mprintf("%z)", z);
+  }
+  return z;
+}
+
 static int detectScanTable(DetectCursor *c, sqlite3 *db, const char *zName, int bFile,
-                           int bIndex, int bName,
+                           int bIndex, int bName, int bSource,
                            int bSince, sqlite3_int64 iSince, int bUntil, sqlite3_int64 iUntil){
   sqlite3_stmt *pStmt = 0;
-  char *zSql;
+  char *zSql, *zWhere;
   int rc;
   if( nTableDepth>=8 ){
     return vtab_error(c->base.pVtab, "%s: '%s' reads itself", c->zFunc, zName);
   }
+  zWhere = keysWhere(c, bName, bSource, &rc);
+  if( zWhere==0 ) return rc ? rc : SQLITE_NOMEM;
   zSql = sqlite3_mprintf(
       "SELECT record, %s, %s FROM \"%w\"%s", bFile ? "source_file" : "NULL",
-      bIndex ? "record_index" : "NULL", zName,
-      bName && c->bMfa ? " WHERE eventName IN ('DeactivateMFADevice','DeleteVirtualMFADevice')" : "");
+      bIndex ? "record_index" : "NULL", zName, zWhere);
+  sqlite3_free(zWhere);
   if( zSql==0 ) return SQLITE_NOMEM;
   rc = sqlite3_prepare_v2(db, zSql, -1, &pStmt, 0);
   sqlite3_free(zSql);
@@ -504,13 +537,13 @@ static int detectScanTable(DetectCursor *c, sqlite3 *db, const char *zName, int 
 ** what is read. Only one of them: that one. Neither: the path's own error. */
 static int detectScanSource(DetectCursor *c, sqlite3 *db, const char *zArg,
                             int bSince, sqlite3_int64 iSince, int bUntil, sqlite3_int64 iUntil){
-  int bTable, bRecord, bFile, bIndex, bName, bPath = 0, rc;
+  int bTable, bRecord, bFile, bIndex, bName, bSource, bPath = 0, rc;
   const char *zName = zArg;
   int eKind = 0;                   /* 1: table: prefix, 2: path: prefix, 0: neither */
   if( strncmp(zArg, "table:", 6)==0 ){ eKind = 1; zName = zArg+6; }
   else if( strncmp(zArg, "path:", 5)==0 ){ eKind = 2; zName = zArg+5; }
   if( eKind==2 ) return detectScanPath(c, zName, bSince, iSince, bUntil, iUntil);
-  bTable = tableColumns(db, zName, &bRecord, &bFile, &bIndex, &bName, &rc);
+  bTable = tableColumns(db, zName, &bRecord, &bFile, &bIndex, &bName, &bSource, &rc);
   if( rc ) return rc==SQLITE_NOMEM ? rc : vtab_error(c->base.pVtab,
       "%s: cannot look up table '%s': %s", c->zFunc, zName, sqlite3_errmsg(db));
   if( eKind==1 && !bTable ){
@@ -530,7 +563,8 @@ static int detectScanSource(DetectCursor *c, sqlite3 *db, const char *zArg,
     return vtab_error(c->base.pVtab, "%s: '%s' has no record column "
                       "(it needs the cloudtrail table's columns)", c->zFunc, zName);
   }
-  return detectScanTable(c, db, zName, bFile, bIndex, bName, bSince, iSince, bUntil, iUntil);
+  return detectScanTable(c, db, zName, bFile, bIndex, bName, bSource,
+                         bSince, iSince, bUntil, iUntil);
 }
 
 /* Same rule and event? (The alert id is a function of both: the rule and the event id,

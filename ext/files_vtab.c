@@ -115,7 +115,8 @@ static int filesNext(sqlite3_vtab_cursor *cur){
 }
 
 /* Would a cloudtrail scan bounded by c->prune skip this file unread: by its own name's
-** delivery stamp, or by a date folder on its way down from the path? */
+** delivery stamp, or by a date folder on its way down from the path? 1 or 0; -1 when out
+** of memory (never a silent "not pruned"). */
 static int files_pruned(const FilesCursor *c, const SourceFile *f){
   size_t nRoot = strlen(c->zPath), i;
   char *z;
@@ -123,7 +124,7 @@ static int files_pruned(const FilesCursor *c, const SourceFile *f){
   if( filter_prune_file(&c->prune, &f->name) ) return 1;
   if( strncmp(f->zPath, c->zPath, nRoot)!=0 ) return 0;      /* a glob: folders not pruned */
   z = sqlite3_mprintf("%s", f->zPath);
-  if( z==0 ) return 0;
+  if( z==0 ) return -1;
   for(i=nRoot+1; z[i] && !bPruned; i++){
     if( z[i]!='/' ) continue;
     z[i] = 0;
@@ -169,7 +170,11 @@ static int filesColumn(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int i){
       if( f->name.zTime[0] ) sqlite3_result_text(ctx, f->name.zTime, -1, SQLITE_TRANSIENT);
       break;
     case FILES_COL_PRUNED:
-      if( c->bBounded ) sqlite3_result_int(ctx, files_pruned(c, f));
+      if( c->bBounded ){
+        int bPruned = files_pruned(c, f);
+        if( bPruned<0 ) return SQLITE_NOMEM;
+        sqlite3_result_int(ctx, bPruned);
+      }
       break;
     case FILES_COL_PATH:
       return record_result_name(ctx, c->zPath);

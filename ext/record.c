@@ -83,17 +83,19 @@ static int result_utf8(Record *r, sqlite3_context *ctx, const char *z, size_t n)
 
 /* A file name as text. Names are bytes, not always UTF-8. A valid UTF-8 name without a
 ** backslash is shown as is; otherwise each invalid byte is written \xHH and each backslash
-** \\, so that two names never show the same and the bytes can be recovered. */
-int record_result_name(sqlite3_context *ctx, const char *zName){
+** \\, so that two names never show the same and the bytes can be recovered. Returns the
+** text (sqlite3_malloc64'd) or NULL when out of memory. */
+char *record_name_text(const char *zName){
   const unsigned char *u = (const unsigned char*)zName;
   size_t n = strlen(zName), i, j = 0;
   char *zOut;
   if( json_utf8_valid(zName, n) && strchr(zName, '\\')==0 ){
-    sqlite3_result_text64(ctx, zName, n, SQLITE_TRANSIENT, SQLITE_UTF8);
-    return SQLITE_OK;
+    zOut = sqlite3_malloc64(n+1);
+    if( zOut ) memcpy(zOut, zName, n+1);
+    return zOut;
   }
   zOut = sqlite3_malloc64(n*4+1);
-  if( zOut==0 ) return SQLITE_NOMEM;
+  if( zOut==0 ) return 0;
   for(i=0; i<n; ){
     size_t k = u[i]<0x80 ? 1 : u[i]>=0xF0 ? 4 : u[i]>=0xE0 ? 3 : 2;
     if( k>n-i ) k = n-i;
@@ -108,7 +110,20 @@ int record_result_name(sqlite3_context *ctx, const char *zName){
       i++;
     }
   }
-  sqlite3_result_text64(ctx, zOut, j, sqlite3_free, SQLITE_UTF8);
+  zOut[j] = 0;
+  return zOut;
+}
+
+int record_result_name(sqlite3_context *ctx, const char *zName){
+  size_t n = strlen(zName);
+  char *zOut;
+  if( json_utf8_valid(zName, n) && strchr(zName, '\\')==0 ){
+    sqlite3_result_text64(ctx, zName, n, SQLITE_TRANSIENT, SQLITE_UTF8);
+    return SQLITE_OK;
+  }
+  zOut = record_name_text(zName);
+  if( zOut==0 ) return SQLITE_NOMEM;
+  sqlite3_result_text64(ctx, zOut, strlen(zOut), sqlite3_free, SQLITE_UTF8);
   return SQLITE_OK;
 }
 

@@ -43,6 +43,7 @@ int record_column(Record *r, int iCol, sqlite3_context *ctx);
 int record_request_param(Record *r, const char *zKey, sqlite3_context *ctx);
 int record_text(Record *r, int k, JsonBuf *pOut);
 int record_result_name(sqlite3_context *ctx, const char *zName);
+char *record_name_text(const char *zName);
 int record_epoch(Record *r, long long *piOut);
 int record_parse_time(const char *z, size_t n, long long *piOut);
 int record_time_span(const char *z, size_t s, size_t e, long long *piOut);

@@ -678,6 +678,15 @@ int rules_filter(RuleSet *pSet, Filter *pFilter){
   return SQLITE_OK;
 }
 
+int rules_keys(RuleSet *pSet, const FilterKeys **paKey){
+  RuleIndex *x;
+  int rc = index_get(pSet, &x);
+  *paKey = 0;
+  if( rc ) return rc;
+  if( x->bOn && pSet->n>0 && x->nAlways==0 ) *paKey = x->aKey;
+  return SQLITE_OK;
+}
+
 int rules_candidates(RuleSet *pSet, Record *r, const int **paRule, int *pnRule){
   RuleIndex *x;
   int rc = index_get(pSet, &x), i, w, nWord = (pSet->n+63)/64;

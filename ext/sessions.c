@@ -714,9 +714,11 @@ static int is_type(const char *z, const char *zType){
   return z && strcmp(z, zType)==0;
 }
 
-/* The account of an ARN (its fifth field), as a new string, or NULL. */
-static char *arn_account(const char *zArn){
+/* The account of an ARN (its fifth field), as a new string, or NULL when it has none (or
+** out of memory: then *pRc is SQLITE_NOMEM, never a silently absent value). */
+static char *arn_account(const char *zArn, int *pRc){
   const char *z = zArn;
+  char *zOut;
   int i;
   if( zArn==0 || strncmp(zArn, "arn:", 4)!=0 ) return 0;
   for(i=0; i<4; i++){
@@ -725,15 +727,22 @@ static char *arn_account(const char *zArn){
     z++;
   }
   if( *z==0 || *z==':' ) return 0;
-  return sqlite3_mprintf("%.*s", (int)(strcspn(z, ":")), z);
+  zOut = sqlite3_mprintf("%.*s", (int)(strcspn(z, ":")), z);
+  if( zOut==0 ) *pRc = SQLITE_NOMEM;
+  return zOut;
 }
 
-/* The session name of an assumed-role ARN (.../assumed-role/ROLE/SESSION), or NULL. */
-static char *arn_session(const char *zArn){
+/* The session name of an assumed-role ARN (.../assumed-role/ROLE/SESSION), or NULL (as
+** arn_account for memory). */
+static char *arn_session(const char *zArn, int *pRc){
   const char *z = zArn ? strstr(zArn, ":assumed-role/") : 0;
+  char *zOut;
   if( z==0 ) return 0;
   z = strchr(z+14, '/');
-  return z && z[1] ? sqlite3_mprintf("%s", z+1) : 0;
+  if( z==0 || z[1]==0 ) return 0;
+  zOut = sqlite3_mprintf("%s", z+1);
+  if( zOut==0 ) *pRc = SQLITE_NOMEM;
+  return zOut;
 }
 
 static char *dup_or_null(const char *z, int *pRc){
@@ -986,7 +995,7 @@ static int resolve_key(Sessions *p, int iK, SessRow *pRow){
     }
     az[SESS_COL_PRINCIPAL_ARN] = dup_or_null(k0->az[KU_ARN] ? k0->az[KU_ARN] : a->az[IS_PRINCIPAL_ARN], &rc);
     az[SESS_COL_ACCOUNT_ID] = k0->az[KU_ACCOUNT] ? dup_or_null(k0->az[KU_ACCOUNT], &rc)
-                            : arn_account(a->az[IS_PRINCIPAL_ARN]);
+                            : arn_account(a->az[IS_PRINCIPAL_ARN], &rc);
     if( az[SESS_COL_ACCOUNT_ID]==0 ) az[SESS_COL_ACCOUNT_ID] = dup_or_null(a->az[IS_RECIPIENT], &rc);
   }else{
     az[SESS_COL_PRINCIPAL_ARN] = dup_or_null(k0->az[KU_ARN], &rc);
@@ -995,7 +1004,7 @@ static int resolve_key(Sessions *p, int iK, SessRow *pRow){
   if( az[SESS_COL_ROLE_ARN]==0 && is_type(k0->az[KU_TYPE], "AssumedRole") ){
     az[SESS_COL_ROLE_ARN] = dup_or_null(k0->az[KU_ISSUER_ARN], &rc);
   }
-  if( az[SESS_COL_SESSION_NAME]==0 ) az[SESS_COL_SESSION_NAME] = arn_session(k0->az[KU_ARN]);
+  if( az[SESS_COL_SESSION_NAME]==0 ) az[SESS_COL_SESSION_NAME] = arn_session(k0->az[KU_ARN], &rc);
   /* sourceIdentity: the credential's own, else the nearest one up the chain */
   {
     const char *zSrc = k0->az[KU_SRCID];

@@ -474,6 +474,7 @@ static int fill(Source *p){
       s3path_parse(p->walk.zPath, &j->file.name);
       if( p->pFilter && !p->pCopy && eKind==WALK_FILE
        && filter_prune_file(p->pFilter, &j->file.name) ) continue;
+      if( p->xAdmit && eKind==WALK_FILE && p->xAdmit(p->pAdmitCtx, p->walk.zPath) ) continue;
       break;
     }
     if( rc==SQLITE_DONE || rc==SQLITE_EMPTY ){
@@ -640,6 +641,13 @@ SourceFile *source_file(const Source *p){
 /* The bytes the current file's records index into. */
 const char *source_bytes(const Source *p){
   return p->pCur ? p->pCur->zData : "";
+}
+
+/* The current file as stored (as read: a file that could not be read whole holds less
+** than its size). */
+const char *source_raw(const Source *p, size_t *pn){
+  *pn = p->pCur ? p->pCur->raw.n : 0;
+  return p->pCur && p->pCur->raw.z ? p->pCur->raw.z : "";
 }
 
 /* The current file's status: damage makes it partial (or error when nothing came back);

@@ -81,6 +81,10 @@ typedef struct Source {
   long long iCopyLo, iCopyHi;    /* the copy numbers wanted */
   long long iCopy;               /* the copy number of the record last returned */
   JsonBuf idBuf;                 /* scratch for an eventID's text */
+  /* Asked on the consuming thread for each regular file the walk yields, before it is
+  ** read: 1 leaves it out (cloudtrail_import: unchanged since the last import). */
+  int (*xAdmit)(void *pCtx, const char *zPath);
+  void *pAdmitCtx;
 } Source;
 
 int source_open(Source *p, const char *zArg, sqlite3 *db, sqlite3_vtab *pVtab,
@@ -94,6 +98,7 @@ int source_poll(Source *p);
 int source_records_before_problem(const Source *p);
 SourceFile *source_file(const Source *p);
 const char *source_bytes(const Source *p);
+const char *source_raw(const Source *p, size_t *pn);
 int source_status(const Source *p);
 const char *source_status_name(int eStatus);
 char *source_error_text(const Source *p);

@@ -15,10 +15,10 @@
 -- Each view reads `trail` once for the alerts and once for the events of the identities
 -- involved, whatever the number of alerts: the events are narrowed to those identities
 -- first (a MATERIALIZED common table expression), then joined to each alert's window.
--- For repeated questions on a very large case, materialise once and index:
---   CREATE TABLE trail AS SELECT * FROM cloudtrail('cases/acme/AWSLogs');
---   CREATE INDEX trail_actor ON trail(actor, event_epoch);
---   CREATE INDEX trail_user ON trail(user_name, account_id, event_epoch);
+-- For repeated questions on a very large case, import it once (an indexed ordinary table,
+-- README "Case files: cloudtrail_import"):
+--   SELECT * FROM cloudtrail_import('trail', 'cases/acme');
+--   .read sql/investigate.sql
 
 DROP VIEW IF EXISTS temp.mfa_deactivation_alerts;
 DROP VIEW IF EXISTS temp.mfa_alert_window_48h;
@@ -49,7 +49,9 @@ CREATE TEMP VIEW mfa_deactivation_alerts AS
 CREATE TEMP VIEW mfa_alert_window_48h AS
   WITH alerts AS MATERIALIZED (
     SELECT alert_id, event_epoch, event_id, event_name, nullif(actor, '') AS actor, record,
-           coalesce(nullif(event_id, ''), record) AS k
+           coalesce(nullif(event_id, ''), record) AS k,
+           (SELECT EXISTS (SELECT 1 FROM pragma_table_xinfo('trail') WHERE name = 'record_z'))
+             AS imported
       FROM mfa_deactivation_alerts
   ), events AS MATERIALIZED (
     SELECT * FROM (
@@ -59,7 +61,7 @@ CREATE TEMP VIEW mfa_alert_window_48h AS
              row_number() OVER (PARTITION BY coalesce(nullif(t.eventID, ''), t.record)
                                 ORDER BY t.rowid) AS copy
         FROM trail t
-       WHERE t.actor IN (SELECT actor FROM alerts)
+       WHERE t.actor IN (SELECT actor FROM alerts WHERE NOT imported)
          AND t.event_epoch BETWEEN (SELECT min(event_epoch) FROM alerts) - 172800
                                AND (SELECT max(event_epoch) FROM alerts)
     ) WHERE copy = 1
@@ -100,6 +102,17 @@ CREATE TEMP VIEW mfa_alert_window_48h AS
         JOIN events e ON e.actor = a.actor
                      AND e.event_epoch BETWEEN a.event_epoch - 172800 AND a.event_epoch
       UNION ALL
+      -- an imported table: one row per event already, and an index on (actor, event_epoch)
+      SELECT a.alert_id, a.event_epoch, coalesce(nullif(t.eventID, ''), t.record),
+             t.event_epoch - a.event_epoch, t.eventTime, t.event_epoch, t.eventSource,
+             t.eventName, t.awsRegion, t.sourceIPAddress, t.userAgent, t.target_user,
+             t.outcome, t.errorCode, t.eventID,
+             coalesce(nullif(t.eventID, ''), t.record) IN (SELECT k FROM alerts), t.source_file,
+             t.record_index
+        FROM alerts a CROSS JOIN trail t
+       WHERE a.imported AND t.actor = a.actor
+         AND t.event_epoch BETWEEN a.event_epoch - 172800 AND a.event_epoch
+      UNION ALL
       SELECT a.alert_id, a.event_epoch, e.k, e.event_epoch - a.event_epoch, e.eventTime,
              e.event_epoch, e.eventSource, e.eventName, e.awsRegion, e.sourceIPAddress,
              e.userAgent, e.target_user, e.outcome, e.errorCode, e.eventID, 1, e.source_file,
@@ -120,7 +133,9 @@ CREATE TEMP VIEW mfa_alert_window_48h AS
 CREATE TEMP VIEW mfa_alert_window_24h AS
   WITH alerts AS MATERIALIZED (
     SELECT alert_id, event_epoch, event_id, event_name, nullif(actor, '') AS actor,
-           target_user, account_id, record, coalesce(nullif(event_id, ''), record) AS k
+           target_user, account_id, record, coalesce(nullif(event_id, ''), record) AS k,
+           (SELECT EXISTS (SELECT 1 FROM pragma_table_xinfo('trail') WHERE name = 'record_z'))
+             AS imported
       FROM mfa_deactivation_alerts
   ), events AS MATERIALIZED (
     SELECT * FROM (
@@ -132,9 +147,10 @@ CREATE TEMP VIEW mfa_alert_window_24h AS
              row_number() OVER (PARTITION BY coalesce(nullif(t.eventID, ''), t.record)
                                 ORDER BY t.rowid) AS copy
         FROM trail t
-       WHERE (t.actor IN (SELECT actor FROM alerts)
+       WHERE (t.actor IN (SELECT actor FROM alerts WHERE NOT imported)
               OR (t.user_type = 'IAMUser'
-                  AND (t.user_name, t.account_id) IN (SELECT target_user, account_id FROM alerts)))
+                  AND (t.user_name, t.account_id) IN (SELECT target_user, account_id FROM alerts
+                                                       WHERE NOT imported)))
          AND t.event_epoch BETWEEN (SELECT min(event_epoch) FROM alerts) - 86400
                                AND (SELECT max(event_epoch) FROM alerts) + 86400
     ) WHERE copy = 1
@@ -182,6 +198,27 @@ CREATE TEMP VIEW mfa_alert_window_24h AS
                      AND (e.actor = a.actor
                           OR (e.user_type = 'IAMUser' AND e.user_name = a.target_user
                               AND e.account_id = a.account_id))
+      UNION ALL
+      -- an imported table: one row per event already; the actor's events, then the target
+      -- user's that are not the actor's, each through its index
+      SELECT a.alert_id, a.event_epoch, coalesce(nullif(t.eventID, ''), t.record), 'actor',
+             t.event_epoch - a.event_epoch, t.eventTime, t.event_epoch, t.eventSource,
+             t.eventName, t.awsRegion, t.actor, t.user_name, t.access_key_id, t.sourceIPAddress,
+             t.userAgent, t.outcome, t.errorCode, t.readOnly, t.requestParameters, t.resources,
+             t.eventID, t.source_file, t.record_index
+        FROM alerts a CROSS JOIN trail t
+       WHERE a.imported AND t.actor = a.actor
+         AND t.event_epoch BETWEEN a.event_epoch - 86400 AND a.event_epoch + 86400
+      UNION ALL
+      SELECT a.alert_id, a.event_epoch, coalesce(nullif(t.eventID, ''), t.record), 'target',
+             t.event_epoch - a.event_epoch, t.eventTime, t.event_epoch, t.eventSource,
+             t.eventName, t.awsRegion, t.actor, t.user_name, t.access_key_id, t.sourceIPAddress,
+             t.userAgent, t.outcome, t.errorCode, t.readOnly, t.requestParameters, t.resources,
+             t.eventID, t.source_file, t.record_index
+        FROM alerts a CROSS JOIN trail t
+       WHERE a.imported AND t.user_name = a.target_user AND t.account_id = a.account_id
+         AND t.event_epoch BETWEEN a.event_epoch - 86400 AND a.event_epoch + 86400
+         AND t.user_type = 'IAMUser' AND NOT coalesce(t.actor = a.actor, 0)
       UNION ALL
       SELECT a.alert_id, a.event_epoch, e.k, 'actor', e.event_epoch - a.event_epoch,
              e.eventTime, e.event_epoch, e.eventSource, e.eventName, e.awsRegion, e.actor,

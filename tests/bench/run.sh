@@ -28,11 +28,21 @@
 #   sessions    credential lineage: every row of cloudtrail_sessions as
 #               access_key_id|origin_arn|hops|link (this extension only; no other tool has
 #               it); the ratio to the full count(*) scan is printed after the table
+#   import      cloudtrail_import of the corpus into a new database file (the summary:
+#               files and records added); against one full count(*) scan
+#   reimport    cloudtrail_import again into the prepared case file (nothing changed: every
+#               file unchanged, nothing read); against one full count(*) scan
+#   The case file build/bench/case.db (prepared once per run, untimed, by cloudtrail_import)
+#   answers detect, the rule packs and the views as the tool "cloudtrail (case file)": the
+#   same answers as from the files, in a fraction of the time; its size against the corpus's
+#   .json.gz bytes is printed after the table.
 # Tools:
 #   cloudtrail          this extension, sqlite3 shell, :memory:, on the .json.gz corpus
 #   cloudtrail (plain)  the same on the uncompressed copy (how much of the time is gzip)
 #   duckdb              DuckDB (npm @duckdb/node-api) read_json with a typed Records STRUCT,
 #                       unnest, SET threads=2; in-memory database (tests/bench/duckdb.mjs)
+#   cloudtrail (case file)  this extension on build/bench/case.db (sqlite3 -readonly), the
+#                       table `trail` that cloudtrail_import wrote
 #   sqlite json_each    the sqlite3 shell without the extension: fsdir() + readfile() +
 #                       json_each(..., '$.Records') on the uncompressed copy
 #
@@ -48,8 +58,9 @@
 #   BENCH_ONLY="G ..."      ask only these question groups (the second word of each job
 #                           line below: startup floor scan detect rules2024 one2024 sql2024
 #                           rules2026 one2026 sql2026 count select mfa_alert_window_48h
-#                           mfa_alert_window_24h mfa_alert_scope_24h sessions floor2x
-#                           detect2x count2x); unset: all of them. A ratio needs both groups
+#                           mfa_alert_window_24h mfa_alert_scope_24h sessions import
+#                           reimport floor2x detect2x count2x); unset: all of them. A ratio
+#                           needs both groups
 #   BENCH_THREADS=N         pass threads=N to the extension (a named cloudtrail table);
 #                           unset: the extension's defaults, cloudtrail('DIR') as it is
 #   BENCH_DUCKDB_THREADS=2  DuckDB's SET threads
@@ -96,6 +107,8 @@ loud() {
   echo
 }
 is_count() { case "$1" in ''|*[!0-9]*) return 1 ;; *) [ "$1" -ge 1 ] ;; esac; }
+usec() { local t=${1/./}; echo $((10#$t)); }   # EPOCHREALTIME (seconds.micro) -> microseconds
+secs() { awk -v u="$1" 'BEGIN { printf "%.3f", u / 1e6 }'; }
 for v in RUNS JSON_RUNS SQL_RUNS RUNS_2X BENCH_DUCKDB_THREADS; do
   is_count "${!v}" || die "$v must be a positive integer, not '${!v}'"
 done
@@ -245,6 +258,26 @@ echo "runs:       $RUNS per tool and question; sqlite json_each: $JSON_RUNS; cor
 [ -z "$ONLY" ] || echo "only:       $ONLY (BENCH_ONLY)"
 
 # ---------------------------------------------------------------------------------------
+# The case file: the corpus imported once (untimed here; the import question times it)
+# ---------------------------------------------------------------------------------------
+
+CASE=$B/case.db
+rm -f "$CASE" "$CASE-journal" "$CASE-wal"
+echo "case file $CASE: importing $C1 (untimed) ..."
+t0=$EPOCHREALTIME
+if sqlite3 "$CASE" -cmd ".load $EXT" "SELECT * FROM cloudtrail_import('trail', '$C1/AWSLogs')" \
+     >"$W/case.out" 2>&1; then
+  CASE_S=$(secs $(($(usec "$EPOCHREALTIME") - $(usec "$t0"))))
+  have_case=1
+  cp "$CASE" "$W/reimport.db" || die "cannot copy $CASE"
+  echo "case file $CASE: $(stat -c %s "$CASE") bytes in $CASE_S s"
+else
+  have_case=0
+  loud "cloudtrail_import failed: no case file questions ($(head -c 400 "$W/case.out"))"
+  problems=$((problems + 1))
+fi
+
+# ---------------------------------------------------------------------------------------
 # SQL: the templates in tests/bench/*.sql with their placeholders filled in
 # ---------------------------------------------------------------------------------------
 
@@ -280,6 +313,7 @@ T_EXTP="cloudtrail (plain .json)"
 T_EXT1="cloudtrail detect() 2024 MFA rule_id"
 T_DUCK="duckdb"
 T_JSON="sqlite json_each (plain)"
+T_CASE="cloudtrail (case file)"
 T_LIBD="libdeflate-gunzip"
 T_GZIP="gzip -dc (zlib)"
 DUCK="node tests/bench/duckdb.mjs"
@@ -287,6 +321,7 @@ inflate() {   # the command that decompresses every log file of a corpus with 2 
   printf "find '%s/AWSLogs' -path '*/CloudTrail/*' -type f -name '*.json.gz' -print0 | xargs -0 -P2 -n 100 %s -c >/dev/null" "$1" "$2"
 }
 S="sqlite3 :memory:"
+SC="sqlite3 -readonly $CASE"
 
 job 1 startup  "startup (SELECT 1)"       "$T_EXT"  "$RUNS" 1 "" "$(sql ext_startup startup "$C1")" "$S"
 [ "$have_duckdb" = 1 ] &&
@@ -304,6 +339,8 @@ job 1 detect   "detect: alert ids"        "$T_DUCK" "$RUNS" 0 floor /dev/null "$
 job 1 detect   "detect: alert ids"        "$T_JSON" "$JSON_RUNS" 0 floor "$(sql json_detect json-detect "$CP")" "$S"
 
 job 1 detect   "detect: alert ids"        "$T_EXT1" "$RUNS" 0 floor "$(sql ext_detect_rule detect-rule "$C1")" "$S"
+[ "$have_case" = 1 ] &&
+job 1 detect   "detect: alert ids"        "$T_CASE" "$RUNS" 0 floor "$(sql imp_detect detect-case "$C1")" "$SC"
 
 # Rule packs: every supported query rule in one pass, one rule alone, and the rules
 # kql2sql.mjs translates, run by detect() and by DuckDB as SQL.
@@ -319,6 +356,8 @@ for pack in 2024-04-18 2026-08-21; do
   NALLS[$p]=$(sqlite3 :memory: -cmd ".load $EXT" "SELECT count(*) FROM cloudtrail_rules WHERE pack = '$pack' AND supported")
   WHERE="pack = '$pack'"
   job 1 "rules$p" "$pack pack: all ${NALLS[$p]} rules" "$T_EXT" "$RUNS" 1 floor "$(sql ext_rules "rules-$pack" "$C1")" "$S"
+  [ "$have_case" = 1 ] &&
+  job 1 "rules$p" "$pack pack: all ${NALLS[$p]} rules" "$T_CASE" "$RUNS" 0 floor "$(sql imp_rules "rules-case-$pack" "$C1")" "$SC"
   WHERE="pack = '$pack' AND rule_id = '$MFA_RULE'"
   job 1 "one$p"   "$pack pack: one rule (MFA)" "$T_EXT" "$RUNS" 1 floor "$(sql ext_rules "one-$pack" "$C1")" "$S"
   if command -v node >/dev/null 2>&1; then
@@ -346,7 +385,15 @@ job 1 select   "SELECT * into a table"    "$T_DUCK" "$RUNS" 0 floor /dev/null "$
 
 for v in mfa_alert_window_48h mfa_alert_window_24h mfa_alert_scope_24h; do
   job 1 "$v"   "view $v"                  "$T_EXT"  "$RUNS" 1 floor "$(sql ext_window "$v" "$C1" "$v")" "$S"
+  [ "$have_case" = 1 ] &&
+  job 1 "$v"   "view $v"                  "$T_CASE" "$RUNS" 0 floor "$(sql imp_window "$v-case" "$C1" "$v")" "$SC"
 done
+
+job 1 import   "import into a case file"  "$T_EXT"  "$RUNS" 1 floor "$(sql ext_import import "$C1")" \
+  "rm -f $W/import.db $W/import.db-journal && sqlite3 $W/import.db"
+[ "$have_case" = 1 ] &&
+job 1 reimport "re-import, nothing changed" "$T_EXT" "$RUNS" 1 floor "$(sql ext_import reimport "$C1")" \
+  "sqlite3 $W/reimport.db"
 
 job 1 sessions "credential lineage: cloudtrail_sessions" "$T_EXT" "$RUNS" 1 floor "$(sql ext_sessions sessions "$C1")" "$S"
 
@@ -363,8 +410,6 @@ NJ=${#J_Q[@]}
 J_TIMES=() J_CPUS=() J_RSS=() J_BAD=() J_NOTE=()
 for ((i = 0; i < NJ; i++)); do J_TIMES[i]="" J_CPUS[i]="" J_RSS[i]=0 J_BAD[i]="" J_NOTE[i]=""; done
 
-usec() { local t=${1/./}; echo $((10#$t)); }   # EPOCHREALTIME (seconds.micro) -> microseconds
-secs() { awk -v u="$1" 'BEGIN { printf "%.3f", u / 1e6 }'; }
 
 run_job() {   # run_job INDEX ROUND
   local i=$1 r=$2 out=$W/out.$1.$2 err=$W/err.$1.$2 tf=$W/time.$1.$2 t0 t1 rc us rss u s cpu
@@ -441,6 +486,7 @@ describe() {   # a short description of an answer
     detect*) echo "$(wc -l <"$2") alert event ids" ;;
     rules*|one*|sql*) echo "$(wc -l <"$2") alerts of $(cut -d'|' -f1 "$2" | sort -u | wc -l) rules" ;;
     count*) echo "$(wc -l <"$2") eventNames, $(awk -F'|' '{ s += $NF } END { print s + 0 }' "$2") records" ;;
+    mfa_*) echo "$(cat "$2") rows" ;;
     sessions) awk -F'|' '{ n++; o += $2 != ""; h += $3; l[$4]++ }
                 END { printf "%d keys, %d with an origin, %d hops; link exact %d, inferred %d, unknown %d",
                              n, o, h, l["exact"], l["inferred"], l["unknown"] }' "$2" ;;
@@ -449,7 +495,7 @@ describe() {   # a short description of an answer
 }
 for ((i = 0; i < NJ; i++)); do
   J_CHECK[i]=""
-  case "${J_GROUP[i]}" in detect*|count*|select*|rules*|one*|sql*|sessions) ;; *) continue ;; esac
+  case "${J_GROUP[i]}" in detect*|count*|select*|rules*|one*|sql*|sessions|mfa_*) ;; *) continue ;; esac
   ref=$(ref_of "${J_GROUP[i]}")
   if [ -n "${J_BAD[i]}" ]; then
     J_CHECK[i]=FAIL
@@ -615,6 +661,24 @@ if [ "$s" -ge 0 ] && [ "$c" -ge 0 ] && [ -z "${J_BAD[s]}${J_BAD[c]}" ]; then
   read -r cc _ _ < <(stats "${J_CPUS[c]}")
   RATIOS+=("cloudtrail_sessions / full count(*) scan = $(ratio "${MED[$s]}" "${MED[$c]}") (cpu $(ratio "$cs" "$cc")), peak RSS $((J_RSS[s] / 1024)) MiB against $((J_RSS[c] / 1024)) MiB")
 fi
+# the case file: the import against one scan, its size against the corpus, and every
+# question it answers against the same question on the files
+c=$(ref_of scan)
+for g in import reimport; do
+  k=$(ref_of "$g")
+  [ "$k" -ge 0 ] && [ "$c" -ge 0 ] && [ -z "${J_BAD[k]}${J_BAD[c]}" ] &&
+    RATIOS+=("$g / full count(*) scan = $(ratio "${MED[$k]}" "${MED[$c]}") ($(secs "${MED[$k]}") s / $(secs "${MED[$c]}") s)")
+done
+if [ "$have_case" = 1 ]; then
+  gz=$(logs_of "$C1" '*.json.gz' | xargs -0 stat -c %s | awk '{ s += $1 } END { print s }')
+  RATIOS+=("case file size / .json.gz corpus = $(ratio "$(stat -c %s "$CASE")" "$gz") ($(stat -c %s "$CASE") / $gz bytes)")
+  for ((k = 0; k < NJ; k++)); do
+    [ "${J_T[k]}" = "$T_CASE" ] || continue
+    ref=$(ref_of "${J_GROUP[k]}")
+    [ "$ref" -ge 0 ] && [ -z "${J_BAD[k]}${J_BAD[ref]}" ] && [ "${J_CHECK[k]}" = PASS ] &&
+      RATIOS+=("${J_Q[k]}: case file / files = $(ratio "${MED[$k]}" "${MED[$ref]}") ($(secs "${MED[$k]}") s / $(secs "${MED[$ref]}") s)")
+  done
+fi
 echo
 for r in "${RATIOS[@]}"; do echo "ratio $r"; done
 
@@ -629,6 +693,7 @@ notes=(
   "Rule packs: detect() with every supported rule of the pack (query, threshold and new_terms; one pass; a record runs only the rules its eventName/eventSource admit, see ext/README.md), the pack's MFA rule alone (WHERE rule_id = ...), and the rules kql2sql.mjs translates as SQL: one DuckDB query (a CASE per rule, unnested) over the same read_json, and detect() with those rules."
   "${RATIOS[@]/#/ratio (medians): }"
   "Views: count(*) of each view of sql/investigate.sql over CREATE VIRTUAL TABLE temp.trail USING cloudtrail(...)."
+  "Case file: build/bench/case.db, made by SELECT * FROM cloudtrail_import('trail', corpus) before the runs; its questions open it read-only (sqlite3 -readonly) and must give the same answers as the files. import: a new database file each run; reimport: the same import again into a copy of the case file (every file unchanged)."
   "Credential lineage: every row of cloudtrail_sessions(...) as access_key_id|origin_arn|hops|link (one pass over the records, then the chains), against the full count(*) scan; this extension only: DuckDB and SQLite's JSON functions have no equivalent, so none is timed."
   "A median marked * and n/c: the answer differed from this extension's, so the time is not comparable."
 )
