@@ -146,6 +146,9 @@ echo "-- a crash mid-import (kill -9): consistent, no half file, a re-run comple
 C=$D/corpus
 [ -x build/generate ] || make -s build/generate >/dev/null
 build/generate $C --events 40000 --days 2 --per-file 200 --no-stories >/dev/null
+# WAL: the polls below read while the import writes, never waiting on its locks (with a
+# rollback journal a poll could wait out the whole import and the kill come too late)
+sqlite3 $D/crash.db "PRAGMA journal_mode=WAL" >/dev/null
 # exec: the background job is sqlite3 itself, so that kill -9 hits it
 ( [ -n "$preload" ] && export LD_PRELOAD="$preload"
   exec sqlite3 $D/crash.db -cmd ".load $EXT" "SELECT * FROM cloudtrail_import('events', '$C')" >/dev/null 2>&1 ) &
