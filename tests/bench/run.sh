@@ -58,9 +58,10 @@
 #   BENCH_ONLY="G ..."      ask only these question groups (the second word of each job
 #                           line below: startup floor scan detect rules2024 one2024 sql2024
 #                           rules2026 one2026 sql2026 count select mfa_alert_window_48h
-#                           mfa_alert_window_24h mfa_alert_scope_24h sessions import
-#                           reimport floor2x detect2x count2x); unset: all of them. A ratio
-#                           needs both groups
+#                           mfa_alert_window_24h mfa_alert_scope_24h
+#                           mfa_alert_other_alerts_48h mfa_alert_window_24h_origin sessions
+#                           import reimport floor2x detect2x count2x); unset: all of them.
+#                           A ratio needs both groups
 #   BENCH_THREADS=N         pass threads=N to the extension (a named cloudtrail table);
 #                           unset: the extension's defaults, cloudtrail('DIR') as it is
 #   BENCH_DUCKDB_THREADS=2  DuckDB's SET threads
@@ -383,7 +384,8 @@ job 1 select   "SELECT * into a table"    "$T_EXT"  "$RUNS" 1 floor "$(sql ext_s
 [ "$have_duckdb" = 1 ] &&
 job 1 select   "SELECT * into a table"    "$T_DUCK" "$RUNS" 0 floor /dev/null "$DUCK select $C1"
 
-for v in mfa_alert_window_48h mfa_alert_window_24h mfa_alert_scope_24h; do
+for v in mfa_alert_window_48h mfa_alert_window_24h mfa_alert_scope_24h mfa_alert_other_alerts_48h \
+         mfa_alert_window_24h_origin; do
   job 1 "$v"   "view $v"                  "$T_EXT"  "$RUNS" 1 floor "$(sql ext_window "$v" "$C1" "$v")" "$S"
   [ "$have_case" = 1 ] &&
   job 1 "$v"   "view $v"                  "$T_CASE" "$RUNS" 0 floor "$(sql imp_window "$v-case" "$C1" "$v")" "$SC"
@@ -547,7 +549,7 @@ h2=$(logs_of "$CP" '*.json' | sort -z | xargs -0 cat | md5sum | cut -d' ' -f1)
 if [ "$h1" = "$h2" ]; then extra PASS "$CP holds the same bytes as $C1 decompressed (md5 $h1)"
 else extra FAIL "$CP differs from $C1 decompressed: the plain-copy tools do not read the same data"; fi
 views=""
-for v in mfa_alert_window_48h mfa_alert_window_24h mfa_alert_scope_24h; do
+for v in mfa_alert_window_48h mfa_alert_window_24h mfa_alert_scope_24h mfa_alert_other_alerts_48h mfa_alert_window_24h_origin; do
   k=$(ref_of "$v")
   [ "$k" -ge 0 ] && [ -z "${J_BAD[k]}" ] && views="$views $v=$(cat "$W/answer.$k")"
 done
