@@ -39,12 +39,12 @@ SQLITE_EXTENSION_INIT3
 
 #define RZ_VERSION 1
 #ifndef RZ_LEVEL
-#define RZ_LEVEL   6             /* zlib's default: see the README for the cost measured */
+#define RZ_LEVEL   3             /* the last of zlib's fast levels: see the README, "Cost" */
 #endif
 #define RZ_MAX     ((size_t)1 << 31)
 
 /* How long a group of files may run before it is committed, in ms (a file is never split). */
-#define GROUP_MS 500
+#define GROUP_MS 1000
 
 struct ImportFns {
   z_stream inf;                  /* reused: inflateReset, never a new state per record */
@@ -713,7 +713,7 @@ static int stmts_prepare(Import *p){
     if( zNames==0 || zVals==0 ){ sqlite3_free(zNames); sqlite3_free(zVals); return SQLITE_NOMEM; }
     p->aiStored[p->nStored++] = column_number(aCol[i].zName);
   }
-  rc = imp_prepare(p, &p->pIns, "INSERT INTO \"%w\".\"%w\"(%ssource_file, record_index, "
+  rc = imp_prepare(p, &p->pIns, "INSERT OR IGNORE INTO \"%w\".\"%w\"(%ssource_file, record_index, "
                    "record_z, file_id) VALUES(%s?2, ?3, ?1, ?4)", p->zSchema, p->zName, zNames, zVals);
   sqlite3_free(zNames);
   sqlite3_free(zVals);
@@ -773,6 +773,26 @@ static int event_id(Import *p, Record *r, int *pRc){
 #define PUT_SKIPPED  3           /* a copy that sorts earlier has the row */
 #define PUT_PRESENT  4           /* this very record has the row already */
 
+/* INSERT OR IGNORE the record it of bytes z (compressed in f->out, indexed in p->rec):
+** sqlite3_changes() says whether the row went in. */
+static int insert_row(Import *p, const char *z, const SplitItem *it, const char *zFile,
+                      long long iFile){
+  ImportFns *f = p->pFns;
+  int i, rc;
+  sqlite3_bind_blob64(p->pIns, 1, f->out.z, f->out.n, SQLITE_STATIC);
+  sqlite3_bind_text(p->pIns, 2, zFile, -1, SQLITE_STATIC);
+  sqlite3_bind_int(p->pIns, 3, it->iIndex);
+  sqlite3_bind_int64(p->pIns, 4, iFile);
+  for(i=0; i<p->nStored; i++){
+    rc = record_column_bind(&p->rec, p->aiStored[i], p->pIns, 5+i);
+    if( rc ) return rc;
+  }
+  rc = fns_prime(f, z, it);
+  if( rc==SQLITE_OK ) rc = imp_run(p, p->pIns);
+  fns_forget(f);
+  return rc;
+}
+
 /* Offer the record it of bytes z (file iFile, shown as zFile)
 ** to the table: the copy of an event with the smallest (source_file, record_index) keeps
 ** the row, whatever the order of imports. *peDone says what happened. */
@@ -784,7 +804,7 @@ static int put_record(Import *p, const char *z, const SplitItem *it, const char 
   const char *zErr;
   size_t s = it->s, e = it->e;
   long long iOld = -1, iOldFile = 0;
-  int rc, bId, i, iIndex = it->iIndex;
+  int rc, bId, iIndex = it->iIndex;
   *peDone = PUT_ADDED;
   rc = rz_compress(f, z+s, e-s);
   if( rc ) return rc==SQLITE_NOMEM ? rc : imp_err(p, rc, "cloudtrail_import: deflate failed");
@@ -793,6 +813,13 @@ static int put_record(Import *p, const char *z, const SplitItem *it, const char 
   record_set(r, z, s, e, it->flags, &it->idx);
   bId = event_id(p, r, &rc);
   if( rc ) return rc;
+  /* the row goes in first: an event not seen yet (the common case) costs no look-up; the
+  ** unique index on eventID refuses a copy (INSERT OR IGNORE), which is then looked up */
+  if( bId ){
+    rc = insert_row(p, z, it, zFile, iFile);
+    if( rc ) return rc;
+    if( sqlite3_changes(p->db)>0 ) return SQLITE_OK;
+  }
   /* both lookups compare with the values the stored columns get: the same code's */
   if( bId ){
     pFind = p->pFindId;
@@ -840,17 +867,12 @@ static int put_record(Import *p, const char *z, const SplitItem *it, const char 
     rc = imp_run(p, p->pLoser);
     if( rc ) return rc;
   }
-  sqlite3_bind_blob64(p->pIns, 1, f->out.z, f->out.n, SQLITE_STATIC);
-  sqlite3_bind_text(p->pIns, 2, zFile, -1, SQLITE_STATIC);
-  sqlite3_bind_int(p->pIns, 3, iIndex);
-  sqlite3_bind_int64(p->pIns, 4, iFile);
-  for(i=0; i<p->nStored; i++){
-    rc = record_column_bind(r, p->aiStored[i], p->pIns, 5+i);
-    if( rc ) return rc;
+  rc = insert_row(p, z, it, zFile, iFile);
+  if( rc==SQLITE_OK && sqlite3_changes(p->db)==0 ){
+    /* the look-up found no copy, or deleted it: no index can refuse the row */
+    rc = imp_err(p, SQLITE_ERROR, "cloudtrail_import: '%s' record %d was not written",
+                 zFile, iIndex);
   }
-  rc = fns_prime(f, z, it);
-  if( rc==SQLITE_OK ) rc = imp_run(p, p->pIns);
-  fns_forget(f);
   return rc;
 }
 
