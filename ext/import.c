@@ -6,8 +6,9 @@
 ** the indexes, windows and rule prefilters use are stored as plain values, every other
 ** column of the `cloudtrail` table is a VIRTUAL generated column computed from record_z by
 ** cloudtrail_field() (record.c's column code on the inflated bytes), and `record` by
-** cloudtrail_inflate(). The stored values are written through the same function, so a
-** stored column and the generated one it would have been cannot differ.
+** cloudtrail_inflate(). The stored values are bound by the same code (record_column_bind on
+** the record as the reader indexed it), so a stored column and the generated one it would
+** have been cannot differ.
 **
 ** record_z, format version 1:
 **   byte 0      1
