@@ -6,8 +6,9 @@
 ** the indexes, windows and rule prefilters use are stored as plain values, every other
 ** column of the `cloudtrail` table is a VIRTUAL generated column computed from record_z by
 ** cloudtrail_field() (record.c's column code on the inflated bytes), and `record` by
-** cloudtrail_inflate(). The stored values are written through the same function, so a
-** stored column and the generated one it would have been cannot differ.
+** cloudtrail_inflate(). The stored values are bound by the same code (record_column_bind on
+** the record as the reader indexed it), so a stored column and the generated one it would
+** have been cannot differ.
 **
 ** record_z, format version 1:
 **   byte 0      1
@@ -39,12 +40,12 @@ SQLITE_EXTENSION_INIT3
 
 #define RZ_VERSION 1
 #ifndef RZ_LEVEL
-#define RZ_LEVEL   6             /* zlib's default: see the README for the cost measured */
+#define RZ_LEVEL   3             /* the last of zlib's fast levels: see the README, "Cost" */
 #endif
 #define RZ_MAX     ((size_t)1 << 31)
 
 /* How long a group of files may run before it is committed, in ms (a file is never split). */
-#define GROUP_MS 500
+#define GROUP_MS 1000
 
 struct ImportFns {
   z_stream inf;                  /* reused: inflateReset, never a new state per record */
@@ -183,6 +184,25 @@ static const char *fns_load(ImportFns *p, sqlite3_value *v, int *pRc){
   return fns_set(p, a, nA, pRc);
 }
 
+/* Make the blob the import is about to write (f->out), whose record the reader indexed as
+** it, the cached record: SQLite computes every generated column of a row it inserts, and
+** each call then finds the record decoded. fns_forget() before z goes away. */
+static int fns_prime(ImportFns *p, const char *z, const SplitItem *it){
+  p->bCached = 0;
+  p->key.n = 0;
+  if( json_buf_reserve(&p->key, p->out.n+1) ) return SQLITE_NOMEM;
+  memcpy(p->key.z, p->out.z, p->out.n);
+  p->key.n = p->out.n;
+  record_set(&p->rec, z, it->s, it->e, it->flags, &it->idx);
+  p->bCached = 1;
+  return SQLITE_OK;
+}
+
+static void fns_forget(ImportFns *p){
+  p->bCached = 0;
+  record_set(&p->rec, 0, 0, 0, 0, 0);
+}
+
 static void fn_error(sqlite3_context *ctx, const char *zFunc, const char *zErr, int rc){
   char *z;
   if( rc==SQLITE_NOMEM ){ sqlite3_result_error_nomem(ctx); return; }
@@ -212,12 +232,14 @@ static const char *const azDerived[] = {
   "actor", "outcome", "target_user", "record"
 };
 
-/* A column of the cloudtrail table decoded from the record (RF_* or RD_*), or -1. */
+/* A column of the cloudtrail table decoded from the record (RF_* or RD_*), or -1. Called
+** for every generated column of every row an INSERT writes: no string compare per name. */
 static int column_number(const char *zName){
-  int k;
-  for(k=0; k<RF_COUNT; k++) if( strcmp(field_names[k], zName)==0 ) return k;
+  size_t n = strlen(zName);
+  int k = fields_lookup(zName, n);
+  if( k>=0 && k<RF_COUNT ) return k;
   for(k=0; k<(int)(sizeof(azDerived)/sizeof(azDerived[0])); k++){
-    if( strcmp(azDerived[k], zName)==0 ) return RF_COUNT + k;
+    if( azDerived[k][0]==zName[0] && strcmp(azDerived[k], zName)==0 ) return RF_COUNT + k;
   }
   return -1;
 }
@@ -339,6 +361,10 @@ typedef struct Import {
   sqlite3_stmt *pIns, *pFindId, *pFindNoid, *pDelRow, *pLoser, *pDelFile, *pFileNew,
                *pFileSet, *pUnchanged;
   JsonBuf id;                    /* an eventID's text */
+  Record rec;                    /* the record being put, as the reader indexed it */
+  int aiStored[N_COL];           /* the INSERT's ?5, ?6 ...: column_number() of each stored
+                                 ** column, resolved once */
+  int nStored;
   ImportSummary sum;
   char *zErr;
 } Import;
@@ -684,20 +710,22 @@ static int stmts_prepare(Import *p){
   for(i=0; i<N_COL; i++){
     if( !aCol[i].bStored ) continue;
     zNames = sqlite3_mprintf("%z\"%w\",", zNames, aCol[i].zName);
-    zVals = sqlite3_mprintf("%zcloudtrail_field(?1,'%s'),", zVals, aCol[i].zName);
+    zVals = sqlite3_mprintf("%z?%d,", zVals, 5+p->nStored);
     if( zNames==0 || zVals==0 ){ sqlite3_free(zNames); sqlite3_free(zVals); return SQLITE_NOMEM; }
+    p->aiStored[p->nStored++] = column_number(aCol[i].zName);
   }
-  rc = imp_prepare(p, &p->pIns, "INSERT INTO \"%w\".\"%w\"(%ssource_file, record_index, "
+  rc = imp_prepare(p, &p->pIns, "INSERT OR IGNORE INTO \"%w\".\"%w\"(%ssource_file, record_index, "
                    "record_z, file_id) VALUES(%s?2, ?3, ?1, ?4)", p->zSchema, p->zName, zNames, zVals);
   sqlite3_free(zNames);
   sqlite3_free(zVals);
+  /* +?1, not ?1: with a bare parameter SQLite re-prepares the statement at every new value
+  ** (it may decide the partial index's use), which costs more than the look-up */
   if( rc==SQLITE_OK ) rc = imp_prepare(p, &p->pFindId, "SELECT rowid, source_file, "
-    "record_index, file_id FROM \"%w\".\"%w\" WHERE eventID=cloudtrail_field(?1,'eventID') "
-    "AND eventID<>''",
+    "record_index, file_id FROM \"%w\".\"%w\" WHERE eventID=+?1 AND eventID<>''",
     p->zSchema, p->zName);
   if( rc==SQLITE_OK ) rc = imp_prepare(p, &p->pFindNoid, "SELECT rowid, source_file, "
-    "record_index, file_id, record_z FROM \"%w\".\"%w\" WHERE event_epoch IS "
-    "cloudtrail_field(?1,'event_epoch') AND eventName IS cloudtrail_field(?1,'eventName') AND (eventID IS NULL OR eventID='')", p->zSchema, p->zName);
+    "record_index, file_id, record_z FROM \"%w\".\"%w\" WHERE event_epoch IS ?1 "
+    "AND eventName IS ?2 AND (eventID IS NULL OR eventID='')", p->zSchema, p->zName);
   if( rc==SQLITE_OK ) rc = imp_prepare(p, &p->pDelRow, "DELETE FROM \"%w\".\"%w\" "
     "WHERE rowid=?1", p->zSchema, p->zName);
   if( rc==SQLITE_OK ) rc = imp_prepare(p, &p->pLoser, "UPDATE \"%w\".\"%w_files\" "
@@ -746,33 +774,63 @@ static int event_id(Import *p, Record *r, int *pRc){
 #define PUT_SKIPPED  3           /* a copy that sorts earlier has the row */
 #define PUT_PRESENT  4           /* this very record has the row already */
 
-/* Offer the record at bytes z[s..e) (record index iIndex of file iFile, shown as zFile)
+/* INSERT OR IGNORE the record it of bytes z (compressed in f->out, indexed in p->rec):
+** sqlite3_changes() says whether the row went in. */
+static int insert_row(Import *p, const char *z, const SplitItem *it, const char *zFile,
+                      long long iFile){
+  ImportFns *f = p->pFns;
+  int i, rc;
+  sqlite3_bind_blob64(p->pIns, 1, f->out.z, f->out.n, SQLITE_STATIC);
+  sqlite3_bind_text(p->pIns, 2, zFile, -1, SQLITE_STATIC);
+  sqlite3_bind_int(p->pIns, 3, it->iIndex);
+  sqlite3_bind_int64(p->pIns, 4, iFile);
+  for(i=0; i<p->nStored; i++){
+    rc = record_column_bind(&p->rec, p->aiStored[i], p->pIns, 5+i);
+    if( rc ) return rc;
+  }
+  rc = fns_prime(f, z, it);
+  if( rc==SQLITE_OK ) rc = imp_run(p, p->pIns);
+  fns_forget(f);
+  return rc;
+}
+
+/* Offer the record it of bytes z (file iFile, shown as zFile)
 ** to the table: the copy of an event with the smallest (source_file, record_index) keeps
 ** the row, whatever the order of imports. *peDone says what happened. */
-static int put_record(Import *p, const char *z, size_t s, size_t e, const char *zFile,
-                      int iIndex, long long iFile, int *peDone){
+static int put_record(Import *p, const char *z, const SplitItem *it, const char *zFile,
+                      long long iFile, int *peDone){
   ImportFns *f = p->pFns;
+  Record *r = &p->rec;
   sqlite3_stmt *pFind;
   const char *zErr;
+  size_t s = it->s, e = it->e;
   long long iOld = -1, iOldFile = 0;
-  int rc, bId;
+  int rc, bId, iIndex = it->iIndex;
   *peDone = PUT_ADDED;
   rc = rz_compress(f, z+s, e-s);
   if( rc ) return rc==SQLITE_NOMEM ? rc : imp_err(p, rc, "cloudtrail_import: deflate failed");
-  /* the cache now holds this record: the INSERT's cloudtrail_field calls read it */
-  f->plain.n = 0;
-  if( json_buf_reserve(&f->plain, e-s+1) ) return SQLITE_NOMEM;
-  memcpy(f->plain.z, z+s, e-s);
-  f->plain.n = e-s;
-  f->plain.z[e-s] = 0;
-  zErr = fns_set(f, (const unsigned char*)f->out.z, f->out.n, &rc);
-  if( zErr ) return rc==SQLITE_NOMEM ? rc : imp_err(p, rc, "cloudtrail_import: '%s' record %d: %s",
-                                                     zFile, iIndex, zErr);
-  bId = event_id(p, &f->rec, &rc);
+  /* the record as the reader indexed it: the values `cloudtrail` shows, by record.c's code,
+  ** which cloudtrail_field() runs on the inflated bytes too */
+  record_set(r, z, s, e, it->flags, &it->idx);
+  bId = event_id(p, r, &rc);
   if( rc ) return rc;
-  /* both lookups compare with the values the stored columns get: the same function's */
-  pFind = bId ? p->pFindId : p->pFindNoid;
-  sqlite3_bind_blob64(pFind, 1, f->out.z, f->out.n, SQLITE_STATIC);
+  /* the row goes in first: an event not seen yet (the common case) costs no look-up; the
+  ** unique index on eventID refuses a copy (INSERT OR IGNORE), which is then looked up */
+  if( bId ){
+    rc = insert_row(p, z, it, zFile, iFile);
+    if( rc ) return rc;
+    if( sqlite3_changes(p->db)>0 ) return SQLITE_OK;
+  }
+  /* both lookups compare with the values the stored columns get: the same code's */
+  if( bId ){
+    pFind = p->pFindId;
+    rc = record_column_bind(r, RF_eventID, pFind, 1);
+  }else{
+    pFind = p->pFindNoid;
+    rc = record_column_bind(r, RD_event_epoch, pFind, 1);
+    if( rc==SQLITE_OK ) rc = record_column_bind(r, RF_eventName, pFind, 2);
+  }
+  if( rc ) return rc;
   while( (rc = sqlite3_step(pFind))==SQLITE_ROW ){
     const char *zOld = (const char*)sqlite3_column_text(pFind, 1);
     int iOldIndex = sqlite3_column_int(pFind, 2), c;
@@ -810,11 +868,13 @@ static int put_record(Import *p, const char *z, size_t s, size_t e, const char *
     rc = imp_run(p, p->pLoser);
     if( rc ) return rc;
   }
-  sqlite3_bind_blob64(p->pIns, 1, f->out.z, f->out.n, SQLITE_STATIC);
-  sqlite3_bind_text(p->pIns, 2, zFile, -1, SQLITE_STATIC);
-  sqlite3_bind_int(p->pIns, 3, iIndex);
-  sqlite3_bind_int64(p->pIns, 4, iFile);
-  return imp_run(p, p->pIns);
+  rc = insert_row(p, z, it, zFile, iFile);
+  if( rc==SQLITE_OK && sqlite3_changes(p->db)==0 ){
+    /* the look-up found no copy, or deleted it: no index can refuse the row */
+    rc = imp_err(p, SQLITE_ERROR, "cloudtrail_import: '%s' record %d was not written",
+                 zFile, iIndex);
+  }
+  return rc;
 }
 
 /* ---- files ---- */
@@ -826,7 +886,7 @@ static int file_records(Import *p, Source *src, const char *zShow, long long iFi
   const SplitItem *it;
   int rc, eDone;
   while( (rc = source_next_record_ex(src, &it))==SQLITE_ROW ){
-    rc = put_record(p, source_bytes(src), it->s, it->e, zShow, it->iIndex, iFile, &eDone);
+    rc = put_record(p, source_bytes(src), it, zShow, iFile, &eDone);
     if( rc ) return rc;
     if( eDone==PUT_SKIPPED ){
       if( !bReconcile ){ (*pnDup)++; p->sum.nDuplicates++; }
@@ -1020,6 +1080,7 @@ static void import_free(Import *p){
   sqlite3_free(p->zSchema);
   sqlite3_free(p->zName);
   json_buf_free(&p->id);
+  record_clear(&p->rec);
 }
 
 /* Import zPath into table zTarget ('NAME' or 'SCHEMA.NAME'). On error, *pzErr may hold

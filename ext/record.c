@@ -71,13 +71,27 @@ int record_field(Record *r, int k, size_t *pS, size_t *pE){
   return field(r, k, pS, pE);
 }
 
-static int result_utf8(Record *r, sqlite3_context *ctx, const char *z, size_t n){
+/* Where a column's value goes: a function's result (ctx), or parameter iParam of pStmt
+** (cloudtrail_import binds the stored columns this way). Nothing written is NULL. */
+typedef struct Out { sqlite3_context *ctx; sqlite3_stmt *pStmt; int iParam; } Out;
+
+static void out_text(const Out *o, const char *z, size_t n, void (*xDel)(void*)){
+  if( o->ctx ) sqlite3_result_text64(o->ctx, z, n, xDel, SQLITE_UTF8);
+  else sqlite3_bind_text64(o->pStmt, o->iParam, z, n, xDel, SQLITE_UTF8);
+}
+
+static void out_int(const Out *o, long long v){
+  if( o->ctx ) sqlite3_result_int64(o->ctx, v);
+  else sqlite3_bind_int64(o->pStmt, o->iParam, v);
+}
+
+static int result_utf8(Record *r, const Out *o, const char *z, size_t n){
   if( json_utf8_valid(z, n) ){
-    sqlite3_result_text64(ctx, z, n, SQLITE_TRANSIENT, SQLITE_UTF8);
+    out_text(o, z, n, SQLITE_TRANSIENT);
     return SQLITE_OK;
   }
   if( json_utf8_repair(z, n, &r->buf) ) return SQLITE_NOMEM;
-  sqlite3_result_text64(ctx, r->buf.z, r->buf.n, SQLITE_TRANSIENT, SQLITE_UTF8);
+  out_text(o, r->buf.z, r->buf.n, SQLITE_TRANSIENT);
   return SQLITE_OK;
 }
 
@@ -128,33 +142,33 @@ int record_result_name(sqlite3_context *ctx, const char *zName){
 }
 
 /* A value span as SQL: strings decoded, null as NULL, everything else as its JSON text. */
-static int result_value(Record *r, sqlite3_context *ctx, size_t s, size_t e){
+static int result_value(Record *r, const Out *o, size_t s, size_t e){
   const char *z = r->z;
   if( z[s]=='n' ) return SQLITE_OK;
   if( z[s]=='"' ){
     if( memchr(z+s+1, '\\', e-s-2)==0 ){
-      if( r->flags & JSON_F_HIGH ) return result_utf8(r, ctx, z+s+1, e-s-2);
-      sqlite3_result_text64(ctx, z+s+1, e-s-2, SQLITE_TRANSIENT, SQLITE_UTF8);
+      if( r->flags & JSON_F_HIGH ) return result_utf8(r, o, z+s+1, e-s-2);
+      out_text(o, z+s+1, e-s-2, SQLITE_TRANSIENT);
       return SQLITE_OK;
     }
     if( json_decode_string(z, s, e, &r->buf) ) return SQLITE_NOMEM;
   }else if( r->flags & (JSON_F_HIGH|JSON_F_CTRL) ){
     if( json_repair(z, s, e, &r->buf) ) return SQLITE_NOMEM;
   }else{
-    sqlite3_result_text64(ctx, z+s, e-s, SQLITE_TRANSIENT, SQLITE_UTF8);
+    out_text(o, z+s, e-s, SQLITE_TRANSIENT);
     return SQLITE_OK;
   }
-  sqlite3_result_text64(ctx, r->buf.z, r->buf.n, SQLITE_TRANSIENT, SQLITE_UTF8);
+  out_text(o, r->buf.z, r->buf.n, SQLITE_TRANSIENT);
   return SQLITE_OK;
 }
 
 /* true/false, or the strings "true"/"false" some exporters write, as 1/0. */
-static void result_bool(Record *r, sqlite3_context *ctx, size_t s, size_t e){
+static void result_bool(Record *r, const Out *o, size_t s, size_t e){
   const char *z = r->z;
   if( (e-s==4 && memcmp(z+s, "true", 4)==0) || json_str_is(z, s, e, "true") ){
-    sqlite3_result_int(ctx, 1);
+    out_int(o, 1);
   }else if( (e-s==5 && memcmp(z+s, "false", 5)==0) || json_str_is(z, s, e, "false") ){
-    sqlite3_result_int(ctx, 0);
+    out_int(o, 0);
   }
 }
 
@@ -318,7 +332,7 @@ static int nonempty(Record *r, int k){
 }
 
 /* event.outcome as Elastic computes it (see README, "outcome"). */
-static int result_outcome(Record *r, sqlite3_context *ctx){
+static int result_outcome(Record *r, const Out *o){
   size_t s, e, vs, ve;
   if( field(r, RF_eventName, &s, &e) && json_str_is(r->z, s, e, "ConsoleLogin")
    && field(r, RF_responseElements, &s, &e)
@@ -333,20 +347,20 @@ static int result_outcome(Record *r, sqlite3_context *ctx){
       char c = r->buf.z[i];
       if( c>='A' && c<='Z' ) r->buf.z[i] = c + ('a'-'A');
     }
-    sqlite3_result_text64(ctx, r->buf.z, r->buf.n, SQLITE_TRANSIENT, SQLITE_UTF8);
+    out_text(o, r->buf.z, r->buf.n, SQLITE_TRANSIENT);
     return SQLITE_OK;
   }
-  sqlite3_result_text(ctx, nonempty(r, RF_errorCode) || nonempty(r, RF_errorMessage)
-                           ? "failure" : "success", -1, SQLITE_STATIC);
+  out_text(o, nonempty(r, RF_errorCode) || nonempty(r, RF_errorMessage)
+              ? "failure" : "success", 7, SQLITE_STATIC);
   return SQLITE_OK;
 }
 
 /* requestParameters.<zKey>, when Elastic would keep it (not null or empty), as text. */
-int record_request_param(Record *r, const char *zKey, sqlite3_context *ctx){
+static int request_param(Record *r, const char *zKey, const Out *o){
   size_t s, e, vs, ve;
   if( field(r, RF_requestParameters, &s, &e)
    && json_find(r->z, s, e, zKey, &vs, &ve) && !json_is_empty(r->z, vs, ve) ){
-    return result_value(r, ctx, vs, ve);
+    return result_value(r, o, vs, ve);
   }
   return SQLITE_OK;
 }
@@ -367,16 +381,22 @@ int record_epoch(Record *r, long long *piOut){
   return field(r, RF_eventTime, &s, &e) && record_time_span(r->z, s, e, piOut);
 }
 
-/* Compute column iCol (RF_* or RD_*) of the record into ctx. */
-int record_column(Record *r, int iCol, sqlite3_context *ctx){
+int record_request_param(Record *r, const char *zKey, sqlite3_context *ctx){
+  Out o;
+  o.ctx = ctx; o.pStmt = 0; o.iParam = 0;
+  return request_param(r, zKey, &o);
+}
+
+/* Compute column iCol (RF_* or RD_*) of the record into o. */
+static int column_out(Record *r, int iCol, const Out *o){
   size_t s, e;
   if( iCol<RF_COUNT ){
     if( !field(r, iCol, &s, &e) ) return SQLITE_OK;
     if( iCol==RF_readOnly || iCol==RF_managementEvent ){
-      result_bool(r, ctx, s, e);
+      result_bool(r, o, s, e);
       return SQLITE_OK;
     }
-    return result_value(r, ctx, s, e);
+    return result_value(r, o, s, e);
   }
   if( iCol>=RD_user_type && iCol<=RD_actor ){
     size_t vs, ve;
@@ -390,33 +410,49 @@ int record_column(Record *r, int iCol, sqlite3_context *ctx){
       char zB[6];
       int n = json_decode_small(r->z, vs, ve, zB, sizeof(zB));
       if( (ve-vs==4 && memcmp(r->z+vs, "true", 4)==0) || (n==4 && sqlite3_strnicmp(zB, "true", 4)==0) ){
-        sqlite3_result_int(ctx, 1);
+        out_int(o, 1);
       }else if( (ve-vs==5 && memcmp(r->z+vs, "false", 5)==0)
              || (n==5 && sqlite3_strnicmp(zB, "false", 5)==0) ){
-        sqlite3_result_int(ctx, 0);
+        out_int(o, 0);
       }
       return SQLITE_OK;
     }
-    return result_value(r, ctx, vs, ve);
+    return result_value(r, o, vs, ve);
   }
   switch( iCol ){
     case RD_event_epoch: {
       long long t;
-      if( record_epoch(r, &t) ) sqlite3_result_int64(ctx, t);
+      if( record_epoch(r, &t) ) out_int(o, t);
       return SQLITE_OK;
     }
     case RD_outcome:
-      return result_outcome(r, ctx);
+      return result_outcome(r, o);
     case RD_target_user:
-      return record_request_param(r, "userName", ctx);
+      return request_param(r, "userName", o);
     case RD_record:
       if( r->flags & (JSON_F_HIGH|JSON_F_CTRL) ){
         if( json_repair(r->z, r->s, r->e, &r->buf) ) return SQLITE_NOMEM;
-        sqlite3_result_text64(ctx, r->buf.z, r->buf.n, SQLITE_TRANSIENT, SQLITE_UTF8);
+        out_text(o, r->buf.z, r->buf.n, SQLITE_TRANSIENT);
       }else{
-        sqlite3_result_text64(ctx, r->z+r->s, r->e-r->s, SQLITE_TRANSIENT, SQLITE_UTF8);
+        out_text(o, r->z+r->s, r->e-r->s, SQLITE_TRANSIENT);
       }
       return SQLITE_OK;
   }
   return SQLITE_OK;
+}
+
+/* Compute column iCol (RF_* or RD_*) of the record into ctx. */
+int record_column(Record *r, int iCol, sqlite3_context *ctx){
+  Out o;
+  o.ctx = ctx; o.pStmt = 0; o.iParam = 0;
+  return column_out(r, iCol, &o);
+}
+
+/* Bind column iCol (RF_* or RD_*) of the record to parameter iParam of pStmt: the value
+** record_column() gives, by the same code (NULL when it gives none). */
+int record_column_bind(Record *r, int iCol, sqlite3_stmt *pStmt, int iParam){
+  Out o;
+  o.ctx = 0; o.pStmt = pStmt; o.iParam = iParam;
+  sqlite3_bind_null(pStmt, iParam);
+  return column_out(r, iCol, &o);
 }
