@@ -457,10 +457,12 @@ static char *keysWhere(DetectCursor *c, int bName, int bSource, int *pRc){
   if( *pRc || aKey==0 || (aKey[0].n && !bName) || (aKey[1].n && !bSource) ){
     return sqlite3_mprintf("%s", "");
   }
-  z = sqlite3_mprintf(" WHERE 0");
+  if( aKey[0].n==0 && aKey[1].n==0 ) return sqlite3_mprintf(" WHERE 0");   /* no value */
+  /* no constant "0 OR" in front: SQLite would then scan instead of using the index */
+  z = sqlite3_mprintf(" WHERE");
   for(k=0; z && k<2; k++){
     if( aKey[k].n==0 ) continue;
-    z = sqlite3_mprintf("%z OR %s IN (", z, azCol[k]);
+    z = sqlite3_mprintf("%z%s %s IN (", z, k && aKey[0].n ? " OR" : "", azCol[k]);
     for(i=0; z && i<aKey[k].n; i++){
       z = sqlite3_mprintf("%z%s'%q'", z, i ? "," : "", aKey[k].az[i]);
     }

@@ -334,7 +334,9 @@ CREATE TEMP VIEW mfa_alert_window_24h_origin AS
     SELECT access_key_id, origin_arn, origin_type, hops, link
       FROM cloudtrail_sessions('table:trail') WHERE origin_arn IS NOT NULL
   ), alerts AS MATERIALIZED (
-    SELECT a.alert_id, a.event_epoch, s.origin_arn, s.origin_type
+    SELECT a.alert_id, a.event_epoch, s.origin_arn, s.origin_type,
+           (SELECT EXISTS (SELECT 1 FROM pragma_table_xinfo('trail') WHERE name = 'record_z'))
+             AS imported
       FROM mfa_deactivation_alerts a JOIN sess s ON s.access_key_id = a.access_key_id
      WHERE a.event_epoch IS NOT NULL
   ), keys AS MATERIALIZED (
@@ -348,24 +350,43 @@ CREATE TEMP VIEW mfa_alert_window_24h_origin AS
              row_number() OVER (PARTITION BY coalesce(nullif(t.eventID, ''), t.record)
                                 ORDER BY t.rowid) AS copy
         FROM trail t
-       WHERE t.access_key_id IN (SELECT access_key_id FROM keys)
+       WHERE t.access_key_id IN (SELECT access_key_id FROM keys
+                                  WHERE NOT EXISTS (SELECT 1 FROM alerts WHERE imported))
          AND t.event_epoch BETWEEN (SELECT min(event_epoch) FROM alerts) - 86400
                                AND (SELECT max(event_epoch) FROM alerts) + 86400
     ) WHERE copy = 1
   )
-  SELECT a.alert_id, a.origin_arn, a.origin_type, 'origin' AS subject,
-         e.event_epoch - a.event_epoch AS offset_seconds, e.eventTime AS event_time,
-         e.event_epoch, e.eventSource AS event_source, e.eventName AS event_name,
-         e.awsRegion AS aws_region, e.account_id, e.actor, e.user_name, e.access_key_id,
-         k.hops, k.link, e.sourceIPAddress AS source_address, e.userAgent AS user_agent,
-         e.outcome, e.errorCode AS error_code, e.readOnly AS read_only,
-         e.requestParameters AS request_parameters, e.resources, e.eventID AS event_id,
-         e.source_file, e.record_index
-    FROM alerts a
-    JOIN keys k ON k.origin_arn = a.origin_arn
-    JOIN events e ON e.access_key_id = k.access_key_id
-                 AND e.event_epoch BETWEEN a.event_epoch - 86400 AND a.event_epoch + 86400
-   ORDER BY a.event_epoch, a.alert_id, e.event_epoch, e.eventID;
+  SELECT alert_id, origin_arn, origin_type, subject, offset_seconds, event_time, event_epoch,
+         event_source, event_name, aws_region, account_id, actor, user_name, access_key_id,
+         hops, link, source_address, user_agent, outcome, error_code, read_only,
+         request_parameters, resources, event_id, source_file, record_index
+    FROM (
+    SELECT a.alert_id, a.origin_arn, a.origin_type, 'origin' AS subject,
+           e.event_epoch - a.event_epoch AS offset_seconds, e.eventTime AS event_time,
+           e.event_epoch, e.eventSource AS event_source, e.eventName AS event_name,
+           e.awsRegion AS aws_region, e.account_id, e.actor, e.user_name, e.access_key_id,
+           k.hops, k.link, e.sourceIPAddress AS source_address, e.userAgent AS user_agent,
+           e.outcome, e.errorCode AS error_code, e.readOnly AS read_only,
+           e.requestParameters AS request_parameters, e.resources, e.eventID AS event_id,
+           e.source_file, e.record_index, a.event_epoch AS alert_epoch
+      FROM alerts a
+      JOIN keys k ON k.origin_arn = a.origin_arn
+      JOIN events e ON e.access_key_id = k.access_key_id
+                   AND e.event_epoch BETWEEN a.event_epoch - 86400 AND a.event_epoch + 86400
+    UNION ALL
+    -- an imported table: one row per event already; each key's window through its index,
+    -- the wide columns read only for the window's rows
+    SELECT a.alert_id, a.origin_arn, a.origin_type, 'origin',
+           t.event_epoch - a.event_epoch, t.eventTime, t.event_epoch, t.eventSource,
+           t.eventName, t.awsRegion, t.account_id, t.actor, t.user_name, t.access_key_id,
+           k.hops, k.link, t.sourceIPAddress, t.userAgent, t.outcome, t.errorCode, t.readOnly,
+           t.requestParameters, t.resources, t.eventID, t.source_file, t.record_index,
+           a.event_epoch
+      FROM alerts a CROSS JOIN keys k CROSS JOIN trail t
+     WHERE a.imported AND k.origin_arn = a.origin_arn AND t.access_key_id = k.access_key_id
+       AND t.event_epoch BETWEEN a.event_epoch - 86400 AND a.event_epoch + 86400
+  )
+   ORDER BY alert_epoch, alert_id, event_epoch, event_id;
 
 -- "The investigation views can then say whether their window is fully covered": for each MFA
 -- alert and each account and region the digest files cover, whether CloudTrail's digests
