@@ -683,7 +683,7 @@ int rules_keys(RuleSet *pSet, const FilterKeys **paKey){
   int rc = index_get(pSet, &x);
   *paKey = 0;
   if( rc ) return rc;
-  if( x->bOn && pSet->n>0 && x->nAlways==0 ) *paKey = x->aKey;
+  if( x->nAlways==0 ) *paKey = x->aKey;     /* no rule at all: both lists empty */
   return SQLITE_OK;
 }
 

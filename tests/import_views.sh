@@ -56,3 +56,11 @@ sqlite3 $T/edges.db ".load $EXT" ".read sql/investigate.sql" \
   "EXPLAIN QUERY PLAN SELECT * FROM mfa_alert_window_48h" \
   "EXPLAIN QUERY PLAN SELECT * FROM mfa_alert_window_24h" |
   grep -o 'SEARCH t USING INDEX [a-z_]* ([a-z_=?<> AND]*)' | sort -u
+
+echo "== what detect reads from a case file: only the rows its rules' keys admit (an index lookup)"
+for w in "pack = '2024-04-18'" "pack = '2024-04-18' AND rule_id = 'd8fc1cca-93ed-43c1-bbb6-c0dd3eff2958'" \
+         "pack = '2024-04-18' AND rule_id = 'no-such-rule'"; do
+  sqlite3 $T/sample.db ".load $EXT" ".trace stdout --stmt" \
+    "SELECT count(*) FROM detect('table:trail') WHERE $w" | grep '^-- SELECT record' | cut -c1-120
+done
+sqlite3 $T/sample.db ".load $EXT" "EXPLAIN QUERY PLAN SELECT record FROM trail WHERE eventName IN ('A', 'B')" | grep -o 'SEARCH.*'
