@@ -19,6 +19,11 @@
 -- README "Case files: cloudtrail_import"):
 --   SELECT * FROM cloudtrail_import('trail', 'cases/acme');
 --   .read sql/investigate.sql
+-- On such a table (it has the `record_z` column) the windows take their other branch: each
+-- event is there once and indexed, so each alert's window is read through the (actor,
+-- event_epoch), (user_name, account_id, event_epoch) and (access_key_id, event_epoch)
+-- indexes, without the de-duplication pass or the OR join. Both branches give the same rows
+-- (tests/import_views.sh).
 
 DROP VIEW IF EXISTS temp.mfa_deactivation_alerts;
 DROP VIEW IF EXISTS temp.mfa_alert_window_48h;
