@@ -437,12 +437,11 @@ static int tableColumns(sqlite3 *db, const char *zName, int *pbRecord, int *pbFi
 ** would otherwise recurse until the stack ran out. */
 static __thread int nTableDepth;
 
-/* Read the records of a table or view. The rule is evaluated on each record's own text,
-** exactly as for files; the eventName filter only spares reading the rest. */
 /* The WHERE that reads only the rows the rule set's keys admit, from the table's eventName
 ** and eventSource columns (which hold what the reader decoded from each record's own bytes,
-** as the keys are read): NULL when some rule has no key or a column is missing (then every
-** row is read); "" when there is nothing to add. An index on eventName makes it a lookup. */
+** as the keys are read): "" when some rule has no key or a needed column is missing (every
+** row is read), " WHERE 0" when there is no rule; NULL when out of memory (*pRc says so, or
+** is SQLITE_OK for a failed sqlite3_mprintf). An index on eventName makes it a lookup. */
 static char *keysWhere(DetectCursor *c, int bName, int bSource, int *pRc){
   const FilterKeys *aKey = 0;
   const char *azCol[2] = { "eventName", "eventSource" };
@@ -471,6 +470,8 @@ static char *keysWhere(DetectCursor *c, int bName, int bSource, int *pRc){
   return z;
 }
 
+/* Read the records of a table or view. The rule is evaluated on each record's own text,
+** exactly as for files; the keys' WHERE only spares reading the rest. */
 static int detectScanTable(DetectCursor *c, sqlite3 *db, const char *zName, int bFile,
                            int bIndex, int bName, int bSource,
                            int bSince, sqlite3_int64 iSince, int bUntil, sqlite3_int64 iUntil){

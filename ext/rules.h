@@ -110,9 +110,10 @@ int rules_filter(RuleSet *pSet, Filter *pFilter);
 int rules_candidates(RuleSet *pSet, Record *r, const int **paRule, int *pnRule);
 
 /* When every rule of pSet has a key (and the prefilter is on), or pSet has no rule: *paKey =
-** the index's two lists of key values, event.action's then event.provider's (a record any rule
-** matches holds one of them; both empty: no record can match); else *paKey = 0. Valid while pSet lives and does not change. For reading a
-** table: a WHERE on its eventName and eventSource columns. SQLITE_OK/NOMEM. */
+** the index's two lists of key values, event.action's then event.provider's (a record any
+** rule matches holds one of them; both empty: no record can match); else *paKey = 0. Valid
+** while pSet lives and does not change. For reading a table: a WHERE on its eventName and
+** eventSource columns. SQLITE_OK/NOMEM. */
 int rules_keys(RuleSet *pSet, const FilterKeys **paKey);
 
 /* The SQL function cloudtrail_prefilter(on): 1 (the default) or 0 for every detect() scan
