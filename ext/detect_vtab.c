@@ -453,7 +453,8 @@ static char *keysWhere(DetectCursor *c, int bName, int bSource, int *pRc){
         " WHERE eventName IN ('DeactivateMFADevice','DeleteVirtualMFADevice')" : "");
   }
   *pRc = rules_keys(&c->rules, &aKey);
-  if( *pRc || aKey==0 || (aKey[0].n && !bName) || (aKey[1].n && !bSource) ){
+  if( *pRc ) return 0;
+  if( aKey==0 || (aKey[0].n && !bName) || (aKey[1].n && !bSource) ){
     return sqlite3_mprintf("%s", "");
   }
   if( aKey[0].n==0 && aKey[1].n==0 ) return sqlite3_mprintf(" WHERE 0");   /* no value */
