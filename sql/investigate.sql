@@ -32,6 +32,12 @@ DROP VIEW IF EXISTS temp.mfa_alert_scope_24h;
 DROP VIEW IF EXISTS temp.mfa_alert_other_alerts_48h;
 DROP VIEW IF EXISTS temp.mfa_alert_window_24h_origin;
 DROP VIEW IF EXISTS temp.mfa_alert_coverage;
+DROP VIEW IF EXISTS temp.mfa_trail_imported;
+
+-- 1 when `trail` is a table cloudtrail_import wrote (it has record_z: each event once,
+-- indexed), else 0: the windows below then take their per-alert, index-driven branch.
+CREATE TEMP VIEW mfa_trail_imported AS
+  SELECT EXISTS (SELECT 1 FROM pragma_table_xinfo('trail') WHERE name = 'record_z') AS imported;
 
 -- The alerts: one row per MFA device deactivated or deleted successfully, as the rule
 -- defines it (detect_mfa_deactivation() over the table `trail`, never a folder of that name).
@@ -55,8 +61,7 @@ CREATE TEMP VIEW mfa_alert_window_48h AS
   WITH alerts AS MATERIALIZED (
     SELECT alert_id, event_epoch, event_id, event_name, nullif(actor, '') AS actor, record,
            coalesce(nullif(event_id, ''), record) AS k,
-           (SELECT EXISTS (SELECT 1 FROM pragma_table_xinfo('trail') WHERE name = 'record_z'))
-             AS imported
+           (SELECT imported FROM mfa_trail_imported) AS imported
       FROM mfa_deactivation_alerts
   ), events AS MATERIALIZED (
     SELECT * FROM (
@@ -139,8 +144,7 @@ CREATE TEMP VIEW mfa_alert_window_24h AS
   WITH alerts AS MATERIALIZED (
     SELECT alert_id, event_epoch, event_id, event_name, nullif(actor, '') AS actor,
            target_user, account_id, record, coalesce(nullif(event_id, ''), record) AS k,
-           (SELECT EXISTS (SELECT 1 FROM pragma_table_xinfo('trail') WHERE name = 'record_z'))
-             AS imported
+           (SELECT imported FROM mfa_trail_imported) AS imported
       FROM mfa_deactivation_alerts
   ), events AS MATERIALIZED (
     SELECT * FROM (
@@ -340,8 +344,7 @@ CREATE TEMP VIEW mfa_alert_window_24h_origin AS
       FROM cloudtrail_sessions('table:trail') WHERE origin_arn IS NOT NULL
   ), alerts AS MATERIALIZED (
     SELECT a.alert_id, a.event_epoch, s.origin_arn, s.origin_type,
-           (SELECT EXISTS (SELECT 1 FROM pragma_table_xinfo('trail') WHERE name = 'record_z'))
-             AS imported
+           (SELECT imported FROM mfa_trail_imported) AS imported
       FROM mfa_deactivation_alerts a JOIN sess s ON s.access_key_id = a.access_key_id
      WHERE a.event_epoch IS NOT NULL
   ), keys AS MATERIALIZED (
