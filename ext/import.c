@@ -29,7 +29,7 @@ SQLITE_EXTENSION_INIT3
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
-#include <zlib.h>
+#include <libdeflate.h>
 #include "fields.h"
 #include "import.h"
 #include "json.h"
@@ -38,270 +38,12 @@ SQLITE_EXTENSION_INIT3
 #include "source.h"
 #include "split.h"
 
-#define RZ_VERSION 1
-#ifndef RZ_LEVEL
-#define RZ_LEVEL   3             /* the last of zlib's fast levels: see the README, "Cost" */
-#endif
-#define RZ_MAX     ((size_t)1 << 31)
-
 /* How long a group of files may run before it is committed, in ms (a file is never split). */
 #define GROUP_MS 1000
 
-struct ImportFns {
-  z_stream inf;                  /* reused: inflateReset, never a new state per record */
-  int bInf;
-  z_stream def;
-  int bDef;
-  JsonBuf key;                   /* the blob whose record is cached */
-  JsonBuf plain;                 /* its bytes */
-  int bCached;
-  Record rec;                    /* the cached record, indexed */
-  JsonBuf out;                   /* compression output */
-  JsonBuf cmp;                   /* a second record's bytes, for exact comparisons */
-};
-
-/* ---- record_z ---------------------------------------------------------------------- */
-
-static int rz_compress(ImportFns *p, const char *z, size_t n){
-  size_t k = 1, m = n;
-  uLong nBound;
-  int rc;
-  if( n>=RZ_MAX ) return SQLITE_TOOBIG;
-  if( !p->bDef ){
-    memset(&p->def, 0, sizeof(p->def));
-    if( deflateInit2(&p->def, RZ_LEVEL, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY)!=Z_OK ){
-      return SQLITE_NOMEM;
-    }
-    p->bDef = 1;
-  }else if( deflateReset(&p->def)!=Z_OK ){
-    return SQLITE_ERROR;
-  }
-  if( deflateSetDictionary(&p->def, record_dict_v1, record_dict_v1_len)!=Z_OK ) return SQLITE_ERROR;
-  nBound = deflateBound(&p->def, (uLong)n);
-  p->out.n = 0;
-  if( json_buf_reserve(&p->out, (size_t)nBound + 8) ) return SQLITE_NOMEM;
-  p->out.z[0] = RZ_VERSION;
-  do{
-    p->out.z[k++] = (char)((m & 0x7f) | (m>0x7f ? 0x80 : 0));
-    m >>= 7;
-  }while( m );
-  p->def.next_in = (Bytef*)z;
-  p->def.avail_in = (uInt)n;
-  p->def.next_out = (Bytef*)p->out.z + k;
-  p->def.avail_out = (uInt)nBound;
-  rc = deflate(&p->def, Z_FINISH);
-  if( rc!=Z_STREAM_END ) return SQLITE_ERROR;
-  p->out.n = k + (size_t)p->def.total_out;
-  return SQLITE_OK;
-}
-
-/* Inflate blob a[0..nA) into *pOut (NUL-terminated): NULL, or why it cannot be. */
-static const char *rz_inflate(ImportFns *p, const unsigned char *a, size_t nA, JsonBuf *pOut,
-                              int *pRc){
-  size_t n = 0, k = 1;
-  int sh = 0, rc;
-  *pRc = SQLITE_ERROR;
-  if( nA<2 ) return "record_z is not a compressed record (too short)";
-  if( a[0]!=RZ_VERSION ) return "record_z has an unknown format version";
-  for(;;){
-    if( k>=nA || k>5 ) return "record_z is corrupt (length)";
-    n |= (size_t)(a[k] & 0x7f) << sh;
-    sh += 7;
-    if( (a[k++] & 0x80)==0 ) break;
-  }
-  if( n>=RZ_MAX ) return "record_z is corrupt (length)";
-  if( !p->bInf ){
-    memset(&p->inf, 0, sizeof(p->inf));
-    if( inflateInit2(&p->inf, -15)!=Z_OK ){ *pRc = SQLITE_NOMEM; return "out of memory"; }
-    p->bInf = 1;
-  }else if( inflateReset(&p->inf)!=Z_OK ){
-    return "record_z: inflateReset failed";
-  }
-  if( inflateSetDictionary(&p->inf, record_dict_v1, record_dict_v1_len)!=Z_OK ){
-    return "record_z: inflateSetDictionary failed";
-  }
-  pOut->n = 0;
-  if( json_buf_reserve(pOut, n+2) ){ *pRc = SQLITE_NOMEM; return "out of memory"; }
-  p->inf.next_in = (Bytef*)a + k;
-  p->inf.avail_in = (uInt)(nA - k);
-  p->inf.next_out = (Bytef*)pOut->z;
-  p->inf.avail_out = (uInt)(n + 1);              /* one more: a longer stream is caught */
-  rc = inflate(&p->inf, Z_FINISH);
-  if( rc!=Z_STREAM_END || p->inf.total_out!=n || p->inf.avail_in!=0 ){
-    return "record_z is corrupt";
-  }
-  pOut->n = n;
-  pOut->z[n] = 0;
-  *pRc = SQLITE_OK;
-  return 0;
-}
-
-/* Make bytes z[0..n), whose blob is a[0..nA), the cached record: validated and indexed as
-** the reader validates a record. NULL, or why not. */
-static const char *fns_set(ImportFns *p, const unsigned char *a, size_t nA, int *pRc){
-  JsonCapture cap;
-  JsonError err;
-  FieldIndex idx;
-  unsigned flags = 0;
-  const char *z = p->plain.z;
-  size_t n = p->plain.n;
-  p->bCached = 0;
-  *pRc = SQLITE_ERROR;
-  memset(&idx, 0, sizeof(idx));
-  cap.xMap = fields_lookup;
-  cap.aS = idx.aS;
-  cap.aE = idx.aE;
-  cap.iBase = 0;
-  if( n==0 || z[0]!='{' || json_skip_capture(z, n, 0, &flags, &err, &cap)!=n ){
-    return "record_z does not hold one JSON object";
-  }
-  idx.bNoDupKey = (flags & JSON_F_DUPKEY)==0;
-  p->key.n = 0;
-  if( json_buf_reserve(&p->key, nA+1) ){ *pRc = SQLITE_NOMEM; return "out of memory"; }
-  memcpy(p->key.z, a, nA);
-  p->key.n = nA;
-  record_set(&p->rec, z, 0, n, flags, &idx);
-  p->bCached = 1;
-  *pRc = SQLITE_OK;
-  return 0;
-}
-
-/* The record of blob v, from the cache when it is the last one asked for. */
-static const char *fns_load(ImportFns *p, sqlite3_value *v, int *pRc){
-  const unsigned char *a = sqlite3_value_blob(v);
-  size_t nA = (size_t)sqlite3_value_bytes(v);
-  const char *zErr;
-  *pRc = SQLITE_ERROR;
-  if( sqlite3_value_type(v)!=SQLITE_BLOB ) return "record_z must be a blob";
-  if( a==0 ){ *pRc = SQLITE_NOMEM; return "out of memory"; }
-  if( p->bCached && p->key.n==nA && memcmp(p->key.z, a, nA)==0 ){
-    *pRc = SQLITE_OK;
-    return 0;
-  }
-  p->bCached = 0;
-  zErr = rz_inflate(p, a, nA, &p->plain, pRc);
-  if( zErr ) return zErr;
-  return fns_set(p, a, nA, pRc);
-}
-
-/* Make the blob the import is about to write (f->out), whose record the reader indexed as
-** it, the cached record: SQLite computes every generated column of a row it inserts, and
-** each call then finds the record decoded. fns_forget() before z goes away. */
-static int fns_prime(ImportFns *p, const char *z, const SplitItem *it){
-  p->bCached = 0;
-  p->key.n = 0;
-  if( json_buf_reserve(&p->key, p->out.n+1) ) return SQLITE_NOMEM;
-  memcpy(p->key.z, p->out.z, p->out.n);
-  p->key.n = p->out.n;
-  record_set(&p->rec, z, it->s, it->e, it->flags, &it->idx);
-  p->bCached = 1;
-  return SQLITE_OK;
-}
-
-static void fns_forget(ImportFns *p){
-  p->bCached = 0;
-  record_set(&p->rec, 0, 0, 0, 0, 0);
-}
-
-static void fn_error(sqlite3_context *ctx, const char *zFunc, const char *zErr, int rc){
-  char *z;
-  if( rc==SQLITE_NOMEM ){ sqlite3_result_error_nomem(ctx); return; }
-  z = sqlite3_mprintf("%s: %s", zFunc, zErr);
-  if( z==0 ){ sqlite3_result_error_nomem(ctx); return; }
-  sqlite3_result_error(ctx, z, -1);
-  sqlite3_free(z);
-}
-
-/* cloudtrail_inflate(record_z): the record's text as the cloudtrail table's `record`
-** column shows it. */
-static void fnInflate(sqlite3_context *ctx, int argc, sqlite3_value **argv){
-  ImportFns *p = sqlite3_user_data(ctx);
-  const char *zErr;
-  int rc;
-  (void)argc;
-  if( sqlite3_value_type(argv[0])==SQLITE_NULL ) return;
-  zErr = fns_load(p, argv[0], &rc);
-  if( zErr ){ fn_error(ctx, "cloudtrail_inflate", zErr, rc); return; }
-  if( record_column(&p->rec, RD_record, ctx) ) sqlite3_result_error_nomem(ctx);
-}
-
-/* The derived columns' names, in RD_* order. */
-static const char *const azDerived[] = {
-  "event_epoch", "user_type", "user_arn", "principal_id", "access_key_id", "invoked_by",
-  "session_issuer_arn", "source_identity", "mfa_authenticated", "user_name", "account_id",
-  "actor", "outcome", "target_user", "record"
-};
-
-/* A column of the cloudtrail table decoded from the record (RF_* or RD_*), or -1. Called
-** for every generated column of every row an INSERT writes: no string compare per name. */
-static int column_number(const char *zName){
-  size_t n = strlen(zName);
-  int k = fields_lookup(zName, n);
-  if( k>=0 && k<RF_COUNT ) return k;
-  for(k=0; k<(int)(sizeof(azDerived)/sizeof(azDerived[0])); k++){
-    if( azDerived[k][0]==zName[0] && strcmp(azDerived[k], zName)==0 ) return RF_COUNT + k;
-  }
-  return -1;
-}
-
-/* cloudtrail_field(record_z, 'name'): the value the cloudtrail table's column of that name
-** shows for this record. (Not sqlite3_set_auxdata for the name's number: an INSERT's
-** auxiliary data is dropped after every row, and the lookup costs less than its upkeep.) */
-static void fnField(sqlite3_context *ctx, int argc, sqlite3_value **argv){
-  ImportFns *p = sqlite3_user_data(ctx);
-  const char *zName = (const char*)sqlite3_value_text(argv[1]);
-  const char *zErr;
-  int rc, iCol;
-  (void)argc;
-  iCol = zName ? column_number(zName) : -1;
-  if( iCol<0 ){
-    char *z;
-    if( zName==0 && sqlite3_value_type(argv[1])!=SQLITE_NULL ){
-      sqlite3_result_error_nomem(ctx);
-      return;
-    }
-    z = sqlite3_mprintf("cloudtrail_field: no column '%s' is decoded from a record",
-                        zName ? zName : "");
-    if( z==0 ){ sqlite3_result_error_nomem(ctx); return; }
-    sqlite3_result_error(ctx, z, -1);
-    sqlite3_free(z);
-    return;
-  }
-  if( sqlite3_value_type(argv[0])==SQLITE_NULL ) return;
-  zErr = fns_load(p, argv[0], &rc);
-  if( zErr ){ fn_error(ctx, "cloudtrail_field", zErr, rc); return; }
-  if( record_column(&p->rec, iCol, ctx) ) sqlite3_result_error_nomem(ctx);
-}
-
-static void fns_free(void *pArg){
-  ImportFns *p = pArg;
-  if( p->bInf ) inflateEnd(&p->inf);
-  if( p->bDef ) deflateEnd(&p->def);
-  json_buf_free(&p->key);
-  json_buf_free(&p->plain);
-  json_buf_free(&p->out);
-  json_buf_free(&p->cmp);
-  record_clear(&p->rec);
-  sqlite3_free(p);
-}
-
-/* Both functions share one state per connection (the connection's mutex serialises
-** them); it is freed with the second function, registered last. Pure and deterministic:
-** INNOCUOUS, so that generated columns work with PRAGMA trusted_schema=off. */
-int import_functions_register(sqlite3 *db, ImportFns **ppFns){
-  const int eFlags = SQLITE_UTF8|SQLITE_DETERMINISTIC|SQLITE_INNOCUOUS;
-  ImportFns *p = sqlite3_malloc64(sizeof(*p));
-  int rc;
-  *ppFns = 0;
-  if( p==0 ) return SQLITE_NOMEM;
-  memset(p, 0, sizeof(*p));
-  rc = sqlite3_create_function_v2(db, "cloudtrail_inflate", 1, eFlags, p, fnInflate, 0, 0, 0);
-  if( rc ){ fns_free(p); return rc; }
-  rc = sqlite3_create_function_v2(db, "cloudtrail_field", 2, eFlags, p, fnField, 0, 0, fns_free);
-  if( rc ) return rc;                       /* fns_free has run */
-  *ppFns = p;
-  return SQLITE_OK;
-}
+/* libdeflate's level for the bytes of a file the import must compress itself (plain JSON,
+** or a gzip file whose own stream could not be kept: see content_store). */
+#define CONTENT_LEVEL 6
 
 /* ---- the import ---------------------------------------------------------------------- */
 
@@ -358,11 +100,15 @@ typedef struct Import {
   int rcAdmit;                   /* an error met in the admit callback */
   long long iImport;
   int bDeleted;                  /* some file's rows were deleted: reconcile */
+  sqlite3_int64 iCase;           /* the number the generated columns name the table by */
+  int bTriggers;                 /* a trigger is on NAME: it may read NEW's generated columns */
   sqlite3_stmt *pIns, *pFindId, *pFindNoid, *pDelRow, *pLoser, *pDelFile, *pFileNew,
-               *pFileSet, *pUnchanged;
+               *pFileSet, *pUnchanged, *pContent, *pDelContent;
+  struct libdeflate_compressor *pComp;
+  JsonBuf comp;                  /* a file's bytes compressed by content_store */
   JsonBuf id;                    /* an eventID's text */
   Record rec;                    /* the record being put, as the reader indexed it */
-  int aiStored[N_COL];           /* the INSERT's ?5, ?6 ...: column_number() of each stored
+  int aiStored[N_COL];           /* the INSERT's ?5, ?6 ...: case_column_number() of each stored
                                  ** column, resolved once */
   int nStored;
   ImportSummary sum;
@@ -618,15 +364,36 @@ static int has_column(Import *p, const char *zTab, const char *zCol, int *pRc){
   return bFound;
 }
 
-/* Check NAME, NAME_files and NAME_imports: each an import table or absent. *pbNew: NAME
+/* The case number of an existing table NAME, from its generated columns' SQL. */
+static int case_id_read(Import *p){
+  static const char zMark[] = "cloudtrail_record(";
+  sqlite3_stmt *pStmt = 0;
+  const char *z = 0;
+  int rc = imp_prepare(p, &pStmt, "SELECT sql FROM \"%w\".sqlite_schema WHERE type='table' "
+                       "AND name=?1 COLLATE NOCASE", p->zSchema);
+  if( rc ) return rc;
+  sqlite3_bind_text(pStmt, 1, p->zName, -1, SQLITE_STATIC);
+  if( sqlite3_step(pStmt)==SQLITE_ROW ) z = (const char*)sqlite3_column_text(pStmt, 0);
+  if( z ) z = strstr(z, zMark);
+  p->iCase = z ? strtoll(z + sizeof(zMark) - 1, 0, 10) : 0;
+  rc = sqlite3_finalize(pStmt);
+  if( rc ) return imp_sqlerr(p, rc);
+  if( p->iCase<=0 ){
+    return imp_err(p, SQLITE_ERROR, "cloudtrail_import: '%s' exists and is not an import "
+                   "table of this version (its record column is not cloudtrail_record)", p->zName);
+  }
+  return SQLITE_OK;
+}
+
+/* Check NAME, NAME_files, NAME_imports and NAME_content: each an import table or absent. *pbNew: NAME
 ** had to be created. */
 static int tables_check(Import *p, int *pbNew){
-  static const char *const azSuffix[] = { "", "_files", "_imports" };
-  static const char *const azCol[] = { "record_z", "sha256", "import_id" };
+  static const char *const azSuffix[] = { "", "_files", "_imports", "_content" };
+  static const char *const azCol[] = { "record_offset", "sha256", "import_id", "plain_size" };
   char zType[16];
   int i, rc, nFound = 0;
   *pbNew = 0;
-  for(i=0; i<3; i++){
+  for(i=0; i<4; i++){
     char *zTab = sqlite3_mprintf("%s%s", p->zName, azSuffix[i]);
     int bFound;
     if( zTab==0 ) return SQLITE_NOMEM;
@@ -644,32 +411,41 @@ static int tables_check(Import *p, int *pbNew){
     sqlite3_free(zTab);
     if( rc ) return rc;
   }
-  if( nFound>0 && nFound<3 ){
+  if( nFound>0 && nFound<4 ){
     return imp_err(p, SQLITE_ERROR, "cloudtrail_import: '%s' is not a whole import table "
-                   "(one of %s, %s_files, %s_imports is missing)", p->zName, p->zName,
-                   p->zName, p->zName);
+                   "(one of %s, %s_files, %s_imports, %s_content is missing)", p->zName,
+                   p->zName, p->zName, p->zName, p->zName);
   }
   *pbNew = nFound==0;
-  return SQLITE_OK;
+  return nFound ? case_id_read(p) : SQLITE_OK;
 }
 
 static int tables_create(Import *p){
-  char *zCols = 0;
+  char *zCols = 0, *zArgs;
   int i, rc;
+  /* the case number: how the generated columns find this table's bytes in whichever
+  ** schema the case file is attached as (case_read.c) */
+  sqlite3_randomness(sizeof(p->iCase), &p->iCase);
+  p->iCase &= 0x7fffffffffffffffLL;
+  if( p->iCase==0 ) p->iCase = 1;
+  zArgs = sqlite3_mprintf("%lld, %Q, file_id, record_offset, record_length", p->iCase, p->zName);
+  if( zArgs==0 ) return SQLITE_NOMEM;
   for(i=0; i<N_COL; i++){
     if( aCol[i].bStored ){
       zCols = sqlite3_mprintf("%z\"%w\" %s,\n", zCols, aCol[i].zName, aCol[i].zType);
     }else{
-      zCols = sqlite3_mprintf("%z\"%w\" %s AS (cloudtrail_field(record_z,'%s')) VIRTUAL,\n",
-                              zCols, aCol[i].zName, aCol[i].zType, aCol[i].zName);
+      zCols = sqlite3_mprintf("%z\"%w\" %s AS (cloudtrail_field(%s, '%s')) VIRTUAL,\n",
+                              zCols, aCol[i].zName, aCol[i].zType, zArgs, aCol[i].zName);
     }
-    if( zCols==0 ) return SQLITE_NOMEM;
+    if( zCols==0 ){ sqlite3_free(zArgs); return SQLITE_NOMEM; }
   }
   rc = imp_exec(p,
     "CREATE TABLE \"%w\".\"%w\"(\n%s"
-    "source_file TEXT,\nrecord_index INTEGER,\n"
-    "record TEXT AS (cloudtrail_inflate(record_z)) VIRTUAL,\n"
-    "record_z BLOB NOT NULL,\nfile_id INTEGER NOT NULL);\n"
+    "source_file TEXT AS (cloudtrail_source(%lld, %Q, file_id)) VIRTUAL,\n"
+    "record_index INTEGER,\n"
+    "record TEXT AS (cloudtrail_record(%s)) VIRTUAL,\n"
+    "file_id INTEGER NOT NULL,\nrecord_offset INTEGER NOT NULL,\n"
+    "record_length INTEGER NOT NULL);\n"
     /* the de-duplication keys, needed while loading */
     "CREATE UNIQUE INDEX \"%w\".\"%w_event\" ON \"%w\"(eventID) WHERE eventID<>'';\n"
     "CREATE INDEX \"%w\".\"%w_noid\" ON \"%w\"(event_epoch, eventName) "
@@ -683,11 +459,18 @@ static int tables_create(Import *p){
     "finished TEXT, path TEXT, verify INTEGER, files_added INTEGER, files_changed INTEGER, "
     "files_unchanged INTEGER, files_missing INTEGER, files_failed INTEGER, "
     "records_added INTEGER, records_replaced INTEGER, duplicates_skipped INTEGER, "
-    "seconds REAL, version TEXT);",
-    p->zSchema, p->zName, zCols,
+    "seconds REAL, version TEXT);\n"
+    /* encoding 'file': bytes are the file as read (a gzip stream; its SHA-256 is the
+    ** manifest's); 'plain': a gzip stream of the bytes the records index into, written by
+    ** the import. Either inflates to plain_size bytes. */
+    "CREATE TABLE \"%w\".\"%w_content\"(file_id INTEGER PRIMARY KEY, encoding TEXT NOT NULL, "
+    "plain_size INTEGER NOT NULL, bytes BLOB NOT NULL);",
+    p->zSchema, p->zName, zCols, p->iCase, p->zName, zArgs,
     p->zSchema, p->zName, p->zName, p->zSchema, p->zName, p->zName,
-    p->zSchema, p->zName, p->zName, p->zSchema, p->zName, p->zSchema, p->zName);
+    p->zSchema, p->zName, p->zName, p->zSchema, p->zName, p->zSchema, p->zName,
+    p->zSchema, p->zName);
   sqlite3_free(zCols);
+  sqlite3_free(zArgs);
   return rc;
 }
 
@@ -704,6 +487,19 @@ static int indexes_create(Import *p){
     p->zSchema, p->zName, p->zName);
 }
 
+/* Is a trigger on NAME (in its schema, or a TEMP trigger)? */
+static int triggers_check(Import *p){
+  sqlite3_stmt *pStmt = 0;
+  int rc = imp_prepare(p, &pStmt, "SELECT 1 FROM \"%w\".sqlite_schema WHERE type='trigger' "
+                       "AND tbl_name=?1 COLLATE NOCASE UNION ALL SELECT 1 FROM temp.sqlite_schema "
+                       "WHERE type='trigger' AND tbl_name=?1 COLLATE NOCASE", p->zSchema);
+  if( rc ) return rc;
+  sqlite3_bind_text(pStmt, 1, p->zName, -1, SQLITE_STATIC);
+  p->bTriggers = sqlite3_step(pStmt)==SQLITE_ROW;
+  rc = sqlite3_finalize(pStmt);
+  return rc ? imp_sqlerr(p, rc) : SQLITE_OK;
+}
+
 static int stmts_prepare(Import *p){
   char *zNames = 0, *zVals = 0;
   int i, rc;
@@ -712,10 +508,11 @@ static int stmts_prepare(Import *p){
     zNames = sqlite3_mprintf("%z\"%w\",", zNames, aCol[i].zName);
     zVals = sqlite3_mprintf("%z?%d,", zVals, 5+p->nStored);
     if( zNames==0 || zVals==0 ){ sqlite3_free(zNames); sqlite3_free(zVals); return SQLITE_NOMEM; }
-    p->aiStored[p->nStored++] = column_number(aCol[i].zName);
+    p->aiStored[p->nStored++] = case_column_number(aCol[i].zName);
   }
-  rc = imp_prepare(p, &p->pIns, "INSERT OR IGNORE INTO \"%w\".\"%w\"(%ssource_file, record_index, "
-                   "record_z, file_id) VALUES(%s?2, ?3, ?1, ?4)", p->zSchema, p->zName, zNames, zVals);
+  rc = imp_prepare(p, &p->pIns, "INSERT OR IGNORE INTO \"%w\".\"%w\"(%srecord_offset, "
+                   "record_length, record_index, file_id) VALUES(%s?1, ?2, ?3, ?4)",
+                   p->zSchema, p->zName, zNames, zVals);
   sqlite3_free(zNames);
   sqlite3_free(zVals);
   /* +?1, not ?1: with a bare parameter SQLite re-prepares the statement at every new value
@@ -724,7 +521,7 @@ static int stmts_prepare(Import *p){
     "record_index, file_id FROM \"%w\".\"%w\" WHERE eventID=+?1 AND eventID<>''",
     p->zSchema, p->zName);
   if( rc==SQLITE_OK ) rc = imp_prepare(p, &p->pFindNoid, "SELECT rowid, source_file, "
-    "record_index, file_id, record_z FROM \"%w\".\"%w\" WHERE event_epoch IS ?1 "
+    "record_index, file_id, record_offset, record_length FROM \"%w\".\"%w\" WHERE event_epoch IS ?1 "
     "AND eventName IS ?2 AND (eventID IS NULL OR eventID='')", p->zSchema, p->zName);
   if( rc==SQLITE_OK ) rc = imp_prepare(p, &p->pDelRow, "DELETE FROM \"%w\".\"%w\" "
     "WHERE rowid=?1", p->zSchema, p->zName);
@@ -743,6 +540,11 @@ static int stmts_prepare(Import *p){
   if( rc==SQLITE_OK ) rc = imp_prepare(p, &p->pUnchanged, "UPDATE \"%w\".\"%w_files\" SET "
     "size=?2, mtime=?3/1e9, mtime_ns=?3, status=?4, error=?5 WHERE file_id=?1",
     p->zSchema, p->zName);
+  if( rc==SQLITE_OK ) rc = imp_prepare(p, &p->pContent, "INSERT INTO \"%w\".\"%w_content\"("
+    "file_id, encoding, plain_size, bytes) VALUES(?1, ?2, ?3, ?4)", p->zSchema, p->zName);
+  if( rc==SQLITE_OK ) rc = imp_prepare(p, &p->pDelContent, "DELETE FROM \"%w\".\"%w_content\" "
+    "WHERE file_id=?1", p->zSchema, p->zName);
+  if( rc==SQLITE_OK ) rc = triggers_check(p);
   return rc;
 }
 
@@ -774,23 +576,23 @@ static int event_id(Import *p, Record *r, int *pRc){
 #define PUT_SKIPPED  3           /* a copy that sorts earlier has the row */
 #define PUT_PRESENT  4           /* this very record has the row already */
 
-/* INSERT OR IGNORE the record it of bytes z (compressed in f->out, indexed in p->rec):
-** sqlite3_changes() says whether the row went in. */
-static int insert_row(Import *p, const char *z, const SplitItem *it, const char *zFile,
-                      long long iFile){
-  ImportFns *f = p->pFns;
+/* INSERT OR IGNORE the record it (indexed in p->rec) of file iFile: sqlite3_changes()
+** says whether the row went in. SQLite computes every generated column of a row it inserts
+** and, with no trigger to read them, throws them away: they are not decoded (case_discard);
+** with a trigger, they find the file's bytes lent to them (case_prime, in import_file). */
+static int insert_row(Import *p, const SplitItem *it, long long iFile){
   int i, rc;
-  sqlite3_bind_blob64(p->pIns, 1, f->out.z, f->out.n, SQLITE_STATIC);
-  sqlite3_bind_text(p->pIns, 2, zFile, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(p->pIns, 1, (sqlite3_int64)it->s);
+  sqlite3_bind_int64(p->pIns, 2, (sqlite3_int64)(it->e - it->s));
   sqlite3_bind_int(p->pIns, 3, it->iIndex);
   sqlite3_bind_int64(p->pIns, 4, iFile);
   for(i=0; i<p->nStored; i++){
     rc = record_column_bind(&p->rec, p->aiStored[i], p->pIns, 5+i);
     if( rc ) return rc;
   }
-  rc = fns_prime(f, z, it);
-  if( rc==SQLITE_OK ) rc = imp_run(p, p->pIns);
-  fns_forget(f);
+  case_discard(p->pFns, !p->bTriggers);
+  rc = imp_run(p, p->pIns);
+  case_discard(p->pFns, 0);
   return rc;
 }
 
@@ -799,16 +601,12 @@ static int insert_row(Import *p, const char *z, const SplitItem *it, const char 
 ** the row, whatever the order of imports. *peDone says what happened. */
 static int put_record(Import *p, const char *z, const SplitItem *it, const char *zFile,
                       long long iFile, int *peDone){
-  ImportFns *f = p->pFns;
   Record *r = &p->rec;
   sqlite3_stmt *pFind;
-  const char *zErr;
   size_t s = it->s, e = it->e;
   long long iOld = -1, iOldFile = 0;
   int rc, bId, iIndex = it->iIndex;
   *peDone = PUT_ADDED;
-  rc = rz_compress(f, z+s, e-s);
-  if( rc ) return rc==SQLITE_NOMEM ? rc : imp_err(p, rc, "cloudtrail_import: deflate failed");
   /* the record as the reader indexed it: the values `cloudtrail` shows, by record.c's code,
   ** which cloudtrail_field() runs on the inflated bytes too */
   record_set(r, z, s, e, it->flags, &it->idx);
@@ -817,7 +615,7 @@ static int put_record(Import *p, const char *z, const SplitItem *it, const char 
   /* the row goes in first: an event not seen yet (the common case) costs no look-up; the
   ** unique index on eventID refuses a copy (INSERT OR IGNORE), which is then looked up */
   if( bId ){
-    rc = insert_row(p, z, it, zFile, iFile);
+    rc = insert_row(p, it, iFile);
     if( rc ) return rc;
     if( sqlite3_changes(p->db)>0 ) return SQLITE_OK;
   }
@@ -836,17 +634,18 @@ static int put_record(Import *p, const char *z, const SplitItem *it, const char 
     int iOldIndex = sqlite3_column_int(pFind, 2), c;
     if( !bId ){
       /* the same record only when its bytes are the same */
-      const unsigned char *a = sqlite3_column_blob(pFind, 4);
-      size_t nA = (size_t)sqlite3_column_bytes(pFind, 4);
-      int rcI;
-      zErr = rz_inflate(f, a ? a : (const unsigned char*)"", nA, &f->cmp, &rcI);
+      const char *zBytes = 0, *zErr;
+      int rcB;
+      if( (size_t)sqlite3_column_int64(pFind, 5)!=e-s ) continue;
+      zErr = case_bytes(p->pFns, p->db, p->iCase, p->zName, sqlite3_column_int64(pFind, 3),
+                        sqlite3_column_int64(pFind, 4), (sqlite3_int64)(e-s), &zBytes, &rcB);
       if( zErr ){
         long long iRow = sqlite3_column_int64(pFind, 0);
         sqlite3_reset(pFind);
-        return rcI==SQLITE_NOMEM ? rcI : imp_err(p, rcI, "cloudtrail_import: row %lld: %s",
+        return rcB==SQLITE_NOMEM ? rcB : imp_err(p, rcB, "cloudtrail_import: row %lld: %s",
                                                  iRow, zErr);
       }
-      if( f->cmp.n!=e-s || memcmp(f->cmp.z, z+s, e-s)!=0 ) continue;
+      if( memcmp(zBytes, z+s, e-s)!=0 ) continue;
     }
     c = zOld ? path_cmp(zFile, zOld) : -1;
     if( c==0 ) c = iIndex<iOldIndex ? -1 : iIndex>iOldIndex ? 1 : 0;
@@ -868,7 +667,7 @@ static int put_record(Import *p, const char *z, const SplitItem *it, const char 
     rc = imp_run(p, p->pLoser);
     if( rc ) return rc;
   }
-  rc = insert_row(p, z, it, zFile, iFile);
+  rc = insert_row(p, it, iFile);
   if( rc==SQLITE_OK && sqlite3_changes(p->db)==0 ){
     /* the look-up found no copy, or deleted it: no index can refuse the row */
     rc = imp_err(p, SQLITE_ERROR, "cloudtrail_import: '%s' record %d was not written",
@@ -917,6 +716,36 @@ static int bind_status(Import *p, sqlite3_stmt *pStmt, int iStatus, int iError, 
   return SQLITE_OK;
 }
 
+/* Keep the file's bytes in NAME_content, once: the file as read when it is a gzip stream,
+** read whole, that inflated without a problem (those bytes: the manifest's SHA-256 is
+** theirs); else the bytes the records index into, compressed here (plain JSON, or a file
+** whose damage the reader worked around: its own stream might inflate differently). */
+static int content_store(Import *p, Source *src, long long iFile, int bWhole){
+  SourceFile *f = source_file(src);
+  const char *zPlain = source_bytes(src);
+  size_t nPlain = source_bytes_n(src), nRaw;
+  const char *zRaw = source_raw(src, &nRaw);
+  sqlite3_stmt *q = p->pContent;
+  sqlite3_bind_int64(q, 1, iFile);
+  sqlite3_bind_int64(q, 3, (sqlite3_int64)nPlain);
+  if( bWhole && f->bCompressed && f->prob.n==0 ){
+    sqlite3_bind_text(q, 2, "file", -1, SQLITE_STATIC);
+    sqlite3_bind_blob64(q, 4, zRaw, nRaw, SQLITE_STATIC);
+  }else{
+    size_t nBound, nOut;
+    if( p->pComp==0 ) p->pComp = libdeflate_alloc_compressor(CONTENT_LEVEL);
+    if( p->pComp==0 ) return SQLITE_NOMEM;
+    nBound = libdeflate_gzip_compress_bound(p->pComp, nPlain);
+    p->comp.n = 0;
+    if( json_buf_reserve(&p->comp, nBound) ) return SQLITE_NOMEM;
+    nOut = libdeflate_gzip_compress(p->pComp, zPlain, nPlain, p->comp.z, nBound);
+    if( nOut==0 ) return imp_err(p, SQLITE_ERROR, "cloudtrail_import: compression failed");
+    sqlite3_bind_text(q, 2, "plain", -1, SQLITE_STATIC);
+    sqlite3_bind_blob64(q, 4, p->comp.z, nOut, SQLITE_STATIC);
+  }
+  return imp_run(p, q);
+}
+
 /* One file of the walk: unchanged, new or changed. */
 static int import_file(Import *p, Source *src){
   SourceFile *f = source_file(src);
@@ -955,6 +784,10 @@ static int import_file(Import *p, Source *src){
     rc = imp_run(p, p->pDelFile);
     if( rc ) goto done;
     if( sqlite3_changes(p->db)>0 ) p->bDeleted = 1;
+    sqlite3_bind_int64(p->pDelContent, 1, iFile);
+    rc = imp_run(p, p->pDelContent);
+    if( rc ) goto done;
+    case_forget(p->pFns, p->iCase, iFile);
     p->sum.nFilesChanged++;
   }else{
     sqlite3_bind_text(p->pFileNew, 1, zShow, -1, SQLITE_STATIC);
@@ -964,7 +797,13 @@ static int import_file(Import *p, Source *src){
     iFile = sqlite3_last_insert_rowid(p->db);
     p->sum.nFilesAdded++;
   }
+  if( f->nRecords>0 ){
+    rc = content_store(p, src, iFile, bHash);
+    if( rc ) goto done;
+  }
+  case_prime(p->pFns, p->iCase, iFile, source_bytes(src), source_bytes_n(src));
   rc = file_records(p, src, zShow, iFile, &nAdded, &nDup, 0);
+  case_unprime(p->pFns);
   if( rc ) goto done;
   if( source_status(src)==STATUS_ERROR || s==0 ) p->sum.nFilesFailed++;
   sqlite3_bind_int64(p->pFileSet, 1, iFile);
@@ -1043,7 +882,9 @@ static int reconcile(Import *p){
       /* only the content the manifest describes */
       if( zSha && strcmp(zSha, zNow)==0 ){
         rc = group_begin(p);
+        case_prime(p->pFns, p->iCase, iFile, source_bytes(&src), source_bytes_n(&src));
         if( rc==SQLITE_OK ) rc = file_records(p, &src, zCopy, iFile, &nAdded, &nDup, 1);
+        case_unprime(p->pFns);
         if( rc==SQLITE_OK && nAdded ){
           sqlite3_bind_int64(pUpd, 1, iFile);
           sqlite3_bind_int64(pUpd, 2, nAdded);
@@ -1073,6 +914,10 @@ static void import_free(Import *p){
   sqlite3_finalize(p->pFileNew);
   sqlite3_finalize(p->pFileSet);
   sqlite3_finalize(p->pUnchanged);
+  sqlite3_finalize(p->pContent);
+  sqlite3_finalize(p->pDelContent);
+  if( p->pComp ) libdeflate_free_compressor(p->pComp);
+  json_buf_free(&p->comp);
   for(i=0; i<p->nMan; i++) sqlite3_free(p->aMan[i].zPath);
   sqlite3_free(p->aMan);
   for(i=0; i<p->nSeen; i++) sqlite3_free(p->aSeen[i].zPath);

@@ -54,6 +54,7 @@ struct SourceJob {
   JsonBuf raw;                   /* the file as stored */
   JsonBuf plain;                 /* decompressed bytes (gzip files only) */
   const char *zData;             /* the bytes the records index into */
+  size_t nData;                  /* ... how many */
   SourceFile file;
   SplitItem *aItem;              /* the records kept, in file order */
   int nItem, nItemAlloc;
@@ -223,6 +224,7 @@ static void job_run_ex(Source *p, SourceJob *j, void *pDec, int bConsumer, Recor
   x.bConsumer = bConsumer;
   j->nBeforeProblem = -1;
   j->zData = "";
+  j->nData = 0;
   if( j->eKind==WALK_UNREADABLE ){
     problem_add(&f->prob, -1, PROBLEM_NO_OFFSET, "cannot read directory: %s", strerror(j->iErrno));
     j->nBeforeProblem = 0;
@@ -274,6 +276,7 @@ static void job_run_ex(Source *p, SourceJob *j, void *pDec, int bConsumer, Recor
     eAt = PROBLEM_AT_PLAIN;
   }
   j->zData = zData;
+  j->nData = nData;
   if( f->prob.n ) j->nBeforeProblem = 0;
   /* A file that cannot hold a match is not split at all (its problems then go unseen,
   ** which strict mode does not allow). */
@@ -346,6 +349,7 @@ static void job_reset(SourceJob *j){
   j->rc = SQLITE_OK;
   j->bDeferred = 0;
   j->zData = "";
+  j->nData = 0;
   j->eState = JOB_FREE;
 }
 
@@ -363,6 +367,7 @@ static void job_restart(SourceJob *j){
   j->rc = SQLITE_OK;
   j->bDeferred = 0;
   j->zData = "";
+  j->nData = 0;
 }
 
 static void *worker_main(void *pArg){
@@ -641,6 +646,11 @@ SourceFile *source_file(const Source *p){
 /* The bytes the current file's records index into. */
 const char *source_bytes(const Source *p){
   return p->pCur ? p->pCur->zData : "";
+}
+
+/* ... and how many. */
+size_t source_bytes_n(const Source *p){
+  return p->pCur ? p->pCur->nData : 0;
 }
 
 /* The current file as stored (as read: a file that could not be read whole holds less

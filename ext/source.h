@@ -98,6 +98,7 @@ int source_poll(Source *p);
 int source_records_before_problem(const Source *p);
 SourceFile *source_file(const Source *p);
 const char *source_bytes(const Source *p);
+size_t source_bytes_n(const Source *p);
 const char *source_raw(const Source *p, size_t *pn);
 int source_status(const Source *p);
 const char *source_status_name(int eStatus);

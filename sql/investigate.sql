@@ -37,7 +37,7 @@ DROP VIEW IF EXISTS temp.mfa_trail_imported;
 -- 1 when `trail` is a table cloudtrail_import wrote (it has record_z: each event once,
 -- indexed), else 0: the windows below then take their per-alert, index-driven branch.
 CREATE TEMP VIEW mfa_trail_imported AS
-  SELECT EXISTS (SELECT 1 FROM pragma_table_xinfo('trail') WHERE name = 'record_z') AS imported;
+  SELECT EXISTS (SELECT 1 FROM pragma_table_xinfo('trail') WHERE name = 'record_offset') AS imported;
 
 -- The alerts: one row per MFA device deactivated or deleted successfully, as the rule
 -- defines it (detect_mfa_deactivation() over the table `trail`, never a folder of that name).

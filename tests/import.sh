@@ -3,7 +3,8 @@
 # de-duplicated trail (copy = 1) column for column; re-import, verify, a changed file (its
 # copies in other files come back), duplicates in either import order, a removed file, a
 # damaged file, a crash mid-import (kill -9), the rules and sessions on the table,
-# trusted_schema=off, a reader without the extension, a user's transaction, bad blobs.
+# trusted_schema=off, a reader without the extension, a user's transaction, damaged stored
+# bytes, the case file attached under other names.
 D=build/tmp/import
 rm -rf $D && mkdir -p $D
 # Under `make asan-test` LD_PRELOAD holds the sanitizer runtimes: keep them for sqlite3 only
@@ -40,7 +41,7 @@ q $A "SELECT count(*) FROM (SELECT * FROM cloudtrail_sessions('table:events') EX
      "SELECT count(*) FROM (SELECT * FROM cloudtrail_sessions('$D/AWSLogs') EXCEPT SELECT * FROM cloudtrail_sessions('table:events'))" \
      "SELECT count(*) FROM cloudtrail_sessions('table:events')"
 
-echo "-- the columns: the cloudtrail table's, then record_z and file_id; generated ones are virtual"
+echo "-- the columns: the cloudtrail table's, then where the record lies; generated ones are virtual"
 q $A "SELECT group_concat(name || CASE hidden WHEN 2 THEN '*' ELSE '' END, ' ') FROM pragma_table_xinfo('events')"
 q $A "SELECT name FROM sqlite_schema WHERE tbl_name LIKE 'events%' ORDER BY 1"
 echo "-- the manifest: sizes and hashes as stored on disk"
@@ -121,22 +122,52 @@ except sqlite3.Error as e:
     print("record:", e)
 PY
 
-echo "-- record_z: an unknown version or a damaged stream is an error, never text"
-q $A "SELECT cloudtrail_inflate(CAST(x'02' || substr(record_z, 2) AS BLOB)) FROM events LIMIT 1"
-q $A "SELECT cloudtrail_inflate(substr(record_z, 1, length(record_z) - 3)) FROM events LIMIT 1"
-q $A "SELECT cloudtrail_field(CAST(substr(record_z, 1, 3) || x'ff' || substr(record_z, 5) AS BLOB), 'eventName') FROM events LIMIT 1"
-q $A "SELECT cloudtrail_field(record_z, 'nosuch') FROM events LIMIT 1"
-q $A "SELECT cloudtrail_inflate('text')"
-q $A "SELECT quote(cloudtrail_inflate(NULL)), quote(cloudtrail_field(NULL, 'eventName'))"
+echo "-- the stored bytes: each gzip file as read (its SHA-256 is the manifest's), once"
+q $A "SELECT encoding, count(*), sum(plain_size) > 0 FROM events_content GROUP BY 1"
+q $A "SELECT count(*) FROM events_files WHERE imported > 0 AND file_id NOT IN (SELECT file_id FROM events_content)"
+q $A "SELECT writefile('$D/stored.gz', bytes) > 0 FROM events_content c JOIN events_files f USING (file_id) WHERE path = '$F'"
+q $A "SELECT sha256 = '$(sha256sum $D/stored.gz | cut -c1-64)' FROM events_files WHERE path = '$F'"
+echo "-- plain JSON and damaged files: the bytes the records index into, compressed by the import"
+q $D/g.db "SELECT substr(path, 23), encoding, plain_size FROM events_content JOIN events_files USING (file_id) ORDER BY path"
+
+echo "-- damaged stored bytes, a wrong size, a span that is not one record: errors, never text"
+cp $A $D/bad.db
+q $D/bad.db "UPDATE events_content SET bytes = substr(bytes, 1, 200) || zeroblob(1) || substr(bytes, 202) WHERE file_id = 1" \
+  "SELECT record FROM events WHERE file_id = 1 LIMIT 1"
+cp $A $D/bad.db
+q $D/bad.db "UPDATE events_content SET plain_size = plain_size + 1 WHERE file_id = 1" \
+  "SELECT eventType FROM events WHERE file_id = 1 LIMIT 1"
+cp $A $D/bad.db
+q $D/bad.db "UPDATE events SET record_offset = record_offset + 1 WHERE rowid = 1" "SELECT record FROM events WHERE rowid = 1"
+q $D/bad.db "UPDATE events SET record_offset = 1e9 WHERE rowid = 1" "SELECT record FROM events WHERE rowid = 1"
+q $D/bad.db "DELETE FROM events_content WHERE file_id = 2" "SELECT record FROM events WHERE file_id = 2 LIMIT 1"
+q $D/bad.db "SELECT cloudtrail_field(1, 'events', file_id, record_offset, record_length, 'nosuch') FROM events LIMIT 1"
+q $D/bad.db "SELECT quote(cloudtrail_record(NULL, 'events', 1, 0, 2)), quote(cloudtrail_source(1, 'events', NULL))"
+q $D/bad.db "SELECT cloudtrail_record(42, 'events', 1, 0, 2)"
+
+echo "-- the case file attached under any name, beside another case's table of the same name"
+cp $A $D/copy.db
+q $D/x2.db "ATTACH '$A' AS one" "SELECT count(*), sum(length(record)), count(DISTINCT source_file) FROM one.events"
+q $D/x2.db "SELECT files_added > 0 FROM cloudtrail_import('events', '$E')" \
+  "ATTACH '$A' AS one" "SELECT count(*), sum(length(record)), count(DISTINCT source_file) FROM events" \
+  "SELECT count(*), sum(length(record)), count(DISTINCT source_file) FROM one.events"
+q $D/x2.db "ATTACH '$A' AS one" "ATTACH '$D/copy.db' AS two" "SELECT count(record) FROM two.events"
 
 echo "-- a name that exists but is not an import table is refused"
 q $D/x.db "CREATE TABLE events(a)" "SELECT * FROM cloudtrail_import('events', '$E')"
 q $D/x.db "CREATE VIEW trail AS SELECT 1" "SELECT * FROM cloudtrail_import('trail', '$E')"
-q $D/x.db "CREATE TABLE t2(record_z)" "SELECT * FROM cloudtrail_import('t2', '$E')"
+q $D/x.db "CREATE TABLE t2(record_offset)" "SELECT * FROM cloudtrail_import('t2', '$E')"
 echo "-- a schema-qualified name"
 q $D/x.db "ATTACH '$D/aux.db' AS aux" "SELECT $SUM FROM cloudtrail_import('aux.ev', '$E')" "SELECT count(*) FROM aux.ev"
 echo "-- not from a view or a trigger (direct only)"
 q $D/x.db "CREATE VIEW v AS SELECT * FROM cloudtrail_import('ev', '$E')" "SELECT * FROM v"
+
+echo "-- a trigger on the table sees every generated column of the rows the import writes"
+q $D/trig.db "SELECT files_added FROM cloudtrail_import('events', '$E')" "DELETE FROM events_files" "DELETE FROM events" \
+  "DELETE FROM events_content" "CREATE TABLE seen(eventVersion, n_record)" \
+  "CREATE TRIGGER events_seen AFTER INSERT ON events BEGIN INSERT INTO seen VALUES (NEW.eventVersion, length(NEW.record)); END" \
+  "SELECT records_added FROM cloudtrail_import('events', '$E')" \
+  "SELECT count(*), count(eventVersion), sum(n_record) = (SELECT sum(length(record)) FROM events) FROM seen"
 
 echo "-- inside a user's transaction: savepoints, the user's ROLLBACK undoes it"
 q $D/t.db "BEGIN" "SELECT files_added FROM cloudtrail_import('events', '$E')" "ROLLBACK" "SELECT count(*) FROM sqlite_schema"
@@ -145,7 +176,7 @@ q $D/t.db "BEGIN" "SELECT files_added FROM cloudtrail_import('events', '$E')" "C
 echo "-- a crash mid-import (kill -9): consistent, no half file, a re-run completes it"
 C=$D/corpus
 [ -x build/generate ] || make -s build/generate >/dev/null
-build/generate $C --events 40000 --days 2 --per-file 200 --no-stories >/dev/null
+build/generate $C --events 100000 --days 2 --per-file 200 --no-stories >/dev/null
 # WAL: the polls below read while the import writes, never waiting on its locks (with a
 # rollback journal a poll could wait out the whole import and the kill come too late)
 sqlite3 $D/crash.db "PRAGMA journal_mode=WAL" >/dev/null
@@ -168,7 +199,7 @@ custody $D/crash.db
 q $D/crash.db "SELECT files_added + files_unchanged = $total, files_changed, files_failed FROM cloudtrail_import('events', '$C')"
 q $D/whole.db "SELECT files_added = $total FROM cloudtrail_import('events', '$C')"
 for db in crash whole; do
-  q $D/$db.db "SELECT '$db', count(*), sum(length(record_z)), (SELECT sum(imported) FROM events_files) FROM events"
+  q $D/$db.db "SELECT '$db', count(*), sum(length(record)), (SELECT sum(imported) FROM events_files), (SELECT count(*) FROM events_content) FROM events"
 done
 q $D/crash.db "ATTACH '$D/whole.db' AS w" \
   "SELECT 'rows differing', count(*) FROM (SELECT source_file, record_index, eventID, record FROM events EXCEPT SELECT source_file, record_index, eventID, record FROM w.events)" \
