@@ -70,10 +70,12 @@ struct ImportFns {
   Record rec;
   int bDiscard;                  /* the import's INSERT is running: see case_discard */
   char *zMsg;                    /* the last error's text, naming the file */
-  /* source_file: the last path looked up */
-  sqlite3_int64 iPathCase, iPathFile;
+  /* source_file: the manifest's paths by file_id, of one case at one data version */
+  sqlite3_int64 iPathCase;
+  char *zPathDb;
   unsigned uPathVersion;
-  char *zPath;
+  char **azPath;                 /* azPath[file_id - iPathMin], NULL where none */
+  sqlite3_int64 iPathMin, nPath;
 };
 
 /* ---- finding the case's schema ---------------------------------------------------- */
@@ -151,6 +153,69 @@ static void slot_clear(ImportFns *p, CacheFile *c){
   json_buf_free(&c->plain);
 }
 
+static void paths_clear(ImportFns *p){
+  sqlite3_int64 i;
+  for(i=0; i<p->nPath; i++) sqlite3_free(p->azPath[i]);
+  sqlite3_free(p->azPath);
+  sqlite3_free(p->zPathDb);
+  p->azPath = 0;
+  p->zPathDb = 0;
+  p->nPath = 0;
+  p->iPathCase = 0;
+}
+
+/* Load the manifest's paths of case iCase's table zName in zDb. NULL, or why not. */
+static const char *paths_load(ImportFns *p, sqlite3 *db, const char *zDb, const char *zName,
+                              sqlite3_int64 iCase, unsigned uVersion, int *pRc){
+  sqlite3_stmt *pStmt = 0;
+  sqlite3_int64 iMin = 0, iMax = -1;
+  char *zSql;
+  int rc;
+  paths_clear(p);
+  zSql = sqlite3_mprintf("SELECT file_id, path FROM \"%w\".\"%w_files\" ORDER BY file_id",
+                         zDb, zName);
+  if( zSql==0 ){ *pRc = SQLITE_NOMEM; return "out of memory"; }
+  rc = sqlite3_prepare_v2(db, zSql, -1, &pStmt, 0);
+  sqlite3_free(zSql);
+  if( rc ){ *pRc = rc; return rc==SQLITE_NOMEM ? "out of memory" : sqlite3_errmsg(db); }
+  while( (rc = sqlite3_step(pStmt))==SQLITE_ROW ){
+    sqlite3_int64 iId = sqlite3_column_int64(pStmt, 0);
+    const char *z = (const char*)sqlite3_column_text(pStmt, 1);
+    if( p->nPath==0 ){ iMin = iId; iMax = iId - 1; }
+    if( iId - iMin >= p->nPath ){
+      /* file ids are dense (INTEGER PRIMARY KEY, never deleted): grow to this one */
+      sqlite3_int64 nNew = (iId - iMin + 1)*2, i;
+      char **aNew;
+      if( iId - iMin > ((sqlite3_int64)1 << 26) ){ rc = SQLITE_TOOBIG; break; }
+      aNew = sqlite3_realloc64(p->azPath, (sqlite3_uint64)nNew*sizeof(char*));
+      if( aNew==0 ){ rc = SQLITE_NOMEM; break; }
+      for(i=p->nPath; i<nNew; i++) aNew[i] = 0;
+      p->azPath = aNew;
+      p->nPath = nNew;
+    }
+    if( z ){
+      p->azPath[iId - iMin] = sqlite3_mprintf("%s", z);
+      if( p->azPath[iId - iMin]==0 ){ rc = SQLITE_NOMEM; break; }
+    }
+    iMax = iId;
+  }
+  sqlite3_finalize(pStmt);
+  if( rc!=SQLITE_DONE ){
+    paths_clear(p);
+    *pRc = rc==SQLITE_ROW ? SQLITE_ERROR : rc;
+    return rc==SQLITE_NOMEM ? "out of memory" : rc==SQLITE_TOOBIG ? "file ids too sparse"
+                            : "reading the manifest failed";
+  }
+  (void)iMax;
+  p->zPathDb = sqlite3_mprintf("%s", zDb);
+  if( p->zPathDb==0 ){ paths_clear(p); *pRc = SQLITE_NOMEM; return "out of memory"; }
+  p->iPathCase = iCase;
+  p->iPathMin = iMin;
+  p->uPathVersion = uVersion;
+  *pRc = SQLITE_OK;
+  return 0;
+}
+
 /* Forget what the cache holds of file iFile of case iCase (the import replaces it). */
 void case_forget(ImportFns *p, sqlite3_int64 iCase, sqlite3_int64 iFile){
   int i;
@@ -158,7 +223,8 @@ void case_forget(ImportFns *p, sqlite3_int64 iCase, sqlite3_int64 iFile){
     CacheFile *c = &p->aFile[i];
     if( c->zDb && c->iCase==iCase && c->iFile==iFile ) slot_clear(p, c);
   }
-  if( p->iPathCase==iCase && p->iPathFile==iFile ){ sqlite3_free(p->zPath); p->zPath = 0; }
+  (void)iFile;
+  if( p->iPathCase==iCase ) paths_clear(p);   /* a path never changes; a file may be new */
 }
 
 void case_prime(ImportFns *p, sqlite3_int64 iCase, sqlite3_int64 iFile, const char *z,
@@ -443,7 +509,8 @@ static void fnField(sqlite3_context *ctx, int argc, sqlite3_value **argv){
   if( record_column(&p->rec, iCol, ctx) ) sqlite3_result_error_nomem(ctx);
 }
 
-/* cloudtrail_source(case, name, file_id): the file's path, from the manifest NAME_files. */
+/* cloudtrail_source(case, name, file_id): the file's path, from the manifest NAME_files
+** (read whole once per data version: a row's path is one array look-up). */
 static void fnSource(sqlite3_context *ctx, int argc, sqlite3_value **argv){
   ImportFns *p = sqlite3_user_data(ctx);
   sqlite3 *db = sqlite3_context_db_handle(ctx);
@@ -451,10 +518,8 @@ static void fnSource(sqlite3_context *ctx, int argc, sqlite3_value **argv){
   sqlite3_int64 iCase = sqlite3_value_int64(argv[0]);
   sqlite3_int64 iFile = sqlite3_value_int64(argv[2]);
   const char *zDb, *zErr;
-  sqlite3_stmt *pStmt = 0;
-  char *zSql;
   unsigned v = 0;
-  int rc;
+  int rc = SQLITE_ERROR;
   (void)argc;
   if( p->bDiscard ) return;
   if( sqlite3_value_type(argv[0])==SQLITE_NULL || sqlite3_value_type(argv[2])==SQLITE_NULL ) return;
@@ -462,41 +527,18 @@ static void fnSource(sqlite3_context *ctx, int argc, sqlite3_value **argv){
   zErr = case_where(p, db, iCase, zName, 0, &zDb, &rc);
   if( zErr ){ fn_error(ctx, "cloudtrail_source", zErr, rc); return; }
   if( data_version(db, zDb, &v)!=SQLITE_OK ) v = 0;
-  if( p->zPath && p->iPathCase==iCase && p->iPathFile==iFile && p->uPathVersion==v && v ){
-    sqlite3_result_text(ctx, p->zPath, -1, SQLITE_TRANSIENT);
+  if( p->azPath==0 || p->iPathCase!=iCase || p->uPathVersion!=v || strcmp(p->zPathDb, zDb)!=0
+   || iFile<p->iPathMin || iFile-p->iPathMin>=p->nPath || p->azPath[iFile-p->iPathMin]==0 ){
+    zErr = paths_load(p, db, zDb, zName, iCase, v, &rc);
+    if( zErr ){ fn_error(ctx, "cloudtrail_source", zErr, rc); return; }
+  }
+  if( iFile<p->iPathMin || iFile-p->iPathMin>=p->nPath || p->azPath[iFile-p->iPathMin]==0 ){
+    rc = SQLITE_ERROR;
+    zErr = file_error(p, zName, iFile, "the file is not in the manifest", &rc);
+    fn_error(ctx, "cloudtrail_source", zErr, rc);
     return;
   }
-  sqlite3_free(p->zPath);
-  p->zPath = 0;
-  zSql = sqlite3_mprintf("SELECT path FROM \"%w\".\"%w_files\" WHERE file_id=?1", zDb, zName);
-  if( zSql==0 ){ sqlite3_result_error_nomem(ctx); return; }
-  rc = sqlite3_prepare_v2(db, zSql, -1, &pStmt, 0);
-  sqlite3_free(zSql);
-  if( rc ){
-    if( rc==SQLITE_NOMEM ) sqlite3_result_error_nomem(ctx);
-    else fn_error(ctx, "cloudtrail_source", sqlite3_errmsg(db), rc);
-    return;
-  }
-  sqlite3_bind_int64(pStmt, 1, iFile);
-  rc = sqlite3_step(pStmt);
-  if( rc==SQLITE_ROW && sqlite3_column_type(pStmt, 0)!=SQLITE_NULL ){
-    const char *z = (const char*)sqlite3_column_text(pStmt, 0);
-    p->zPath = z ? sqlite3_mprintf("%s", z) : 0;
-    if( p->zPath==0 ){
-      sqlite3_result_error_nomem(ctx);
-    }else{
-      p->iPathCase = iCase;
-      p->iPathFile = iFile;
-      p->uPathVersion = v;
-      sqlite3_result_text(ctx, p->zPath, -1, SQLITE_TRANSIENT);
-    }
-  }else if( rc==SQLITE_DONE ){
-    fn_error(ctx, "cloudtrail_source", "the file is not in the manifest", SQLITE_ERROR);
-  }else if( rc!=SQLITE_ROW ){
-    if( rc==SQLITE_NOMEM ) sqlite3_result_error_nomem(ctx);
-    else fn_error(ctx, "cloudtrail_source", sqlite3_errmsg(db), rc);
-  }
-  sqlite3_finalize(pStmt);
+  sqlite3_result_text(ctx, p->azPath[iFile-p->iPathMin], -1, SQLITE_TRANSIENT);
 }
 
 static void fns_free(void *pArg){
@@ -511,7 +553,7 @@ static void fns_free(void *pArg){
     sqlite3_free(w);
   }
   if( p->pDec ) libdeflate_free_decompressor(p->pDec);
-  sqlite3_free(p->zPath);
+  paths_clear(p);
   sqlite3_free(p->zMsg);
   record_clear(&p->rec);
   sqlite3_free(p);

@@ -502,16 +502,14 @@ static int detectScanTable(DetectCursor *c, sqlite3 *db, const char *zName, int 
     size_t n = (size_t)sqlite3_column_bytes(pStmt, 0), start, end;
     FieldIndex idx;
     unsigned flags = 0;
-    JsonError err;
     if( z==0 ){
       if( sqlite3_column_type(pStmt, 0)!=SQLITE_NULL ){ rc = SQLITE_NOMEM; break; }
       continue;
     }
     start = json_ws(z, n, 0);
     if( start>=n || z[start]!='{' ) continue;         /* not a record: nothing to match */
-    end = json_skip(z, n, start, &flags, &err);
+    end = record_parse(z, n, start, &flags, &idx);
     if( end==(size_t)-1 || (c->bMfa && !rule_mfa_maybe(z, start, end)) ) continue;
-    record_index(z, start, end, &idx);
     rc = detectRecord(c, z, start, end, flags, &idx, 0,
                    (const char*)sqlite3_column_text(pStmt, 1),
                    sqlite3_column_type(pStmt, 2)==SQLITE_NULL ? -1 : sqlite3_column_int64(pStmt, 2),

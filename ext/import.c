@@ -517,12 +517,16 @@ static int stmts_prepare(Import *p){
   sqlite3_free(zVals);
   /* +?1, not ?1: with a bare parameter SQLite re-prepares the statement at every new value
   ** (it may decide the partial index's use), which costs more than the look-up */
-  if( rc==SQLITE_OK ) rc = imp_prepare(p, &p->pFindId, "SELECT rowid, source_file, "
-    "record_index, file_id FROM \"%w\".\"%w\" WHERE eventID=+?1 AND eventID<>''",
-    p->zSchema, p->zName);
-  if( rc==SQLITE_OK ) rc = imp_prepare(p, &p->pFindNoid, "SELECT rowid, source_file, "
-    "record_index, file_id, record_offset, record_length FROM \"%w\".\"%w\" WHERE event_epoch IS ?1 "
-    "AND eventName IS ?2 AND (eventID IS NULL OR eventID='')", p->zSchema, p->zName);
+  /* the path from the manifest, not the generated source_file: the import runs inside
+  ** its own transaction, where the functions' path cache would be read again and again */
+  if( rc==SQLITE_OK ) rc = imp_prepare(p, &p->pFindId, "SELECT r.rowid, f.path, "
+    "r.record_index, r.file_id FROM \"%w\".\"%w\" r JOIN \"%w\".\"%w_files\" f USING (file_id) "
+    "WHERE r.eventID=+?1 AND r.eventID<>''", p->zSchema, p->zName, p->zSchema, p->zName);
+  if( rc==SQLITE_OK ) rc = imp_prepare(p, &p->pFindNoid, "SELECT r.rowid, f.path, "
+    "r.record_index, r.file_id, r.record_offset, r.record_length FROM \"%w\".\"%w\" r "
+    "JOIN \"%w\".\"%w_files\" f USING (file_id) WHERE r.event_epoch IS ?1 "
+    "AND r.eventName IS ?2 AND (r.eventID IS NULL OR r.eventID='')",
+    p->zSchema, p->zName, p->zSchema, p->zName);
   if( rc==SQLITE_OK ) rc = imp_prepare(p, &p->pDelRow, "DELETE FROM \"%w\".\"%w\" "
     "WHERE rowid=?1", p->zSchema, p->zName);
   if( rc==SQLITE_OK ) rc = imp_prepare(p, &p->pLoser, "UPDATE \"%w\".\"%w_files\" "

@@ -34,6 +34,22 @@ void record_index(const char *z, size_t s, size_t e, FieldIndex *pIdx){
                  && (flags & JSON_F_DUPKEY)==0;
 }
 
+/* Validate the JSON value at z[s] (z holds n bytes) and, when it is an object, index its
+** top-level keys in the same pass: its end, or (size_t)-1 when it is not valid JSON. (A
+** table's `record` text is read this way: one pass, not json_skip then record_index.) */
+size_t record_parse(const char *z, size_t n, size_t s, unsigned *pFlags, FieldIndex *pIdx){
+  JsonCapture cap;
+  JsonError err;
+  size_t e;
+  memset(pIdx, 0, sizeof(*pIdx));
+  cap.xMap = fields_lookup;
+  cap.aS = pIdx->aS;
+  cap.aE = pIdx->aE;
+  e = json_skip_capture(z, n, s, pFlags, &err, &cap);
+  pIdx->bNoDupKey = (*pFlags & JSON_F_DUPKEY)==0;
+  return e;
+}
+
 /* Make the record at z[s..e) current. pIdx is its key index, or NULL to index it when a
 ** column first needs it. */
 void record_set(Record *r, const char *z, size_t s, size_t e, unsigned flags,

@@ -52,5 +52,6 @@ int record_ident_span(const char *z, size_t s, const FieldIndex *pIdx, int iCol,
                       size_t *pS, size_t *pE);
 int record_field(Record *r, int k, size_t *pS, size_t *pE);
 void record_index(const char *z, size_t s, size_t e, FieldIndex *pIdx);
+size_t record_parse(const char *z, size_t n, size_t s, unsigned *pFlags, FieldIndex *pIdx);
 
 #endif

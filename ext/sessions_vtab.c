@@ -157,16 +157,14 @@ static int sessScanTable(sqlite3_vtab *pVtab, const char *zFunc, Sessions *pS, s
     size_t n = (size_t)sqlite3_column_bytes(pStmt, 0), start, end;
     FieldIndex idx;
     unsigned flags = 0;
-    JsonError err;
     if( z==0 ){
       if( sqlite3_column_type(pStmt, 0)!=SQLITE_NULL ){ rc = SQLITE_NOMEM; break; }
       continue;
     }
     start = json_ws(z, n, 0);
     if( start>=n || z[start]!='{' ) continue;         /* not a record */
-    end = json_skip(z, n, start, &flags, &err);
+    end = record_parse(z, n, start, &flags, &idx);
     if( end==(size_t)-1 ) continue;
-    record_index(z, start, end, &idx);
     rc = sessions_add(pS, z, start, end, &idx);
     if( rc ) break;
   }

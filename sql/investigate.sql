@@ -19,7 +19,7 @@
 -- README "Case files: cloudtrail_import"):
 --   SELECT * FROM cloudtrail_import('trail', 'cases/acme');
 --   .read sql/investigate.sql
--- On such a table (it has the `record_z` column) the windows take their other branch: each
+-- On such a table (it has the `record_offset` column) the windows take their other branch: each
 -- event is there once and indexed, so each alert's window is read through the (actor,
 -- event_epoch), (user_name, account_id, event_epoch) and (access_key_id, event_epoch)
 -- indexes, without the de-duplication pass or the OR join. Both branches give the same rows
@@ -34,7 +34,7 @@ DROP VIEW IF EXISTS temp.mfa_alert_window_24h_origin;
 DROP VIEW IF EXISTS temp.mfa_alert_coverage;
 DROP VIEW IF EXISTS temp.mfa_trail_imported;
 
--- 1 when `trail` is a table cloudtrail_import wrote (it has record_z: each event once,
+-- 1 when `trail` is a table cloudtrail_import wrote (it has record_offset: each event once,
 -- indexed), else 0: the windows below then take their per-alert, index-driven branch.
 CREATE TEMP VIEW mfa_trail_imported AS
   SELECT EXISTS (SELECT 1 FROM pragma_table_xinfo('trail') WHERE name = 'record_offset') AS imported;
@@ -187,6 +187,21 @@ CREATE TEMP VIEW mfa_alert_window_24h AS
            AND t.record = a.record
       )
     ) WHERE copy = 1
+  ), hits AS MATERIALIZED (
+    -- an imported table: one row per event already; each alert's events through the
+    -- indexes (the actor's, then the target user's that are not the actor's), then read in
+    -- table order (rowid), so that each stored file is inflated once, not once per alert
+    SELECT a.alert_id, a.event_epoch AS alert_epoch, 'actor' AS subject, t.rowid AS rid
+      FROM alerts a CROSS JOIN trail t
+     WHERE a.imported AND t.actor = a.actor
+       AND t.event_epoch BETWEEN a.event_epoch - 86400 AND a.event_epoch + 86400
+    UNION ALL
+    SELECT a.alert_id, a.event_epoch, 'target', t.rowid
+      FROM alerts a CROSS JOIN trail t
+     WHERE a.imported AND t.user_name = a.target_user AND t.account_id = a.account_id
+       AND t.event_epoch BETWEEN a.event_epoch - 86400 AND a.event_epoch + 86400
+       AND t.user_type = 'IAMUser' AND NOT coalesce(t.actor = a.actor, 0)
+    ORDER BY rid LIMIT -1          -- a LIMIT: SQLite drops a subquery's bare ORDER BY
   )
   SELECT alert_id, subject, offset_seconds, event_time, event_epoch, event_source, event_name,
          aws_region, actor, user_name, access_key_id, source_address, user_agent, outcome,
@@ -208,26 +223,12 @@ CREATE TEMP VIEW mfa_alert_window_24h AS
                           OR (e.user_type = 'IAMUser' AND e.user_name = a.target_user
                               AND e.account_id = a.account_id))
       UNION ALL
-      -- an imported table: one row per event already; the actor's events, then the target
-      -- user's that are not the actor's, each through its index
-      SELECT a.alert_id, a.event_epoch, coalesce(nullif(t.eventID, ''), t.record), 'actor',
-             t.event_epoch - a.event_epoch, t.eventTime, t.event_epoch, t.eventSource,
+      SELECT h.alert_id, h.alert_epoch, coalesce(nullif(t.eventID, ''), t.record), h.subject,
+             t.event_epoch - h.alert_epoch, t.eventTime, t.event_epoch, t.eventSource,
              t.eventName, t.awsRegion, t.actor, t.user_name, t.access_key_id, t.sourceIPAddress,
              t.userAgent, t.outcome, t.errorCode, t.readOnly, t.requestParameters, t.resources,
              t.eventID, t.source_file, t.record_index
-        FROM alerts a CROSS JOIN trail t
-       WHERE a.imported AND t.actor = a.actor
-         AND t.event_epoch BETWEEN a.event_epoch - 86400 AND a.event_epoch + 86400
-      UNION ALL
-      SELECT a.alert_id, a.event_epoch, coalesce(nullif(t.eventID, ''), t.record), 'target',
-             t.event_epoch - a.event_epoch, t.eventTime, t.event_epoch, t.eventSource,
-             t.eventName, t.awsRegion, t.actor, t.user_name, t.access_key_id, t.sourceIPAddress,
-             t.userAgent, t.outcome, t.errorCode, t.readOnly, t.requestParameters, t.resources,
-             t.eventID, t.source_file, t.record_index
-        FROM alerts a CROSS JOIN trail t
-       WHERE a.imported AND t.user_name = a.target_user AND t.account_id = a.account_id
-         AND t.event_epoch BETWEEN a.event_epoch - 86400 AND a.event_epoch + 86400
-         AND t.user_type = 'IAMUser' AND NOT coalesce(t.actor = a.actor, 0)
+        FROM hits h CROSS JOIN trail t ON t.rowid = h.rid
       UNION ALL
       SELECT a.alert_id, a.event_epoch, e.k, 'actor', e.event_epoch - a.event_epoch,
              e.eventTime, e.event_epoch, e.eventSource, e.eventName, e.awsRegion, e.actor,
