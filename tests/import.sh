@@ -162,6 +162,9 @@ q $D/x.db "ATTACH '$D/aux.db' AS aux" "SELECT $SUM FROM cloudtrail_import('aux.e
 echo "-- not from a view or a trigger (direct only)"
 q $D/x.db "CREATE VIEW v AS SELECT * FROM cloudtrail_import('ev', '$E')" "SELECT * FROM v"
 
+echo "-- the import raises the page cache to 64 MiB while it runs, then gives back the user's setting"
+q $D/cache.db "PRAGMA cache_size=-3000" "SELECT files_added FROM cloudtrail_import('events', '$E')" "PRAGMA cache_size"
+
 echo "-- a trigger on the table sees every generated column of the rows the import writes"
 q $D/trig.db "SELECT files_added FROM cloudtrail_import('events', '$E')" "DELETE FROM events_files" "DELETE FROM events" \
   "DELETE FROM events_content" "CREATE TABLE seen(eventVersion, n_record)" \
