@@ -241,6 +241,11 @@ static const Query aQuery[] = {
     "('AKIAAZP4SYD7OAXJBOLN','ASIASSNAUZQ3WKWJRCQZ','ASIAXGWB3UFCRRBUANDL','ASIAXCMCCBV5KRY57RTT',"
     "'ASIA3ORRE4YCMZSG2DTR') OR eventName IN ('AssumeRole','ConsoleLogin');", 0,
     "SELECT * FROM cloudtrail_sessions('table:s')" },
+  { "case_file", /* an import, then its generated columns read back through the file cache */
+    "SELECT * FROM cloudtrail_import('temp.ev', "
+    "'data/AWSLogs/111122223333/CloudTrail/us-east-1/2026/03/02');", 0,
+    "SELECT count(*), sum(length(record)), count(DISTINCT source_file), "
+    "sum(length(requestParameters)), count(eventType) FROM temp.ev" },
   { "rules", 0, 0,
     "SELECT * FROM cloudtrail_rules" },
   { "pushdown", 0, 0,
