@@ -166,10 +166,10 @@ static int imp_prepare(Import *p, sqlite3_stmt **pp, const char *zFormat, ...){
 /* Step a statement that returns no row, and reset it. */
 static int imp_run(Import *p, sqlite3_stmt *pStmt){
   int rc = sqlite3_step(pStmt);
-  sqlite3_reset(pStmt);
+  int rcReset = sqlite3_reset(pStmt);     /* the step's error code (reset once: a second
+                                          ** reset returns SQLITE_OK) */
   if( rc==SQLITE_DONE || rc==SQLITE_ROW ) return SQLITE_OK;
-  rc = sqlite3_reset(pStmt);
-  return imp_sqlerr(p, rc ? rc : SQLITE_ERROR);
+  return imp_sqlerr(p, rcReset ? rcReset : rc);
 }
 
 /* ---- transactions: whole files in groups ---- */
