@@ -35,9 +35,13 @@ DROP VIEW IF EXISTS temp.mfa_alert_coverage;
 DROP VIEW IF EXISTS temp.mfa_trail_imported;
 
 -- 1 when `trail` is a table cloudtrail_import wrote (it has record_offset: each event once,
--- indexed), else 0: the windows below then take their per-alert, index-driven branch.
+-- indexed), else 0: the windows below then take their per-alert, index-driven branch, which
+-- reads rows back by rowid. A view over such a table has the columns but no rowid: 0.
 CREATE TEMP VIEW mfa_trail_imported AS
-  SELECT EXISTS (SELECT 1 FROM pragma_table_xinfo('trail') WHERE name = 'record_offset') AS imported;
+  SELECT EXISTS (SELECT 1 FROM pragma_table_xinfo('trail') WHERE name = 'record_offset')
+     AND (SELECT type FROM pragma_table_list('trail')
+           ORDER BY CASE schema WHEN 'temp' THEN 0 WHEN 'main' THEN 1 ELSE 2 END LIMIT 1)
+         = 'table' AS imported;
 
 -- The alerts: one row per MFA device deactivated or deleted successfully, as the rule
 -- defines it (detect_mfa_deactivation() over the table `trail`, never a folder of that name).

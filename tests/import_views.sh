@@ -49,6 +49,14 @@ for src in sample edges; do
     echo "case file differs from the files:"
     diff $T/files.out $T/case.out | head -n 20
   fi
+  # a view over the case file (it has the columns, not the rowid): the files' branch, same rows
+  dump $T/$src.db "CREATE TEMP VIEW trail AS SELECT * FROM main.trail;" >$T/view.out 2>&1
+  if cmp -s $T/files.out $T/view.out; then
+    echo "a view over the case file = files: every view and detect row for row"
+  else
+    echo "a view over the case file differs from the files:"
+    diff $T/files.out $T/view.out | head -n 20
+  fi
 done
 
 echo "== the windows on a case file use its indexes"
