@@ -86,7 +86,7 @@ printf 'times in UTC and Europe/Berlin: '
 grep -c '2026-03-02 22:31:05 UTC+00:00 / 2026-03-02 23:31:05 Europe/Berlin UTC+01:00' $D/sample/6aeef3e4-*.html
 printf 'the investigation guide rendered (headings, nested list, link): '
 grep -c '<h5>Possible investigation steps</h5>' $D/sample/6aeef3e4-*.html
-tr -d '\n' <$D/sample/6aeef3e4-*.html | grep -o 'gain context:<ul><li>Identify the account role'
+cat $D/sample/6aeef3e4-*.html | tr -d '\n' | grep -o 'gain context:<ul><li>Identify the account role'
 
 grep -o '<a href="https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_mfa.html">official documentation</a>' $D/sample/6aeef3e4-*.html
 printf 'coverage of the followed alert: '
