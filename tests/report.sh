@@ -62,7 +62,7 @@ console() {
   bad=0; n=0
   for c in "$1"/*.console; do
     n=$((n + 1))
-    if [ -s "$c" ]; then bad=$((bad + 1)); sed "s|^|  $(basename "$c" .console): |" "$c" | cut -c1-300; fi
+    if [ -s "$c" ]; then bad=$((bad + 1)); head -n 5 "$c" | sed "s|^|  $(basename "$c" .console): |" | cut -c1-300; fi
   done
   echo "$bad of $n pages with console messages"
 }
