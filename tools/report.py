@@ -197,13 +197,17 @@ def markdown(text):
     return "\n".join(out)
 
 
+LONG = {"event_names", "source_addresses", "resources", "user_agent", "files", "actor"}
+
+
 def table(rs, cols, cap=300):
     """An HTML table of some columns of rows: cols is [(column, heading)]."""
     if not rs:
         return '<p class="none">None.</p>'
     head = "".join("<th>%s</th>" % esc(h) for _, h in cols)
-    body = "".join("<tr>%s</tr>" % "".join("<td>%s</td>" % esc(r[c], cap) for c, _ in cols)
-                   for r in rs)
+    body = "".join("<tr>%s</tr>" % "".join(
+        ('<td class="long">%s</td>' if c in LONG else "<td>%s</td>") % esc(r[c], cap) for c, _ in cols)
+        for r in rs)
     return "<table><thead><tr>%s</tr></thead><tbody>%s</tbody></table>" % (head, body)
 
 
@@ -271,7 +275,8 @@ h3,h4,h5,h6{font-size:15px;margin:14px 0 4px}
 dl.facts{display:grid;grid-template-columns:190px 1fr;gap:3px 12px}dt{color:#566;font-weight:bold}
 dd{margin:0;overflow-wrap:anywhere}
 table{border-collapse:collapse;width:100%;font-size:12.5px}th,td{border:1px solid #dde;padding:2px 5px;
-text-align:left;vertical-align:top;overflow-wrap:break-word}td.nowrap{white-space:nowrap}th{background:#eef1f5}
+text-align:left;vertical-align:top;overflow-wrap:break-word}td.nowrap{white-space:nowrap}
+td.long{overflow-wrap:anywhere;min-width:12em}th{background:#eef1f5}
 pre{background:#f6f7f9;border:1px solid #dde;padding:8px;overflow-x:auto;white-space:pre-wrap;
 overflow-wrap:anywhere;font-size:12px}
 code{background:#eef1f5;padding:0 3px}.href{color:#667;font-size:12px}
