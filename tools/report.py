@@ -464,7 +464,10 @@ def main():
     p.add_argument("--csv", action="store_true", help="write each window of each alert as CSV")
     p.add_argument("--jsonl", action="store_true", help="... and as JSON lines")
     args = p.parse_args()
-    tz = ZoneInfo(args.tz) if args.tz else None
+    try:
+        tz = ZoneInfo(args.tz) if args.tz else None
+    except (KeyError, ValueError):   # ZoneInfoNotFoundError is a KeyError
+        p.error("unknown time zone %r" % args.tz)
 
     db, is_db, digests = open_case(args)
     # every column but origin_arn and origin_chain: those run cloudtrail_sessions over the whole
