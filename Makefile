@@ -2,6 +2,7 @@
 #
 #   make            build build/cloudtrail.so
 #   make demo       install what is missing (Debian), build, run the demo on data/
+#   make report     the incident report of the sample (tools/report.py) in build/report/
 #   make test       install what is missing (Debian), build, run the tests
 #   make asan-test  the tests against an AddressSanitizer + UBSan build
 #   make data       regenerate the sample corpus in data/ with data/generate.c
@@ -40,7 +41,7 @@ $(shell mkdir -p build; echo '$(RULES)' | cmp -s - build/rules.list || echo '$(R
 # Debian packages the build, the tests and the demo need.
 DEB_PKGS := gcc make pkg-config sqlite3 libsqlite3-dev libcjson-dev libdeflate-dev zlib1g-dev libssl-dev
 
-.PHONY: all deps demo test asan-test valgrind harness fuzz data memory bench install uninstall clean rules-data
+.PHONY: all deps demo report test asan-test valgrind harness fuzz data memory bench install uninstall clean rules-data
 
 all: build/cloudtrail.so
 
@@ -86,6 +87,12 @@ deps:
 demo: deps
 	@$(MAKE) --no-print-directory all
 	sqlite3 -box :memory: < sql/demo.sql
+
+# One HTML page per alert and an index (build/report/index.html), with each window as CSV and
+# JSON lines beside them: tools/report.py on the sample, with its digests and public keys.
+report: deps
+	@$(MAKE) --no-print-directory all
+	/usr/bin/python3 tools/report.py data/AWSLogs -o build/report --keys data/public-keys --csv --jsonl
 
 test: deps
 	@$(MAKE) --no-print-directory all
