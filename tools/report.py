@@ -47,9 +47,9 @@ def open_case(args):
     if not is_db:
         db.execute("CREATE VIRTUAL TABLE temp.trail USING cloudtrail(%s)" % sql_literal(args.path))
     elif args.table != "trail":
-        # the views read t.rowid (an imported table's file order): a view must pass it on
-        db.execute("CREATE TEMP VIEW trail AS SELECT rowid AS rowid, * FROM main.%s"
-                   % sql_name(args.table))
+        # a view: sql/investigate.sql then takes the files' branch (the same rows; its
+        # index-driven case-file branch needs the table itself, named trail)
+        db.execute("CREATE TEMP VIEW trail AS SELECT * FROM main.%s" % sql_name(args.table))
     with open(args.sql, encoding="utf-8") as f:
         db.executescript(f.read())
     digests = args.digests if args.digests is not None else (None if is_db else args.path)
