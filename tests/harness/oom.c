@@ -27,7 +27,7 @@
 ** where they were before it was opened. Anything else is a violation: a crash, a hang
 ** (60 s), a different answer, another error code, a leak, a connection that cannot close.
 **
-** Which N are tried: every N up to DENSE (2000; --quick: 100); after that every k-th,
+** Which N are tried: every N up to DENSE (2000; --quick: 50); after that every k-th,
 ** with k chosen so that at most SAMPLES (600; --quick: 10) points are added; and, so that
 ** no call site of the extension is skipped by the stride, for every distinct call site
 ** in ext/ where the reference run allocated (the innermost ext/ frame of the allocation's
@@ -1146,7 +1146,7 @@ int main(int argc, char **argv){
       usage();
     }
   }
-  if( bQuick && !bSetPlan ){ plan.nDense = 100; plan.nSamples = 10; plan.nSiteFirst = 1; }
+  if( bQuick && !bSetPlan ){ plan.nDense = 50; plan.nSamples = 10; plan.nSiteFirst = 1; }
   if( plan.nSamples<1 ) plan.nSamples = 1;
   if( !bAnyQuery ) for(k=0; k<N_QUERY; k++) abQuery[k] = 1;
 
