@@ -9,7 +9,7 @@
 #
 # Binaries and logs go to build/harness/. Run from anywhere; it works from the repository
 # root. --quick samples fewer allocation points and iterations, and the ASan build injects
-# each failure once only (for CI). Exit status 0 when
+# each failure once only, in all but three queries (for CI). Exit status 0 when
 # every step passed, 1 when one failed (a violation, a race, a wrong answer, a failed build).
 #
 # The ASan build of oom runs a lighter plan in the full run (every N up to 1000, then at most
@@ -77,9 +77,14 @@ fi
 note build ok $(( $(now) - t0 )) "oom, oom-asan (ASan+UBSan), threads, threads-tsan in $OUT/"
 
 # --- oom: plain and ASan, in parallel ------------------------------------------------------
-# quick (CI): the ASan build injects each failure once only (the plain build runs both modes),
-# so that the two finish together and CI stays under its 15 minutes
-if [ -n "$QUICK" ]; then ASANPLAN="--mode once"; else ASANPLAN="--dense 1000 --samples 300 --site-first 4"; fi
+# quick (CI): the ASan build injects each failure once only, and leaves out the three queries
+# that cost it most (views, kql, rules: nearly half its time); the plain build runs them all
+# in both modes. So the two finish together and CI stays under its 15 minutes.
+if [ -n "$QUICK" ]; then
+  ASANPLAN="--mode once $("$OUT/oom-asan" --list | awk '$1!="views" && $1!="kql" && $1!="rules" {printf "--query %s ", $1}')"
+else
+  ASANPLAN="--dense 1000 --samples 300 --site-first 4"
+fi
 t0=$(now)
 "$OUT/oom" $QUICK >"$OUT/oom.log" 2>&1 &
 p1=$!
