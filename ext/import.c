@@ -1,26 +1,17 @@
 /*
-** import.c: cloudtrail_import's work, and the SQL functions an import table's generated
-** columns read.
+** import.c: cloudtrail_import's work.
 **
-** An import table keeps each record's exact bytes, compressed, in record_z; the columns
-** the indexes, windows and rule prefilters use are stored as plain values, every other
-** column of the `cloudtrail` table is a VIRTUAL generated column computed from record_z by
-** cloudtrail_field() (record.c's column code on the inflated bytes), and `record` by
-** cloudtrail_inflate(). The stored values are bound by the same code (record_column_bind on
-** the record as the reader indexed it), so a stored column and the generated one it would
-** have been cannot differ.
-**
-** record_z, format version 1:
-**   byte 0      1
-**   varint      the record's length in bytes (7 bits a byte, low first, at most 5 bytes)
-**   the rest    raw DEFLATE (zlib, windowBits -15) with the preset dictionary of
-**               record_dict.c
-** A blob of another version, or one that does not inflate to exactly its length, is an
-** error, never text.
+** An import table keeps each source file's bytes once, in NAME_content (content_store: the
+** gzip file as read, or the plain bytes gzipped here), and each row where its record lies in
+** them (file_id, record_offset, record_length). The columns the indexes, windows and rule
+** prefilters use are stored as plain values; every other column of the `cloudtrail` table is
+** a VIRTUAL generated column that case_read.c's functions compute from the stored bytes. The
+** stored values are bound by the same code (record_column_bind on the record as the reader
+** indexed it), so a stored column and the generated one it would have been cannot differ.
 **
 ** The import (import_run) reads a path with the reader (source.c), as `cloudtrail` does,
-** and writes, in groups of whole files per transaction, each file's records and its row of
-** the manifest NAME_files. See the README, "Case files: cloudtrail_import".
+** and writes, in groups of whole files per transaction, each file's bytes, its records and
+** its row of the manifest NAME_files. See the README, "Case files: cloudtrail_import".
 */
 #include "sqlite3ext.h"
 SQLITE_EXTENSION_INIT3
@@ -48,7 +39,7 @@ SQLITE_EXTENSION_INIT3
 /* ---- the import ---------------------------------------------------------------------- */
 
 /* The cloudtrail table's visible columns, in order: stored (a plain value the import
-** writes) or generated from record_z. */
+** writes) or generated from the stored bytes (case_read.c). */
 typedef struct ImpCol { const char *zName, *zType; int bStored; } ImpCol;
 static const ImpCol aCol[] = {
   {"eventVersion","TEXT",0}, {"eventTime","TEXT",1}, {"eventSource","TEXT",1},

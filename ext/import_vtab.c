@@ -185,8 +185,8 @@ static sqlite3_module impModule = {
   0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
 };
 
-/* The functions cloudtrail_inflate and cloudtrail_field, and the table-valued function,
-** which shares their per-connection state. */
+/* The functions cloudtrail_record, cloudtrail_field and cloudtrail_source (case_read.c), and
+** the table-valued function, which shares their per-connection state. */
 int import_vtab_register(sqlite3 *db){
   ImportFns *pFns = 0;
   int rc = import_functions_register(db, &pFns);
