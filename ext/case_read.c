@@ -168,7 +168,7 @@ static void paths_clear(ImportFns *p){
 static const char *paths_load(ImportFns *p, sqlite3 *db, const char *zDb, const char *zName,
                               sqlite3_int64 iCase, unsigned uVersion, int *pRc){
   sqlite3_stmt *pStmt = 0;
-  sqlite3_int64 iMin = 0, iMax = -1;
+  sqlite3_int64 iMin = 0;
   char *zSql;
   int rc;
   paths_clear(p);
@@ -181,7 +181,7 @@ static const char *paths_load(ImportFns *p, sqlite3 *db, const char *zDb, const 
   while( (rc = sqlite3_step(pStmt))==SQLITE_ROW ){
     sqlite3_int64 iId = sqlite3_column_int64(pStmt, 0);
     const char *z = (const char*)sqlite3_column_text(pStmt, 1);
-    if( p->nPath==0 ){ iMin = iId; iMax = iId - 1; }
+    if( p->nPath==0 ) iMin = iId;
     if( iId - iMin >= p->nPath ){
       /* file ids are dense (INTEGER PRIMARY KEY, never deleted): grow to this one */
       sqlite3_int64 nNew = (iId - iMin + 1)*2, i;
@@ -197,7 +197,6 @@ static const char *paths_load(ImportFns *p, sqlite3 *db, const char *zDb, const 
       p->azPath[iId - iMin] = sqlite3_mprintf("%s", z);
       if( p->azPath[iId - iMin]==0 ){ rc = SQLITE_NOMEM; break; }
     }
-    iMax = iId;
   }
   sqlite3_finalize(pStmt);
   if( rc!=SQLITE_DONE ){
@@ -206,7 +205,6 @@ static const char *paths_load(ImportFns *p, sqlite3 *db, const char *zDb, const 
     return rc==SQLITE_NOMEM ? "out of memory" : rc==SQLITE_TOOBIG ? "file ids too sparse"
                             : "reading the manifest failed";
   }
-  (void)iMax;
   p->zPathDb = sqlite3_mprintf("%s", zDb);
   if( p->zPathDb==0 ){ paths_clear(p); *pRc = SQLITE_NOMEM; return "out of memory"; }
   p->iPathCase = iCase;
@@ -403,8 +401,6 @@ static const char *case_record(ImportFns *p, sqlite3_context *ctx, sqlite3_value
   const char *z, *zErr;
   size_t n;
   int i;
-  JsonCapture cap;
-  JsonError err;
   FieldIndex idx;
   unsigned flags = 0;
   *pbNull = 0;
@@ -424,18 +420,12 @@ static const char *case_record(ImportFns *p, sqlite3_context *ctx, sqlite3_value
   if( iOff<0 || nLen<2 || (sqlite3_uint64)iOff>n || (sqlite3_uint64)nLen>n-(size_t)iOff ){
     return file_error(p, zName, iFile, "the record's span lies outside the file", pRc);
   }
-  memset(&idx, 0, sizeof(idx));
-  cap.xMap = fields_lookup;
-  cap.aS = idx.aS;
-  cap.aE = idx.aE;
-  cap.iBase = (size_t)iOff;
   if( z[iOff]!='{'
-   || json_skip_capture(z, (size_t)(iOff+nLen), (size_t)iOff, &flags, &err, &cap)!=(size_t)(iOff+nLen) ){
+   || record_parse(z, (size_t)(iOff+nLen), (size_t)iOff, &flags, &idx)!=(size_t)(iOff+nLen) ){
     char zWhy[80];
     sqlite3_snprintf(sizeof(zWhy), zWhy, "the record at byte %lld is not one JSON object", iOff);
     return file_error(p, zName, iFile, zWhy, pRc);
   }
-  idx.bNoDupKey = (flags & JSON_F_DUPKEY)==0;
   record_set(&p->rec, z, (size_t)iOff, (size_t)(iOff+nLen), flags, &idx);
   p->zRecBase = z;
   p->iRecOff = (size_t)iOff;
@@ -509,6 +499,12 @@ static void fnField(sqlite3_context *ctx, int argc, sqlite3_value **argv){
   if( record_column(&p->rec, iCol, ctx) ) sqlite3_result_error_nomem(ctx);
 }
 
+/* The loaded path of file iFile, or NULL. */
+static const char *path_of(const ImportFns *p, sqlite3_int64 iFile){
+  if( p->azPath==0 || iFile<p->iPathMin || iFile-p->iPathMin>=p->nPath ) return 0;
+  return p->azPath[iFile-p->iPathMin];
+}
+
 /* cloudtrail_source(case, name, file_id): the file's path, from the manifest NAME_files
 ** (read whole once per data version: a row's path is one array look-up). */
 static void fnSource(sqlite3_context *ctx, int argc, sqlite3_value **argv){
@@ -528,17 +524,17 @@ static void fnSource(sqlite3_context *ctx, int argc, sqlite3_value **argv){
   if( zErr ){ fn_error(ctx, "cloudtrail_source", zErr, rc); return; }
   if( data_version(db, zDb, &v)!=SQLITE_OK ) v = 0;
   if( p->azPath==0 || p->iPathCase!=iCase || p->uPathVersion!=v || strcmp(p->zPathDb, zDb)!=0
-   || iFile<p->iPathMin || iFile-p->iPathMin>=p->nPath || p->azPath[iFile-p->iPathMin]==0 ){
+   || path_of(p, iFile)==0 ){
     zErr = paths_load(p, db, zDb, zName, iCase, v, &rc);
     if( zErr ){ fn_error(ctx, "cloudtrail_source", zErr, rc); return; }
   }
-  if( iFile<p->iPathMin || iFile-p->iPathMin>=p->nPath || p->azPath[iFile-p->iPathMin]==0 ){
+  if( path_of(p, iFile)==0 ){
     rc = SQLITE_ERROR;
     zErr = file_error(p, zName, iFile, "the file is not in the manifest", &rc);
     fn_error(ctx, "cloudtrail_source", zErr, rc);
     return;
   }
-  sqlite3_result_text(ctx, p->azPath[iFile-p->iPathMin], -1, SQLITE_TRANSIENT);
+  sqlite3_result_text(ctx, path_of(p, iFile), -1, SQLITE_TRANSIENT);
 }
 
 static void fns_free(void *pArg){

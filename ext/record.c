@@ -23,15 +23,8 @@ SQLITE_EXTENSION_INIT3
 /* Index the top-level keys of the validated object [s,e) (for records that did not come
 ** through the splitter, which indexes as it validates). */
 void record_index(const char *z, size_t s, size_t e, FieldIndex *pIdx){
-  JsonCapture cap;
-  JsonError err;
   unsigned flags = 0;
-  memset(pIdx, 0, sizeof(*pIdx));
-  cap.xMap = fields_lookup;
-  cap.aS = pIdx->aS;
-  cap.aE = pIdx->aE;
-  pIdx->bNoDupKey = json_skip_capture(z, e, s, &flags, &err, &cap)==e
-                 && (flags & JSON_F_DUPKEY)==0;
+  if( record_parse(z, e, s, &flags, pIdx)!=e ) pIdx->bNoDupKey = 0;
 }
 
 /* Validate the JSON value at z[s] (z holds n bytes) and, when it is an object, index its
