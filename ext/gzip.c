@@ -84,13 +84,13 @@ static int gap(JsonBuf *pOut, size_t nMax){
   return SQLITE_OK;
 }
 
-/* Inflate the member at zIn[0..nIn) with zlib, appending to pOut. Returns SQLITE_OK and
-** sets *pUsed to the bytes consumed when the member ended cleanly; returns SQLITE_DONE
-** after recording a problem when it did not; SQLITE_NOMEM when out of memory. */
+/* Inflate the member at zIn[0..nIn) with zlib, appending to pOut up to nMax (pOut->n's
+** limit: a budget when bBudget, else the 1 GiB bound). Returns SQLITE_OK and sets *pUsed
+** to the bytes consumed when the member ended cleanly; returns SQLITE_DONE after recording
+** a problem when it did not; SQLITE_NOMEM when out of memory. */
 static int inflate_member_zlib(const unsigned char *zIn, size_t nIn, size_t iBase,
                                JsonBuf *pOut, Problem *pProb, size_t *pUsed,
-                               const GzipLimit *pLim){
-  const size_t nMax = pLim->nMax;
+                               const GzipLimit *pLim, size_t nMax, int bBudget){
   z_stream zs;
   int rc = SQLITE_OK, zrc;
   memset(&zs, 0, sizeof(zs));
@@ -100,8 +100,8 @@ static int inflate_member_zlib(const unsigned char *zIn, size_t nIn, size_t iBas
   for(;;){
     size_t nAvail;
     if( stopped(pLim) ){ rc = SQLITE_INTERRUPT; break; }
-    if( pOut->n >= nMax && nMax<GZIP_MAX_OUTPUT ){ rc = SQLITE_FULL; break; }
-    if( pOut->n >= GZIP_MAX_OUTPUT ){
+    if( pOut->n >= nMax && bBudget ){ rc = SQLITE_FULL; break; }
+    if( pOut->n >= nMax ){
       problem_add(pProb, -1, PROBLEM_NO_OFFSET, "decompressed data exceeds 1 GiB");
       rc = SQLITE_DONE;
       break;
@@ -142,18 +142,21 @@ static int inflate_member_zlib(const unsigned char *zIn, size_t nIn, size_t iBas
 int gzip_inflate(void *pDecompressor, const unsigned char *zIn, size_t nIn,
                  JsonBuf *pOut, Problem *pProb){
   GzipLimit lim = { GZIP_MAX_OUTPUT, 0, 0 };
+  pOut->n = 0;
   return gzip_inflate_ex(pDecompressor, zIn, nIn, pOut, pProb, &lim);
 }
 
-/* gzip_inflate() within *pLim: also SQLITE_FULL (over budget) or SQLITE_INTERRUPT. Without
-** a decompressor every member goes through zlib in chunks, so xStop is asked often. */
+/* gzip_inflate() within *pLim, appending to what pOut holds (the reader keeps a batch of
+** small files in one buffer; pLim->nMax counts only the bytes appended): also SQLITE_FULL
+** (over budget) or SQLITE_INTERRUPT. Without a decompressor every member goes through zlib
+** in chunks, so xStop is asked often. */
 int gzip_inflate_ex(void *pDecompressor, const unsigned char *zIn, size_t nIn,
                     JsonBuf *pOut, Problem *pProb, const GzipLimit *pLim){
   struct libdeflate_decompressor *pDec = pDecompressor;
-  const size_t nMax = pLim->nMax;
+  const int bBudget = pLim->nMax<GZIP_MAX_OUTPUT;
+  const size_t nMax = pOut->n + (bBudget ? pLim->nMax : GZIP_MAX_OUTPUT);  /* pOut->n's limit */
   size_t iPos = 0;
   size_t nGuess;
-  pOut->n = 0;
   /* The trailer's ISIZE is the exact size of a single-member file, the common case. */
   nGuess = nIn>=18 ? (size_t)zIn[nIn-4] | (size_t)zIn[nIn-3]<<8 | (size_t)zIn[nIn-2]<<16
                      | (size_t)zIn[nIn-1]<<24 : 0;
@@ -188,7 +191,7 @@ int gzip_inflate_ex(void *pDecompressor, const unsigned char *zIn, size_t nIn,
                                           &nUsed, &nProduced);
         if( r!=LIBDEFLATE_INSUFFICIENT_SPACE ) break;
         if( pOut->n + nAvail >= nMax ){
-          if( nMax<GZIP_MAX_OUTPUT ) return SQLITE_FULL;
+          if( bBudget ) return SQLITE_FULL;
           break;
         }
         if( stopped(pLim) ) return SQLITE_INTERRUPT;
@@ -201,7 +204,8 @@ int gzip_inflate_ex(void *pDecompressor, const unsigned char *zIn, size_t nIn,
       nGuess = nIn;                             /* later members: no size hint */
       continue;
     }else{
-      int rc = inflate_member_zlib(zIn+iPos, nIn-iPos, iPos, pOut, pProb, &nUsed, pLim);
+      int rc = inflate_member_zlib(zIn+iPos, nIn-iPos, iPos, pOut, pProb, &nUsed, pLim,
+                                   nMax, bBudget);
       if( rc==SQLITE_NOMEM || rc==SQLITE_FULL || rc==SQLITE_INTERRUPT ) return rc;
       if( rc==SQLITE_DONE ){
         /* a damaged member: later members may be intact. Resume at the next member

@@ -13,7 +13,7 @@ int gzip_is_gzip(const unsigned char *z, size_t n);
 int gzip_inflate(void *pDecompressor, const unsigned char *zIn, size_t nIn,
                  JsonBuf *pOut, Problem *pProb);
 
-/* Limits on one decompression: nMax bytes of output (below GZIP_MAX_OUTPUT it is a budget,
+/* Limits on one decompression: nMax bytes of output appended (below GZIP_MAX_OUTPUT it is a budget,
 ** and passing it returns SQLITE_FULL with no problem recorded), and xStop, asked between
 ** members and between zlib chunks, which ends it with SQLITE_INTERRUPT when it returns 1. */
 typedef struct GzipLimit {

@@ -1,12 +1,18 @@
 /*
 ** source.c: read the files of a scan into memory, ahead of the consumer (see source.h).
 **
-** Each read-ahead slot (a job) holds one file: its bytes, its decompressed copy and the
-** places of the records it kept. Buffers are reused from file to file and dropped after
-** an unusually large file, and there are at most two slots per thread, so memory stays
-** flat however many files a folder holds. A worker gives up a file that passes
-** SOURCE_FILE_BUDGET (as stored, decompressed or indexed) and leaves it to the consuming
-** thread, which reads such files one at a time: memory does not grow with threads x 1 GiB.
+** Each read-ahead slot (a job) holds a batch: consecutive files of the walk, up to
+** SOURCE_BATCH_BYTES as listed (or SOURCE_BATCH_FILES files), one after another in the
+** slot's buffers: their bytes, their decompressed copies and the places of the records
+** kept. A worker takes a whole batch at a time, so a folder of tiny files costs one
+** hand-over (a lock, a wake-up, a wait) per batch, not per file, and the workers keep
+** ahead of the consumer. Buffers are reused from batch to batch and dropped after an
+** unusually large one, and there are at most two slots per thread, so memory stays flat
+** however many files a folder holds. The budget is the slot's: a worker gives up a batch's
+** first file when it passes SOURCE_FILE_BUDGET (as stored, decompressed or indexed) and
+** leaves it to the consuming thread, which reads such files one at a time: memory does not
+** grow with threads x 1 GiB. A later file that would pass what the batch has left ends the
+** batch there; the consumer queues the files not reached again as a new batch.
 **
 ** Stopping: the consuming thread runs a tiny SQL statement on the scan's connection every
 ** SOURCE_POLL_MS of work or waiting. Stepping it observes sqlite3_interrupt() and counts
@@ -45,22 +51,36 @@ SQLITE_EXTENSION_INIT3
 #define JOB_QUEUED  1
 #define JOB_RUNNING 2
 #define JOB_DONE    3
+#define JOB_FILLING 4                    /* the consumer is walking files into it */
+
+/* Every file counts this much towards SOURCE_BATCH_BYTES besides its size, so that a
+** folder of empty files still makes batches of bounded work. */
+#define BATCH_FILE_COST 512
+
+/* One file of a batch. Offsets, not pointers: the job's buffers move as they grow. */
+typedef struct JobFile {
+  SourceFile file;
+  int eKind;                     /* WALK_* */
+  int iErrno;                    /* for WALK_UNREADABLE and WALK_BROKEN */
+  size_t iRaw, nRaw;             /* the file as stored: j->raw.z + iRaw */
+  int bPlain;                    /* its records index into j->plain (gzip), else j->raw */
+  size_t iData, nData;           /* ... from this offset, this many bytes */
+  int iItem, nItem;              /* its kept records: j->aItem[iItem ...] */
+  int nBeforeProblem;            /* records kept before the first problem, or -1 */
+  int rc;                        /* SQLITE_NOMEM (or a stop) met while reading it */
+  int bDeferred;                 /* a worker left it to the consumer: over the budget */
+} JobFile;
 
 struct SourceJob {
   int eState;
-  long long iSeq;                /* walk order */
-  int eKind;                     /* WALK_* */
-  int iErrno;                    /* for WALK_UNREADABLE */
-  JsonBuf raw;                   /* the file as stored */
-  JsonBuf plain;                 /* decompressed bytes (gzip files only) */
-  const char *zData;             /* the bytes the records index into */
-  size_t nData;                  /* ... how many */
-  SourceFile file;
-  SplitItem *aItem;              /* the records kept, in file order */
+  long long iSeq;                /* walk order of its first file */
+  JobFile *aFile;                /* the batch: consecutive files of the walk */
+  int nFile, nFileAlloc;
+  int nDone;                     /* files read (0 .. nDone-1); a worker reached no further */
+  JsonBuf raw;                   /* the files as stored, one after another, a NUL after each */
+  JsonBuf plain;                 /* the gzip files' decompressed bytes, likewise */
+  SplitItem *aItem;              /* the records kept, in walk order */
   int nItem, nItemAlloc;
-  int nBeforeProblem;            /* records kept before the first problem, or -1 */
-  int rc;                        /* SQLITE_NOMEM while processing */
-  int bDeferred;                 /* a worker left it to the consumer: over the budget */
 };
 
 /* Who runs a job, for the stop checks. */
@@ -124,12 +144,14 @@ static void trim_buffer(JsonBuf *b){
   b->n = 0;
 }
 
-/* Read the whole file into j->raw. Problems are recorded on the file. A worker leaves a
-** file larger than the budget to the consumer (j->bDeferred). */
-static int read_file(SourceJob *j, JobCtx *x){
-  SourceFile *f = &j->file;
+/* Append the whole file to j->raw (jf->iRaw, jf->nRaw). Problems are recorded on the
+** file. A worker leaves a file that would take the slot past the budget to the consumer
+** (jf->bDeferred). */
+static int read_file(SourceJob *j, JobFile *jf, JobCtx *x){
+  SourceFile *f = &jf->file;
   struct stat st;
   int fd = open(f->zPath, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  jf->iRaw = j->raw.n;
   if( fd<0 ){
     problem_add(&f->prob, -1, PROBLEM_NO_OFFSET, "cannot open: %s", strerror(errno));
     return SQLITE_OK;
@@ -140,9 +162,9 @@ static int read_file(SourceJob *j, JobCtx *x){
     return SQLITE_OK;
   }
   f->nSize = (long long)st.st_size;
-  if( !x->bConsumer && (size_t)f->nSize > SOURCE_FILE_BUDGET ){
+  if( !x->bConsumer && jf->iRaw + (size_t)f->nSize > SOURCE_FILE_BUDGET ){
     close(fd);
-    j->bDeferred = 1;
+    jf->bDeferred = 1;
     return SQLITE_OK;
   }
   if( f->nSize > READ_MAX ){
@@ -150,16 +172,17 @@ static int read_file(SourceJob *j, JobCtx *x){
     problem_add(&f->prob, -1, PROBLEM_NO_OFFSET, "file larger than 1 GiB");
     return SQLITE_OK;
   }
-  j->raw.n = 0;
   for(;;){
     ssize_t got;
     size_t nWant;
-    if( json_buf_reserve(&j->raw, j->raw.n ? 65536 : (size_t)f->nSize + 1) ){
+    if( json_buf_reserve(&j->raw, j->raw.n>jf->iRaw ? 65536 : (size_t)f->nSize + 1) ){
       close(fd);
+      j->raw.n = jf->iRaw;
       return SQLITE_NOMEM;
     }
     if( job_stop(x) ){
       close(fd);
+      j->raw.n = jf->iRaw;
       return stop_code(x);
     }
     nWant = j->raw.nAlloc - 1 - j->raw.n;
@@ -167,31 +190,37 @@ static int read_file(SourceJob *j, JobCtx *x){
     got = read(fd, j->raw.z + j->raw.n, nWant);
     if( got<0 ){
       if( errno==EINTR ) continue;
-      problem_add(&f->prob, (long long)j->raw.n, PROBLEM_AT_FILE, "read error: %s", strerror(errno));
+      problem_add(&f->prob, (long long)(j->raw.n - jf->iRaw), PROBLEM_AT_FILE,
+                  "read error: %s", strerror(errno));
       break;
     }
     if( got==0 ) break;
     j->raw.n += (size_t)got;
     if( !x->bConsumer && j->raw.n > SOURCE_FILE_BUDGET ){
       close(fd);                                 /* it grew while being read */
-      j->bDeferred = 1;
+      j->raw.n = jf->iRaw;
+      jf->bDeferred = 1;
       return SQLITE_OK;
     }
-    if( (long long)j->raw.n > READ_MAX ){
+    if( (long long)(j->raw.n - jf->iRaw) > READ_MAX ){
       problem_add(&f->prob, -1, PROBLEM_NO_OFFSET, "file larger than 1 GiB");
-      j->raw.n = 0;
+      j->raw.n = jf->iRaw;
       break;
     }
   }
   close(fd);
-  j->raw.z[j->raw.n] = 0;
+  jf->nRaw = j->raw.n - jf->iRaw;
+  if( j->raw.z ){
+    j->raw.z[j->raw.n] = 0;                     /* the next file starts after this NUL */
+    j->raw.n++;
+  }
   return SQLITE_OK;
 }
 
-static int keep_item(SourceJob *j, const SplitItem *pItem, const JobCtx *x){
+static int keep_item(SourceJob *j, JobFile *jf, const SplitItem *pItem, const JobCtx *x){
   if( j->nItem>=j->nItemAlloc ){
     if( !x->bConsumer && j->nItemAlloc*2*sizeof(SplitItem) > SOURCE_FILE_BUDGET ){
-      j->bDeferred = 1;                          /* many small records: index over budget */
+      jf->bDeferred = 1;                         /* many small records: index over budget */
       return SQLITE_OK;
     }
     int nNew = j->nItemAlloc ? j->nItemAlloc*2 : 64;
@@ -205,12 +234,13 @@ static int keep_item(SourceJob *j, const SplitItem *pItem, const JobCtx *x){
 }
 
 /* Everything done to one file before its records are consumed: read, decompress, split,
-** filter. Runs on a worker thread, or on the caller's when there are none or the file is
-** over a worker's budget, so it touches nothing but the job, the (read-only) filter and
-** the thread's own decompressor. When the scan counts copies, every record is kept: the
-** consumer registers each eventID before it applies the filter. */
-static void job_run_ex(Source *p, SourceJob *j, void *pDec, int bConsumer, Record **ppRec){
-  SourceFile *f = &j->file;
+** filter, appending to the job's buffers. Runs on a worker thread, or on the caller's when
+** there are none or the file is over a worker's budget, so it touches nothing but the job,
+** the (read-only) filter and the thread's own decompressor. When the scan counts copies,
+** every record is kept: the consumer registers each eventID before it applies the filter. */
+static void file_run(Source *p, SourceJob *j, JobFile *jf, void *pDec, int bConsumer,
+                     Record **ppRec){
+  SourceFile *f = &jf->file;
   const Filter *pF = p->pCopy ? 0 : p->pFilter;
   Splitter split;
   SplitItem item;
@@ -220,64 +250,77 @@ static void job_run_ex(Source *p, SourceJob *j, void *pDec, int bConsumer, Recor
   JobCtx x;
   GzipLimit lim;
   int rc, nMark = 0, nItemAtMark = 0, nRecordsAtMark = 0, nBeforeAtMark = -1;
+  size_t iPlain = j->plain.n;
+  jf->iRaw = j->raw.n;
   x.p = p;
   x.bConsumer = bConsumer;
-  j->nBeforeProblem = -1;
-  j->zData = "";
-  j->nData = 0;
-  if( j->eKind==WALK_UNREADABLE ){
-    problem_add(&f->prob, -1, PROBLEM_NO_OFFSET, "cannot read directory: %s", strerror(j->iErrno));
-    j->nBeforeProblem = 0;
+  jf->nBeforeProblem = -1;
+  jf->bPlain = 0;
+  jf->iData = jf->nData = 0;
+  jf->iItem = j->nItem;
+  if( jf->eKind==WALK_UNREADABLE ){
+    problem_add(&f->prob, -1, PROBLEM_NO_OFFSET, "cannot read directory: %s", strerror(jf->iErrno));
+    jf->nBeforeProblem = 0;
     return;
   }
-  if( j->eKind==WALK_SPECIAL ){
+  if( jf->eKind==WALK_SPECIAL ){
     f->zSkip = "not a regular file";
     return;
   }
-  if( j->eKind==WALK_LINK_DIR ){
+  if( jf->eKind==WALK_LINK_DIR ){
     f->zSkip = "a link to a folder (not followed)";
     return;
   }
-  if( j->eKind==WALK_BROKEN ){
-    problem_add(&f->prob, -1, PROBLEM_NO_OFFSET, "cannot open: %s", strerror(j->iErrno));
-    j->nBeforeProblem = 0;
+  if( jf->eKind==WALK_BROKEN ){
+    problem_add(&f->prob, -1, PROBLEM_NO_OFFSET, "cannot open: %s", strerror(jf->iErrno));
+    jf->nBeforeProblem = 0;
     return;
   }
-  j->rc = read_file(j, &x);
-  if( j->rc || j->bDeferred ) return;
+  jf->rc = read_file(j, jf, &x);
+  if( jf->rc || jf->bDeferred ) return;
   if( f->prob.n || f->zSkip ){
-    j->nBeforeProblem = 0;
+    jf->nBeforeProblem = 0;
     return;
   }
-  zData = j->raw.z;
-  nData = j->raw.n;
+  zData = j->raw.z + jf->iRaw;
+  nData = jf->nRaw;
+  jf->iData = jf->iRaw;
+  jf->nData = nData;
   if( gzip_is_gzip((const unsigned char*)zData, nData) ){
     f->bCompressed = 1;
-    /* first within the budget, with libdeflate; past it, a worker gives the file up and
-    ** the consumer streams it through zlib in chunks, checking for a stop between them */
-    lim.nMax = SOURCE_FILE_BUDGET;
+    /* first within what the slot has left of the budget, with libdeflate; past it, a
+    ** worker gives the file up and the consumer streams it through zlib in chunks,
+    ** checking for a stop between them */
+    lim.nMax = bConsumer ? SOURCE_FILE_BUDGET
+             : iPlain<SOURCE_FILE_BUDGET ? SOURCE_FILE_BUDGET - iPlain : 0;
     lim.xStop = job_stop;
     lim.pStopArg = &x;
-    j->rc = gzip_inflate_ex(pDec, (const unsigned char*)zData, nData, &j->plain, &f->prob, &lim);
-    if( j->rc==SQLITE_FULL && !bConsumer ){
-      j->rc = SQLITE_OK;
-      j->bDeferred = 1;
+    jf->rc = gzip_inflate_ex(pDec, (const unsigned char*)zData, nData, &j->plain, &f->prob, &lim);
+    if( jf->rc==SQLITE_FULL && !bConsumer ){
+      jf->rc = SQLITE_OK;
+      jf->bDeferred = 1;
       return;
     }
-    if( j->rc==SQLITE_FULL ){
+    if( jf->rc==SQLITE_FULL ){
       problem_reset(&f->prob);
+      j->plain.n = iPlain;
       lim.nMax = GZIP_MAX_OUTPUT;
-      j->rc = gzip_inflate_ex(0, (const unsigned char*)zData, nData, &j->plain, &f->prob, &lim);
+      jf->rc = gzip_inflate_ex(0, (const unsigned char*)zData, nData, &j->plain, &f->prob, &lim);
     }
-    if( j->rc==SQLITE_INTERRUPT ) j->rc = stop_code(&x);
-    if( j->rc ) return;
-    zData = j->plain.z ? j->plain.z : "";
-    nData = j->plain.n;
+    if( jf->rc==SQLITE_INTERRUPT ) jf->rc = stop_code(&x);
+    if( jf->rc ) return;
+    zData = j->plain.z ? j->plain.z + iPlain : "";
+    nData = j->plain.n - iPlain;
     eAt = PROBLEM_AT_PLAIN;
+    jf->bPlain = 1;
+    jf->iData = iPlain;
+    jf->nData = nData;
+    if( j->plain.z ){
+      j->plain.z[j->plain.n] = 0;               /* the next file starts after this NUL */
+      j->plain.n++;
+    }
   }
-  j->zData = zData;
-  j->nData = nData;
-  if( f->prob.n ) j->nBeforeProblem = 0;
+  if( f->prob.n ) jf->nBeforeProblem = 0;
   /* A file that cannot hold a match is not split at all (its problems then go unseen,
   ** which strict mode does not allow). */
   if( pF && !p->bStrict && !filter_bytes(pF, zData, nData) ){
@@ -292,12 +335,12 @@ static void job_run_ex(Source *p, SourceJob *j, void *pDec, int bConsumer, Recor
       nMark = split.nMark;
       nItemAtMark = j->nItem;
       nRecordsAtMark = f->nRecords;
-      nBeforeAtMark = j->nBeforeProblem;
+      nBeforeAtMark = jf->nBeforeProblem;
     }
     if( rc==SPLIT_RETRACT ){
       j->nItem = nItemAtMark;
       f->nRecords = nRecordsAtMark;
-      j->nBeforeProblem = nBeforeAtMark;
+      jf->nBeforeProblem = nBeforeAtMark;
       continue;
     }
     nText = item.e - item.s;
@@ -311,33 +354,94 @@ static void job_run_ex(Source *p, SourceJob *j, void *pDec, int bConsumer, Recor
                   "SQLITE_LIMIT_LENGTH (SQLITE_TOOBIG)", item.iIndex, (long long)nText,
                   nText==item.e-item.s ? "" : " once repaired");
       if( f->prob.nDamage==1 ) f->prob.rc = SQLITE_TOOBIG;
-      if( j->nBeforeProblem<0 ) j->nBeforeProblem = j->nItem;
+      if( jf->nBeforeProblem<0 ) jf->nBeforeProblem = j->nItem - jf->iItem;
       continue;
     }
     f->nRecords++;
-    if( j->nBeforeProblem<0 && f->prob.n ) j->nBeforeProblem = j->nItem;
+    if( jf->nBeforeProblem<0 && f->prob.n ) jf->nBeforeProblem = j->nItem - jf->iItem;
     item.run.bDone = 0;
     if( pF && !filter_record_ex(pF, zData, item.s, item.e, &item.idx, ppRec, &item.run) ){
       continue;
     }
-    j->rc = keep_item(j, &item, &x);
-    if( j->rc || j->bDeferred ) return;
+    jf->rc = keep_item(j, jf, &item, &x);
+    if( jf->rc || jf->bDeferred ) return;
   }
-  if( j->nBeforeProblem<0 && f->prob.n ) j->nBeforeProblem = j->nItem;
+  if( jf->nBeforeProblem<0 && f->prob.n ) jf->nBeforeProblem = j->nItem - jf->iItem;
   f->eFormat = split.eFormat;
   if( split.zSkip && f->prob.nDamage==0 && f->nRecords==0 ) f->zSkip = split.zSkip;
 }
 
-/* job_run_ex with a Record for the filter's rules that lives while the file is read. */
-static void job_run(Source *p, SourceJob *j, void *pDec, int bConsumer){
+/* Forget what was done to a file that is to be read again (a worker gave it up), and
+** what it added to the job's buffers, which end with it. */
+static void file_restart(SourceJob *j, JobFile *jf, size_t nPlain){
+  SourceFile *f = &jf->file;
+  S3Name name = f->name;
+  char *zPath = f->zPath;
+  memset(f, 0, sizeof(*f));
+  f->zPath = zPath;
+  f->name = name;
+  j->raw.n = jf->iRaw;
+  j->plain.n = nPlain;
+  j->nItem = jf->iItem;
+  jf->nItem = 0;
+  jf->rc = SQLITE_OK;
+  jf->bDeferred = 0;
+  jf->bPlain = 0;
+  jf->iData = jf->nData = 0;
+}
+
+/* A worker reads the batch, file after file, until a file would take the slot past its
+** budget: the first file of a batch has the whole budget (the consumer reads it alone when
+** even that is not enough: jf->bDeferred); a later one ends the batch there (j->nDone),
+** and source_next_file queues the rest again. The Record for the filter's rules lives
+** while the batch is read. */
+static void batch_run(Source *p, SourceJob *j, void *pDec){
   Record *pRec = 0;
-  job_run_ex(p, j, pDec, bConsumer, &pRec);
+  int k;
+  for(k=0; k<j->nFile; k++){
+    JobFile *jf = &j->aFile[k];
+    size_t nPlain = j->plain.n;
+    file_run(p, j, jf, pDec, 0, &pRec);
+    if( jf->bDeferred ){
+      file_restart(j, jf, nPlain);
+      jf->bDeferred = k==0;
+      break;
+    }
+    jf->nItem = j->nItem - jf->iItem;
+    j->nDone = k+1;
+    if( jf->rc || __atomic_load_n(&p->bCancel, __ATOMIC_RELAXED) ) break;
+  }
   filter_record_free(pRec);
 }
 
+/* The consumer reads file iFile of the job alone, in the job's emptied buffers (the files
+** before it are consumed): no worker threads, or it is over a worker's budget. */
+static int consumer_run(Source *p, SourceJob *j, int iFile){
+  JobFile *jf = &j->aFile[iFile];
+  Record *pRec = 0;
+  j->raw.n = 0;
+  j->plain.n = 0;
+  j->nItem = 0;
+  jf->iRaw = 0;
+  jf->iItem = 0;
+  file_restart(j, jf, 0);
+  if( p->pDecompressor==0 ){
+    p->pDecompressor = libdeflate_alloc_decompressor();
+    if( p->pDecompressor==0 ) return SQLITE_NOMEM;
+  }
+  file_run(p, j, jf, p->pDecompressor, 1, &pRec);
+  filter_record_free(pRec);
+  jf->nItem = j->nItem - jf->iItem;
+  j->nDone = iFile+1;
+  return SQLITE_OK;
+}
+
+/* Free the batch's file names; the slot is then free (its buffers kept for the next). */
 static void job_reset(SourceJob *j){
-  sqlite3_free(j->file.zPath);
-  memset(&j->file, 0, sizeof(j->file));
+  int i;
+  for(i=0; i<j->nFile; i++) sqlite3_free(j->aFile[i].file.zPath);
+  j->nFile = 0;
+  j->nDone = 0;
   trim_buffer(&j->raw);
   trim_buffer(&j->plain);
   if( j->nItemAlloc > 4096 ){
@@ -346,28 +450,22 @@ static void job_reset(SourceJob *j){
     j->nItemAlloc = 0;
   }
   j->nItem = 0;
-  j->rc = SQLITE_OK;
-  j->bDeferred = 0;
-  j->zData = "";
-  j->nData = 0;
   j->eState = JOB_FREE;
 }
 
-/* Forget what a worker did to a file it gave up, so that the consumer starts afresh. */
-static void job_restart(SourceJob *j){
-  SourceFile *f = &j->file;
-  S3Name name = f->name;
-  char *zPath = f->zPath;
-  memset(f, 0, sizeof(*f));
-  f->zPath = zPath;
-  f->name = name;
+/* Queue again the files from iFile on, which no worker reached (the batch's budget ran
+** out before them): the consumer has read the ones before. */
+static void job_requeue(SourceJob *j, int iFile){
+  int i;
+  for(i=0; i<iFile; i++) sqlite3_free(j->aFile[i].file.zPath);
+  memmove(j->aFile, j->aFile+iFile, (size_t)(j->nFile-iFile)*sizeof(JobFile));
+  j->nFile -= iFile;
+  j->iSeq += iFile;
+  j->nDone = 0;
   trim_buffer(&j->raw);
   trim_buffer(&j->plain);
   j->nItem = 0;
-  j->rc = SQLITE_OK;
-  j->bDeferred = 0;
-  j->zData = "";
-  j->nData = 0;
+  j->eState = JOB_QUEUED;
 }
 
 static void *worker_main(void *pArg){
@@ -389,9 +487,10 @@ static void *worker_main(void *pArg){
     j->eState = JOB_RUNNING;
     pthread_mutex_unlock(&p->mu);
     if( pDec ){
-      job_run(p, j, pDec, 0);
+      batch_run(p, j, pDec);
     }else{
-      j->rc = SQLITE_NOMEM;
+      j->aFile[0].rc = SQLITE_NOMEM;            /* the consumer reports it at the first file */
+      j->nDone = 1;
     }
     pthread_mutex_lock(&p->mu);
     j->eState = JOB_DONE;
@@ -465,20 +564,25 @@ int source_open(Source *p, const char *zArg, sqlite3 *db, sqlite3_vtab *pVtab,
   return SQLITE_OK;
 }
 
-/* Give free slots the next files of the walk, in order. Caller holds the mutex. */
-static int fill(Source *p){
-  int i;
-  for(i=0; i<p->nJob && !p->bWalkDone; i++){
-    SourceJob *j = &p->aJob[i];
+/* Walk the next files into the empty slot j, in order, up to SOURCE_BATCH_BYTES as listed
+** (one file when there are no workers). Runs on the consuming thread (xAdmit may use the
+** connection) without the mutex: no worker looks at a slot being filled. */
+static int batch_fill(Source *p, SourceJob *j){
+  long long nBytes = 0;
+  int nMax = p->nThread ? SOURCE_BATCH_FILES : 1;
+  j->nFile = 0;
+  j->nDone = 0;
+  j->iSeq = p->iSeqNext;
+  while( j->nFile<nMax && nBytes<(long long)SOURCE_BATCH_BYTES ){
+    JobFile *jf;
+    S3Name name;
     int eKind, iErrno, rc;
-    if( j->eState!=JOB_FREE || j==p->pCur ) continue;
     for(;;){
       rc = walk_next(&p->walk, &eKind, &iErrno);
       if( rc!=SQLITE_ROW ) break;
-      memset(&j->file, 0, sizeof(j->file));
-      s3path_parse(p->walk.zPath, &j->file.name);
+      s3path_parse(p->walk.zPath, &name);
       if( p->pFilter && !p->pCopy && eKind==WALK_FILE
-       && filter_prune_file(p->pFilter, &j->file.name) ) continue;
+       && filter_prune_file(p->pFilter, &name) ) continue;
       if( p->xAdmit && eKind==WALK_FILE && p->xAdmit(p->pAdmitCtx, p->walk.zPath) ) continue;
       break;
     }
@@ -488,79 +592,124 @@ static int fill(Source *p){
       break;
     }
     if( rc!=SQLITE_ROW ) return rc;
-    j->file.zPath = sqlite3_mprintf("%s", p->walk.zPath);
-    if( j->file.zPath==0 ) return SQLITE_NOMEM;
-    j->eKind = eKind;
-    j->iErrno = iErrno;
-    j->iSeq = p->iSeqNext++;
-    j->eState = JOB_QUEUED;
+    if( j->nFile>=j->nFileAlloc ){
+      int nNew = j->nFileAlloc ? j->nFileAlloc*2 : 8;
+      JobFile *aNew = sqlite3_realloc64(j->aFile, (sqlite3_uint64)nNew*sizeof(JobFile));
+      if( aNew==0 ) return SQLITE_NOMEM;
+      j->aFile = aNew;
+      j->nFileAlloc = nNew;
+    }
+    jf = &j->aFile[j->nFile];
+    memset(jf, 0, sizeof(*jf));
+    jf->file.name = name;
+    jf->file.zPath = sqlite3_mprintf("%s", p->walk.zPath);
+    if( jf->file.zPath==0 ) return SQLITE_NOMEM;
+    jf->eKind = eKind;
+    jf->iErrno = iErrno;
+    j->nFile++;
+    p->iSeqNext++;
+    nBytes += p->walk.nSize + BATCH_FILE_COST;
   }
   return SQLITE_OK;
+}
+
+/* Give free slots the next files of the walk, in order. Caller holds the mutex (if any),
+** which is let go while each slot is filled. */
+static int fill(Source *p){
+  int i, rc = SQLITE_OK;
+  for(i=0; i<p->nJob && !p->bWalkDone && rc==SQLITE_OK; i++){
+    SourceJob *j = &p->aJob[i];
+    if( j->eState!=JOB_FREE || j==p->pCur ) continue;
+    j->eState = JOB_FILLING;
+    if( p->bMutex ) pthread_mutex_unlock(&p->mu);
+    rc = batch_fill(p, j);
+    if( p->bMutex ) pthread_mutex_lock(&p->mu);
+    j->eState = j->nFile ? JOB_QUEUED : JOB_FREE;
+    if( j->nFile && p->bMutex ) pthread_cond_signal(&p->cvWork);
+  }
+  return rc;
 }
 
 /* Move to the next file and its records. Returns SQLITE_OK (check p->bEof),
 ** SQLITE_EMPTY when a glob matched no file (see source_vtab_error), or SQLITE_NOMEM. */
 int source_next_file(Source *p){
   SourceJob *j = 0;
+  JobFile *jf;
   int rc, i;
   rc = source_poll(p);
   if( rc ) return rc;
   if( p->bMutex ) pthread_mutex_lock(&p->mu);
   if( p->pCur ){
-    job_reset(p->pCur);
-    p->pCur = 0;
+    j = p->pCur;
     p->iSeqCur++;
-  }
-  rc = fill(p);
-  if( rc==SQLITE_OK ){
-    for(i=0; i<p->nJob; i++){
-      if( p->aJob[i].eState!=JOB_FREE && p->aJob[i].iSeq==p->iSeqCur ) j = &p->aJob[i];
+    p->iFile++;
+    if( p->iFile>=j->nFile ){
+      job_reset(j);                             /* the whole batch is consumed */
+      j = 0;
+    }else if( p->iFile>=j->nDone && p->nThread && !j->aFile[p->iFile].bDeferred ){
+      job_requeue(j, p->iFile);                 /* a worker stopped short of this file */
+      pthread_cond_signal(&p->cvWork);
+      j = 0;
     }
-    if( j==0 ){
-      p->bEof = 1;
-      rc = p->rcWalk;
-    }else if( p->nThread ){
-      pthread_cond_broadcast(&p->cvWork);
-      /* wait for the worker, asking SQLite every SOURCE_POLL_MS whether to stop */
-      while( j->eState!=JOB_DONE ){
-        struct timespec ts;
-        clock_gettime(CLOCK_REALTIME, &ts);
-        ts.tv_nsec += SOURCE_POLL_MS*1000000L;
-        if( ts.tv_nsec>=1000000000L ){ ts.tv_sec++; ts.tv_nsec -= 1000000000L; }
-        pthread_cond_timedwait(&p->cvDone, &p->mu, &ts);
-        if( j->eState==JOB_DONE ) break;
-        pthread_mutex_unlock(&p->mu);
-        rc = source_poll(p);
-        pthread_mutex_lock(&p->mu);
-        if( rc ){
-          j = 0;
-          break;
+    if( j==0 ) p->pCur = 0;
+  }
+  if( j==0 ){
+    rc = fill(p);
+    if( rc==SQLITE_OK ){
+      for(i=0; i<p->nJob; i++){
+        if( p->aJob[i].eState!=JOB_FREE && p->aJob[i].iSeq==p->iSeqCur ) j = &p->aJob[i];
+      }
+      if( j==0 ){
+        p->bEof = 1;
+        rc = p->rcWalk;
+      }else if( p->nThread ){
+        /* wait for the worker, asking SQLite every SOURCE_POLL_MS whether to stop */
+        while( j->eState!=JOB_DONE ){
+          struct timespec ts;
+          clock_gettime(CLOCK_REALTIME, &ts);
+          ts.tv_nsec += SOURCE_POLL_MS*1000000L;
+          if( ts.tv_nsec>=1000000000L ){ ts.tv_sec++; ts.tv_nsec -= 1000000000L; }
+          pthread_cond_timedwait(&p->cvDone, &p->mu, &ts);
+          if( j->eState==JOB_DONE ) break;
+          pthread_mutex_unlock(&p->mu);
+          rc = source_poll(p);
+          pthread_mutex_lock(&p->mu);
+          if( rc ){
+            j = 0;
+            break;
+          }
         }
       }
+    }
+    if( j ){
+      p->pCur = j;
+      p->iFile = 0;
     }
   }
   if( p->bMutex ) pthread_mutex_unlock(&p->mu);
   if( rc || j==0 ) return rc;
-  p->pCur = j;
   p->iItem = 0;
-  if( j->eState==JOB_QUEUED || j->bDeferred ){
-    /* nobody has run it (no threads), or a worker gave it up (over the budget) */
-    if( j->bDeferred ) job_restart(j);
-    if( p->pDecompressor==0 ){
-      p->pDecompressor = libdeflate_alloc_decompressor();
-      if( p->pDecompressor==0 ) return SQLITE_NOMEM;
-    }
-    job_run(p, j, p->pDecompressor, 1);
+  if( p->iFile>=j->nDone ){
+    /* nobody has read it (no threads), or a worker gave it up (over the budget) */
+    rc = consumer_run(p, j, p->iFile);
+    if( rc ) return rc;
     j->eState = JOB_DONE;
   }
-  if( j->rc==SQLITE_OK && p->rcStop ) return p->rcStop;
-  return j->rc;
+  jf = &j->aFile[p->iFile];
+  if( jf->rc==SQLITE_OK && p->rcStop ) return p->rcStop;
+  return jf->rc;
+}
+
+/* The file being consumed, or NULL. */
+static JobFile *cur_file(const Source *p){
+  return p->pCur ? &p->pCur->aFile[p->iFile] : 0;
 }
 
 /* The next kept record of the current file: 1 with *ppItem set, 0 at its end. */
 int source_next_record(Source *p, const SplitItem **ppItem){
-  if( p->pCur==0 || p->iItem>=p->pCur->nItem ) return 0;
-  *ppItem = &p->pCur->aItem[p->iItem++];
+  JobFile *jf = cur_file(p);
+  if( jf==0 || p->iItem>=jf->nItem ) return 0;
+  *ppItem = &p->pCur->aItem[jf->iItem + p->iItem++];
   return 1;
 }
 
@@ -608,19 +757,21 @@ static int event_id_text(const char *z, const SplitItem *it, JsonBuf *pBuf){
 ** p->iCopy) set, SQLITE_DONE at the file's end, or an error (SQLITE_INTERRUPT). */
 int source_next_record_ex(Source *p, const SplitItem **ppItem){
   SourceJob *j = p->pCur;
+  JobFile *jf = cur_file(p);
+  const char *zData = source_bytes(p);
   if( p->pCopy==0 ){
     p->iCopy = 1;
     return source_next_record(p, ppItem) ? SQLITE_ROW : SQLITE_DONE;
   }
-  while( j && p->iItem<j->nItem ){
-    const SplitItem *it = &j->aItem[p->iItem++];
+  while( j && p->iItem<jf->nItem ){
+    const SplitItem *it = &j->aItem[jf->iItem + p->iItem++];
     long long iCopy = 1;
-    int rc = event_id_text(j->zData, it, &p->idBuf);
+    int rc = event_id_text(zData, it, &p->idBuf);
     if( rc<0 ) return SQLITE_NOMEM;
     if( rc>0 && copyset_add(p->pCopy, p->idBuf.z, p->idBuf.n, &iCopy) ) return SQLITE_NOMEM;
     if( (p->iItem % STOP_EVERY)==0 && (rc = source_poll(p))!=SQLITE_OK ) return rc;
     if( iCopy<p->iCopyLo || iCopy>p->iCopyHi ) continue;
-    if( p->pFilter && !filter_record(p->pFilter, j->zData, it->s, it->e, &it->idx) ) continue;
+    if( p->pFilter && !filter_record(p->pFilter, zData, it->s, it->e, &it->idx) ) continue;
     p->iCopy = iCopy;
     *ppItem = it;
     return SQLITE_ROW;
@@ -636,28 +787,33 @@ int source_item_position(const Source *p){
 /* How many kept records of the current file come before its first problem (all of
 ** them, or -1, when it has none). */
 int source_records_before_problem(const Source *p){
-  return p->pCur ? p->pCur->nBeforeProblem : -1;
+  return p->pCur ? cur_file(p)->nBeforeProblem : -1;
 }
 
 SourceFile *source_file(const Source *p){
-  return p->pCur ? &p->pCur->file : 0;
+  return p->pCur ? &cur_file(p)->file : 0;
 }
 
 /* The bytes the current file's records index into. */
 const char *source_bytes(const Source *p){
-  return p->pCur ? p->pCur->zData : "";
+  const JobFile *jf = cur_file(p);
+  const JsonBuf *b;
+  if( jf==0 || jf->nData==0 ) return "";
+  b = jf->bPlain ? &p->pCur->plain : &p->pCur->raw;
+  return b->z + jf->iData;
 }
 
 /* ... and how many. */
 size_t source_bytes_n(const Source *p){
-  return p->pCur ? p->pCur->nData : 0;
+  return p->pCur ? cur_file(p)->nData : 0;
 }
 
 /* The current file as stored (as read: a file that could not be read whole holds less
 ** than its size). */
 const char *source_raw(const Source *p, size_t *pn){
-  *pn = p->pCur ? p->pCur->raw.n : 0;
-  return p->pCur && p->pCur->raw.z ? p->pCur->raw.z : "";
+  const JobFile *jf = cur_file(p);
+  *pn = jf ? jf->nRaw : 0;
+  return jf && jf->nRaw ? p->pCur->raw.z + jf->iRaw : "";
 }
 
 /* The current file's status: damage makes it partial (or error when nothing came back);
@@ -711,6 +867,7 @@ void source_close(Source *p){
     json_buf_free(&p->aJob[i].raw);
     json_buf_free(&p->aJob[i].plain);
     sqlite3_free(p->aJob[i].aItem);
+    sqlite3_free(p->aJob[i].aFile);
   }
   sqlite3_free(p->aJob);
   walk_close(&p->walk);

@@ -45,6 +45,14 @@ typedef struct CopySet CopySet;
 ** 2 x threads x 3 x SOURCE_FILE_BUDGET plus one large file. */
 #define SOURCE_FILE_BUDGET ((size_t)16 << 20)
 
+/* A worker takes consecutive files of the walk as one batch, up to this many bytes as
+** listed (a file larger than what is left still joins, and ends the batch) and at most
+** SOURCE_BATCH_FILES files: for tiny files the cost of handing a file between threads
+** (a lock, a wake-up, a wait) would otherwise exceed the cost of reading it. A batch lives
+** in one slot, within the slot's budget above, so memory in flight is bounded as before. */
+#define SOURCE_BATCH_BYTES ((size_t)64 << 10)
+#define SOURCE_BATCH_FILES 256
+
 /* How often, in milliseconds of work or waiting, the consuming thread asks SQLite whether
 ** the statement was interrupted (sqlite3_interrupt or a progress handler). */
 #define SOURCE_POLL_MS 10
@@ -61,8 +69,9 @@ typedef struct Source {
   long long iSeqCur;             /* sequence number of the file being consumed */
   int bWalkDone;                 /* the walker has no more files */
   int rcWalk;                    /* SQLITE_EMPTY when a glob matched nothing */
-  SourceJob *pCur;               /* the file being consumed, or NULL */
-  int iItem;                     /* the next record of pCur */
+  SourceJob *pCur;               /* the batch being consumed, or NULL */
+  int iFile;                     /* the file of pCur being consumed */
+  int iItem;                     /* the next record of that file */
   int bEof;                      /* no more files */
   void *pDecompressor;           /* libdeflate state for work done on the caller's thread */
   pthread_t *aThread;

@@ -167,6 +167,7 @@ int walk_open(Walk *p, const char *zArg, char **pzErr){
 ** typo in a pattern should not look like an empty case), or SQLITE_NOMEM. */
 int walk_next(Walk *p, int *peKind, int *piErrno){
   *piErrno = 0;
+  p->nSize = 0;
   sqlite3_free(p->zPath);
   p->zPath = 0;
   if( p->bSingle ){
@@ -174,7 +175,12 @@ int walk_next(Walk *p, int *peKind, int *piErrno){
     if( p->nMatch++ ) return SQLITE_DONE;
     p->zPath = sqlite3_mprintf("%s", p->zArg);
     if( p->zPath==0 ) return SQLITE_NOMEM;
-    *peKind = (stat(p->zPath, &st)==0 && !S_ISREG(st.st_mode)) ? WALK_SPECIAL : WALK_FILE;
+    if( stat(p->zPath, &st)!=0 ){
+      *peKind = WALK_FILE;                      /* opening it will say why */
+    }else{
+      *peKind = S_ISREG(st.st_mode) ? WALK_FILE : WALK_SPECIAL;
+      if( *peKind==WALK_FILE ) p->nSize = (long long)st.st_size;
+    }
     return SQLITE_ROW;
   }
   while( p->nDir>0 ){
@@ -248,6 +254,7 @@ int walk_next(Walk *p, int *peKind, int *piErrno){
     }
     p->zPath = zPath;
     *peKind = S_ISREG(st.st_mode) ? WALK_FILE : WALK_SPECIAL;
+    if( S_ISREG(st.st_mode) ) p->nSize = (long long)st.st_size;
     p->nMatch++;
     return SQLITE_ROW;
   }

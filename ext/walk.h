@@ -13,6 +13,7 @@ typedef struct Walk {
   WalkDir *aDir;                 /* stack of directories being listed */
   int nDir, nDirAlloc;
   char *zPath;                   /* the current file's path */
+  long long nSize;               /* its size as listed (WALK_FILE; else 0): the reader batches by it */
   int nMatch;                    /* files yielded so far */
   int (*xPruneDir)(void*, const char*);  /* 1: skip this folder (set after walk_open) */
   void *pPruneCtx;

@@ -274,7 +274,9 @@ show between/b.json
 
 echo "== a file removed during a scan, after its folder was listed"
 # The folder's 200 names are listed when the scan starts, and the read-ahead takes at most
-# 2 files per thread (128 at 64 threads). On the first file's row the query hands control
+# 2 batches per thread; each file here is padded past SOURCE_BATCH_BYTES (64 KiB), so a
+# batch holds one file and the read-ahead at most 2 files per thread (128 at 64 threads),
+# as small files would not be (batches of many). On the first file's row the query hands control
 # to a helper through a FIFO; the helper deletes the last file, then opens a second FIFO,
 # which is what the query waits for. So the deletion happens, every time, after the
 # listing and before the scan reaches that file.
@@ -282,7 +284,12 @@ vanish_scan() {   # vanish_scan QUERY-TEMPLATE: @ is replaced by the sync expres
   rm -rf vanish
   mkdir vanish
   i=0
-  while [ $i -lt 200 ]; do rec "V$i" >"vanish/$(printf 'v%03d' $i).json"; i=$((i + 1)); done
+  pad=$(head -c 70000 /dev/zero | tr '\0' x)
+  while [ $i -lt 200 ]; do
+    printf '{"eventVersion":"1.09","eventName":"V%d","eventID":"V%d","pad":"%s"}\n' $i $i "$pad" \
+      >"vanish/$(printf 'v%03d' $i).json"
+    i=$((i + 1))
+  done
   rm -f go done && mkfifo go done
   timeout 20 sh -c 'cat go >/dev/null; rm vanish/v199.json; cat done >/dev/null' &
   helper=$!
