@@ -12,6 +12,10 @@
 #   startup     SELECT 1: the fixed cost of starting the process
 #   inflate     every .json.gz log file decompressed to /dev/null: libdeflate-gunzip (the
 #               floor: the time just to inflate the data) and zlib's gzip -dc, 2 processes
+#   tiny files  the same 500k events in 100k files of ~5 (corpus-tiny): its inflate floor
+#               (libdeflate-gunzip, 2 processes), and the full count(*) scan with threads=1
+#               and threads=2 (each answer checked against the other); the ratios
+#               threads=2 / threads=1 and scan / floor are printed after the table
 #   detect      the MFA rule's alerts: the set of distinct alert event ids (also asked of
 #               detect() with the 2024 pack's MFA rule alone: same answer, decision 3)
 #   rules PACK  detect() over every supported rule of the pack (query, threshold, new_terms;
@@ -50,6 +54,8 @@
 #   build/bench/corpus        --events 500000 --days 7 --per-file 200 (.json.gz)
 #   build/bench/corpus-plain  the same with --plain (.json)
 #   build/bench/corpus-2x     --events 1000000 --days 14 --per-file 200: peak RSS check
+#   build/bench/corpus-tiny   --events 500000 --days 7 --per-file 5: 100k tiny files (made
+#                             only when a tiny group is asked)
 #
 # Environment:
 #   BENCH_RUNS=5            runs per tool and question (median, min, max)
@@ -60,7 +66,8 @@
 #                           rules2026 one2026 sql2026 count select mfa_alert_window_48h
 #                           mfa_alert_window_24h mfa_alert_scope_24h
 #                           mfa_alert_other_alerts_48h mfa_alert_window_24h_origin sessions
-#                           import reimport floor2x detect2x count2x); unset: all of them.
+#                           import reimport floor2x detect2x count2x floortiny tiny1
+#                           tiny2); unset: all of them.
 #                           A ratio needs both groups
 #   BENCH_THREADS=N         pass threads=N to the extension (a named cloudtrail table);
 #                           unset: the extension's defaults, cloudtrail('DIR') as it is
@@ -96,6 +103,8 @@ CP=$B/corpus-plain
 C2=$B/corpus-2x
 C1_ARGS="--events 500000 --days 7 --per-file 200"
 C2_ARGS="--events 1000000 --days 14 --per-file 200"
+CT=$B/corpus-tiny
+CT_ARGS="--events 500000 --days 7 --per-file 5"
 
 problems=0   # answers that differ, crashes, tools missing: the exit status
 
@@ -203,6 +212,18 @@ corpus "$C1" $C1_ARGS
 corpus "$CP" $C1_ARGS --plain
 # shellcheck disable=SC2086
 corpus "$C2" $C2_ARGS
+asked() {   # asked GROUP...: is any of these groups asked (BENCH_ONLY)?
+  local g
+  [ -z "$ONLY" ] && return 0
+  for g in "$@"; do [[ " $ONLY " == *" $g "* ]] && return 0; done
+  return 1
+}
+have_tiny=0
+if asked floortiny tiny1 tiny2; then
+  # shellcheck disable=SC2086
+  corpus "$CT" $CT_ARGS
+  have_tiny=1
+fi
 
 logs_of() {   # the log files (never the digests) of a corpus, NUL-separated
   find "$1/AWSLogs" -path '*/CloudTrail/*' -type f -name "$2" -print0
@@ -212,6 +233,7 @@ corpus_facts() {   # files and bytes of a corpus's log files
 }
 echo "warming the page cache (untimed) ..."
 for d in "$C1" "$CP" "$C2"; do find "$d" -type f -print0 | xargs -0 cat >/dev/null; done
+[ "$have_tiny" = 0 ] || find "$CT" -type f -print0 | xargs -0 cat >/dev/null
 
 # ---------------------------------------------------------------------------------------
 # Versions and machine
@@ -255,6 +277,7 @@ echo "gzip:       $V_GZIP"
 echo "gcc:        $V_GCC"
 echo "corpus:     $C1: $(corpus_facts "$C1" '*.json.gz'); $CP: $(corpus_facts "$CP" '*.json')"
 echo "            $C2: $(corpus_facts "$C2" '*.json.gz')"
+[ "$have_tiny" = 0 ] || echo "            $CT: $(corpus_facts "$CT" '*.json.gz')"
 echo "runs:       $RUNS per tool and question; sqlite json_each: $JSON_RUNS; corpus 2x: $RUNS_2X"
 [ -z "$ONLY" ] || echo "only:       $ONLY (BENCH_ONLY)"
 
@@ -293,7 +316,7 @@ sql() {   # sql TEMPLATE NAME CORPUS [VIEW]: writes $W/sql/NAME.sql, prints its 
   sed -e "s|@EXT@|$EXT|g" -e "s|@SETUP@|$setup|g" -e "s|@TRAIL@|$trail|g" \
       -e "s|@SOURCE@|$source|g" -e "s|@VTAB_ARGS@|$vargs|g" -e "s|@VIEW@|$view|g" \
       -e "s|@PLAIN@|'$dir'|g" -e "s|@INVESTIGATE@|$W/investigate.sql|g" \
-      -e "s|@WHERE@|${WHERE:-}|g" "$tpl" >"$out" ||
+      -e "s|@WHERE@|${WHERE:-}|g" -e "s|@SCAN_THREADS@|${SCAN_THREADS:-}|g" "$tpl" >"$out" ||
     die "cannot write $out"
   printf '%s' "$out"
 }
@@ -399,6 +422,14 @@ job 1 reimport "re-import, nothing changed" "$T_EXT" "$RUNS" 1 floor "$(sql ext_
 
 job 1 sessions "credential lineage: cloudtrail_sessions" "$T_EXT" "$RUNS" 1 floor "$(sql ext_sessions sessions "$C1")" "$S"
 
+# tiny files: threads given explicitly (BENCH_THREADS does not apply), each its own group
+if [ "$have_tiny" = 1 ]; then
+  [ "$have_libdeflate" = 1 ] &&
+  job 1 floortiny "inflate .json.gz (floor), tiny files" "$T_LIBD" "$RUNS" 0 "" /dev/null "$(inflate "$CT" libdeflate-gunzip)"
+  job 1 tiny1    "full scan: count(*), tiny files, threads=1" "$T_EXT" "$RUNS" 1 floortiny "$(SCAN_THREADS=1 sql ext_scan_tiny tiny1 "$CT")" "$S"
+  job 1 tiny2    "full scan: count(*), tiny files, threads=2" "$T_EXT" "$RUNS" 1 floortiny "$(SCAN_THREADS=2 sql ext_scan_tiny tiny2 "$CT")" "$S"
+fi
+
 [ "$have_libdeflate" = 1 ] &&
 job 2 floor2x  "inflate .json.gz (floor), 2x" "$T_LIBD" "$RUNS_2X" 0 "" /dev/null "$(inflate "$C2" libdeflate-gunzip)"
 job 2 detect2x "detect: alert ids, 2x"    "$T_EXT"  "$RUNS_2X" 1 floor2x "$(sql ext_detect detect-2x "$C2")" "$S"
@@ -497,7 +528,7 @@ describe() {   # a short description of an answer
 }
 for ((i = 0; i < NJ; i++)); do
   J_CHECK[i]=""
-  case "${J_GROUP[i]}" in detect*|count*|select*|rules*|one*|sql*|sessions|mfa_*) ;; *) continue ;; esac
+  case "${J_GROUP[i]}" in detect*|count*|select*|rules*|one*|sql*|sessions|mfa_*|tiny*) ;; *) continue ;; esac
   ref=$(ref_of "${J_GROUP[i]}")
   if [ -n "${J_BAD[i]}" ]; then
     J_CHECK[i]=FAIL
@@ -548,6 +579,14 @@ h1=$(logs_of "$C1" '*.json.gz' | sort -z | xargs -0 $unz -c | md5sum | cut -d' '
 h2=$(logs_of "$CP" '*.json' | sort -z | xargs -0 cat | md5sum | cut -d' ' -f1)
 if [ "$h1" = "$h2" ]; then extra PASS "$CP holds the same bytes as $C1 decompressed (md5 $h1)"
 else extra FAIL "$CP differs from $C1 decompressed: the plain-copy tools do not read the same data"; fi
+t1=$(ref_of tiny1) t2=$(ref_of tiny2)
+if [ "$t1" -ge 0 ] && [ "$t2" -ge 0 ] && [ -z "${J_BAD[t1]}${J_BAD[t2]}" ]; then
+  if cmp -s "$W/answer.$t1" "$W/answer.$t2"; then
+    extra PASS "tiny files / $T_EXT: threads=2 gives the same count as threads=1 ($(cat "$W/answer.$t1"))"
+  else
+    extra FAIL "tiny files / $T_EXT: threads=2 counted $(cat "$W/answer.$t2"), threads=1 $(cat "$W/answer.$t1")"
+  fi
+fi
 views=""
 for v in mfa_alert_window_48h mfa_alert_window_24h mfa_alert_scope_24h mfa_alert_other_alerts_48h mfa_alert_window_24h_origin; do
   k=$(ref_of "$v")
@@ -681,6 +720,17 @@ if [ "$have_case" = 1 ]; then
       RATIOS+=("${J_Q[k]}: case file / files = $(ratio "${MED[$k]}" "${MED[$ref]}") ($(secs "${MED[$k]}") s / $(secs "${MED[$ref]}") s)")
   done
 fi
+# tiny files: two threads against one, and each scan against the tiny corpus's own floor
+t1=$(ref_of tiny1) t2=$(ref_of tiny2) ft=$(floor_of floortiny)
+if [ "$t1" -ge 0 ] && [ "$t2" -ge 0 ] && [ -z "${J_BAD[t1]}${J_BAD[t2]}" ]; then
+  read -r c1 _ _ < <(stats "${J_CPUS[t1]}")
+  read -r c2 _ _ < <(stats "${J_CPUS[t2]}")
+  RATIOS+=("tiny files: full scan threads=2 / threads=1 = $(ratio "${MED[$t2]}" "${MED[$t1]}") ($(secs "${MED[$t2]}") s / $(secs "${MED[$t1]}") s; cpu $c2 s / $c1 s)")
+fi
+for k in "$t1" "$t2"; do
+  [ "$k" -ge 0 ] && [ -z "${J_BAD[k]}" ] && [ "$ft" != - ] &&
+    RATIOS+=("tiny files: ${J_Q[k]#full scan: count(*), tiny files, } full scan / inflate floor = $(ratio "${MED[$k]}" "$ft") ($(secs "${MED[$k]}") s / $(secs "$ft") s)")
+done
 echo
 for r in "${RATIOS[@]}"; do echo "ratio $r"; done
 
@@ -691,6 +741,7 @@ notes=(
   "duckdb: read_json over CloudTrail/**/*.json.gz (no digests) with a typed Records STRUCT, unnest; SET threads=$BENCH_DUCKDB_THREADS; in-memory database."
   "sqlite json_each: the sqlite3 shell alone, fsdir() + readfile() + json_each() on the uncompressed copy; $JSON_RUNS run(s)."
   "floor: libdeflate-gunzip -c and gzip -dc over every log file, 2 processes (xargs -P2), output to /dev/null."
+  "Tiny files: $CT (\`build/generate $CT_ARGS\`: the same events in files of ~5), count(*) over CREATE VIRTUAL TABLE temp.ct USING cloudtrail(..., threads=1 or 2), against libdeflate-gunzip over the same files (floortiny)."
   "On a shared virtual machine the wall time of tools that use 2 cores varies with the host's load; cpu s (user + sys) is steadier."
   "Rule packs: detect() with every supported rule of the pack (query, threshold and new_terms; one pass; a record runs only the rules its eventName/eventSource admit, see ext/README.md), the pack's MFA rule alone (WHERE rule_id = ...), and the rules kql2sql.mjs translates as SQL: one DuckDB query (a CASE per rule, unnested) over the same read_json, and detect() with those rules."
   "${RATIOS[@]/#/ratio (medians): }"
