@@ -14,16 +14,26 @@
 SQLITE_EXTENSION_INIT3
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include "walk.h"
 
 struct WalkDir {
   char *zDir;                    /* the directory's path */
   char **azName;                 /* its entries, sorted */
   int nName, iName;
+  int fd;                        /* the directory, open while it is walked, or -1 */
 };
+
+/* Each entry is looked at (lstat) relative to its folder's descriptor: the kernel then
+** resolves one name, not the whole path again, which for 100,000 small files in deep S3
+** folders is a measurable part of a scan. Only this many levels keep a descriptor (deeper
+** ones use the path), so a deep tree cannot run the process out of descriptors. */
+#define WALK_FD_DEPTH 64
 
 static int cmp_name(const void *a, const void *b){
   return strcmp(*(char*const*)a, *(char*const*)b);
@@ -34,7 +44,9 @@ static void dir_free(WalkDir *d){
   for(i=0; i<d->nName; i++) sqlite3_free(d->azName[i]);
   sqlite3_free(d->azName);
   sqlite3_free(d->zDir);
+  if( d->fd>=0 ) close(d->fd);
   memset(d, 0, sizeof(*d));
+  d->fd = -1;
 }
 
 /* Push directory zDir (taking ownership). Returns SQLITE_OK, SQLITE_NOMEM, or
@@ -53,6 +65,7 @@ static int dir_push(Walk *p, char *zDir, int *piErrno){
   }
   d = &p->aDir[p->nDir];
   memset(d, 0, sizeof(*d));
+  d->fd = -1;
   d->zDir = zDir;
   pD = opendir(zDir);
   if( pD==0 ){
@@ -73,6 +86,7 @@ static int dir_push(Walk *p, char *zDir, int *piErrno){
     if( d->azName[d->nName]==0 ) goto nomem;
     d->nName++;
   }
+  if( p->nDir<WALK_FD_DEPTH ) d->fd = fcntl(dirfd(pD), F_DUPFD_CLOEXEC, 0);
   closedir(pD);
   if( d->nName>1 ) qsort(d->azName, d->nName, sizeof(char*), cmp_name);
   p->nDir++;
@@ -187,11 +201,14 @@ int walk_next(Walk *p, int *peKind, int *piErrno){
     WalkDir *d = &p->aDir[p->nDir-1];
     struct stat st, lst;
     char *zPath;
+    const char *zName;
+    int bRel;
     if( d->iName>=d->nName ){
       dir_free(d);
       p->nDir--;
       continue;
     }
+    zName = d->azName[d->iName];
     if( strcmp(d->zDir, "/")==0 ){
       zPath = sqlite3_mprintf("/%s", d->azName[d->iName++]);
     }else if( p->zGlob && strcmp(d->zDir, ".")==0 && strncmp(p->zGlob, "./", 2)!=0 ){
@@ -200,7 +217,10 @@ int walk_next(Walk *p, int *peKind, int *piErrno){
       zPath = sqlite3_mprintf("%s/%s", d->zDir, d->azName[d->iName++]);
     }
     if( zPath==0 ) return SQLITE_NOMEM;
-    if( lstat(zPath, &lst)!=0 ){
+    /* a path the kernel would refuse (PATH_MAX) is looked at by path, so that it is
+    ** refused here too, exactly as every later open of it would be */
+    bRel = d->fd>=0 && strlen(zPath)<PATH_MAX;
+    if( (bRel ? fstatat(d->fd, zName, &lst, AT_SYMLINK_NOFOLLOW) : lstat(zPath, &lst))!=0 ){
       /* gone since the folder was listed: say so rather than lose it silently */
       *piErrno = errno;
       if( p->zGlob && !walk_glob_match(p->zGlob, zPath) ){ sqlite3_free(zPath); continue; }
@@ -222,6 +242,7 @@ int walk_next(Walk *p, int *peKind, int *piErrno){
       }
       rc = dir_push(p, zPath, piErrno);
       if( rc==SQLITE_NOMEM ) return rc;
+      d = &p->aDir[p->nDir-1];                  /* dir_push may have moved the stack */
       if( rc==SQLITE_CANTOPEN ){
         p->zPath = sqlite3_mprintf("%s/%s", d->zDir, d->azName[d->iName-1]);
         if( p->zPath==0 ) return SQLITE_NOMEM;
@@ -236,7 +257,7 @@ int walk_next(Walk *p, int *peKind, int *piErrno){
       continue;
     }
     if( S_ISLNK(lst.st_mode) ){
-      if( stat(zPath, &st)!=0 ){
+      if( (bRel ? fstatat(d->fd, zName, &st, 0) : stat(zPath, &st))!=0 ){
         *piErrno = errno;
         p->zPath = zPath;
         *peKind = WALK_BROKEN;
