@@ -69,6 +69,7 @@ typedef struct JobFile {
   int nBeforeProblem;            /* records kept before the first problem, or -1 */
   int rc;                        /* SQLITE_NOMEM (or a stop) met while reading it */
   int bDeferred;                 /* a worker left it to the consumer: over the budget */
+  int iName;                     /* its name in zPath, opened relative to j->dirfd; -1: by path */
 } JobFile;
 
 struct SourceJob {
@@ -81,6 +82,10 @@ struct SourceJob {
   JsonBuf plain;                 /* the gzip files' decompressed bytes, likewise */
   SplitItem *aItem;              /* the records kept, in walk order */
   int nItem, nItemAlloc;
+  int dirfd;                     /* the folder of the batch's first file, or -1: its files
+                                 ** listed there are opened relative to it (openat), so the
+                                 ** kernel resolves one name, not the whole path */
+  long long iDirId;              /* that folder's listing (Walk.iDirId) */
 };
 
 /* Who runs a job, for the stop checks. */
@@ -150,7 +155,8 @@ static void trim_buffer(JsonBuf *b){
 static int read_file(SourceJob *j, JobFile *jf, JobCtx *x){
   SourceFile *f = &jf->file;
   struct stat st;
-  int fd = open(f->zPath, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  int fd = jf->iName>=0 ? openat(j->dirfd, f->zPath + jf->iName, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+                        : open(f->zPath, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   jf->iRaw = j->raw.n;
   if( fd<0 ){
     problem_add(&f->prob, -1, PROBLEM_NO_OFFSET, "cannot open: %s", strerror(errno));
@@ -442,6 +448,8 @@ static void job_reset(SourceJob *j){
   for(i=0; i<j->nFile; i++) sqlite3_free(j->aFile[i].file.zPath);
   j->nFile = 0;
   j->nDone = 0;
+  if( j->dirfd>=0 ) close(j->dirfd);
+  j->dirfd = -1;
   trim_buffer(&j->raw);
   trim_buffer(&j->plain);
   if( j->nItemAlloc > 4096 ){
@@ -539,6 +547,7 @@ int source_open(Source *p, const char *zArg, sqlite3 *db, sqlite3_vtab *pVtab,
   p->aJob = sqlite3_malloc64(p->nJob*sizeof(SourceJob));
   if( p->aJob==0 ) return SQLITE_NOMEM;
   memset(p->aJob, 0, p->nJob*sizeof(SourceJob));
+  for(i=0; i<p->nJob; i++) p->aJob[i].dirfd = -1;
   if( p->nThread ){
     p->aThread = sqlite3_malloc64(p->nThread*sizeof(pthread_t));
     if( p->aThread==0 ){ p->nThread = 0; return SQLITE_NOMEM; }
@@ -606,6 +615,14 @@ static int batch_fill(Source *p, SourceJob *j){
     if( jf->file.zPath==0 ) return SQLITE_NOMEM;
     jf->eKind = eKind;
     jf->iErrno = iErrno;
+    jf->iName = -1;
+    if( eKind==WALK_FILE && p->walk.iDirFd>=0 ){
+      if( j->dirfd<0 ){
+        j->dirfd = fcntl(p->walk.iDirFd, F_DUPFD_CLOEXEC, 0);
+        j->iDirId = p->walk.iDirId;
+      }
+      if( j->dirfd>=0 && j->iDirId==p->walk.iDirId ) jf->iName = p->walk.iName;
+    }
     j->nFile++;
     p->iSeqNext++;
     nBytes += p->walk.nSize + BATCH_FILE_COST;

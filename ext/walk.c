@@ -27,6 +27,7 @@ struct WalkDir {
   char **azName;                 /* its entries, sorted */
   int nName, iName;
   int fd;                        /* the directory, open while it is walked, or -1 */
+  long long iId;                 /* which listing (Walk.nDirId when it was pushed) */
 };
 
 /* Each entry is looked at (lstat) relative to its folder's descriptor: the kernel then
@@ -66,6 +67,7 @@ static int dir_push(Walk *p, char *zDir, int *piErrno){
   d = &p->aDir[p->nDir];
   memset(d, 0, sizeof(*d));
   d->fd = -1;
+  d->iId = ++p->nDirId;
   d->zDir = zDir;
   pD = opendir(zDir);
   if( pD==0 ){
@@ -182,6 +184,7 @@ int walk_open(Walk *p, const char *zArg, char **pzErr){
 int walk_next(Walk *p, int *peKind, int *piErrno){
   *piErrno = 0;
   p->nSize = 0;
+  p->iDirFd = -1;
   sqlite3_free(p->zPath);
   p->zPath = 0;
   if( p->bSingle ){
@@ -275,7 +278,15 @@ int walk_next(Walk *p, int *peKind, int *piErrno){
     }
     p->zPath = zPath;
     *peKind = S_ISREG(st.st_mode) ? WALK_FILE : WALK_SPECIAL;
-    if( S_ISREG(st.st_mode) ) p->nSize = (long long)st.st_size;
+    if( S_ISREG(st.st_mode) ){
+      p->nSize = (long long)st.st_size;
+      if( bRel ){
+        /* the reader may open it relative to the folder too (source.c batch_fill) */
+        p->iDirFd = d->fd;
+        p->iDirId = d->iId;
+        p->iName = (int)(strlen(zPath) - strlen(zName));
+      }
+    }
     p->nMatch++;
     return SQLITE_ROW;
   }

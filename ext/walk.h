@@ -14,6 +14,10 @@ typedef struct Walk {
   int nDir, nDirAlloc;
   char *zPath;                   /* the current file's path */
   long long nSize;               /* its size as listed (WALK_FILE; else 0): the reader batches by it */
+  int iDirFd;                    /* the folder it was listed from, open (borrowed), or -1 */
+  long long iDirId;              /* ... which listing that was (numbered from 1) */
+  int iName;                     /* where its name starts in zPath */
+  long long nDirId;              /* folders listed so far */
   int nMatch;                    /* files yielded so far */
   int (*xPruneDir)(void*, const char*);  /* 1: skip this folder (set after walk_open) */
   void *pPruneCtx;
