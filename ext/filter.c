@@ -86,7 +86,7 @@ static int key_may_be(const FilterKeys *k, const char *z, size_t s, const FieldI
 /* Evaluate the scan's rules (p->xEval) on the record: 0 when none matches it (drop it),
 ** 1 when one does or they could not be evaluated (out of memory: the record is kept, and
 ** the consuming thread decides). *pRun says which match, or is not done. The Record is the
-** caller's (*ppRec, one per file being read: workers share nothing, and no thread-local
+** caller's (*ppRec, one per batch of files being read: workers share nothing, and no thread-local
 ** state outlives a scan or the library), else one for this call only. */
 static int eval_rules(const Filter *p, const char *z, size_t s, size_t e,
                       const FieldIndex *pIdx, Record **ppRec, RuleBits *pRun){

@@ -39,10 +39,10 @@ typedef struct SourceFile {
 typedef struct SourceJob SourceJob;
 typedef struct CopySet CopySet;
 
-/* What a worker thread may hold of one file: this much as stored, this much decompressed
-** and this much of record index. A larger file is read alone by the consuming thread when
-** its turn comes (up to the 1 GiB limits), so memory in flight stays near
-** 2 x threads x 3 x SOURCE_FILE_BUDGET plus one large file. */
+/* What a worker thread may hold of one slot (a file, or a batch of small files): this much
+** as stored, this much decompressed and this much of record index. A larger file is read
+** alone by the consuming thread when its turn comes (up to the 1 GiB limits), so memory in
+** flight stays near 2 x threads x 3 x SOURCE_FILE_BUDGET plus one large file. */
 #define SOURCE_FILE_BUDGET ((size_t)16 << 20)
 
 /* A worker takes consecutive files of the walk as one batch, up to this many bytes as
