@@ -6,7 +6,9 @@
 */
 #include "sqlite3ext.h"
 SQLITE_EXTENSION_INIT3
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include "filter.h"
 #include "json.h"
 #include "record.h"
@@ -117,8 +119,9 @@ void filter_record_free(Record *pRec){
 }
 
 /* Require the eventTime text to compare with z[0..n) as op says, as SQLite's BINARY
-** collation compares text. Only records are checked: text bounds never prune files, since
-** an eventTime written some other way ("zzz" > "2026") could sit in any file. */
+** collation compares text. Checked on each record, and on the files' delivery stamps as
+** event_epoch bounds are (filter_prune_file: the text CloudTrail writes sorts as its times
+** do; an eventTime written some other way, "zzz" > "2026", is outside that assumption). */
 int filter_add_time_text(Filter *p, int op, const char *z, size_t n){
   if( p->nTimeCmp>=4 ) return SQLITE_OK;                /* SQLite still checks it */
   p->aTimeCmp[p->nTimeCmp].z = sqlite3_malloc64(n+1);
@@ -165,17 +168,67 @@ int filter_add_str(Filter *p, int iField, int iCons, const char *z, size_t n){
   return SQLITE_OK;
 }
 
-/* Could a file whose name carries AWS's delivery stamp hold a matching event? Only time
-** prunes: an event cannot be delivered before it happened, and max_delivery_delay bounds
-** how late it may come. The account and region in a name are never trusted (global
-** services' events, with awsRegion us-east-1, are delivered to the trail's own region). */
-int filter_prune_file(const Filter *p, const S3Name *pName){
-  if( pName->zTime[0] && p->iMaxDelay>0 ){
-    /* events in a file stamped T happened in [T - max delay, T + slack] */
-    if( p->bHi && pName->iTime - p->iMaxDelay > p->iHi ) return 1;
-    if( p->bLo && pName->iTime + FILTER_STAMP_SLACK < p->iLo ) return 1;
+/* The text CloudTrail writes for the second t ("2026-03-04T10:05:00Z") into z (20 bytes and a NUL): 0 when t
+** is outside years 0001-9999, whose texts would not sort as the times do. */
+static int time_text(long long t, char z[80]){
+  struct tm tm;
+  time_t tt = (time_t)t;
+  if( t < -62135596800LL || t > 253402300799LL ) return 0;
+  if( gmtime_r(&tt, &tm)==0 ) return 0;
+  snprintf(z, 80, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+           tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+  return 1;
+}
+
+/* BINARY collation's order of a and b. */
+static int text_cmp(const char *a, size_t na, const char *b, size_t nb){
+  int c = memcmp(a, b, na<nb ? na : nb);
+  return c ? c : (na<nb ? -1 : na>nb);
+}
+
+/* Can an eventTime text in [A, B] (as BINARY compares text) satisfy every eventTime text
+** bound of the scan? */
+static int time_texts_can_match(const Filter *p, const char *zA, const char *zB){
+  int k;
+  for(k=0; k<p->nTimeCmp; k++){
+    const char *z = p->aTimeCmp[k].z;
+    size_t n = p->aTimeCmp[k].n;
+    switch( p->aTimeCmp[k].op ){
+      case FILTER_GT: if( text_cmp(zB, 20, z, n)<=0 ) return 0; break;
+      case FILTER_GE: if( text_cmp(zB, 20, z, n)<0 ) return 0; break;
+      case FILTER_LT: if( text_cmp(zA, 20, z, n)>=0 ) return 0; break;
+      case FILTER_LE: if( text_cmp(zA, 20, z, n)>0 ) return 0; break;
+    }
+  }
+  return 1;
+}
+
+/* Could a file whose stamps lie in [iFirst, iLast] hold a matching event? Only time prunes:
+** an event cannot be delivered before it happened, and max_delivery_delay bounds how late
+** it may come, so such a file holds events of [iFirst - max delay, iLast + slack].
+** Text bounds on eventTime prune on the same assumption, read on the text CloudTrail
+** writes ("2026-03-04T10:05:00.123Z": the order of those texts is the order of the times):
+** such a file's eventTimes then lie, as text, in [A, B], the texts of one second before
+** the earliest time (a fraction, ".5Z", sorts before "Z") and of the latest. */
+static int stamps_prune(const Filter *p, long long iFirst, long long iLast){
+  char zA[80], zB[80];
+  if( p->iMaxDelay<=0 ) return 0;
+  if( p->bHi && iFirst - p->iMaxDelay > p->iHi ) return 1;
+  if( p->bLo && iLast + FILTER_STAMP_SLACK < p->iLo ) return 1;
+  if( p->nTimeCmp
+   && time_text(iFirst - p->iMaxDelay - 1, zA) && time_text(iLast + FILTER_STAMP_SLACK, zB)
+   && !time_texts_can_match(p, zA, zB) ){
+    return 1;
   }
   return 0;
+}
+
+/* Could a file whose name carries AWS's delivery stamp hold a matching event? The account
+** and region in a name are never trusted (global services' events, with awsRegion
+** us-east-1, are delivered to the trail's own region). */
+int filter_prune_file(const Filter *p, const S3Name *pName){
+  if( !pName->zTime[0] ) return 0;
+  return stamps_prune(p, pName->iTime, pName->iTime);
 }
 
 /* Could a date folder of AWS's layout (.../YYYY/MM/DD) hold a matching event? By the
@@ -183,14 +236,10 @@ int filter_prune_file(const Filter *p, const S3Name *pName){
 int filter_prune_dir(const Filter *p, const char *zDir){
   S3Name name;
   long long iStart, iEnd;
-  if( !p->bLo && !p->bHi ) return 0;
+  if( !p->bLo && !p->bHi && p->nTimeCmp==0 ) return 0;
   if( !s3path_dir(zDir, &name, &iStart, &iEnd) ) return 0;
-  if( iEnd>iStart && p->iMaxDelay>0 ){
-    /* stamps in [iStart, iEnd): events in [iStart - max delay, iEnd + slack) */
-    if( p->bHi && iStart - p->iMaxDelay > p->iHi ) return 1;
-    if( p->bLo && iEnd + FILTER_STAMP_SLACK <= p->iLo ) return 1;
-  }
-  return 0;
+  /* stamps in [iStart, iEnd) */
+  return iEnd>iStart && stamps_prune(p, iStart, iEnd - 1);
 }
 
 /* Does zNeedle occur in z[0..n)? memchr() for the needle's byte at iKey (a byte rarer
