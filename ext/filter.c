@@ -14,8 +14,83 @@ SQLITE_EXTENSION_INIT3
 #include "record.h"
 #include "rule_mfa.h"
 
+static char *dup_text(const char *z, size_t n){
+  char *zOut = sqlite3_malloc64(n+1);
+  if( zOut ){
+    memcpy(zOut, z, n);
+    zOut[n] = 0;
+  }
+  return zOut;
+}
+
+/* Add z[0..n) to the actors of an identity set. */
+int filter_who_add_actor(FilterWho *p, const char *z, size_t n){
+  FilterStr *f = &p->actor;
+  char **az = sqlite3_realloc64(f->azVal, (f->nVal+1)*sizeof(char*));
+  size_t *an;
+  if( az==0 ) return SQLITE_NOMEM;
+  f->azVal = az;
+  an = sqlite3_realloc64(f->anVal, (f->nVal+1)*sizeof(size_t));
+  if( an==0 ) return SQLITE_NOMEM;
+  f->anVal = an;
+  f->iField = FX_actor;
+  if( (az[f->nVal] = dup_text(z, n))==0 ) return SQLITE_NOMEM;
+  an[f->nVal++] = n;
+  return SQLITE_OK;
+}
+
+/* Add the IAM user (user_name, account_id) to an identity set. */
+int filter_who_add_user(FilterWho *p, const char *zName, size_t nName, const char *zAcct,
+                        size_t nAcct){
+  if( p->nUser>=p->nUserAlloc ){
+    int nNew = p->nUserAlloc ? 2*p->nUserAlloc : 8;
+    char **a1 = sqlite3_realloc64(p->azName, nNew*sizeof(char*));
+    if( a1==0 ) return SQLITE_NOMEM;
+    p->azName = a1;
+    a1 = sqlite3_realloc64(p->azAcct, nNew*sizeof(char*));
+    if( a1==0 ) return SQLITE_NOMEM;
+    p->azAcct = a1;
+    size_t *a2 = sqlite3_realloc64(p->anName, nNew*sizeof(size_t));
+    if( a2==0 ) return SQLITE_NOMEM;
+    p->anName = a2;
+    a2 = sqlite3_realloc64(p->anAcct, nNew*sizeof(size_t));
+    if( a2==0 ) return SQLITE_NOMEM;
+    p->anAcct = a2;
+    p->nUserAlloc = nNew;
+  }
+  p->azName[p->nUser] = dup_text(zName, nName);
+  p->azAcct[p->nUser] = dup_text(zAcct, nAcct);
+  if( p->azName[p->nUser]==0 || p->azAcct[p->nUser]==0 ){
+    sqlite3_free(p->azName[p->nUser]);
+    sqlite3_free(p->azAcct[p->nUser]);
+    return SQLITE_NOMEM;
+  }
+  p->anName[p->nUser] = nName;
+  p->anAcct[p->nUser] = nAcct;
+  p->nUser++;
+  return SQLITE_OK;
+}
+
+void filter_who_free(FilterWho *p){
+  int i;
+  if( p==0 ) return;
+  for(i=0; i<p->actor.nVal; i++) sqlite3_free(p->actor.azVal[i]);
+  sqlite3_free(p->actor.azVal);
+  sqlite3_free(p->actor.anVal);
+  for(i=0; i<p->nUser; i++){
+    sqlite3_free(p->azName[i]);
+    sqlite3_free(p->azAcct[i]);
+  }
+  sqlite3_free(p->azName);
+  sqlite3_free(p->azAcct);
+  sqlite3_free(p->anName);
+  sqlite3_free(p->anAcct);
+  sqlite3_free(p);
+}
+
 void filter_clear(Filter *p){
   int i, j;
+  filter_who_free(p->pWho);
   for(i=0; i<p->nTimeCmp; i++) sqlite3_free(p->aTimeCmp[i].z);
   for(i=0; i<FILTER_MAX_STR; i++){
     for(j=0; j<p->aStr[i].nVal; j++) sqlite3_free(p->aStr[i].azVal[j]);
@@ -27,7 +102,7 @@ void filter_clear(Filter *p){
 
 int filter_is_empty(const Filter *p){
   return p->nStr==0 && !p->bLo && !p->bHi && !p->bMfaRule && !p->bKeys && !p->xEval
-      && p->nTimeCmp==0;
+      && p->nTimeCmp==0 && p->pWho==0;
 }
 
 /* Order of a FilterKeys set: by length, then bytes. */
@@ -245,17 +320,22 @@ int filter_prune_dir(const Filter *p, const char *zDir){
 /* Does zNeedle occur in z[0..n)? memchr() for the needle's byte at iKey (a byte rarer
 ** than the rest), then a comparison: several times faster than glibc's memmem() here,
 ** where this search runs over every byte of a corpus. */
-static int find(const char *z, size_t n, const char *zNeedle, size_t nNeedle, size_t iKey){
+static const char *find_pos(const char *z, size_t n, const char *zNeedle, size_t nNeedle,
+                            size_t iKey){
   const char *zEnd = z + n, *q = z + iKey;
-  if( nNeedle==0 ) return 1;
+  if( nNeedle==0 ) return z;
   if( n<nNeedle ) return 0;
   while( q < zEnd - (nNeedle-1-iKey) ){
     q = memchr(q, zNeedle[iKey], (size_t)(zEnd - (nNeedle-1-iKey) - q));
     if( q==0 ) return 0;
-    if( memcmp(q-iKey, zNeedle, nNeedle)==0 ) return 1;
+    if( memcmp(q-iKey, zNeedle, nNeedle)==0 ) return q-iKey;
     q++;
   }
   return 0;
+}
+
+static int find(const char *z, size_t n, const char *zNeedle, size_t nNeedle, size_t iKey){
+  return find_pos(z, n, zNeedle, nNeedle, iKey)!=0;
 }
 
 /* Could z[0..n) spell a string another way than has_string() looks for? Only through a
@@ -333,12 +413,59 @@ static int has_value(const char *z, size_t n, const char *zVal, size_t nVal){
   return find(z, n, zVal, nVal, iKey);
 }
 
+/* Does any of the n values az[i] (the column texts of one constraint, or an identity set's
+** names) occur in z[0..nz) as has_value() looks for it? 1 yes or cannot tell, 0 none. When
+** several are searched, those spelled as JSON strings with a common beginning of five bytes
+** or more (ARNs: "arn:aws:) are found in one pass: each place that beginning occurs is
+** compared with each of them, rather than the bytes searched once per value. */
+static int any_value(const char *z, size_t nz, char **az, const size_t *an, int n){
+  char zPre[64];
+  size_t nPre = 0, i, iKey;
+  int j, bPre = n>1;
+  for(j=0; j<n && bPre; j++){
+    size_t k, m;
+    if( literal_shaped(az[j], an[j]) || an[j]+1>sizeof(zPre) ){ bPre = 0; break; }
+    for(k=0; k<an[j]; k++){
+      unsigned char c = (unsigned char)az[j][k];
+      if( c<0x20 || c>=0x80 || c=='"' || c=='\\' ){ bPre = 0; break; }
+    }
+    if( !bPre ) break;
+    if( j==0 ){
+      zPre[0] = '"';
+      memcpy(zPre+1, az[0], an[0]);
+      nPre = an[0]+1;
+    }else{
+      for(m=1; m<nPre && m-1<an[j] && zPre[m]==az[j][m-1]; m++){}
+      nPre = m;
+    }
+  }
+  if( !bPre || nPre<5 ){
+    for(j=0; j<n; j++){
+      if( has_value(z, nz, az[j], an[j])!=0 ) return 1;
+    }
+    return 0;
+  }
+  for(i=1, iKey=0; i<nPre; i++){
+    if( commonness((unsigned char)zPre[i]) < commonness((unsigned char)zPre[iKey]) ) iKey = i;
+  }
+  for(i=0; i+nPre<=nz; i++){
+    const char *q = find_pos(z+i, nz-i, zPre, nPre, iKey);
+    if( q==0 ) return 0;
+    i = (size_t)(q - z);
+    for(j=0; j<n; j++){
+      /* "value" at q: the opening quote, the value, the closing quote */
+      if( i+an[j]+2<=nz && memcmp(q+1, az[j], an[j])==0 && q[an[j]+1]=='"' ) return 1;
+    }
+  }
+  return 0;
+}
+
 /* Can the decompressed bytes of a file hold a match? A value whose column text equals a
 ** wanted text must occur in the file as has_value() looks for it, unless it is a string
 ** spelled with a \u or \/ escape: when the file has none, a missing value rules the
 ** file out. */
 int filter_bytes(const Filter *p, const char *z, size_t n){
-  int i, j;
+  int i;
   if( p->bMfaRule ){
     /* both names end in MFADevice": one search rules most files out */
     if( !find(z, n, "MFADevice\"", 10, 0)
@@ -349,11 +476,15 @@ int filter_bytes(const Filter *p, const char *z, size_t n){
   }
   for(i=0; i<p->nStr; i++){
     const FilterStr *f = &p->aStr[i];
-    int bAny = 0;
-    for(j=0; j<f->nVal && !bAny; j++){
-      if( has_value(z, n, f->azVal[j], f->anVal[j])!=0 ) bAny = 1;
+    if( !any_value(z, n, f->azVal, f->anVal, f->nVal) ) return has_escape(z, n);
+  }
+  if( p->pWho ){
+    /* an identity's event has its actor's text, or its IAM user's name, in the bytes */
+    const FilterWho *w = p->pWho;
+    if( !any_value(z, n, w->actor.azVal, w->actor.anVal, w->actor.nVal)
+     && !any_value(z, n, w->azName, w->anName, w->nUser) ){
+      return has_escape(z, n);
     }
-    if( !bAny ) return has_escape(z, n);
   }
   return 1;
 }
@@ -372,6 +503,32 @@ static int value_one_of(const FilterStr *f, const char *z, size_t s, size_t e){
 /* The derived column a derived filter field stands for. */
 static int derived_column(int iField){
   return iField==FX_actor ? RD_actor : iField==FX_user_name ? RD_user_name : RD_account_id;
+}
+
+/* Is the record at z[s] (keys indexed in pIdx) an event of the identity set: its actor
+** column one of the actors, or its user_type IAMUser with user_name and account_id one of
+** the pairs? Each column's text as the column shows it (json_text_cmp). */
+int filter_who_record(const FilterWho *p, const char *z, size_t s, const FieldIndex *pIdx){
+  size_t vs, ve, ns, ne, as, ae;
+  int i;
+  if( p->actor.nVal && record_ident_span(z, s, pIdx, RD_actor, &vs, &ve)
+   && value_one_of(&p->actor, z, vs, ve) ){
+    return 1;
+  }
+  if( p->nUser==0 ) return 0;
+  if( !record_ident_span(z, s, pIdx, RD_user_type, &vs, &ve) || z[vs]=='n'
+   || json_text_cmp(z, vs, ve, "IAMUser", 7)!=0 ){
+    return 0;
+  }
+  if( !record_ident_span(z, s, pIdx, RD_user_name, &ns, &ne) || z[ns]=='n' ) return 0;
+  if( !record_ident_span(z, s, pIdx, RD_account_id, &as, &ae) || z[as]=='n' ) return 0;
+  for(i=0; i<p->nUser; i++){
+    if( json_text_cmp(z, ns, ne, p->azName[i], p->anName[i])==0
+     && json_text_cmp(z, as, ae, p->azAcct[i], p->anAcct[i])==0 ){
+      return 1;
+    }
+  }
+  return 0;
 }
 
 /* Does the record at z[s] (keys indexed in pIdx) satisfy every pushed constraint? Each
@@ -417,6 +574,7 @@ int filter_record_ex(const Filter *p, const char *z, size_t s, size_t e,
     }
     if( (p->bLo && t<p->iLo) || (p->bHi && t>p->iHi) ) return 0;
   }
+  if( p->pWho && !filter_who_record(p->pWho, z, s, pIdx) ) return 0;
   for(i=0; i<p->nStr; i++){
     const FilterStr *f = &p->aStr[i];
     size_t vs, ve;

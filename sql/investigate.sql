@@ -159,11 +159,18 @@ CREATE TEMP VIEW mfa_alert_window_24h AS
              coalesce(nullif(t.eventID, ''), t.record) AS k,
              row_number() OVER (PARTITION BY coalesce(nullif(t.eventID, ''), t.record)
                                 ORDER BY t.rowid) AS copy
-        FROM trail t
-       WHERE (t.actor IN (SELECT actor FROM alerts WHERE NOT imported)
+        -- the files: one read, the reader keeping only the actors' and the target users'
+        -- events (cloudtrail_involves: SQLite hands a virtual table no OR of IN lists);
+        -- never run on an imported table (g is empty), whose branch is `hits` below
+        FROM (SELECT 1 WHERE NOT (SELECT imported FROM mfa_trail_imported)) g CROSS JOIN trail t
+       WHERE cloudtrail_involves(t.record, json_object(
+               'actor', json((SELECT json_group_array(actor) FROM alerts WHERE actor IS NOT NULL)),
+               'iam_user', json((SELECT json_group_array(json_array(target_user, account_id))
+                                   FROM alerts
+                                  WHERE target_user IS NOT NULL AND account_id IS NOT NULL))))
+         AND (t.actor IN (SELECT actor FROM alerts)
               OR (t.user_type = 'IAMUser'
-                  AND (t.user_name, t.account_id) IN (SELECT target_user, account_id FROM alerts
-                                                       WHERE NOT imported)))
+                  AND (t.user_name, t.account_id) IN (SELECT target_user, account_id FROM alerts)))
          AND t.event_epoch BETWEEN (SELECT min(event_epoch) FROM alerts) - 86400
                                AND (SELECT max(event_epoch) FROM alerts) + 86400
     ) WHERE copy = 1

@@ -4,7 +4,8 @@
 
 For each corpus, reads every row once (nothing pushed down), then makes N random queries
 from the values it holds (plus values it does not hold) over the columns the reader can push
-down: string equalities and IN lists, event_epoch ranges, eventTime text ranges, copy. Each
+down: string equalities and IN lists, event_epoch ranges, eventTime text ranges, copy,
+cloudtrail_involves (against the OR of IN lists it stands for, pushed and called). Each
 query runs twice: as written, and with every constrained column written `+column`, which
 SQLite cannot hand to the virtual table, so the second run reads and checks every record
 itself. The two must return the same rows (source_file, record_index) in the same order,
@@ -13,6 +14,7 @@ CloudTrail writes: there the pushed query may leave out only rows whose eventTim
 CloudTrail's form, and must return exactly the twin's rows with max_delivery_delay = 0.
 Prints one line per corpus, then each mismatch with both row counts.
 """
+import json
 import random
 import re
 import sqlite3
@@ -115,6 +117,21 @@ def covering_queries(rng, rows, has_copy):
                 f"+eventTime >= {day} AND +eventTime < {day} || 'T23:59:59Z'"))
     if has_copy:
         out.append(("copy = 1", "+copy = 1"))
+    # cloudtrail_involves(record, identities): pushed to the reader, and as SQLite calls it
+    # (+record), against the OR of IN lists it stands for
+    for k in range(3):
+        actors = sorted({r["actor"] for r in rows if isinstance(r["actor"], str)})
+        users = sorted({(r["user_name"], r["account_id"]) for r in rows
+                        if r["user_type"] == "IAMUser" and isinstance(r["user_name"], str)
+                        and isinstance(r["account_id"], str)})
+        a = rng.sample(actors, min(len(actors), k + 1)) + [DECOYS[k]]
+        u = rng.sample(users, min(len(users), k)) + [(DECOYS[k + 1], "111122223333")]
+        spec = json.dumps({"actor": a, "iam_user": [list(p) for p in u]})
+        explicit = (f"(+actor IN ({', '.join(quote(v) for v in a)}) OR (+user_type = 'IAMUser'"
+                    f" AND (+user_name, +account_id) IN "
+                    f"(VALUES {', '.join(f'({quote(n)}, {quote(c)})' for n, c in u)})))")
+        out.append((f"cloudtrail_involves(record, {quote(spec)})", explicit))
+        out.append((f"cloudtrail_involves(+record, {quote(spec)})", explicit))
     # two constraints on one column must both hold (an IN list is one constraint)
     for col in ("eventSource", "eventName", "actor"):
         pool = sorted({r[col] for r in rows if isinstance(r[col], str)}) or DECOYS
@@ -148,7 +165,7 @@ def run(db, q):
 
 def run_corpus(db, name, path, seed, n, has_copy):
     src = f"cloudtrail({quote(path)})"
-    want = STRING_COLS + ["event_epoch", "eventTime"]
+    want = STRING_COLS + ["event_epoch", "eventTime", "user_type"]
     rows = [dict(zip(want, r)) for r in db.execute(f"SELECT {', '.join(want)} FROM {src}")]
     rng = random.Random(f"{seed}:{name}")
     bad = []
