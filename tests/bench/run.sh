@@ -22,6 +22,8 @@
 #               fields only; how many is printed), as detect() and as one DuckDB query over
 #               read_json: the alert sets (rule_id|event_id) must be equal
 #   count       count(*) by eventName
+#   day         one day of events (count), the day written as text bounds on eventTime and as
+#               bounds on event_epoch: both prune files by delivery stamp; the ratio is printed
 #   select      SELECT * into an ordinary table of an in-memory database, then count(*)
 #   views       count(*) of each investigation view of sql/investigate.sql over the virtual
 #               table (this extension only)
@@ -57,7 +59,7 @@
 #   BENCH_RUNS_2X=1         runs on the corpus twice as large
 #   BENCH_ONLY="G ..."      ask only these question groups (the second word of each job
 #                           line below: startup floor scan detect rules2024 one2024 sql2024
-#                           rules2026 one2026 sql2026 count select mfa_alert_window_48h
+#                           rules2026 one2026 sql2026 count day select mfa_alert_window_48h
 #                           mfa_alert_window_24h mfa_alert_scope_24h
 #                           mfa_alert_other_alerts_48h mfa_alert_window_24h_origin sessions
 #                           import reimport floor2x detect2x count2x); unset: all of them.
@@ -312,6 +314,8 @@ job() {   # job PHASE GROUP QUESTION TOOL RUNS REF(1|0) FLOORGROUP STDIN CMD
 T_EXT="cloudtrail"
 T_EXTP="cloudtrail (plain .json)"
 T_EXT1="cloudtrail detect() 2024 MFA rule_id"
+T_EXTE="cloudtrail, on event_epoch"
+T_EXTT="cloudtrail, eventTime as text"
 T_DUCK="duckdb"
 T_JSON="sqlite json_each (plain)"
 T_CASE="cloudtrail (case file)"
@@ -379,6 +383,9 @@ job 1 count    "count by eventName"       "$T_EXTP" "$RUNS" 0 floor "$(sql ext_c
 [ "$have_duckdb" = 1 ] &&
 job 1 count    "count by eventName"       "$T_DUCK" "$RUNS" 0 floor /dev/null "$DUCK count $C1"
 job 1 count    "count by eventName"       "$T_JSON" "$JSON_RUNS" 0 floor "$(sql json_count json-count "$CP")" "$S"
+
+job 1 day      "one day: WHERE ... (a day's bounds)" "$T_EXTE" "$RUNS" 1 floor "$(WHERE="event_epoch >= unixepoch('2026-03-04') AND event_epoch < unixepoch('2026-03-05')" sql ext_day day-epoch "$C1")" "$S"
+job 1 day      "one day: WHERE ... (a day's bounds)" "$T_EXTT" "$RUNS" 0 floor "$(WHERE="eventTime >= '2026-03-04' AND eventTime < '2026-03-05'" sql ext_day day-text "$C1")" "$S"
 
 job 1 select   "SELECT * into a table"    "$T_EXT"  "$RUNS" 1 floor "$(sql ext_select select "$C1")" "$S"
 [ "$have_duckdb" = 1 ] &&
@@ -497,7 +504,7 @@ describe() {   # a short description of an answer
 }
 for ((i = 0; i < NJ; i++)); do
   J_CHECK[i]=""
-  case "${J_GROUP[i]}" in detect*|count*|select*|rules*|one*|sql*|sessions|mfa_*) ;; *) continue ;; esac
+  case "${J_GROUP[i]}" in detect*|count*|select*|rules*|one*|sql*|sessions|mfa_*|day) ;; *) continue ;; esac
   ref=$(ref_of "${J_GROUP[i]}")
   if [ -n "${J_BAD[i]}" ]; then
     J_CHECK[i]=FAIL
@@ -681,6 +688,23 @@ if [ "$have_case" = 1 ]; then
       RATIOS+=("${J_Q[k]}: case file / files = $(ratio "${MED[$k]}" "${MED[$ref]}") ($(secs "${MED[$k]}") s / $(secs "${MED[$ref]}") s)")
   done
 fi
+# the investigation views over the files against one scan (they read the files twice: the
+# alerts, then the identities' events), and the day as eventTime text against event_epoch
+c=$(ref_of scan)
+for v in mfa_alert_window_48h mfa_alert_window_24h mfa_alert_scope_24h; do
+  k=$(ref_of "$v")
+  if [ "$k" -ge 0 ] && [ "$c" -ge 0 ] && [ -z "${J_BAD[k]}${J_BAD[c]}" ]; then
+    read -r ck _ _ < <(stats "${J_CPUS[k]}")
+    read -r cc _ _ < <(stats "${J_CPUS[c]}")
+    RATIOS+=("view $v / full count(*) scan = $(ratio "${MED[$k]}" "${MED[$c]}") (cpu $(ratio "$ck" "$cc"))")
+  fi
+done
+for ((k = 0; k < NJ; k++)); do
+  [ "${J_GROUP[k]}" = day ] && [ "${J_T[k]}" = "$T_EXTT" ] || continue
+  c=$(ref_of day)
+  [ -z "${J_BAD[k]}${J_BAD[c]}" ] && [ "${J_CHECK[k]}" = PASS ] &&
+    RATIOS+=("one day as eventTime text / as event_epoch = $(ratio "${MED[$k]}" "${MED[$c]}") ($(secs "${MED[$k]}") s / $(secs "${MED[$c]}") s)")
+done
 echo
 for r in "${RATIOS[@]}"; do echo "ratio $r"; done
 
