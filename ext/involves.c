@@ -27,9 +27,8 @@ SQLITE_EXTENSION_INIT3
 ** the text, so the strings are decoded exactly as json_group_array() wrote them. */
 int involves_parse(sqlite3 *db, sqlite3_value *pSpec, FilterWho **ppWho, char **pzErr){
   static const char zSql[] =
-    "WITH s(j) AS (SELECT CASE WHEN json_valid(?1) AND json_type(?1) = 'object' THEN ?1"
-    "                          ELSE '{}' END) "
-    "SELECT 0, CASE WHEN json_valid(?1) AND json_type(?1) = 'object' THEN"
+    "WITH s(j) AS (SELECT CASE WHEN ?2 THEN ?1 ELSE '{}' END) "
+    "SELECT 0, CASE WHEN ?2 THEN"
     "   NOT EXISTS (SELECT 1 FROM s, json_each(s.j) WHERE key NOT IN ('actor', 'iam_user'))"
     "   AND coalesce(json_type(?1, '$.actor'), 'array') = 'array'"
     "   AND coalesce(json_type(?1, '$.iam_user'), 'array') = 'array' ELSE 0 END, NULL, NULL, NULL "
@@ -54,6 +53,21 @@ int involves_parse(sqlite3 *db, sqlite3_value *pSpec, FilterWho **ppWho, char **
   memset(p, 0, sizeof(*p));
   rc = sqlite3_prepare_v2(db, zSql, -1, &pStmt, 0);
   if( rc==SQLITE_OK ) rc = sqlite3_bind_value(pStmt, 1, pSpec);
+  if( rc==SQLITE_OK ){
+    /* one JSON object, checked here: SQLite's json_valid() answers 0 when it runs out of
+    ** memory, which would turn an out-of-memory into a wrong message */
+    const char *z = (const char*)sqlite3_value_text(pSpec);
+    size_t n = (size_t)sqlite3_value_bytes(pSpec), i, e;
+    unsigned flags = 0;
+    JsonError err;
+    if( z==0 ){
+      rc = SQLITE_NOMEM;
+    }else{
+      i = json_ws(z, n, 0);
+      e = i<n && z[i]=='{' ? json_skip(z, n, i, &flags, &err) : (size_t)-1;
+      rc = sqlite3_bind_int(pStmt, 2, e!=(size_t)-1 && json_ws(z, n, e)==n);
+    }
+  }
   while( rc==SQLITE_OK && sqlite3_step(pStmt)==SQLITE_ROW ){
     int eKind = sqlite3_column_int(pStmt, 0);
     const char *zType = (const char*)sqlite3_column_text(pStmt, 1);
