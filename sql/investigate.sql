@@ -114,10 +114,10 @@ CREATE TEMP VIEW mfa_alert_window_48h AS
              e.target_user, e.outcome, e.errorCode AS error_code, e.eventID AS event_id,
              e.k IN (SELECT k FROM alerts) AS is_alert,
              e.source_file, e.record_index
-        FROM alerts a
-        JOIN events e ON e.actor = a.actor
-                     AND e.event_epoch BETWEEN a.event_epoch - 172800 AND a.event_epoch
-       WHERE e.rid IN (SELECT rid FROM firsts)
+        -- each event (once) against each alert: a handful of alerts, so no index is built
+        FROM events e CROSS JOIN alerts a
+       WHERE e.rid IN (SELECT rid FROM firsts) AND e.actor = a.actor
+         AND e.event_epoch BETWEEN a.event_epoch - 172800 AND a.event_epoch
       UNION ALL
       -- an imported table: one row per event already, and an index on (actor, event_epoch)
       SELECT a.alert_id, a.event_epoch, coalesce(nullif(t.eventID, ''), t.record),
@@ -233,12 +233,13 @@ CREATE TEMP VIEW mfa_alert_window_24h AS
              e.outcome, e.errorCode AS error_code, e.readOnly AS read_only,
              e.requestParameters AS request_parameters, e.resources, e.eventID AS event_id,
              e.source_file, e.record_index
-        FROM alerts a
-        JOIN events e ON e.event_epoch BETWEEN a.event_epoch - 86400 AND a.event_epoch + 86400
-                     AND (e.actor = a.actor
-                          OR (e.user_type = 'IAMUser' AND e.user_name = a.target_user
-                              AND e.account_id = a.account_id))
+        -- each event (once) against each alert: a handful of alerts, so no index is built
+        FROM events e CROSS JOIN alerts a
        WHERE e.rid IN (SELECT rid FROM firsts)
+         AND e.event_epoch BETWEEN a.event_epoch - 86400 AND a.event_epoch + 86400
+         AND (e.actor = a.actor
+              OR (e.user_type = 'IAMUser' AND e.user_name = a.target_user
+                  AND e.account_id = a.account_id))
       UNION ALL
       SELECT h.alert_id, h.alert_epoch, coalesce(nullif(t.eventID, ''), t.record), h.subject,
              t.event_epoch - h.alert_epoch, t.eventTime, t.event_epoch, t.eventSource,
