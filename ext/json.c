@@ -243,7 +243,7 @@ typedef struct KeyFrame {
 
 /* The signature of a decoded key: its length, its first byte and its last four bytes
 ** (fewer for a shorter key), mixed. */
-static uint32_t sig_mix(size_t nLen, unsigned char cFirst, const unsigned char *aLast, size_t nLast){
+static inline uint32_t sig_mix(size_t nLen, unsigned char cFirst, const unsigned char *aLast, size_t nLast){
   uint32_t tail = 0;
   size_t i;
   if( nLast==4 ){
@@ -257,16 +257,18 @@ static uint32_t sig_mix(size_t nLen, unsigned char cFirst, const unsigned char *
 /* The signature of the raw key z[ks..ke): keys that decode alike share it. A key that
 ** reads as written (bPlain: skip_string saw no backslash and no byte >= 0x80), nearly
 ** every key, is its own decoding: a few loads. Others are decoded. */
-static uint32_t key_sig(const char *z, size_t ks, size_t ke, int bPlain){
+static inline uint32_t key_sig_plain(const char *z, size_t ks, size_t ke){
   const unsigned char *u = (const unsigned char*)z;
+  size_t nLen = ke-ks;
+  if( nLen==0 ) return sig_mix(0, 0, 0, 0);
+  return sig_mix(nLen, u[ks], u + (nLen>=4 ? ke-4 : ks), nLen>=4 ? 4 : nLen);
+}
+
+static uint32_t key_sig(const char *z, size_t ks, size_t ke, int bPlain){
   unsigned char aRing[4], aLast[4];             /* the last four decoded bytes */
   size_t nLen = 0, i = ks;
   unsigned char cFirst = 0;
-  if( bPlain ){
-    nLen = ke-ks;
-    if( nLen==0 ) return sig_mix(0, 0, 0, 0);
-    return sig_mix(nLen, u[ks], u + (nLen>=4 ? ke-4 : ks), nLen>=4 ? 4 : nLen);
-  }
+  if( bPlain ) return key_sig_plain(z, ks, ke);
   while( i<ke ){
     unsigned char a[4];
     int k, m = decode_char(z, &i, ke, a);
@@ -576,7 +578,7 @@ static size_t fast_skip(const char *z, size_t n, size_t i, JsonCapture *pCap, Ke
         KeyFrame *f = &aF[d];
         size_t ke = i-1, j;
         if( f->aIdx==0 && pKeys->n - f->iBase < DUP_INDEX_MIN-1 && pKeys->n < pKeys->nAlloc ){
-          uint32_t sig = key_sig(z, ks, ke, 1);
+          uint32_t sig = key_sig_plain(z, ks, ke);
           uint64_t bit = (uint64_t)1 << (sig >> 26);
           KeyEnt *e;
           if( f->bloom & bit ){
