@@ -557,9 +557,43 @@ int source_next_file(Source *p){
   return j->rc;
 }
 
+/* A worker split the file on another core, so the bytes of a record the consuming thread
+** reads first are usually not in its cache: the first column read stalls on them (the
+** load of eventName's first byte was 3% of a count by eventName). Ask for the bytes where
+** the columns read most (eventTime to userAgent lie around eventName in AWS's order)
+** PREFETCH_AHEAD records ahead (4 hid about a third of the stall, 16 more than half). A
+** hint only: nothing read depends on it. */
+#define PREFETCH_AHEAD 16
+static void prefetch_item(const SourceJob *j, int iItem){
+#if defined(__GNUC__)
+  if( iItem < j->nItem ){
+    const SplitItem *it = &j->aItem[iItem];
+    const char *z = j->zData + it->s;
+    __builtin_prefetch(z);
+    if( it->idx.aE[RF_eventName] ){
+      size_t o = it->idx.aS[RF_eventName];
+      __builtin_prefetch(z + o);
+      if( it->s + o + 64 < j->nData ) __builtin_prefetch(z + o + 64);
+    }
+  }
+#else
+  (void)j; (void)iItem;
+#endif
+}
+
+/* ... for the record PREFETCH_AHEAD after iItem, or at a file's start for the first ones */
+static void prefetch_ahead(const SourceJob *j, int iItem){
+  int k;
+  if( iItem==0 ){
+    for(k=0; k<PREFETCH_AHEAD; k++) prefetch_item(j, k);
+  }
+  prefetch_item(j, iItem+PREFETCH_AHEAD);
+}
+
 /* The next kept record of the current file: 1 with *ppItem set, 0 at its end. */
 int source_next_record(Source *p, const SplitItem **ppItem){
   if( p->pCur==0 || p->iItem>=p->pCur->nItem ) return 0;
+  prefetch_ahead(p->pCur, p->iItem);
   *ppItem = &p->pCur->aItem[p->iItem++];
   return 1;
 }
