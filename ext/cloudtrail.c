@@ -17,6 +17,7 @@ SQLITE_EXTENSION_INIT1
 #include "digests_vtab.h"
 #include "fields.h"
 #include "import.h"
+#include "involves.h"
 #include "files_vtab.h"
 #include "kql.h"
 #include "record.h"
@@ -57,5 +58,6 @@ int sqlite3_cloudtrail_init(sqlite3 *db, char **pzErrMsg, const sqlite3_api_rout
   if( rc==SQLITE_OK ) rc = sessions_vtab_register(db);
   if( rc==SQLITE_OK ) rc = digests_vtab_register(db);
   if( rc==SQLITE_OK ) rc = import_vtab_register(db);
+  if( rc==SQLITE_OK ) rc = involves_register(db);
   return rc;
 }

@@ -6,14 +6,91 @@
 */
 #include "sqlite3ext.h"
 SQLITE_EXTENSION_INIT3
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include "filter.h"
 #include "json.h"
 #include "record.h"
 #include "rule_mfa.h"
 
+static char *dup_text(const char *z, size_t n){
+  char *zOut = sqlite3_malloc64(n+1);
+  if( zOut ){
+    memcpy(zOut, z, n);
+    zOut[n] = 0;
+  }
+  return zOut;
+}
+
+/* Add z[0..n) to the actors of an identity set. */
+int filter_who_add_actor(FilterWho *p, const char *z, size_t n){
+  FilterStr *f = &p->actor;
+  char **az = sqlite3_realloc64(f->azVal, (f->nVal+1)*sizeof(char*));
+  size_t *an;
+  if( az==0 ) return SQLITE_NOMEM;
+  f->azVal = az;
+  an = sqlite3_realloc64(f->anVal, (f->nVal+1)*sizeof(size_t));
+  if( an==0 ) return SQLITE_NOMEM;
+  f->anVal = an;
+  f->iField = FX_actor;
+  if( (az[f->nVal] = dup_text(z, n))==0 ) return SQLITE_NOMEM;
+  an[f->nVal++] = n;
+  return SQLITE_OK;
+}
+
+/* Add the IAM user (user_name, account_id) to an identity set. */
+int filter_who_add_user(FilterWho *p, const char *zName, size_t nName, const char *zAcct,
+                        size_t nAcct){
+  if( p->nUser>=p->nUserAlloc ){
+    int nNew = p->nUserAlloc ? 2*p->nUserAlloc : 8;
+    char **a1 = sqlite3_realloc64(p->azName, nNew*sizeof(char*));
+    if( a1==0 ) return SQLITE_NOMEM;
+    p->azName = a1;
+    a1 = sqlite3_realloc64(p->azAcct, nNew*sizeof(char*));
+    if( a1==0 ) return SQLITE_NOMEM;
+    p->azAcct = a1;
+    size_t *a2 = sqlite3_realloc64(p->anName, nNew*sizeof(size_t));
+    if( a2==0 ) return SQLITE_NOMEM;
+    p->anName = a2;
+    a2 = sqlite3_realloc64(p->anAcct, nNew*sizeof(size_t));
+    if( a2==0 ) return SQLITE_NOMEM;
+    p->anAcct = a2;
+    p->nUserAlloc = nNew;
+  }
+  p->azName[p->nUser] = dup_text(zName, nName);
+  p->azAcct[p->nUser] = dup_text(zAcct, nAcct);
+  if( p->azName[p->nUser]==0 || p->azAcct[p->nUser]==0 ){
+    sqlite3_free(p->azName[p->nUser]);
+    sqlite3_free(p->azAcct[p->nUser]);
+    return SQLITE_NOMEM;
+  }
+  p->anName[p->nUser] = nName;
+  p->anAcct[p->nUser] = nAcct;
+  p->nUser++;
+  return SQLITE_OK;
+}
+
+void filter_who_free(FilterWho *p){
+  int i;
+  if( p==0 ) return;
+  for(i=0; i<p->actor.nVal; i++) sqlite3_free(p->actor.azVal[i]);
+  sqlite3_free(p->actor.azVal);
+  sqlite3_free(p->actor.anVal);
+  for(i=0; i<p->nUser; i++){
+    sqlite3_free(p->azName[i]);
+    sqlite3_free(p->azAcct[i]);
+  }
+  sqlite3_free(p->azName);
+  sqlite3_free(p->azAcct);
+  sqlite3_free(p->anName);
+  sqlite3_free(p->anAcct);
+  sqlite3_free(p);
+}
+
 void filter_clear(Filter *p){
   int i, j;
+  filter_who_free(p->pWho);
   for(i=0; i<p->nTimeCmp; i++) sqlite3_free(p->aTimeCmp[i].z);
   for(i=0; i<FILTER_MAX_STR; i++){
     for(j=0; j<p->aStr[i].nVal; j++) sqlite3_free(p->aStr[i].azVal[j]);
@@ -25,7 +102,7 @@ void filter_clear(Filter *p){
 
 int filter_is_empty(const Filter *p){
   return p->nStr==0 && !p->bLo && !p->bHi && !p->bMfaRule && !p->bKeys && !p->xEval
-      && p->nTimeCmp==0;
+      && p->nTimeCmp==0 && p->pWho==0;
 }
 
 /* Order of a FilterKeys set: by length, then bytes. */
@@ -117,8 +194,9 @@ void filter_record_free(Record *pRec){
 }
 
 /* Require the eventTime text to compare with z[0..n) as op says, as SQLite's BINARY
-** collation compares text. Only records are checked: text bounds never prune files, since
-** an eventTime written some other way ("zzz" > "2026") could sit in any file. */
+** collation compares text. Checked on each record, and on the files' delivery stamps as
+** event_epoch bounds are (filter_prune_file: the text CloudTrail writes sorts as its times
+** do; an eventTime written some other way, "zzz" > "2026", is outside that assumption). */
 int filter_add_time_text(Filter *p, int op, const char *z, size_t n){
   if( p->nTimeCmp>=4 ) return SQLITE_OK;                /* SQLite still checks it */
   p->aTimeCmp[p->nTimeCmp].z = sqlite3_malloc64(n+1);
@@ -165,17 +243,67 @@ int filter_add_str(Filter *p, int iField, int iCons, const char *z, size_t n){
   return SQLITE_OK;
 }
 
-/* Could a file whose name carries AWS's delivery stamp hold a matching event? Only time
-** prunes: an event cannot be delivered before it happened, and max_delivery_delay bounds
-** how late it may come. The account and region in a name are never trusted (global
-** services' events, with awsRegion us-east-1, are delivered to the trail's own region). */
-int filter_prune_file(const Filter *p, const S3Name *pName){
-  if( pName->zTime[0] && p->iMaxDelay>0 ){
-    /* events in a file stamped T happened in [T - max delay, T + slack] */
-    if( p->bHi && pName->iTime - p->iMaxDelay > p->iHi ) return 1;
-    if( p->bLo && pName->iTime + FILTER_STAMP_SLACK < p->iLo ) return 1;
+/* The text CloudTrail writes for the second t ("2026-03-04T10:05:00Z") into z (20 bytes and a NUL): 0 when t
+** is outside years 0001-9999, whose texts would not sort as the times do. */
+static int time_text(long long t, char z[80]){
+  struct tm tm;
+  time_t tt = (time_t)t;
+  if( t < -62135596800LL || t > 253402300799LL ) return 0;
+  if( gmtime_r(&tt, &tm)==0 ) return 0;
+  snprintf(z, 80, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+           tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+  return 1;
+}
+
+/* BINARY collation's order of a and b. */
+static int text_cmp(const char *a, size_t na, const char *b, size_t nb){
+  int c = memcmp(a, b, na<nb ? na : nb);
+  return c ? c : (na<nb ? -1 : na>nb);
+}
+
+/* Can an eventTime text in [A, B] (as BINARY compares text) satisfy every eventTime text
+** bound of the scan? */
+static int time_texts_can_match(const Filter *p, const char *zA, const char *zB){
+  int k;
+  for(k=0; k<p->nTimeCmp; k++){
+    const char *z = p->aTimeCmp[k].z;
+    size_t n = p->aTimeCmp[k].n;
+    switch( p->aTimeCmp[k].op ){
+      case FILTER_GT: if( text_cmp(zB, 20, z, n)<=0 ) return 0; break;
+      case FILTER_GE: if( text_cmp(zB, 20, z, n)<0 ) return 0; break;
+      case FILTER_LT: if( text_cmp(zA, 20, z, n)>=0 ) return 0; break;
+      case FILTER_LE: if( text_cmp(zA, 20, z, n)>0 ) return 0; break;
+    }
+  }
+  return 1;
+}
+
+/* Could a file whose stamps lie in [iFirst, iLast] hold a matching event? Only time prunes:
+** an event cannot be delivered before it happened, and max_delivery_delay bounds how late
+** it may come, so such a file holds events of [iFirst - max delay, iLast + slack].
+** Text bounds on eventTime prune on the same assumption, read on the text CloudTrail
+** writes ("2026-03-04T10:05:00.123Z": the order of those texts is the order of the times):
+** such a file's eventTimes then lie, as text, in [A, B], the texts of one second before
+** the earliest time (a fraction, ".5Z", sorts before "Z") and of the latest. */
+static int stamps_prune(const Filter *p, long long iFirst, long long iLast){
+  char zA[80], zB[80];
+  if( p->iMaxDelay<=0 ) return 0;
+  if( p->bHi && iFirst - p->iMaxDelay > p->iHi ) return 1;
+  if( p->bLo && iLast + FILTER_STAMP_SLACK < p->iLo ) return 1;
+  if( p->nTimeCmp
+   && time_text(iFirst - p->iMaxDelay - 1, zA) && time_text(iLast + FILTER_STAMP_SLACK, zB)
+   && !time_texts_can_match(p, zA, zB) ){
+    return 1;
   }
   return 0;
+}
+
+/* Could a file whose name carries AWS's delivery stamp hold a matching event? The account
+** and region in a name are never trusted (global services' events, with awsRegion
+** us-east-1, are delivered to the trail's own region). */
+int filter_prune_file(const Filter *p, const S3Name *pName){
+  if( !pName->zTime[0] ) return 0;
+  return stamps_prune(p, pName->iTime, pName->iTime);
 }
 
 /* Could a date folder of AWS's layout (.../YYYY/MM/DD) hold a matching event? By the
@@ -183,30 +311,31 @@ int filter_prune_file(const Filter *p, const S3Name *pName){
 int filter_prune_dir(const Filter *p, const char *zDir){
   S3Name name;
   long long iStart, iEnd;
-  if( !p->bLo && !p->bHi ) return 0;
+  if( !p->bLo && !p->bHi && p->nTimeCmp==0 ) return 0;
   if( !s3path_dir(zDir, &name, &iStart, &iEnd) ) return 0;
-  if( iEnd>iStart && p->iMaxDelay>0 ){
-    /* stamps in [iStart, iEnd): events in [iStart - max delay, iEnd + slack) */
-    if( p->bHi && iStart - p->iMaxDelay > p->iHi ) return 1;
-    if( p->bLo && iEnd + FILTER_STAMP_SLACK <= p->iLo ) return 1;
-  }
-  return 0;
+  /* stamps in [iStart, iEnd) */
+  return iEnd>iStart && stamps_prune(p, iStart, iEnd - 1);
 }
 
 /* Does zNeedle occur in z[0..n)? memchr() for the needle's byte at iKey (a byte rarer
 ** than the rest), then a comparison: several times faster than glibc's memmem() here,
 ** where this search runs over every byte of a corpus. */
-static int find(const char *z, size_t n, const char *zNeedle, size_t nNeedle, size_t iKey){
+static const char *find_pos(const char *z, size_t n, const char *zNeedle, size_t nNeedle,
+                            size_t iKey){
   const char *zEnd = z + n, *q = z + iKey;
-  if( nNeedle==0 ) return 1;
+  if( nNeedle==0 ) return z;
   if( n<nNeedle ) return 0;
   while( q < zEnd - (nNeedle-1-iKey) ){
     q = memchr(q, zNeedle[iKey], (size_t)(zEnd - (nNeedle-1-iKey) - q));
     if( q==0 ) return 0;
-    if( memcmp(q-iKey, zNeedle, nNeedle)==0 ) return 1;
+    if( memcmp(q-iKey, zNeedle, nNeedle)==0 ) return q-iKey;
     q++;
   }
   return 0;
+}
+
+static int find(const char *z, size_t n, const char *zNeedle, size_t nNeedle, size_t iKey){
+  return find_pos(z, n, zNeedle, nNeedle, iKey)!=0;
 }
 
 /* Could z[0..n) spell a string another way than has_string() looks for? Only through a
@@ -284,12 +413,59 @@ static int has_value(const char *z, size_t n, const char *zVal, size_t nVal){
   return find(z, n, zVal, nVal, iKey);
 }
 
+/* Does any of the n values az[i] (the column texts of one constraint, or an identity set's
+** names) occur in z[0..nz) as has_value() looks for it? 1 yes or cannot tell, 0 none. When
+** several are searched, those spelled as JSON strings with a common beginning of five bytes
+** or more (ARNs: "arn:aws:) are found in one pass: each place that beginning occurs is
+** compared with each of them, rather than the bytes searched once per value. */
+static int any_value(const char *z, size_t nz, char **az, const size_t *an, int n){
+  char zPre[64];
+  size_t nPre = 0, i, iKey;
+  int j, bPre = n>1;
+  for(j=0; j<n && bPre; j++){
+    size_t k, m;
+    if( literal_shaped(az[j], an[j]) || an[j]+1>sizeof(zPre) ){ bPre = 0; break; }
+    for(k=0; k<an[j]; k++){
+      unsigned char c = (unsigned char)az[j][k];
+      if( c<0x20 || c>=0x80 || c=='"' || c=='\\' ){ bPre = 0; break; }
+    }
+    if( !bPre ) break;
+    if( j==0 ){
+      zPre[0] = '"';
+      memcpy(zPre+1, az[0], an[0]);
+      nPre = an[0]+1;
+    }else{
+      for(m=1; m<nPre && m-1<an[j] && zPre[m]==az[j][m-1]; m++){}
+      nPre = m;
+    }
+  }
+  if( !bPre || nPre<5 ){
+    for(j=0; j<n; j++){
+      if( has_value(z, nz, az[j], an[j])!=0 ) return 1;
+    }
+    return 0;
+  }
+  for(i=1, iKey=0; i<nPre; i++){
+    if( commonness((unsigned char)zPre[i]) < commonness((unsigned char)zPre[iKey]) ) iKey = i;
+  }
+  for(i=0; i+nPre<=nz; i++){
+    const char *q = find_pos(z+i, nz-i, zPre, nPre, iKey);
+    if( q==0 ) return 0;
+    i = (size_t)(q - z);
+    for(j=0; j<n; j++){
+      /* "value" at q: the opening quote, the value, the closing quote */
+      if( i+an[j]+2<=nz && memcmp(q+1, az[j], an[j])==0 && q[an[j]+1]=='"' ) return 1;
+    }
+  }
+  return 0;
+}
+
 /* Can the decompressed bytes of a file hold a match? A value whose column text equals a
 ** wanted text must occur in the file as has_value() looks for it, unless it is a string
 ** spelled with a \u or \/ escape: when the file has none, a missing value rules the
 ** file out. */
 int filter_bytes(const Filter *p, const char *z, size_t n){
-  int i, j;
+  int i;
   if( p->bMfaRule ){
     /* both names end in MFADevice": one search rules most files out */
     if( !find(z, n, "MFADevice\"", 10, 0)
@@ -300,11 +476,15 @@ int filter_bytes(const Filter *p, const char *z, size_t n){
   }
   for(i=0; i<p->nStr; i++){
     const FilterStr *f = &p->aStr[i];
-    int bAny = 0;
-    for(j=0; j<f->nVal && !bAny; j++){
-      if( has_value(z, n, f->azVal[j], f->anVal[j])!=0 ) bAny = 1;
+    if( !any_value(z, n, f->azVal, f->anVal, f->nVal) ) return has_escape(z, n);
+  }
+  if( p->pWho ){
+    /* an identity's event has its actor's text, or its IAM user's name, in the bytes */
+    const FilterWho *w = p->pWho;
+    if( !any_value(z, n, w->actor.azVal, w->actor.anVal, w->actor.nVal)
+     && !any_value(z, n, w->azName, w->anName, w->nUser) ){
+      return has_escape(z, n);
     }
-    if( !bAny ) return has_escape(z, n);
   }
   return 1;
 }
@@ -323,6 +503,32 @@ static int value_one_of(const FilterStr *f, const char *z, size_t s, size_t e){
 /* The derived column a derived filter field stands for. */
 static int derived_column(int iField){
   return iField==FX_actor ? RD_actor : iField==FX_user_name ? RD_user_name : RD_account_id;
+}
+
+/* Is the record at z[s] (keys indexed in pIdx) an event of the identity set: its actor
+** column one of the actors, or its user_type IAMUser with user_name and account_id one of
+** the pairs? Each column's text as the column shows it (json_text_cmp). */
+int filter_who_record(const FilterWho *p, const char *z, size_t s, const FieldIndex *pIdx){
+  size_t vs, ve, ns, ne, as, ae;
+  int i;
+  if( p->actor.nVal && record_ident_span(z, s, pIdx, RD_actor, &vs, &ve)
+   && value_one_of(&p->actor, z, vs, ve) ){
+    return 1;
+  }
+  if( p->nUser==0 ) return 0;
+  if( !record_ident_span(z, s, pIdx, RD_user_type, &vs, &ve) || z[vs]=='n'
+   || json_text_cmp(z, vs, ve, "IAMUser", 7)!=0 ){
+    return 0;
+  }
+  if( !record_ident_span(z, s, pIdx, RD_user_name, &ns, &ne) || z[ns]=='n' ) return 0;
+  if( !record_ident_span(z, s, pIdx, RD_account_id, &as, &ae) || z[as]=='n' ) return 0;
+  for(i=0; i<p->nUser; i++){
+    if( json_text_cmp(z, ns, ne, p->azName[i], p->anName[i])==0
+     && json_text_cmp(z, as, ae, p->azAcct[i], p->anAcct[i])==0 ){
+      return 1;
+    }
+  }
+  return 0;
 }
 
 /* Does the record at z[s] (keys indexed in pIdx) satisfy every pushed constraint? Each
@@ -368,6 +574,7 @@ int filter_record_ex(const Filter *p, const char *z, size_t s, size_t e,
     }
     if( (p->bLo && t<p->iLo) || (p->bHi && t>p->iHi) ) return 0;
   }
+  if( p->pWho && !filter_who_record(p->pWho, z, s, pIdx) ) return 0;
   for(i=0; i<p->nStr; i++){
     const FilterStr *f = &p->aStr[i];
     size_t vs, ve;

@@ -50,6 +50,15 @@ typedef struct FilterKeys {
   size_t *an;
 } FilterKeys;
 
+/* An identity set (cloudtrail_involves): a record whose actor is one of actor's values, or
+** whose user_type is IAMUser and whose user_name and account_id are one of the pairs. */
+typedef struct FilterWho {
+  FilterStr actor;               /* iField FX_actor */
+  int nUser, nUserAlloc;
+  char **azName, **azAcct;
+  size_t *anName, *anAcct;
+} FilterWho;
+
 typedef struct Filter {
   int nStr;
   FilterStr aStr[FILTER_MAX_STR];
@@ -69,6 +78,7 @@ typedef struct Filter {
   int nTimeCmp;                  /* eventTime text comparisons (record level only) */
   struct { int op; char *z; size_t n; } aTimeCmp[4];  /* op: FILTER_GT, _GE, _LT, _LE */
   long long iMaxDelay;           /* max_delivery_delay in seconds; 0: no time pruning */
+  FilterWho *pWho;               /* only the events of these identities, or NULL (owned) */
 } Filter;
 
 /* An event may be delivered up to an hour after its file's stamp says (the stamp is
@@ -89,6 +99,11 @@ int filter_keys_have(const FilterKeys *pKeys, const char *z, size_t n);
 int filter_key_text(const char *z, size_t s, const FieldIndex *pIdx, int iField,
                     const char **pz, size_t *pn);
 int filter_add_time_text(Filter *p, int op, const char *z, size_t n);
+int filter_who_add_actor(FilterWho *p, const char *z, size_t n);
+int filter_who_add_user(FilterWho *p, const char *zName, size_t nName, const char *zAcct,
+                        size_t nAcct);
+int filter_who_record(const FilterWho *p, const char *z, size_t s, const FieldIndex *pIdx);
+void filter_who_free(FilterWho *p);
 void filter_clear(Filter *p);
 int filter_is_empty(const Filter *p);
 int filter_prune_file(const Filter *p, const S3Name *pName);

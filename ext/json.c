@@ -243,7 +243,7 @@ typedef struct KeyFrame {
 
 /* The signature of a decoded key: its length, its first byte and its last four bytes
 ** (fewer for a shorter key), mixed. */
-static uint32_t sig_mix(size_t nLen, unsigned char cFirst, const unsigned char *aLast, size_t nLast){
+static inline uint32_t sig_mix(size_t nLen, unsigned char cFirst, const unsigned char *aLast, size_t nLast){
   uint32_t tail = 0;
   size_t i;
   if( nLast==4 ){
@@ -257,16 +257,18 @@ static uint32_t sig_mix(size_t nLen, unsigned char cFirst, const unsigned char *
 /* The signature of the raw key z[ks..ke): keys that decode alike share it. A key that
 ** reads as written (bPlain: skip_string saw no backslash and no byte >= 0x80), nearly
 ** every key, is its own decoding: a few loads. Others are decoded. */
-static uint32_t key_sig(const char *z, size_t ks, size_t ke, int bPlain){
+static inline uint32_t key_sig_plain(const char *z, size_t ks, size_t ke){
   const unsigned char *u = (const unsigned char*)z;
+  size_t nLen = ke-ks;
+  if( nLen==0 ) return sig_mix(0, 0, 0, 0);
+  return sig_mix(nLen, u[ks], u + (nLen>=4 ? ke-4 : ks), nLen>=4 ? 4 : nLen);
+}
+
+static uint32_t key_sig(const char *z, size_t ks, size_t ke, int bPlain){
   unsigned char aRing[4], aLast[4];             /* the last four decoded bytes */
   size_t nLen = 0, i = ks;
   unsigned char cFirst = 0;
-  if( bPlain ){
-    nLen = ke-ks;
-    if( nLen==0 ) return sig_mix(0, 0, 0, 0);
-    return sig_mix(nLen, u[ks], u + (nLen>=4 ? ke-4 : ks), nLen>=4 ? 4 : nLen);
-  }
+  if( bPlain ) return key_sig_plain(z, ks, ke);
   while( i<ke ){
     unsigned char a[4];
     int k, m = decode_char(z, &i, ke, a);
@@ -458,7 +460,19 @@ static size_t skip_value(const char *z, size_t n, size_t i, int depth, unsigned 
           i = skip_ws(z, n, i+1);
         }
         vs = i;
-        i = skip_value(z, n, i, depth+1, pFlags, pErr, 0, pKeys);
+        /* most values are strings: scanned here, without a call to skip_value (whose
+        ** frame costs more than a short string does); anything else as before */
+        if( i<n && z[i]=='"' ){
+          int bPlainValue;
+          i = skip_string(z, n, i, pFlags, pErr, &bPlainValue);
+        }else if( n-i>=5 && ((z[i]=='t' && memcmp(z+i, "true", 4)==0)
+                          || (z[i]=='n' && memcmp(z+i, "null", 4)==0)) ){
+          i += 4;                               /* (n-i>=5: "false" or "true," fits) */
+        }else if( n-i>=5 && z[i]=='f' && memcmp(z+i, "false", 5)==0 ){
+          i += 5;
+        }else{
+          i = skip_value(z, n, i, depth+1, pFlags, pErr, 0, pKeys);
+        }
         if( i==BAD ) break;
         if( iField>=0 ){
           /* a repeated key: its last value is the one that counts */
@@ -497,6 +511,158 @@ static size_t skip_value(const char *z, size_t n, size_t i, int depth, unsigned 
   return fail(pErr, i, "unexpected character");
 }
 
+/* The fast path. Nearly every record as AWS writes it is plain: strings without a
+** backslash, a control byte or a byte >= 0x80, no repeated key, modest nesting. For such
+** an object fast_skip() proves what skip_value() would find (the same end, the same
+** captured spans, no flag, no error) with one loop and an explicit stack instead of a
+** call per value. At the first thing it does not handle (any of the above, any syntax
+** error, nesting past FAST_MAX_DEPTH, a key stack that could not grow) it gives up with
+** NOT_FAST, having written nothing but spans the full validator then writes again alike,
+** and the caller validates the value from its start with skip_value(): every problem, its
+** byte offset and every flag still come from the full validator alone. */
+#define NOT_FAST ((size_t)-2)
+#define FAST_MAX_DEPTH 64
+
+/* A plain string whose opening quote is at u[i]: the offset after its closing quote, or
+** NOT_FAST when a backslash, a control byte, a byte >= 0x80 or the end of the data comes
+** first. */
+static inline size_t fast_string(const unsigned char *u, size_t n, size_t i){
+  i++;
+#ifdef __SSE2__
+  {
+    const __m128i vQuote = _mm_set1_epi8('"'), vSlash = _mm_set1_epi8('\\');
+    const __m128i vSpace = _mm_set1_epi8(0x20);
+    while( i+16<=n ){
+      __m128i v = _mm_loadu_si128((const __m128i*)(u+i));
+      __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, vQuote), _mm_cmpeq_epi8(v, vSlash)),
+                               _mm_cmplt_epi8(v, vSpace));
+      int bits = _mm_movemask_epi8(m);
+      if( bits ){
+        i += (size_t)__builtin_ctz((unsigned)bits);
+        return u[i]=='"' ? i+1 : NOT_FAST;
+      }
+      i += 16;
+    }
+  }
+#endif
+  while( i<n && !aStop[u[i]] ) i++;
+  return i<n && u[i]=='"' ? i+1 : NOT_FAST;
+}
+
+/* The object at z[i] (see above): its end, or NOT_FAST. */
+static size_t fast_skip(const char *z, size_t n, size_t i, JsonCapture *pCap, KeyStack *pKeys){
+  const unsigned char *u = (const unsigned char*)z;
+  KeyFrame aF[FAST_MAX_DEPTH];   /* the open containers' key frames, outermost first */
+  unsigned char aObj[FAST_MAX_DEPTH];
+  int iField = -1;               /* the top-level member being read: its field, or -1 */
+  size_t vs = 0;                 /* ... and where its value starts */
+  size_t r = NOT_FAST;
+  int d = 0, k;
+  JsonError err;                 /* skip_number's; never reported */
+  if( i>=n || z[i]!='{' ) return NOT_FAST;
+  aObj[0] = 1;
+  aF[0].bloom = 0; aF[0].iObj = i; aF[0].iBase = pKeys->n; aF[0].aIdx = 0; aF[0].nIdx = 0;
+  i = skip_ws(z, n, i+1);
+  if( i<n && z[i]=='}' ){ r = i+1; goto done; }
+  for(;;){
+    /* i is at a member: a key in an object, a value in an array */
+    unsigned char c;
+    if( aObj[d] ){
+      size_t ks = i+1;
+      if( i>=n || z[i]!='"' ) goto done;
+      i = fast_string(u, n, i);
+      if( i==NOT_FAST ) goto done;
+      {
+        /* key_check() for a plain key, inline while the object is small (no hash index,
+        ** none due) and the stack has room: the same entries, the same bloom */
+        KeyFrame *f = &aF[d];
+        size_t ke = i-1, j;
+        if( f->aIdx==0 && pKeys->n - f->iBase < DUP_INDEX_MIN-1 && pKeys->n < pKeys->nAlloc ){
+          uint32_t sig = key_sig_plain(z, ks, ke);
+          uint64_t bit = (uint64_t)1 << (sig >> 26);
+          KeyEnt *e;
+          if( f->bloom & bit ){
+            for(j=f->iBase; j<pKeys->n; j++){
+              const KeyEnt *p = &pKeys->a[j];
+              if( p->sig==sig && key_same(z, p->ks, p->ke, ks, ke) ) goto done;
+            }
+          }
+          f->bloom |= bit;
+          e = &pKeys->a[pKeys->n++];
+          e->sig = sig;
+          e->h = 0;
+          e->ks = ks;
+          e->ke = ke;
+        }else if( key_check(z, pKeys, f, ks, ke, 1) || pKeys->bOom ){
+          goto done;
+        }
+      }
+      if( pCap && d==0 ) iField = pCap->xMap(z+ks, i-1-ks);
+      i = skip_ws(z, n, i);
+      if( i>=n || z[i]!=':' ) goto done;
+      i = skip_ws(z, n, i+1);
+      if( d==0 ) vs = i;
+    }
+    if( i>=n ) goto done;
+    c = u[i];
+    if( c=='"' ){
+      i = fast_string(u, n, i);
+      if( i==NOT_FAST ) goto done;
+    }else if( c=='{' || c=='[' ){
+      if( d+1>=FAST_MAX_DEPTH ) goto done;
+      d++;
+      aObj[d] = c=='{';
+      aF[d].bloom = 0; aF[d].iObj = i; aF[d].iBase = pKeys->n; aF[d].aIdx = 0; aF[d].nIdx = 0;
+      i = skip_ws(z, n, i+1);
+      if( i<n && z[i]==(c=='{' ? '}' : ']') ){
+        i++;
+        goto closed;
+      }
+      continue;
+    }else if( n-i>=4 && ((c=='t' && memcmp(z+i, "true", 4)==0)
+                      || (c=='n' && memcmp(z+i, "null", 4)==0)) ){
+      i += 4;
+    }else if( n-i>=5 && c=='f' && memcmp(z+i, "false", 5)==0 ){
+      i += 5;
+    }else if( c=='-' || (c>='0' && c<='9') ){
+      i = skip_number(z, n, i, &err);
+      if( i==BAD ) goto done;
+    }else{
+      goto done;
+    }
+    for(;;){
+      /* a value of container d ends at i */
+      if( d==0 && iField>=0 ){
+        pCap->aS[iField] = (uint32_t)(vs - pCap->iBase);
+        pCap->aE[iField] = (uint32_t)(i - pCap->iBase);
+      }
+      i = skip_ws(z, n, i);
+      if( i>=n ) goto done;
+      if( z[i]==',' ){
+        i = skip_ws(z, n, i+1);
+        break;                                  /* the next member */
+      }
+      if( z[i]!=(aObj[d] ? '}' : ']') ) goto done;
+      i++;
+    closed:
+      /* container d ends at i: its keys leave the stack */
+      pKeys->n = aF[d].iBase;
+      if( aF[d].aIdx ){ sqlite3_free(aF[d].aIdx); aF[d].aIdx = 0; }
+      if( d==0 ){ r = i; goto done; }
+      d--;
+    }
+  }
+done:
+  for(k=0; k<=d; k++){
+    if( aF[k].aIdx ) sqlite3_free(aF[k].aIdx);
+  }
+  if( r==NOT_FAST ){
+    pKeys->n = 0;                               /* the full validator starts afresh */
+    pKeys->bOom = 0;
+  }
+  return r;
+}
+
 /* Validate the value that starts at z[i]; return the offset just past it, or (size_t)-1. */
 size_t json_skip(const char *z, size_t n, size_t i, unsigned *pFlags, JsonError *pErr){
   return json_skip_capture(z, n, i, pFlags, pErr, 0);
@@ -513,7 +679,8 @@ size_t json_skip_capture(const char *z, size_t n, size_t i, unsigned *pFlags, Js
   keys.nAlloc = sizeof(keys.aFixed)/sizeof(keys.aFixed[0]);
   keys.bOom = 0;
   if( pCap ) pCap->iBase = i;
-  r = skip_value(z, n, i, 0, pFlags, pErr, pCap, &keys);
+  r = fast_skip(z, n, i, pCap, &keys);
+  if( r==NOT_FAST ) r = skip_value(z, n, i, 0, pFlags, pErr, pCap, &keys);
   if( keys.a!=keys.aFixed ) sqlite3_free(keys.a);
   return r;
 }

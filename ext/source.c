@@ -722,10 +722,45 @@ static JobFile *cur_file(const Source *p){
   return p->pCur ? &p->pCur->aFile[p->iFile] : 0;
 }
 
+/* A worker split the file on another core, so the bytes of a record the consuming thread
+** reads first are usually not in its cache: the first column read stalls on them (the
+** load of eventName's first byte was 3% of a count by eventName). Ask for the bytes where
+** the columns read most (eventTime to userAgent lie around eventName in AWS's order)
+** PREFETCH_AHEAD records ahead (4 hid about a third of the stall, 16 more than half). A
+** hint only: nothing read depends on it. */
+#define PREFETCH_AHEAD 16
+static void prefetch_item(const Source *p, const JobFile *jf, const char *zData, int iItem){
+#if defined(__GNUC__)
+  if( iItem < jf->nItem ){
+    const SplitItem *it = &p->pCur->aItem[jf->iItem + iItem];
+    const char *z = zData + it->s;
+    __builtin_prefetch(z);
+    if( it->idx.aE[RF_eventName] ){
+      size_t o = it->idx.aS[RF_eventName];
+      __builtin_prefetch(z + o);
+      if( it->s + o + 64 < jf->nData ) __builtin_prefetch(z + o + 64);
+    }
+  }
+#else
+  (void)p; (void)jf; (void)zData; (void)iItem;
+#endif
+}
+
+/* ... for the record PREFETCH_AHEAD after iItem, or at a file's start for the first ones */
+static void prefetch_ahead(const Source *p, const JobFile *jf, int iItem){
+  const char *zData = source_bytes(p);
+  int k;
+  if( iItem==0 ){
+    for(k=0; k<PREFETCH_AHEAD; k++) prefetch_item(p, jf, zData, k);
+  }
+  prefetch_item(p, jf, zData, iItem+PREFETCH_AHEAD);
+}
+
 /* The next kept record of the current file: 1 with *ppItem set, 0 at its end. */
 int source_next_record(Source *p, const SplitItem **ppItem){
   JobFile *jf = cur_file(p);
   if( jf==0 || p->iItem>=jf->nItem ) return 0;
+  prefetch_ahead(p, jf, p->iItem);
   *ppItem = &p->pCur->aItem[jf->iItem + p->iItem++];
   return 1;
 }

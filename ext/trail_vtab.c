@@ -15,6 +15,7 @@ SQLITE_EXTENSION_INIT3
 #include "problem.h"
 #include "record.h"
 #include "filter.h"
+#include "involves.h"
 #include "source.h"
 #include "trail_vtab.h"
 
@@ -513,6 +514,17 @@ static int trailFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
       }else{
         copy_bound(zTok+4, n-4, v, &iCopyLo, &iCopyHi, &bNone);
       }
+    }else if( TOK("involves") ){
+      /* cloudtrail_involves(record, identities): the reader keeps only their events */
+      char *zErr = 0;
+      rc = involves_parse(p->db, v, &c->filter.pWho, &zErr);
+      if( rc ){
+        if( zErr ){
+          rc = vtab_error(cur->pVtab, "%s", zErr);
+          sqlite3_free(zErr);
+        }
+        return rc;
+      }
     }else if( n>9 && memcmp(zTok, "eventTime", 9)==0 ){
       /* text bounds only; SQLite checks every eventTime comparison itself anyway */
       if( eType==SQLITE_TEXT ){
@@ -597,7 +609,7 @@ static int trailBestIndex(sqlite3_vtab *pVtab, sqlite3_index_info *pInfo){
   };
   char *zIdx = 0;
   int aiHidden[4] = {-1, -1, -1, -1}, abSeen[4] = {0, 0, 0, 0}, i, k, n = 0, bCopy = 0;
-  int iMisused = -1, nStrPushed = 0;
+  int iMisused = -1, nStrPushed = 0, bInvolves = 0;
   double rRows = 1e6;
   if( pInfo->colUsed & ((sqlite3_uint64)1 << TRAIL_COL_COPY) ) bCopy = 1;
   for(i=0; i<pInfo->nConstraint; i++){
@@ -659,6 +671,17 @@ static int trailBestIndex(sqlite3_vtab *pVtab, sqlite3_index_info *pInfo){
       if( zIdx==0 ) return SQLITE_NOMEM;
       continue;
     }
+    if( pC->op==SQLITE_INDEX_CONSTRAINT_FUNCTION ){
+      /* cloudtrail_involves(record, ...), the first only: exact, so SQLite need not call it */
+      if( pC->iColumn!=TRAIL_COL_RECORD || bInvolves ) continue;
+      bInvolves = 1;
+      pInfo->aConstraintUsage[i].argvIndex = ++n;
+      pInfo->aConstraintUsage[i].omit = 1;
+      zIdx = sqlite3_mprintf("%z%s%s", zIdx, n>1 ? "," : "", "involves");
+      if( zIdx==0 ) return SQLITE_NOMEM;
+      rRows /= 20;
+      continue;
+    }
     if( (pC->iColumn==RF_eventTime && (zColl==0 || sqlite3_stricmp(zColl, "BINARY")==0))
      || pC->iColumn==RD_event_epoch ){
       int bTime = pC->iColumn==RF_eventTime;
@@ -697,6 +720,19 @@ static int trailBestIndex(sqlite3_vtab *pVtab, sqlite3_index_info *pInfo){
   return SQLITE_OK;
 }
 
+/* cloudtrail_involves(record, identities) becomes a constraint the reader applies. */
+static int trailFindFunction(sqlite3_vtab *pVtab, int nArg, const char *zName,
+                             void (**pxFunc)(sqlite3_context*, int, sqlite3_value**),
+                             void **ppArg){
+  (void)pVtab;
+  if( nArg==2 && sqlite3_stricmp(zName, "cloudtrail_involves")==0 ){
+    *pxFunc = involves_func;
+    *ppArg = 0;
+    return SQLITE_INDEX_CONSTRAINT_FUNCTION;
+  }
+  return 0;
+}
+
 static sqlite3_module trailModule = {
   0,                  /* iVersion */
   trailConnect,       /* xCreate: also usable as CREATE VIRTUAL TABLE */
@@ -716,7 +752,7 @@ static sqlite3_module trailModule = {
   0,                  /* xSync */
   0,                  /* xCommit */
   0,                  /* xRollback */
-  0,                  /* xFindFunction */
+  trailFindFunction,  /* xFindFunction */
   0,                  /* xRename */
   0,                  /* xSavepoint */
   0,                  /* xRelease */

@@ -68,17 +68,19 @@ CREATE TEMP VIEW mfa_alert_window_48h AS
            (SELECT imported FROM mfa_trail_imported) AS imported
       FROM mfa_deactivation_alerts
   ), events AS MATERIALIZED (
-    SELECT * FROM (
-      SELECT t.actor, t.eventTime, t.event_epoch, t.eventSource, t.eventName, t.awsRegion,
-             t.sourceIPAddress, t.userAgent, t.target_user, t.outcome, t.errorCode, t.eventID,
-             t.source_file, t.record_index, coalesce(nullif(t.eventID, ''), t.record) AS k,
-             row_number() OVER (PARTITION BY coalesce(nullif(t.eventID, ''), t.record)
-                                ORDER BY t.rowid) AS copy
-        FROM trail t
-       WHERE t.actor IN (SELECT actor FROM alerts WHERE NOT imported)
-         AND t.event_epoch BETWEEN (SELECT min(event_epoch) FROM alerts) - 172800
-                               AND (SELECT max(event_epoch) FROM alerts)
-    ) WHERE copy = 1
+    SELECT coalesce(t.rowid, coalesce(t.source_file, '') || char(1)
+                    || printf('%012d', t.record_index)) AS rid, t.actor, t.eventTime, t.event_epoch, t.eventSource, t.eventName,
+           t.awsRegion, t.sourceIPAddress, t.userAgent, t.target_user, t.outcome, t.errorCode,
+           t.eventID, t.source_file, t.record_index, coalesce(nullif(t.eventID, ''), t.record) AS k
+      FROM trail t
+     WHERE t.actor IN (SELECT actor FROM alerts WHERE NOT imported)
+       AND t.event_epoch BETWEEN (SELECT min(event_epoch) FROM alerts) - 172800
+                             AND (SELECT max(event_epoch) FROM alerts)
+  ), firsts AS MATERIALIZED (
+    -- each event once: its first delivery in reading order (the rowid; a view over a table
+    -- has none: the smallest source_file and record_index, as cloudtrail_import keeps),
+    -- found by a narrow sort rather than one of the rows
+    SELECT min(rid) AS rid FROM events GROUP BY k
   ), own AS MATERIALIZED (
     -- the own event of each alert the actor window cannot reach
     SELECT * FROM (
@@ -112,9 +114,10 @@ CREATE TEMP VIEW mfa_alert_window_48h AS
              e.target_user, e.outcome, e.errorCode AS error_code, e.eventID AS event_id,
              e.k IN (SELECT k FROM alerts) AS is_alert,
              e.source_file, e.record_index
-        FROM alerts a
-        JOIN events e ON e.actor = a.actor
-                     AND e.event_epoch BETWEEN a.event_epoch - 172800 AND a.event_epoch
+        -- each event (once) against each alert: a handful of alerts, so no index is built
+        FROM events e CROSS JOIN alerts a
+       WHERE e.rid IN (SELECT rid FROM firsts) AND e.actor = a.actor
+         AND e.event_epoch BETWEEN a.event_epoch - 172800 AND a.event_epoch
       UNION ALL
       -- an imported table: one row per event already, and an index on (actor, event_epoch)
       SELECT a.alert_id, a.event_epoch, coalesce(nullif(t.eventID, ''), t.record),
@@ -151,22 +154,31 @@ CREATE TEMP VIEW mfa_alert_window_24h AS
            (SELECT imported FROM mfa_trail_imported) AS imported
       FROM mfa_deactivation_alerts
   ), events AS MATERIALIZED (
-    SELECT * FROM (
-      SELECT t.actor, t.user_type, t.user_name, t.account_id, t.access_key_id, t.eventTime,
-             t.event_epoch, t.eventSource, t.eventName, t.awsRegion, t.sourceIPAddress,
-             t.userAgent, t.outcome, t.errorCode, t.readOnly, t.requestParameters, t.resources,
-             t.eventID, t.source_file, t.record_index,
-             coalesce(nullif(t.eventID, ''), t.record) AS k,
-             row_number() OVER (PARTITION BY coalesce(nullif(t.eventID, ''), t.record)
-                                ORDER BY t.rowid) AS copy
-        FROM trail t
-       WHERE (t.actor IN (SELECT actor FROM alerts WHERE NOT imported)
-              OR (t.user_type = 'IAMUser'
-                  AND (t.user_name, t.account_id) IN (SELECT target_user, account_id FROM alerts
-                                                       WHERE NOT imported)))
-         AND t.event_epoch BETWEEN (SELECT min(event_epoch) FROM alerts) - 86400
-                               AND (SELECT max(event_epoch) FROM alerts) + 86400
-    ) WHERE copy = 1
+    SELECT coalesce(t.rowid, coalesce(t.source_file, '') || char(1)
+                    || printf('%012d', t.record_index)) AS rid, t.actor, t.user_type, t.user_name, t.account_id, t.access_key_id,
+           t.eventTime, t.event_epoch, t.eventSource, t.eventName, t.awsRegion,
+           t.sourceIPAddress, t.userAgent, t.outcome, t.errorCode, t.readOnly,
+           t.requestParameters, t.resources, t.eventID, t.source_file, t.record_index,
+           coalesce(nullif(t.eventID, ''), t.record) AS k
+      -- the files: one read, the reader keeping only the actors' and the target users'
+      -- events (cloudtrail_involves: SQLite hands a virtual table no OR of IN lists);
+      -- never run on an imported table (g is empty), whose branch is `hits` below
+      FROM (SELECT 1 WHERE NOT (SELECT imported FROM mfa_trail_imported)) g CROSS JOIN trail t
+     WHERE cloudtrail_involves(t.record, json_object(
+             'actor', json((SELECT json_group_array(actor) FROM alerts WHERE actor IS NOT NULL)),
+             'iam_user', json((SELECT json_group_array(json_array(target_user, account_id))
+                                 FROM alerts
+                                WHERE target_user IS NOT NULL AND account_id IS NOT NULL))))
+       AND (t.actor IN (SELECT actor FROM alerts)
+            OR (t.user_type = 'IAMUser'
+                AND (t.user_name, t.account_id) IN (SELECT target_user, account_id FROM alerts)))
+       AND t.event_epoch BETWEEN (SELECT min(event_epoch) FROM alerts) - 86400
+                             AND (SELECT max(event_epoch) FROM alerts) + 86400
+  ), firsts AS MATERIALIZED (
+    -- each event once: its first delivery in reading order (the rowid; a view over a table
+    -- has none: the smallest source_file and record_index, as cloudtrail_import keeps),
+    -- found by a narrow sort rather than one of the rows
+    SELECT min(rid) AS rid FROM events GROUP BY k
   ), own AS MATERIALIZED (
     -- the own event of each alert the actor window cannot reach
     SELECT * FROM (
@@ -221,11 +233,13 @@ CREATE TEMP VIEW mfa_alert_window_24h AS
              e.outcome, e.errorCode AS error_code, e.readOnly AS read_only,
              e.requestParameters AS request_parameters, e.resources, e.eventID AS event_id,
              e.source_file, e.record_index
-        FROM alerts a
-        JOIN events e ON e.event_epoch BETWEEN a.event_epoch - 86400 AND a.event_epoch + 86400
-                     AND (e.actor = a.actor
-                          OR (e.user_type = 'IAMUser' AND e.user_name = a.target_user
-                              AND e.account_id = a.account_id))
+        -- each event (once) against each alert: a handful of alerts, so no index is built
+        FROM events e CROSS JOIN alerts a
+       WHERE e.rid IN (SELECT rid FROM firsts)
+         AND e.event_epoch BETWEEN a.event_epoch - 86400 AND a.event_epoch + 86400
+         AND (e.actor = a.actor
+              OR (e.user_type = 'IAMUser' AND e.user_name = a.target_user
+                  AND e.account_id = a.account_id))
       UNION ALL
       SELECT h.alert_id, h.alert_epoch, coalesce(nullif(t.eventID, ''), t.record), h.subject,
              t.event_epoch - h.alert_epoch, t.eventTime, t.event_epoch, t.eventSource,

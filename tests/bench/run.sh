@@ -25,7 +25,11 @@
 #   SQL PACK    the rules tests/bench/kql2sql.mjs translates to SQL (plain raw CloudTrail
 #               fields only; how many is printed), as detect() and as one DuckDB query over
 #               read_json: the alert sets (rule_id|event_id) must be equal
-#   count       count(*) by eventName
+#   count       count(*) by eventName (also at 5M events: count5m, with its inflate floor
+#               floor5m and a full count(*) scan scan5m for the peak-RSS check); the
+#               ratios DuckDB / this extension at 500k and 5M are printed after the table
+#   day         one day of events (count), the day written as text bounds on eventTime and as
+#               bounds on event_epoch: both prune files by delivery stamp; the ratio is printed
 #   select      SELECT * into an ordinary table of an in-memory database, then count(*)
 #   views       count(*) of each investigation view of sql/investigate.sql over the virtual
 #               table (this extension only)
@@ -54,6 +58,9 @@
 #   build/bench/corpus        --events 500000 --days 7 --per-file 200 (.json.gz)
 #   build/bench/corpus-plain  the same with --plain (.json)
 #   build/bench/corpus-2x     --events 1000000 --days 14 --per-file 200: peak RSS check
+#   build/bench/corpus-5m     --events 5000000 --days 70 --per-file 200: count by eventName
+#                             and a full scan at 10x (peak RSS must stay flat); generated
+#                             only when a 5m group is asked
 #   build/bench/corpus-tiny   --events 500000 --days 7 --per-file 5: 100k tiny files (made
 #                             only when a tiny group is asked)
 #
@@ -61,13 +68,14 @@
 #   BENCH_RUNS=5            runs per tool and question (median, min, max)
 #   BENCH_JSON_RUNS=3       runs for sqlite json_each (at most BENCH_RUNS; 1 if a run > 30 s)
 #   BENCH_RUNS_2X=1         runs on the corpus twice as large
+#   BENCH_RUNS_5M=3         runs on the 5M-event corpus
 #   BENCH_ONLY="G ..."      ask only these question groups (the second word of each job
 #                           line below: startup floor scan detect rules2024 one2024 sql2024
-#                           rules2026 one2026 sql2026 count select mfa_alert_window_48h
+#                           rules2026 one2026 sql2026 count day select mfa_alert_window_48h
 #                           mfa_alert_window_24h mfa_alert_scope_24h
 #                           mfa_alert_other_alerts_48h mfa_alert_window_24h_origin sessions
-#                           import reimport floor2x detect2x count2x floortiny tiny1
-#                           tiny2); unset: all of them.
+#                           import reimport floor2x detect2x count2x floor5m count5m
+#                           scan5m floortiny tiny1 tiny2); unset: all of them.
 #                           A ratio needs both groups
 #   BENCH_THREADS=N         pass threads=N to the extension (a named cloudtrail table);
 #                           unset: the extension's defaults, cloudtrail('DIR') as it is
@@ -91,6 +99,7 @@ RUNS=${BENCH_RUNS:-5}
 JSON_RUNS=${BENCH_JSON_RUNS:-3}
 SQL_RUNS=${BENCH_SQL_RUNS:-3}
 RUNS_2X=${BENCH_RUNS_2X:-1}
+RUNS_5M=${BENCH_RUNS_5M:-3}
 THREADS=${BENCH_THREADS:-}
 ONLY=${BENCH_ONLY:-}
 DUCKDB_VERSION=${BENCH_DUCKDB_VERSION:-1.5.6-r.1}
@@ -101,8 +110,10 @@ JSON_SLOW_S=30          # sqlite json_each: one run only when its first run take
 C1=$B/corpus
 CP=$B/corpus-plain
 C2=$B/corpus-2x
+C5=$B/corpus-5m
 C1_ARGS="--events 500000 --days 7 --per-file 200"
 C2_ARGS="--events 1000000 --days 14 --per-file 200"
+C5_ARGS="--events 5000000 --days 70 --per-file 200"
 CT=$B/corpus-tiny
 CT_ARGS="--events 500000 --days 7 --per-file 5"
 
@@ -119,7 +130,7 @@ loud() {
 is_count() { case "$1" in ''|*[!0-9]*) return 1 ;; *) [ "$1" -ge 1 ] ;; esac; }
 usec() { local t=${1/./}; echo $((10#$t)); }   # EPOCHREALTIME (seconds.micro) -> microseconds
 secs() { awk -v u="$1" 'BEGIN { printf "%.3f", u / 1e6 }'; }
-for v in RUNS JSON_RUNS SQL_RUNS RUNS_2X BENCH_DUCKDB_THREADS; do
+for v in RUNS JSON_RUNS SQL_RUNS RUNS_2X RUNS_5M BENCH_DUCKDB_THREADS; do
   is_count "${!v}" || die "$v must be a positive integer, not '${!v}'"
 done
 [ -z "$THREADS" ] || is_count "$THREADS" || die "BENCH_THREADS must be a positive integer, not '$THREADS'"
@@ -212,14 +223,14 @@ corpus "$C1" $C1_ARGS
 corpus "$CP" $C1_ARGS --plain
 # shellcheck disable=SC2086
 corpus "$C2" $C2_ARGS
-asked() {   # asked GROUP...: is any of these groups asked (BENCH_ONLY)?
-  local g
-  [ -z "$ONLY" ] && return 0
-  for g in "$@"; do [[ " $ONLY " == *" $g "* ]] && return 0; done
-  return 1
-}
+# the 5M-event corpus (745 MB of gzip, some minutes to generate): only when it is asked
+asked() { [ -z "$ONLY" ] || [[ " $ONLY " == *" $1 "* ]]; }
+want5m=0
+for g in floor5m count5m scan5m; do asked "$g" && want5m=1; done
+# shellcheck disable=SC2086
+[ "$want5m" = 0 ] || corpus "$C5" $C5_ARGS
 have_tiny=0
-if asked floortiny tiny1 tiny2; then
+if asked floortiny || asked tiny1 || asked tiny2; then
   # shellcheck disable=SC2086
   corpus "$CT" $CT_ARGS
   have_tiny=1
@@ -233,6 +244,7 @@ corpus_facts() {   # files and bytes of a corpus's log files
 }
 echo "warming the page cache (untimed) ..."
 for d in "$C1" "$CP" "$C2"; do find "$d" -type f -print0 | xargs -0 cat >/dev/null; done
+[ "$want5m" = 0 ] || find "$C5" -type f -print0 | xargs -0 cat >/dev/null
 [ "$have_tiny" = 0 ] || find "$CT" -type f -print0 | xargs -0 cat >/dev/null
 
 # ---------------------------------------------------------------------------------------
@@ -277,8 +289,9 @@ echo "gzip:       $V_GZIP"
 echo "gcc:        $V_GCC"
 echo "corpus:     $C1: $(corpus_facts "$C1" '*.json.gz'); $CP: $(corpus_facts "$CP" '*.json')"
 echo "            $C2: $(corpus_facts "$C2" '*.json.gz')"
+[ "$want5m" = 0 ] || echo "            $C5: $(corpus_facts "$C5" '*.json.gz')"
 [ "$have_tiny" = 0 ] || echo "            $CT: $(corpus_facts "$CT" '*.json.gz')"
-echo "runs:       $RUNS per tool and question; sqlite json_each: $JSON_RUNS; corpus 2x: $RUNS_2X"
+echo "runs:       $RUNS per tool and question; sqlite json_each: $JSON_RUNS; corpus 2x: $RUNS_2X; 5M: $RUNS_5M"
 [ -z "$ONLY" ] || echo "only:       $ONLY (BENCH_ONLY)"
 
 # ---------------------------------------------------------------------------------------
@@ -335,6 +348,8 @@ job() {   # job PHASE GROUP QUESTION TOOL RUNS REF(1|0) FLOORGROUP STDIN CMD
 T_EXT="cloudtrail"
 T_EXTP="cloudtrail (plain .json)"
 T_EXT1="cloudtrail detect() 2024 MFA rule_id"
+T_EXTE="cloudtrail, on event_epoch"
+T_EXTT="cloudtrail, eventTime as text"
 T_DUCK="duckdb"
 T_JSON="sqlite json_each (plain)"
 T_CASE="cloudtrail (case file)"
@@ -403,6 +418,9 @@ job 1 count    "count by eventName"       "$T_EXTP" "$RUNS" 0 floor "$(sql ext_c
 job 1 count    "count by eventName"       "$T_DUCK" "$RUNS" 0 floor /dev/null "$DUCK count $C1"
 job 1 count    "count by eventName"       "$T_JSON" "$JSON_RUNS" 0 floor "$(sql json_count json-count "$CP")" "$S"
 
+job 1 day      "one day: WHERE ... (a day's bounds)" "$T_EXTE" "$RUNS" 1 floor "$(WHERE="event_epoch >= unixepoch('2026-03-04') AND event_epoch < unixepoch('2026-03-05')" sql ext_day day-epoch "$C1")" "$S"
+job 1 day      "one day: WHERE ... (a day's bounds)" "$T_EXTT" "$RUNS" 0 floor "$(WHERE="eventTime >= '2026-03-04' AND eventTime < '2026-03-05'" sql ext_day day-text "$C1")" "$S"
+
 job 1 select   "SELECT * into a table"    "$T_EXT"  "$RUNS" 1 floor "$(sql ext_select select "$C1")" "$S"
 [ "$have_duckdb" = 1 ] &&
 job 1 select   "SELECT * into a table"    "$T_DUCK" "$RUNS" 0 floor /dev/null "$DUCK select $C1"
@@ -438,6 +456,13 @@ job 2 detect2x "detect: alert ids, 2x"    "$T_DUCK" "$RUNS_2X" 0 floor2x /dev/nu
 job 2 count2x  "count by eventName, 2x"   "$T_EXT"  "$RUNS_2X" 1 floor2x "$(sql ext_count count-2x "$C2")" "$S"
 [ "$have_duckdb" = 1 ] &&
 job 2 count2x  "count by eventName, 2x"   "$T_DUCK" "$RUNS_2X" 0 floor2x /dev/null "$DUCK count $C2"
+
+[ "$have_libdeflate" = 1 ] &&
+job 3 floor5m  "inflate .json.gz (floor), 5M" "$T_LIBD" "$RUNS_5M" 0 "" /dev/null "$(inflate "$C5" libdeflate-gunzip)"
+job 3 count5m  "count by eventName, 5M"   "$T_EXT"  "$RUNS_5M" 1 floor5m "$(sql ext_count count-5m "$C5")" "$S"
+[ "$have_duckdb" = 1 ] &&
+job 3 count5m  "count by eventName, 5M"   "$T_DUCK" "$RUNS_5M" 0 floor5m /dev/null "$DUCK count $C5"
+job 3 scan5m   "full scan: count(*), 5M"  "$T_EXT"  "$RUNS_5M" 1 floor5m "$(sql ext_scan scan-5m "$C5")" "$S"
 
 NJ=${#J_Q[@]}
 J_TIMES=() J_CPUS=() J_RSS=() J_BAD=() J_NOTE=()
@@ -499,6 +524,15 @@ for ((r = 1; r <= RUNS_2X; r++)); do
     [ "${J_PHASE[i]}" = 2 ] && [ -z "${J_BAD[i]}" ] && run_job "$i" "$r"
   done
 done
+if [ "$want5m" = 1 ]; then
+  echo
+  echo "the 5M-event corpus ($C5, $RUNS_5M rounds) ..."
+  for ((r = 1; r <= RUNS_5M; r++)); do
+    for ((i = 0; i < NJ; i++)); do
+      [ "${J_PHASE[i]}" = 3 ] && [ -z "${J_BAD[i]}" ] && run_job "$i" "$r"
+    done
+  done
+fi
 
 # ---------------------------------------------------------------------------------------
 # Checks: every tool's answer against this extension's, before its time counts
@@ -528,7 +562,7 @@ describe() {   # a short description of an answer
 }
 for ((i = 0; i < NJ; i++)); do
   J_CHECK[i]=""
-  case "${J_GROUP[i]}" in detect*|count*|select*|rules*|one*|sql*|sessions|mfa_*|tiny*) ;; *) continue ;; esac
+  case "${J_GROUP[i]}" in detect*|count*|select*|rules*|one*|sql*|sessions|mfa_*|day|tiny*) ;; *) continue ;; esac
   ref=$(ref_of "${J_GROUP[i]}")
   if [ -n "${J_BAD[i]}" ]; then
     J_CHECK[i]=FAIL
@@ -607,6 +641,7 @@ for t in "$T_EXT" "$T_DUCK"; do
   done
 done
 echo "info peak RSS, corpus 1x -> 2x: ${growth#; }"
+echo "info peak RSS, $T_EXT, 500k -> 5M events: full scan $(rss_of scan "$T_EXT") -> $(rss_of scan5m "$T_EXT") MiB; count by eventName $(rss_of count "$T_EXT") -> $(rss_of count5m "$T_EXT") MiB; $T_DUCK count $(rss_of count "$T_DUCK") -> $(rss_of count5m "$T_DUCK") MiB"
 
 # ---------------------------------------------------------------------------------------
 # The table
@@ -720,6 +755,38 @@ if [ "$have_case" = 1 ]; then
       RATIOS+=("${J_Q[k]}: case file / files = $(ratio "${MED[$k]}" "${MED[$ref]}") ($(secs "${MED[$k]}") s / $(secs "${MED[$ref]}") s)")
   done
 fi
+# the investigation views over the files against one scan (they read the files twice: the
+# alerts, then the identities' events), and the day as eventTime text against event_epoch
+c=$(ref_of scan)
+for v in mfa_alert_window_48h mfa_alert_window_24h mfa_alert_scope_24h; do
+  k=$(ref_of "$v")
+  if [ "$k" -ge 0 ] && [ "$c" -ge 0 ] && [ -z "${J_BAD[k]}${J_BAD[c]}" ]; then
+    read -r ck _ _ < <(stats "${J_CPUS[k]}")
+    read -r cc _ _ < <(stats "${J_CPUS[c]}")
+    RATIOS+=("view $v / full count(*) scan = $(ratio "${MED[$k]}" "${MED[$c]}") (cpu $(ratio "$ck" "$cc"))")
+  fi
+done
+for ((k = 0; k < NJ; k++)); do
+  [ "${J_GROUP[k]}" = day ] && [ "${J_T[k]}" = "$T_EXTT" ] || continue
+  c=$(ref_of day)
+  [ -z "${J_BAD[k]}${J_BAD[c]}" ] && [ "${J_CHECK[k]}" = PASS ] &&
+    RATIOS+=("one day as eventTime text / as event_epoch = $(ratio "${MED[$k]}" "${MED[$c]}") ($(secs "${MED[$k]}") s / $(secs "${MED[$c]}") s)")
+done
+# count by eventName: how many times faster than DuckDB, at 500k and at 5M events (the
+# issue's target: 3 at both), and the peak RSS of a full scan, 500k against 5M (flat)
+for g in count count5m; do
+  c=$(ref_of "$g") d=-1
+  for ((k = 0; k < NJ; k++)); do
+    [ "${J_GROUP[k]}" = "$g" ] && [ "${J_T[k]}" = "$T_DUCK" ] && d=$k
+  done
+  [ "$c" -ge 0 ] && [ "$d" -ge 0 ] && [ -z "${J_BAD[c]}${J_BAD[d]}" ] && [ "${J_CHECK[d]}" = PASS ] || continue
+  read -r cc _ _ < <(stats "${J_CPUS[c]}")
+  read -r dc _ _ < <(stats "${J_CPUS[d]}")
+  RATIOS+=("${J_Q[c]}: $T_DUCK / $T_EXT = $(ratio "${MED[$d]}" "${MED[$c]}") ($(secs "${MED[$d]}") s / $(secs "${MED[$c]}") s; cpu $(ratio "$dc" "$cc"))")
+done
+a=$(ref_of scan) b=$(ref_of scan5m)
+[ "$a" -ge 0 ] && [ "$b" -ge 0 ] && [ -z "${J_BAD[a]}${J_BAD[b]}" ] &&
+  RATIOS+=("full scan: count(*), peak RSS 500k -> 5M events: $((J_RSS[a] / 1024)) -> $((J_RSS[b] / 1024)) MiB ($(secs "${MED[$a]}") s -> $(secs "${MED[$b]}") s)")
 # tiny files: two threads against one, and each scan against the tiny corpus's own floor
 t1=$(ref_of tiny1) t2=$(ref_of tiny2) ft=$(floor_of floortiny)
 if [ "$t1" -ge 0 ] && [ "$t2" -ge 0 ] && [ -z "${J_BAD[t1]}${J_BAD[t2]}" ]; then
@@ -762,6 +829,7 @@ for n in "${notes[@]}"; do echo "- $n"; done
   for row in "${ROWS[@]}"; do echo "| ${row//|/ | } |"; done
   echo
   echo "Corpus: \`build/generate $C1_ARGS\`: $(corpus_facts "$C1" '*.json.gz') of .json.gz ($(corpus_facts "$CP" '*.json') uncompressed); 2x: \`$C2_ARGS\`: $(corpus_facts "$C2" '*.json.gz')."
+  [ "$want5m" = 0 ] || echo "5M: \`$C5_ARGS\`: $(corpus_facts "$C5" '*.json.gz')."
   echo
   for n in "${notes[@]}"; do echo "- $n"; done
   echo
