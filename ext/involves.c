@@ -120,34 +120,77 @@ static void who_destroy(void *p){
   filter_who_free((FilterWho*)p);
 }
 
-/* cloudtrail_involves(record, identities): 1 or 0; NULL when record is NULL; 0 when record
-** is not one JSON object. The identities are read once per statement (auxdata). */
-void involves_func(sqlite3_context *ctx, int argc, sqlite3_value **argv){
+/* The identities last read by this connection's function, by their text: SQLite keeps a
+** value read from an argument (auxdata) only while that argument is a constant, and the
+** windows build theirs with subqueries, which would read it again on every row. */
+typedef struct WhoCache {
+  char *zSpec;
+  int nSpec;
+  FilterWho *pWho;
+} WhoCache;
+
+static void cache_free(void *p){
+  WhoCache *c = p;
+  if( c==0 ) return;
+  sqlite3_free(c->zSpec);
+  filter_who_free(c->pWho);
+  sqlite3_free(c);
+}
+
+/* The parsed identities of argv[1] (owned by the cache or the auxdata), or NULL with an error
+** set on ctx. */
+static const FilterWho *who_of(sqlite3_context *ctx, sqlite3_value *pSpec){
   FilterWho *pWho = sqlite3_get_auxdata(ctx, 1);
+  WhoCache *c = sqlite3_user_data(ctx);
+  const char *z;
+  char *zErr = 0;
+  int n, rc;
+  if( pWho ) return pWho;
+  z = sqlite3_value_type(pSpec)==SQLITE_TEXT ? (const char*)sqlite3_value_text(pSpec) : 0;
+  n = sqlite3_value_bytes(pSpec);
+  if( c && z && c->pWho && c->nSpec==n && memcmp(c->zSpec, z, (size_t)n)==0 ) return c->pWho;
+  rc = involves_parse(sqlite3_context_db_handle(ctx), pSpec, &pWho, &zErr);
+  if( rc ){
+    if( zErr ){
+      sqlite3_result_error(ctx, zErr, -1);
+      sqlite3_free(zErr);
+    }else{
+      sqlite3_result_error_code(ctx, rc);
+    }
+    return 0;
+  }
+  if( c && z ){
+    char *zCopy = sqlite3_malloc64((sqlite3_uint64)n + 1);
+    if( zCopy==0 ){
+      filter_who_free(pWho);
+      sqlite3_result_error_nomem(ctx);
+      return 0;
+    }
+    memcpy(zCopy, z, (size_t)n);
+    zCopy[n] = 0;
+    sqlite3_free(c->zSpec);
+    filter_who_free(c->pWho);
+    c->zSpec = zCopy;
+    c->nSpec = n;
+    c->pWho = pWho;
+    return pWho;
+  }
+  sqlite3_set_auxdata(ctx, 1, pWho, who_destroy);
+  pWho = sqlite3_get_auxdata(ctx, 1);
+  if( pWho==0 ) sqlite3_result_error_nomem(ctx);
+  return pWho;
+}
+
+/* cloudtrail_involves(record, identities): 1 or 0; NULL when record is NULL; 0 when record
+** is not one JSON object. The identities are read once (who_of). */
+void involves_func(sqlite3_context *ctx, int argc, sqlite3_value **argv){
+  const FilterWho *pWho = who_of(ctx, argv[1]);
   FieldIndex idx;
   unsigned flags = 0;
   const char *z;
   size_t n, e;
   (void)argc;
-  if( pWho==0 ){
-    char *zErr = 0;
-    int rc = involves_parse(sqlite3_context_db_handle(ctx), argv[1], &pWho, &zErr);
-    if( rc ){
-      if( zErr ){
-        sqlite3_result_error(ctx, zErr, -1);
-        sqlite3_free(zErr);
-      }else{
-        sqlite3_result_error_code(ctx, rc);
-      }
-      return;
-    }
-    sqlite3_set_auxdata(ctx, 1, pWho, who_destroy);
-    pWho = sqlite3_get_auxdata(ctx, 1);
-    if( pWho==0 ){
-      sqlite3_result_error_nomem(ctx);
-      return;
-    }
-  }
+  if( pWho==0 ) return;
   if( sqlite3_value_type(argv[0])==SQLITE_NULL ) return;
   z = (const char*)sqlite3_value_text(argv[0]);
   if( z==0 ){
@@ -165,7 +208,11 @@ void involves_func(sqlite3_context *ctx, int argc, sqlite3_value **argv){
 
 /* Innocuous and deterministic: it reads only its arguments. */
 int involves_register(sqlite3 *db){
-  return sqlite3_create_function(db, "cloudtrail_involves", 2,
-                                 SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, 0,
-                                 involves_func, 0, 0);
+  WhoCache *c = sqlite3_malloc64(sizeof(*c));
+  if( c==0 ) return SQLITE_NOMEM;
+  memset(c, 0, sizeof(*c));
+  /* on failure SQLite calls cache_free itself */
+  return sqlite3_create_function_v2(db, "cloudtrail_involves", 2,
+                                    SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, c,
+                                    involves_func, 0, 0, cache_free);
 }

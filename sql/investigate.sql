@@ -164,14 +164,15 @@ CREATE TEMP VIEW mfa_alert_window_24h AS
       -- events (cloudtrail_involves: SQLite hands a virtual table no OR of IN lists);
       -- never run on an imported table (g is empty), whose branch is `hits` below
       FROM (SELECT 1 WHERE NOT (SELECT imported FROM mfa_trail_imported)) g CROSS JOIN trail t
-     WHERE cloudtrail_involves(t.record, json_object(
+     WHERE (t.actor IN (SELECT actor FROM alerts)
+            OR (t.user_type = 'IAMUser'
+                AND (t.user_name, t.account_id) IN (SELECT target_user, account_id FROM alerts)))
+       -- the same, as the reader takes it (on a table copy SQLite checks the OR above first)
+       AND cloudtrail_involves(t.record, json_object(
              'actor', json((SELECT json_group_array(actor) FROM alerts WHERE actor IS NOT NULL)),
              'iam_user', json((SELECT json_group_array(json_array(target_user, account_id))
                                  FROM alerts
                                 WHERE target_user IS NOT NULL AND account_id IS NOT NULL))))
-       AND (t.actor IN (SELECT actor FROM alerts)
-            OR (t.user_type = 'IAMUser'
-                AND (t.user_name, t.account_id) IN (SELECT target_user, account_id FROM alerts)))
        AND t.event_epoch BETWEEN (SELECT min(event_epoch) FROM alerts) - 86400
                              AND (SELECT max(event_epoch) FROM alerts) + 86400
   ), firsts AS MATERIALIZED (
