@@ -438,6 +438,7 @@ static void copy_bound(const char *zOp, size_t nOp, sqlite3_value *v, long long 
 **   event_epoch> event_epoch>= event_epoch< event_epoch<= event_epoch=
 **   eventTime> eventTime>= eventTime< eventTime<=     (text, checked on records only)
 **   copy> copy>= copy< copy<= copy= copyIN           bounds on the copy number
+**   involves                                        cloudtrail_involves(record, identities)
 ** idxNum bit 1: the path is among them; bit 2: the query uses `copy`, so this scan counts
 ** the deliveries of every eventID (no pruning, no byte prefilter); idxNum>>2, when not 0,
 ** is 1 + the hidden argument (0 path ... 3 max_delivery_delay) written as name=value.
