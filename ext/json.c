@@ -64,6 +64,32 @@ static int any_stop8(uint64_t v){
   return ((bQuote | bSlash | bCtrl) & highs) != 0 || (v & highs)!=0;
 }
 
+/* The first byte at or after u[i] that a string scanner must look at (a quote, a backslash,
+** a control byte or a byte >= 0x80), or n: 16 bytes at a time with SSE2 (as signed bytes,
+** below 0x20 covers both control bytes and bytes >= 0x80), then 8, then one. */
+static inline size_t next_stop(const unsigned char *u, size_t n, size_t i){
+#ifdef __SSE2__
+  const __m128i vQuote = _mm_set1_epi8('"'), vSlash = _mm_set1_epi8('\\');
+  const __m128i vSpace = _mm_set1_epi8(0x20);
+  while( i+16<=n ){
+    __m128i v = _mm_loadu_si128((const __m128i*)(u+i));
+    __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, vQuote), _mm_cmpeq_epi8(v, vSlash)),
+                             _mm_cmplt_epi8(v, vSpace));
+    int bits = _mm_movemask_epi8(m);
+    if( bits ) return i + (size_t)__builtin_ctz((unsigned)bits);
+    i += 16;
+  }
+#endif
+  while( i+8<=n ){
+    uint64_t v;
+    memcpy(&v, u+i, 8);
+    if( any_stop8(v) ) break;
+    i += 8;
+  }
+  while( i<n && !aStop[u[i]] ) i++;
+  return i;
+}
+
 static int utf8_seq(const unsigned char *z, size_t n);
 static int decode_char(const char *z, size_t *pI, size_t end, unsigned char a[4]);
 
@@ -78,35 +104,7 @@ static inline size_t skip_string(const char *z, size_t n, size_t i, unsigned *pF
   i++;
   for(;;){
     unsigned char c;
-#ifdef __SSE2__
-    /* 16 bytes at a time: a byte needs a look if it is a quote, a backslash, or (as a
-    ** signed byte) below 0x20, which covers both control bytes and bytes >= 0x80 */
-    {
-      const __m128i vQuote = _mm_set1_epi8('"'), vSlash = _mm_set1_epi8('\\');
-      const __m128i vSpace = _mm_set1_epi8(0x20);
-      while( i+16<=n ){
-        __m128i v = _mm_loadu_si128((const __m128i*)(u+i));
-        __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, vQuote), _mm_cmpeq_epi8(v, vSlash)),
-                                 _mm_cmplt_epi8(v, vSpace));
-        int bits = _mm_movemask_epi8(m);
-        if( bits ){
-          i += (size_t)__builtin_ctz((unsigned)bits);
-          goto stop;
-        }
-        i += 16;
-      }
-    }
-#endif
-    while( i+8<=n ){
-      uint64_t v;
-      memcpy(&v, u+i, 8);
-      if( any_stop8(v) ) break;
-      i += 8;
-    }
-    while( i<n && !aStop[u[i]] ) i++;
-#ifdef __SSE2__
-  stop:
-#endif
+    i = next_stop(u, n, i);
     if( i>=n ) break;
     c = u[i];
     if( c=='"' ) return i+1;
@@ -527,25 +525,7 @@ static size_t skip_value(const char *z, size_t n, size_t i, int depth, unsigned 
 ** NOT_FAST when a backslash, a control byte, a byte >= 0x80 or the end of the data comes
 ** first. */
 static inline size_t fast_string(const unsigned char *u, size_t n, size_t i){
-  i++;
-#ifdef __SSE2__
-  {
-    const __m128i vQuote = _mm_set1_epi8('"'), vSlash = _mm_set1_epi8('\\');
-    const __m128i vSpace = _mm_set1_epi8(0x20);
-    while( i+16<=n ){
-      __m128i v = _mm_loadu_si128((const __m128i*)(u+i));
-      __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, vQuote), _mm_cmpeq_epi8(v, vSlash)),
-                               _mm_cmplt_epi8(v, vSpace));
-      int bits = _mm_movemask_epi8(m);
-      if( bits ){
-        i += (size_t)__builtin_ctz((unsigned)bits);
-        return u[i]=='"' ? i+1 : NOT_FAST;
-      }
-      i += 16;
-    }
-  }
-#endif
-  while( i<n && !aStop[u[i]] ) i++;
+  i = next_stop(u, n, i+1);
   return i<n && u[i]=='"' ? i+1 : NOT_FAST;
 }
 
