@@ -9,6 +9,9 @@ SQLITE_EXTENSION_INIT3
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include "filter.h"
 #include "json.h"
 #include "record.h"
@@ -317,14 +320,84 @@ int filter_prune_dir(const Filter *p, const char *zDir){
   return iEnd>iStart && stamps_prune(p, iStart, iEnd - 1);
 }
 
-/* Does zNeedle occur in z[0..n)? memchr() for the needle's byte at iKey (a byte rarer
-** than the rest), then a comparison: several times faster than glibc's memmem() here,
-** where this search runs over every byte of a corpus. */
+/* The first place k >= i, k+15 <= nLast... in blocks of 64: where z[k+iKey]==zNeedle[iKey]
+** and z[k+i2]==zNeedle[i2] and the needle matches. *pI is left at the first place not
+** looked at. AVX2 where the processor has it (32 bytes a compare), else SSE2. */
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+__attribute__((target("avx2")))
+static const char *pair_scan_avx2(const char *z, size_t nLast, size_t *pI, const char *zNeedle,
+                                  size_t nNeedle, size_t iKey, size_t i2){
+  const __m256i v1 = _mm256_set1_epi8(zNeedle[iKey]), v2 = _mm256_set1_epi8(zNeedle[i2]);
+  size_t i = *pI;
+  /* places i..i+63 are all at most nLast: every byte loaded lies before z[nLast+nNeedle] */
+  for(; i+63<=nLast; i+=64){
+    __m256i a0 = _mm256_loadu_si256((const __m256i*)(z+i+iKey));
+    __m256i b0 = _mm256_loadu_si256((const __m256i*)(z+i+i2));
+    __m256i a1 = _mm256_loadu_si256((const __m256i*)(z+i+32+iKey));
+    __m256i b1 = _mm256_loadu_si256((const __m256i*)(z+i+32+i2));
+    uint64_t lo = (uint32_t)_mm256_movemask_epi8(_mm256_and_si256(_mm256_cmpeq_epi8(a0, v1),
+                                                                  _mm256_cmpeq_epi8(b0, v2)));
+    uint64_t hi = (uint32_t)_mm256_movemask_epi8(_mm256_and_si256(_mm256_cmpeq_epi8(a1, v1),
+                                                                  _mm256_cmpeq_epi8(b1, v2)));
+    uint64_t bits = lo | hi<<32;
+    while( bits ){
+      size_t k = i + (size_t)__builtin_ctzll(bits);
+      if( memcmp(z+k, zNeedle, nNeedle)==0 ){ *pI = i; return z+k; }
+      bits &= bits-1;
+    }
+  }
+  *pI = i;
+  return 0;
+}
+#endif
+
+#ifdef __SSE2__
+static const char *pair_scan_sse2(const char *z, size_t nLast, size_t *pI, const char *zNeedle,
+                                  size_t nNeedle, size_t iKey, size_t i2){
+  const __m128i v1 = _mm_set1_epi8(zNeedle[iKey]), v2 = _mm_set1_epi8(zNeedle[i2]);
+  size_t i = *pI;
+  for(; i+15<=nLast; i+=16){
+    __m128i a = _mm_loadu_si128((const __m128i*)(z+i+iKey));
+    __m128i b = _mm_loadu_si128((const __m128i*)(z+i+i2));
+    unsigned bits = (unsigned)_mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(a, v1),
+                                                              _mm_cmpeq_epi8(b, v2)));
+    while( bits ){
+      size_t k = i + (size_t)__builtin_ctz(bits);
+      if( memcmp(z+k, zNeedle, nNeedle)==0 ){ *pI = i; return z+k; }
+      bits &= bits-1;
+    }
+  }
+  *pI = i;
+  return 0;
+}
+#endif
+
+/* Does zNeedle occur in z[0..n)? A place is compared only where the needle's byte at iKey
+** (a byte rarer than the rest) and its last (or first) byte both sit as they would in a
+** match, 32 or 16 places at a time: a common key byte (the 'w' of "arn:aws:) then costs
+** no call per occurrence, and a rare one goes as fast as memchr(). Several times faster
+** than glibc's memmem() here, where this search runs over every byte of a corpus. */
 static const char *find_pos(const char *z, size_t n, const char *zNeedle, size_t nNeedle,
                             size_t iKey){
-  const char *zEnd = z + n, *q = z + iKey;
+  const char *zEnd = z + n, *q = 0;
+  size_t i = 0;
   if( nNeedle==0 ) return z;
   if( n<nNeedle ) return 0;
+  if( nNeedle>=2 ){
+    size_t i2 = iKey==nNeedle-1 ? 0 : nNeedle-1;
+#if defined(__x86_64__) && defined(__GNUC__)
+    if( __builtin_cpu_supports("avx2") ){
+      q = pair_scan_avx2(z, n-nNeedle, &i, zNeedle, nNeedle, iKey, i2);
+      if( q ) return q;
+    }
+#endif
+#ifdef __SSE2__
+    q = pair_scan_sse2(z, n-nNeedle, &i, zNeedle, nNeedle, iKey, i2);
+    if( q ) return q;
+#endif
+  }
+  q = z + i + iKey;
   while( q < zEnd - (nNeedle-1-iKey) ){
     q = memchr(q, zNeedle[iKey], (size_t)(zEnd - (nNeedle-1-iKey) - q));
     if( q==0 ) return 0;
@@ -454,7 +527,8 @@ static int any_value(const char *z, size_t nz, char **az, const size_t *an, int 
     i = (size_t)(q - z);
     for(j=0; j<n; j++){
       /* "value" at q: the opening quote, the value, the closing quote */
-      if( i+an[j]+2<=nz && memcmp(q+1, az[j], an[j])==0 && q[an[j]+1]=='"' ) return 1;
+      /* the closing quote where this value's would be first: it rules most out */
+      if( i+an[j]+2<=nz && q[an[j]+1]=='"' && memcmp(q+1, az[j], an[j])==0 ) return 1;
     }
   }
   return 0;
@@ -494,6 +568,13 @@ int filter_bytes(const Filter *p, const char *z, size_t n){
 static int value_one_of(const FilterStr *f, const char *z, size_t s, size_t e){
   int i;
   if( z[s]=='n' ) return 0;
+  if( json_str_plain(z, s, e) ){
+    /* its bytes are its text: only a value of that length can equal it */
+    for(i=0; i<f->nVal; i++){
+      if( f->anVal[i]==e-s-2 && memcmp(z+s+1, f->azVal[i], e-s-2)==0 ) return 1;
+    }
+    return 0;
+  }
   for(i=0; i<f->nVal; i++){
     if( json_text_cmp(z, s, e, f->azVal[i], f->anVal[i])==0 ) return 1;
   }

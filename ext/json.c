@@ -1149,6 +1149,13 @@ int json_text_cmp(const char *z, size_t s, size_t e, const char *zVal, size_t nV
   const unsigned char *v = (const unsigned char*)zVal;
   size_t i, end, j = 0;
   int bStr = z[s]=='"', inStr = 0;
+  if( bStr && json_str_plain(z, s, e) ){
+    /* its bytes are its text: one memcmp (the filters compare every record this way) */
+    size_t n = e-s-2;
+    int c = memcmp(z+s+1, zVal, n<nVal ? n : nVal);
+    if( c ) return c<0 ? -1 : 1;
+    return n<nVal ? -1 : n>nVal;
+  }
   if( bStr ){ i = s+1; end = e-1; }else{ i = s; end = e; }
   while( i<end ){
     unsigned char a[6];
@@ -1159,6 +1166,12 @@ int json_text_cmp(const char *z, size_t s, size_t e, const char *zVal, size_t nV
     }
   }
   return j<nVal ? -1 : 0;
+}
+
+/* Is the validated string span [s,e) (quotes included) its own text: no escape, no control
+** byte, no byte >= 0x80 between the quotes? Then the column shows exactly those bytes. */
+int json_str_plain(const char *z, size_t s, size_t e){
+  return e-s>=2 && z[s]=='"' && next_stop((const unsigned char*)z, e-1, s+1)==e-1;
 }
 
 /* Decode the validated string span [s,e) into zOut[0..nOut) when it fits: the decoded

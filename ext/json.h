@@ -65,6 +65,7 @@ int json_utf8_repair(const char *z, size_t n, JsonBuf *pOut);
 int json_utf8_valid(const char *z, size_t n);
 size_t json_repaired_len(const char *z, size_t s, size_t e);
 int json_text_cmp(const char *z, size_t s, size_t e, const char *zVal, size_t nVal);
+int json_str_plain(const char *z, size_t s, size_t e);
 int json_decode_small(const char *z, size_t s, size_t e, char *zOut, size_t nOut);
 void json_key_text(const char *z, size_t ks, size_t ke, char *zOut, size_t nOut);
 
