@@ -357,16 +357,22 @@ static const char *pair_scan_sse2(const char *z, size_t nLast, size_t *pI, const
                                   size_t nNeedle, size_t iKey, size_t i2){
   const __m128i v1 = _mm_set1_epi8(zNeedle[iKey]), v2 = _mm_set1_epi8(zNeedle[i2]);
   size_t i = *pI;
-  for(; i+15<=nLast; i+=16){
-    __m128i a = _mm_loadu_si128((const __m128i*)(z+i+iKey));
-    __m128i b = _mm_loadu_si128((const __m128i*)(z+i+i2));
-    unsigned bits = (unsigned)_mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(a, v1),
-                                                              _mm_cmpeq_epi8(b, v2)));
+  for(; i+15<=nLast; ){
+    /* four blocks a step while they fit (a rare pair costs one test per 64 places) */
+    int nBlock = i+63<=nLast ? 4 : 1, b;
+    uint64_t bits = 0;
+    for(b=0; b<nBlock; b++){
+      __m128i x = _mm_loadu_si128((const __m128i*)(z+i+16*b+iKey));
+      __m128i y = _mm_loadu_si128((const __m128i*)(z+i+16*b+i2));
+      bits |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(x, v1),
+                                                                  _mm_cmpeq_epi8(y, v2))) << (16*b);
+    }
     while( bits ){
-      size_t k = i + (size_t)__builtin_ctz(bits);
+      size_t k = i + (size_t)__builtin_ctzll(bits);
       if( memcmp(z+k, zNeedle, nNeedle)==0 ){ *pI = i; return z+k; }
       bits &= bits-1;
     }
+    i += 16*(size_t)nBlock;
   }
   *pI = i;
   return 0;
