@@ -320,9 +320,11 @@ int filter_prune_dir(const Filter *p, const char *zDir){
   return iEnd>iStart && stamps_prune(p, iStart, iEnd - 1);
 }
 
-/* The first place k >= i, k+15 <= nLast... in blocks of 64: where z[k+iKey]==zNeedle[iKey]
-** and z[k+i2]==zNeedle[i2] and the needle matches. *pI is left at the first place not
-** looked at. AVX2 where the processor has it (32 bytes a compare), else SSE2. */
+/* find_pos()'s vector loops. From place *pI (a place: where a match of the needle would
+** start), the first place k at most nLast where the needle matches, looked at only where
+** z[k+iKey] and z[k+i2] are the needle's bytes there; 0 when none. *pI is left at the first
+** place not looked at (the byte loop takes the tail). AVX2 where the processor has it (32
+** places a compare, 64 a step), else SSE2 (16 a compare, 64 a step while they fit). */
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <immintrin.h>
 __attribute__((target("avx2")))
@@ -381,7 +383,7 @@ static const char *pair_scan_sse2(const char *z, size_t nLast, size_t *pI, const
 
 /* Does zNeedle occur in z[0..n)? A place is compared only where the needle's byte at iKey
 ** (a byte rarer than the rest) and its last (or first) byte both sit as they would in a
-** match, 32 or 16 places at a time: a common key byte (the 'w' of "arn:aws:) then costs
+** match, 64 places a step: a common key byte (the 'w' of "arn:aws:) then costs
 ** no call per occurrence, and a rare one goes as fast as memchr(). Several times faster
 ** than glibc's memmem() here, where this search runs over every byte of a corpus. */
 static const char *find_pos(const char *z, size_t n, const char *zNeedle, size_t nNeedle,
