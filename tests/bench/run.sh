@@ -517,21 +517,21 @@ for ((r = 1; r <= maxr; r++)); do
     fi
   done
 done
+run_phase() {   # run_phase PHASE ROUNDS: every job of that phase, round after round
+  local r i
+  for ((r = 1; r <= $2; r++)); do
+    for ((i = 0; i < NJ; i++)); do
+      [ "${J_PHASE[i]}" = "$1" ] && [ -z "${J_BAD[i]}" ] && run_job "$i" "$r"
+    done
+  done
+}
 echo
 echo "the corpus twice as large ($C2) ..."
-for ((r = 1; r <= RUNS_2X; r++)); do
-  for ((i = 0; i < NJ; i++)); do
-    [ "${J_PHASE[i]}" = 2 ] && [ -z "${J_BAD[i]}" ] && run_job "$i" "$r"
-  done
-done
+run_phase 2 "$RUNS_2X"
 if [ "$want5m" = 1 ]; then
   echo
   echo "the 5M-event corpus ($C5, $RUNS_5M rounds) ..."
-  for ((r = 1; r <= RUNS_5M; r++)); do
-    for ((i = 0; i < NJ; i++)); do
-      [ "${J_PHASE[i]}" = 3 ] && [ -z "${J_BAD[i]}" ] && run_job "$i" "$r"
-    done
-  done
+  run_phase 3 "$RUNS_5M"
 fi
 
 # ---------------------------------------------------------------------------------------
