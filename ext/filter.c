@@ -26,9 +26,8 @@ static char *dup_text(const char *z, size_t n){
   return zOut;
 }
 
-/* Add z[0..n) to the actors of an identity set. */
-int filter_who_add_actor(FilterWho *p, const char *z, size_t n){
-  FilterStr *f = &p->actor;
+/* Append a copy of z[0..n) to the values of f (arrays left by a failed append are reused). */
+static int str_append(FilterStr *f, const char *z, size_t n){
   char **az = sqlite3_realloc64(f->azVal, (f->nVal+1)*sizeof(char*));
   size_t *an;
   if( az==0 ) return SQLITE_NOMEM;
@@ -36,10 +35,15 @@ int filter_who_add_actor(FilterWho *p, const char *z, size_t n){
   an = sqlite3_realloc64(f->anVal, (f->nVal+1)*sizeof(size_t));
   if( an==0 ) return SQLITE_NOMEM;
   f->anVal = an;
-  f->iField = FX_actor;
   if( (az[f->nVal] = dup_text(z, n))==0 ) return SQLITE_NOMEM;
   an[f->nVal++] = n;
   return SQLITE_OK;
+}
+
+/* Add z[0..n) to the actors of an identity set. */
+int filter_who_add_actor(FilterWho *p, const char *z, size_t n){
+  p->actor.iField = FX_actor;
+  return str_append(&p->actor, z, n);
 }
 
 /* Add the IAM user (user_name, account_id) to an identity set. */
@@ -214,9 +218,7 @@ int filter_add_time_text(Filter *p, int op, const char *z, size_t n){
 /* Require field iField to equal z[0..n) (or one of the values added for it before). */
 int filter_add_str(Filter *p, int iField, int iCons, const char *z, size_t n){
   FilterStr *f = 0;
-  char **az;
-  size_t *an;
-  int i;
+  int i, rc;
   /* the values of one constraint (an IN list) are alternatives; two constraints on the
   ** same field must both hold, so each keeps an entry of its own */
   for(i=0; i<p->nStr; i++){
@@ -231,18 +233,9 @@ int filter_add_str(Filter *p, int iField, int iCons, const char *z, size_t n){
     f->iCons = iCons;
     f->nVal = 0;                                        /* arrays left by a failed add are reused */
   }
-  az = sqlite3_realloc64(f->azVal, (f->nVal+1)*sizeof(char*));
-  if( az==0 ) return SQLITE_NOMEM;
-  f->azVal = az;
-  an = sqlite3_realloc64(f->anVal, (f->nVal+1)*sizeof(size_t));
-  if( an==0 ) return SQLITE_NOMEM;
-  f->anVal = an;
-  az[f->nVal] = sqlite3_malloc64(n+1);
-  if( az[f->nVal]==0 ) return SQLITE_NOMEM;
-  memcpy(az[f->nVal], z, n);
-  az[f->nVal][n] = 0;
-  an[f->nVal] = n;
-  if( f->nVal++==0 ) p->nStr++;
+  rc = str_append(f, z, n);
+  if( rc ) return rc;
+  if( f->nVal==1 ) p->nStr++;
   return SQLITE_OK;
 }
 
@@ -534,8 +527,8 @@ static int any_value(const char *z, size_t nz, char **az, const size_t *an, int 
     if( q==0 ) return 0;
     i = (size_t)(q - z);
     for(j=0; j<n; j++){
-      /* "value" at q: the opening quote, the value, the closing quote */
-      /* the closing quote where this value's would be first: it rules most out */
+      /* "value" at q: the opening quote, the value, the closing quote (checked first:
+      ** it rules most out) */
       if( i+an[j]+2<=nz && q[an[j]+1]=='"' && memcmp(q+1, az[j], an[j])==0 ) return 1;
     }
   }
@@ -573,18 +566,20 @@ int filter_bytes(const Filter *p, const char *z, size_t n){
 
 /* Does the column text of the value span [s,e) equal one of the wanted values? null is
 ** NULL in the column, which equals nothing. */
+/* Does the column text of the value span [s,e) equal zVal? bPlain: json_str_plain() of
+** the span, found once by the caller for all the values it compares: then the bytes are the
+** text, and only a value of that length can equal it. */
+static int span_is(const char *z, size_t s, size_t e, int bPlain, const char *zVal, size_t nVal){
+  if( bPlain ) return nVal==e-s-2 && memcmp(z+s+1, zVal, nVal)==0;
+  return json_text_cmp(z, s, e, zVal, nVal)==0;
+}
+
 static int value_one_of(const FilterStr *f, const char *z, size_t s, size_t e){
-  int i;
+  int i, bPlain;
   if( z[s]=='n' ) return 0;
-  if( json_str_plain(z, s, e) ){
-    /* its bytes are its text: only a value of that length can equal it */
-    for(i=0; i<f->nVal; i++){
-      if( f->anVal[i]==e-s-2 && memcmp(z+s+1, f->azVal[i], e-s-2)==0 ) return 1;
-    }
-    return 0;
-  }
+  bPlain = json_str_plain(z, s, e);
   for(i=0; i<f->nVal; i++){
-    if( json_text_cmp(z, s, e, f->azVal[i], f->anVal[i])==0 ) return 1;
+    if( span_is(z, s, e, bPlain, f->azVal[i], f->anVal[i]) ) return 1;
   }
   return 0;
 }
@@ -599,7 +594,7 @@ static int derived_column(int iField){
 ** the pairs? Each column's text as the column shows it (json_text_cmp). */
 int filter_who_record(const FilterWho *p, const char *z, size_t s, const FieldIndex *pIdx){
   size_t vs, ve, ns, ne, as, ae;
-  int i;
+  int i, bPlainName, bPlainAcct;
   if( p->actor.nVal && record_ident_span(z, s, pIdx, RD_actor, &vs, &ve)
    && value_one_of(&p->actor, z, vs, ve) ){
     return 1;
@@ -611,9 +606,11 @@ int filter_who_record(const FilterWho *p, const char *z, size_t s, const FieldIn
   }
   if( !record_ident_span(z, s, pIdx, RD_user_name, &ns, &ne) || z[ns]=='n' ) return 0;
   if( !record_ident_span(z, s, pIdx, RD_account_id, &as, &ae) || z[as]=='n' ) return 0;
+  bPlainName = json_str_plain(z, ns, ne);
+  bPlainAcct = json_str_plain(z, as, ae);
   for(i=0; i<p->nUser; i++){
-    if( json_text_cmp(z, ns, ne, p->azName[i], p->anName[i])==0
-     && json_text_cmp(z, as, ae, p->azAcct[i], p->anAcct[i])==0 ){
+    if( span_is(z, ns, ne, bPlainName, p->azName[i], p->anName[i])
+     && span_is(z, as, ae, bPlainAcct, p->azAcct[i], p->anAcct[i]) ){
       return 1;
     }
   }

@@ -188,7 +188,7 @@ void involves_func(sqlite3_context *ctx, int argc, sqlite3_value **argv){
   FieldIndex idx;
   unsigned flags = 0;
   const char *z;
-  size_t n, e;
+  size_t n, s, e;
   (void)argc;
   if( pWho==0 ) return;
   if( sqlite3_value_type(argv[0])==SQLITE_NULL ) return;
@@ -198,12 +198,13 @@ void involves_func(sqlite3_context *ctx, int argc, sqlite3_value **argv){
     return;
   }
   n = (size_t)sqlite3_value_bytes(argv[0]);
-  e = record_parse(z, n, json_ws(z, n, 0), &flags, &idx);
-  if( e==(size_t)-1 || z[json_ws(z, n, 0)]!='{' || json_ws(z, n, e)!=n ){
+  s = json_ws(z, n, 0);
+  e = record_parse(z, n, s, &flags, &idx);
+  if( e==(size_t)-1 || z[s]!='{' || json_ws(z, n, e)!=n ){
     sqlite3_result_int(ctx, 0);
     return;
   }
-  sqlite3_result_int(ctx, filter_who_record(pWho, z, json_ws(z, n, 0), &idx));
+  sqlite3_result_int(ctx, filter_who_record(pWho, z, s, &idx));
 }
 
 /* Innocuous and deterministic: it reads only its arguments. */
