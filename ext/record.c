@@ -80,21 +80,48 @@ int record_field(Record *r, int k, size_t *pS, size_t *pE){
   return field(r, k, pS, pE);
 }
 
-/* Where a column's value goes: a function's result (ctx), or parameter iParam of pStmt
-** (cloudtrail_import binds the stored columns this way). Nothing written is NULL. */
-typedef struct Out { sqlite3_context *ctx; sqlite3_stmt *pStmt; int iParam; } Out;
+/* Where a column's value goes: a function's result (ctx), parameter iParam of pStmt
+** (cloudtrail_import binds the stored columns this way), or a copy (pText, *peType,
+** *piVal: grouped output keeps the group columns' values). Nothing written is NULL. */
+typedef struct Out {
+  sqlite3_context *ctx;
+  sqlite3_stmt *pStmt;
+  int iParam;
+  JsonBuf *pText;
+  int *peType;
+  sqlite3_int64 *piVal;
+  int rc;
+} Out;
 
-static void out_text(const Out *o, const char *z, size_t n, void (*xDel)(void*)){
-  if( o->ctx ) sqlite3_result_text64(o->ctx, z, n, xDel, SQLITE_UTF8);
-  else sqlite3_bind_text64(o->pStmt, o->iParam, z, n, xDel, SQLITE_UTF8);
+static void out_text(Out *o, const char *z, size_t n, void (*xDel)(void*)){
+  if( o->ctx ){
+    sqlite3_result_text64(o->ctx, z, n, xDel, SQLITE_UTF8);
+  }else if( o->pStmt ){
+    sqlite3_bind_text64(o->pStmt, o->iParam, z, n, xDel, SQLITE_UTF8);
+  }else{
+    o->pText->n = 0;
+    if( json_buf_reserve(o->pText, n) ){
+      o->rc = SQLITE_NOMEM;
+      return;
+    }
+    memcpy(o->pText->z, z, n);
+    o->pText->n = n;
+    *o->peType = SQLITE_TEXT;
+  }
 }
 
-static void out_int(const Out *o, long long v){
-  if( o->ctx ) sqlite3_result_int64(o->ctx, v);
-  else sqlite3_bind_int64(o->pStmt, o->iParam, v);
+static void out_int(Out *o, long long v){
+  if( o->ctx ){
+    sqlite3_result_int64(o->ctx, v);
+  }else if( o->pStmt ){
+    sqlite3_bind_int64(o->pStmt, o->iParam, v);
+  }else{
+    *o->piVal = v;
+    *o->peType = SQLITE_INTEGER;
+  }
 }
 
-static int result_utf8(Record *r, const Out *o, const char *z, size_t n){
+static int result_utf8(Record *r, Out *o, const char *z, size_t n){
   if( json_utf8_valid(z, n) ){
     out_text(o, z, n, SQLITE_TRANSIENT);
     return SQLITE_OK;
@@ -151,7 +178,7 @@ int record_result_name(sqlite3_context *ctx, const char *zName){
 }
 
 /* A value span as SQL: strings decoded, null as NULL, everything else as its JSON text. */
-static int result_value(Record *r, const Out *o, size_t s, size_t e){
+static int result_value(Record *r, Out *o, size_t s, size_t e){
   const char *z = r->z;
   if( z[s]=='n' ) return SQLITE_OK;
   if( z[s]=='"' ){
@@ -172,7 +199,7 @@ static int result_value(Record *r, const Out *o, size_t s, size_t e){
 }
 
 /* true/false, or the strings "true"/"false" some exporters write, as 1/0. */
-static void result_bool(Record *r, const Out *o, size_t s, size_t e){
+static void result_bool(Record *r, Out *o, size_t s, size_t e){
   const char *z = r->z;
   if( (e-s==4 && memcmp(z+s, "true", 4)==0) || json_str_is(z, s, e, "true") ){
     out_int(o, 1);
@@ -341,7 +368,7 @@ static int nonempty(Record *r, int k){
 }
 
 /* event.outcome as Elastic computes it (see README, "outcome"). */
-static int result_outcome(Record *r, const Out *o){
+static int result_outcome(Record *r, Out *o){
   size_t s, e, vs, ve;
   if( field(r, RF_eventName, &s, &e) && json_str_is(r->z, s, e, "ConsoleLogin")
    && field(r, RF_responseElements, &s, &e)
@@ -365,7 +392,7 @@ static int result_outcome(Record *r, const Out *o){
 }
 
 /* requestParameters.<zKey>, when Elastic would keep it (not null or empty), as text. */
-static int request_param(Record *r, const char *zKey, const Out *o){
+static int request_param(Record *r, const char *zKey, Out *o){
   size_t s, e, vs, ve;
   if( field(r, RF_requestParameters, &s, &e)
    && json_find(r->z, s, e, zKey, &vs, &ve) && !json_is_empty(r->z, vs, ve) ){
@@ -392,12 +419,13 @@ int record_epoch(Record *r, long long *piOut){
 
 int record_request_param(Record *r, const char *zKey, sqlite3_context *ctx){
   Out o;
-  o.ctx = ctx; o.pStmt = 0; o.iParam = 0;
+  memset(&o, 0, sizeof(o));
+  o.ctx = ctx;
   return request_param(r, zKey, &o);
 }
 
 /* Compute column iCol (RF_* or RD_*) of the record into o. */
-static int column_out(Record *r, int iCol, const Out *o){
+static int column_out(Record *r, int iCol, Out *o){
   size_t s, e;
   if( iCol<RF_COUNT ){
     if( !field(r, iCol, &s, &e) ) return SQLITE_OK;
@@ -453,7 +481,8 @@ static int column_out(Record *r, int iCol, const Out *o){
 /* Compute column iCol (RF_* or RD_*) of the record into ctx. */
 int record_column(Record *r, int iCol, sqlite3_context *ctx){
   Out o;
-  o.ctx = ctx; o.pStmt = 0; o.iParam = 0;
+  memset(&o, 0, sizeof(o));
+  o.ctx = ctx;
   return column_out(r, iCol, &o);
 }
 
@@ -461,7 +490,23 @@ int record_column(Record *r, int iCol, sqlite3_context *ctx){
 ** record_column() gives, by the same code (NULL when it gives none). */
 int record_column_bind(Record *r, int iCol, sqlite3_stmt *pStmt, int iParam){
   Out o;
-  o.ctx = 0; o.pStmt = pStmt; o.iParam = iParam;
+  memset(&o, 0, sizeof(o));
+  o.pStmt = pStmt;
+  o.iParam = iParam;
   sqlite3_bind_null(pStmt, iParam);
   return column_out(r, iCol, &o);
+}
+
+/* Column iCol (RF_* or RD_*) of the record as record_column() gives it, copied: *peType
+** is SQLITE_NULL, SQLITE_INTEGER (*piVal) or SQLITE_TEXT (pText, not NUL-terminated). */
+int record_column_value(Record *r, int iCol, JsonBuf *pText, int *peType, sqlite3_int64 *piVal){
+  Out o;
+  int rc;
+  memset(&o, 0, sizeof(o));
+  o.pText = pText;
+  o.peType = peType;
+  o.piVal = piVal;
+  *peType = SQLITE_NULL;
+  rc = column_out(r, iCol, &o);
+  return rc ? rc : o.rc;
 }

@@ -41,6 +41,7 @@ void record_set(Record *r, const char *z, size_t s, size_t e, unsigned flags,
 void record_clear(Record *r);
 int record_column(Record *r, int iCol, sqlite3_context *ctx);
 int record_column_bind(Record *r, int iCol, sqlite3_stmt *pStmt, int iParam);
+int record_column_value(Record *r, int iCol, JsonBuf *pText, int *peType, sqlite3_int64 *piVal);
 int record_request_param(Record *r, const char *zKey, sqlite3_context *ctx);
 int record_text(Record *r, int k, JsonBuf *pOut);
 int record_result_name(sqlite3_context *ctx, const char *zName);

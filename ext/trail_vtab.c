@@ -11,12 +11,14 @@
 */
 #include "sqlite3ext.h"
 SQLITE_EXTENSION_INIT3
+#include <stdlib.h>
 #include <string.h>
 #include "problem.h"
 #include "record.h"
 #include "filter.h"
 #include "involves.h"
 #include "source.h"
+#include "group.h"
 #include "trail_vtab.h"
 
 typedef struct TrailVtab {
@@ -45,6 +47,9 @@ typedef struct TrailCursor {
   int nThread;                   /* this scan's options */
   long long iMaxDelay;
   Filter filter;                 /* the constraints pushed down to this scan */
+  int bGroup;                    /* rows come out grouped (GROUP BY; group.c) */
+  Grouper grp;
+  JsonBuf aText[GROUP_MAX_COL];  /* a row's group column values while it is noted */
 } TrailCursor;
 
 /* Columns 0..41 are record_column() numbers (RF_* then RD_*); the rest are here. */
@@ -219,12 +224,18 @@ static int trailOpen(sqlite3_vtab *pVtab, sqlite3_vtab_cursor **ppCursor){
   if( c==0 ) return SQLITE_NOMEM;
   memset(c, 0, sizeof(*c));
   c->bEof = 1;
+  group_init(&c->grp);
   *ppCursor = &c->base;
   return SQLITE_OK;
 }
 
 static void trailReset(TrailCursor *c){
+  int k;
   source_close(&c->src);
+  group_free(&c->grp);
+  group_init(&c->grp);
+  for(k=0; k<GROUP_MAX_COL; k++) json_buf_free(&c->aText[k]);
+  c->bGroup = 0;
   filter_clear(&c->filter);
   record_clear(&c->rec);
   sqlite3_free(c->zPath);
@@ -302,12 +313,92 @@ static int trailAdvance(TrailCursor *c){
   }
 }
 
+/* A grouping error: the grouper's message, or the code alone. */
+static int trailGroupError(TrailCursor *c, int rc){
+  if( c->grp.zErr ){
+    rc = vtab_error(c->base.pVtab, "%s", c->grp.zErr);
+    sqlite3_free(c->grp.zErr);
+    c->grp.zErr = 0;
+  }
+  return rc==SQLITE_OK ? SQLITE_ERROR : rc;
+}
+
+/* One pass over the files (the source is open): each row's group noted, the groups ready. */
+static int trailGroupScan(TrailCursor *c){
+  GroupVal aVal[GROUP_MAX_COL];
+  int rc, k;
+  for(;;){
+    rc = trailAdvance(c);
+    if( rc ) return rc;
+    if( c->bEof ) break;
+    rc = group_row_wanted(&c->grp);
+    if( rc<0 ) return trailGroupError(c, SQLITE_NOMEM);
+    if( rc==0 ) continue;
+    for(k=0; k<c->grp.nCol; k++){
+      rc = record_column_value(&c->rec, c->grp.aiCol[k], &c->aText[k], &aVal[k].eType, &aVal[k].i);
+      if( rc ) return rc;
+      aVal[k].z = c->aText[k].z;
+      aVal[k].n = c->aText[k].n;
+    }
+    rc = group_row(&c->grp, aVal);
+    if( rc ) return trailGroupError(c, rc);
+  }
+  rc = group_end_pass(&c->grp);
+  if( rc ) return trailGroupError(c, rc);
+  /* the rows now come from the grouper; the files are done with */
+  source_close(&c->src);
+  c->bHaveFile = 0;
+  c->bEof = 0;
+  return SQLITE_OK;
+}
+
+/* The next grouped row; past a pass's last group, the next pass over the files. */
+static int trailGroupStep(TrailCursor *c){
+  TrailVtab *p = (TrailVtab*)c->base.pVtab;
+  int rc;
+  group_next(&c->grp);
+  while( group_eof(&c->grp) ){
+    if( !group_more_passes(&c->grp) ){
+      c->bEof = 1;
+      return SQLITE_OK;
+    }
+    rc = group_begin_pass(&c->grp);
+    if( rc ) return rc;
+    c->iRowid = 0;
+    rc = source_open(&c->src, c->zPath, p->db, c->base.pVtab, "cloudtrail", &c->filter,
+                     c->nThread, c->bStrict);
+    if( rc ) return rc;
+    rc = trailGroupScan(c);
+    if( rc ) return rc;
+    group_next(&c->grp);
+  }
+  return SQLITE_OK;
+}
+
 static int trailNext(sqlite3_vtab_cursor *cur){
-  return trailAdvance((TrailCursor*)cur);
+  TrailCursor *c = (TrailCursor*)cur;
+  if( c->bGroup ) return trailGroupStep(c);
+  return trailAdvance(c);
+}
+
+/* Column i of a grouped row: one of the group's values, or an option. */
+static int trailGroupColumn(TrailCursor *c, sqlite3_context *ctx, int i){
+  GroupVal v;
+  int k;
+  for(k=0; k<c->grp.nCol && c->grp.aiCol[k]!=i; k++){}
+  if( k==c->grp.nCol ){
+    /* xBestIndex grouped only queries that use no other column */
+    return vtab_error(c->base.pVtab, "cloudtrail: column %d read from grouped rows", i);
+  }
+  group_value(&c->grp, k, &v);
+  if( v.eType==SQLITE_TEXT ) sqlite3_result_text64(ctx, v.z, v.n, SQLITE_TRANSIENT, SQLITE_UTF8);
+  else if( v.eType==SQLITE_INTEGER ) sqlite3_result_int64(ctx, v.i);
+  return SQLITE_OK;
 }
 
 static int trailColumn(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int i){
   TrailCursor *c = (TrailCursor*)cur;
+  if( c->bGroup && i<TRAIL_COL_PATH ) return trailGroupColumn(c, ctx, i);
   if( i<=TRAIL_COL_LAST_DECODED ) return record_column(&c->rec, i, ctx);
   switch( i ){
     case TRAIL_COL_SOURCE_FILE:
@@ -338,7 +429,15 @@ static int trailColumn(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int i){
 }
 
 static int trailRowid(sqlite3_vtab_cursor *cur, sqlite_int64 *pRowid){
-  *pRowid = ((TrailCursor*)cur)->iRowid;
+  TrailCursor *c = (TrailCursor*)cur;
+  if( c->bGroup ){
+    sqlite3_int64 iRowid;
+    int rc = group_rowid(&c->grp, &iRowid);
+    if( rc ) return trailGroupError(c, rc);
+    *pRowid = iRowid;
+    return SQLITE_OK;
+  }
+  *pRowid = c->iRowid;
   return SQLITE_OK;
 }
 
@@ -469,8 +568,8 @@ static int trailFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
   c->bStrict = p->bStrict;
   c->nThread = p->nThread ? p->nThread : source_default_threads();
   c->iMaxDelay = p->iMaxDelay;
-  for(i=0; i<argc && *zTok; i++){
-    size_t n = strcspn(zTok, ",");
+  for(i=0; i<argc && *zTok && *zTok!=';'; i++){
+    size_t n = strcspn(zTok, ",;");
     sqlite3_value *v = argv[i];
     int eType = sqlite3_value_type(v), k;
 #define TOK(z) (n==strlen(z) && memcmp(zTok, z, n)==0)
@@ -575,6 +674,21 @@ static int trailFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
     zTok += n;
     if( *zTok==',' ) zTok++;
   }
+  if( idxNum & 32 ){
+    /* grouped output: ";" then the GROUP BY columns, each "a" or "d" (ascending) */
+    const char *z = idxStr ? strchr(idxStr, ';') : 0;
+    Grouper *g = &c->grp;
+    for(z = z ? z+1 : 0; z && *z && g->nCol<GROUP_MAX_COL; ){
+      char *zEnd;
+      long iCol = strtol(z, &zEnd, 10);
+      g->aiCol[g->nCol] = (int)iCol;
+      g->abDesc[g->nCol] = *zEnd=='d';
+      g->nCol++;
+      z = zEnd + 1;
+      if( *z==',' ) z++;
+    }
+    c->bGroup = g->nCol>0;
+  }
   if( bNone || iCopyLo>iCopyHi ) return SQLITE_OK;
   if( zPath==0 ){
     return vtab_error(cur->pVtab, "cloudtrail: missing path argument: cloudtrail('folder')");
@@ -587,6 +701,11 @@ static int trailFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
   if( rc==SQLITE_OK && (idxNum & 2) ) rc = source_count_copies(&c->src, iCopyLo, iCopyHi);
   if( rc ) return rc;
   c->bEof = 0;
+  if( c->bGroup ){
+    rc = trailGroupScan(c);
+    if( rc ) return rc;
+    return trailGroupStep(c);
+  }
   return trailAdvance(c);
 }
 
@@ -600,6 +719,31 @@ static const char *range_op(int op, int bEq){
     case SQLITE_INDEX_CONSTRAINT_EQ: return bEq ? "=" : 0;
   }
   return 0;
+}
+
+/* Can this scan hand out its rows grouped? A GROUP BY (sqlite3_vtab_distinct() 1) on
+** columns of few distinct values (a type, a name, a region, an account: never an id, a
+** time or an address), when the query reads no other column but the options: the grouped
+** rows carry only their group's values. */
+static int group_plan(sqlite3_index_info *pInfo){
+  static const int aOk[] = {
+    RF_eventVersion, RF_eventSource, RF_eventName, RF_awsRegion, RF_errorCode, RF_readOnly,
+    RF_eventType, RF_apiVersion, RF_managementEvent, RF_recipientAccountId, RF_eventCategory,
+    RD_user_type, RD_invoked_by, RD_mfa_authenticated, RD_user_name, RD_account_id, RD_outcome
+  };
+  sqlite3_uint64 mAllowed = ((sqlite3_uint64)1 << TRAIL_COL_PATH)
+    | ((sqlite3_uint64)1 << TRAIL_COL_STRICT) | ((sqlite3_uint64)1 << TRAIL_COL_THREADS)
+    | ((sqlite3_uint64)1 << TRAIL_COL_MAX_DELAY);
+  int j, k;
+  if( pInfo->nOrderBy<1 || pInfo->nOrderBy>GROUP_MAX_COL ) return 0;
+  if( sqlite3_vtab_distinct(pInfo)!=1 ) return 0;
+  for(j=0; j<pInfo->nOrderBy; j++){
+    int iCol = pInfo->aOrderBy[j].iColumn;
+    for(k=0; k<(int)(sizeof(aOk)/sizeof(aOk[0])) && aOk[k]!=iCol; k++){}
+    if( k==(int)(sizeof(aOk)/sizeof(aOk[0])) ) return 0;
+    mAllowed |= (sqlite3_uint64)1 << iCol;
+  }
+  return (pInfo->colUsed & ~mAllowed)==0;
 }
 
 static int trailBestIndex(sqlite3_vtab *pVtab, sqlite3_index_info *pInfo){
@@ -712,6 +856,18 @@ static int trailBestIndex(sqlite3_vtab *pVtab, sqlite3_index_info *pInfo){
       rRows /= 20;
     }
     if( zIdx==0 ) return SQLITE_NOMEM;
+  }
+  if( !bCopy && group_plan(pInfo) ){
+    /* the rows come grouped, so SQLite's GROUP BY needs no sorter (group.c) */
+    int j;
+    zIdx = sqlite3_mprintf("%z;", zIdx);
+    for(j=0; zIdx && j<pInfo->nOrderBy; j++){
+      zIdx = sqlite3_mprintf("%z%s%d%c", zIdx, j ? "," : "", pInfo->aOrderBy[j].iColumn,
+                             pInfo->aOrderBy[j].desc ? 'd' : 'a');
+    }
+    if( zIdx==0 ) return SQLITE_NOMEM;
+    pInfo->idxNum |= 32;
+    pInfo->orderByConsumed = 1;
   }
   pInfo->idxStr = zIdx;
   pInfo->needToFreeIdxStr = 1;
