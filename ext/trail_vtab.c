@@ -50,6 +50,7 @@ typedef struct TrailCursor {
   int bGroup;                    /* rows come out grouped (GROUP BY; group.c) */
   Grouper grp;
   JsonBuf aText[GROUP_MAX_COL];  /* a row's group column values while it is noted */
+  sqlite3_value *apConst[RF_COUNT];  /* a pushed exact "column = text": every row's value */
 } TrailCursor;
 
 /* Columns 0..41 are record_column() numbers (RF_* then RD_*); the rest are here. */
@@ -235,6 +236,10 @@ static void trailReset(TrailCursor *c){
   group_free(&c->grp);
   group_init(&c->grp);
   for(k=0; k<GROUP_MAX_COL; k++) json_buf_free(&c->aText[k]);
+  for(k=0; k<RF_COUNT; k++){
+    sqlite3_value_free(c->apConst[k]);
+    c->apConst[k] = 0;
+  }
   c->bGroup = 0;
   filter_clear(&c->filter);
   record_clear(&c->rec);
@@ -381,11 +386,16 @@ static int trailNext(sqlite3_vtab_cursor *cur){
   return trailAdvance(c);
 }
 
-/* Column i of a grouped row: one of the group's values, or an option. */
+/* Column i of a grouped row: one of the group's values, the value an exact pushed
+** equality gives every row, or an option. */
 static int trailGroupColumn(TrailCursor *c, sqlite3_context *ctx, int i){
   GroupVal v;
   int k;
   for(k=0; k<c->grp.nCol && c->grp.aiCol[k]!=i; k++){}
+  if( k==c->grp.nCol && i<RF_COUNT && c->apConst[i] ){
+    sqlite3_result_value(ctx, c->apConst[i]);
+    return SQLITE_OK;
+  }
   if( k==c->grp.nCol ){
     /* xBestIndex grouped only queries that use no other column */
     return vtab_error(c->base.pVtab, "cloudtrail: column %d read from grouped rows", i);
@@ -662,6 +672,12 @@ static int trailFilter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
             rc = filter_add_str(&c->filter, aPush[k].iField, i, zVal, (size_t)sqlite3_value_bytes(pVal));
             if( rc ) return rc;
             nAdded++;
+            if( !bIn && aPush[k].bExact && t==SQLITE_TEXT && aPush[k].iCol<RF_COUNT ){
+              /* every row this scan keeps has this text in the column (grouped rows say so) */
+              sqlite3_value_free(c->apConst[aPush[k].iCol]);
+              c->apConst[aPush[k].iCol] = sqlite3_value_dup(pVal);
+              if( c->apConst[aPush[k].iCol]==0 ) return SQLITE_NOMEM;
+            }
           }
           if( !bIn ) break;
           rcIn = sqlite3_vtab_in_next(v, &pVal);
@@ -723,9 +739,10 @@ static const char *range_op(int op, int bEq){
 
 /* Can this scan hand out its rows grouped? A GROUP BY (sqlite3_vtab_distinct() 1) on
 ** columns of few distinct values (a type, a name, a region, an account: never an id, a
-** time or an address), when the query reads no other column but the options: the grouped
-** rows carry only their group's values. */
-static int group_plan(sqlite3_index_info *pInfo){
+** time or an address), when the query reads no other column but the options and those
+** with an exact pushed equality on text (mConst: every kept row has that value): the
+** grouped rows carry only their group's values. */
+static int group_plan(sqlite3_index_info *pInfo, sqlite3_uint64 mConst){
   static const int aOk[] = {
     RF_eventVersion, RF_eventSource, RF_eventName, RF_awsRegion, RF_errorCode, RF_readOnly,
     RF_eventType, RF_apiVersion, RF_managementEvent, RF_recipientAccountId, RF_eventCategory,
@@ -735,6 +752,7 @@ static int group_plan(sqlite3_index_info *pInfo){
     | ((sqlite3_uint64)1 << TRAIL_COL_STRICT) | ((sqlite3_uint64)1 << TRAIL_COL_THREADS)
     | ((sqlite3_uint64)1 << TRAIL_COL_MAX_DELAY);
   int j, k;
+  mAllowed |= mConst;
   if( pInfo->nOrderBy<1 || pInfo->nOrderBy>GROUP_MAX_COL ) return 0;
   if( sqlite3_vtab_distinct(pInfo)!=1 ) return 0;
   for(j=0; j<pInfo->nOrderBy; j++){
@@ -755,6 +773,7 @@ static int trailBestIndex(sqlite3_vtab *pVtab, sqlite3_index_info *pInfo){
   char *zIdx = 0;
   int aiHidden[4] = {-1, -1, -1, -1}, abSeen[4] = {0, 0, 0, 0}, i, k, n = 0, bCopy = 0;
   int iMisused = -1, nStrPushed = 0, bInvolves = 0;
+  sqlite3_uint64 mConst = 0;           /* columns with an exact "= text" the scan checks */
   double rRows = 1e6;
   if( pInfo->colUsed & ((sqlite3_uint64)1 << TRAIL_COL_COPY) ) bCopy = 1;
   for(i=0; i<pInfo->nConstraint; i++){
@@ -849,6 +868,7 @@ static int trailBestIndex(sqlite3_vtab *pVtab, sqlite3_index_info *pInfo){
         if( aPush[k].bExact && sqlite3_vtab_rhs_value(pInfo, i, &pRhs)==SQLITE_OK
          && pRhs && sqlite3_value_type(pRhs)==SQLITE_TEXT ){
           pInfo->aConstraintUsage[i].omit = 1;
+          mConst |= (sqlite3_uint64)1 << pC->iColumn;
         }
       }
       pInfo->aConstraintUsage[i].argvIndex = ++n;
@@ -857,7 +877,7 @@ static int trailBestIndex(sqlite3_vtab *pVtab, sqlite3_index_info *pInfo){
     }
     if( zIdx==0 ) return SQLITE_NOMEM;
   }
-  if( !bCopy && group_plan(pInfo) ){
+  if( !bCopy && group_plan(pInfo, mConst) ){
     /* the rows come grouped, so SQLite's GROUP BY needs no sorter (group.c) */
     int j;
     zIdx = sqlite3_mprintf("%z;", zIdx);

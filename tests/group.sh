@@ -51,12 +51,16 @@ both "the table-valued form, grouped by position, in a join" \
 both "user_name, account_id, user_type in a subquery" \
   "SELECT count(*), sum(n), max(n) FROM (SELECT user_name, account_id, user_type, count(*) AS n FROM t GROUP BY 1, 2, 3)" \
   "SELECT count(*), sum(n), max(n) FROM (SELECT +user_name, +account_id, +user_type, count(*) AS n FROM t GROUP BY 1, 2, 3)"
-echo "-- not grouped by the reader: another column read, an unlisted column, a collation, DISTINCT"
+both "an exact equality on another column: every kept row has its value" \
+  "SELECT eventSource, eventName, count(*), sum(rowid) FROM t WHERE eventSource = 'iam.amazonaws.com' AND eventSource LIKE 'iam%' GROUP BY eventName" \
+  "SELECT eventSource, +eventName, count(*), sum(rowid) FROM t WHERE eventSource = 'iam.amazonaws.com' AND eventSource LIKE 'iam%' GROUP BY +eventName" short
+plan "SELECT eventSource, eventName, count(*) FROM t WHERE eventSource = 'iam.amazonaws.com' GROUP BY eventName"
+echo "-- not grouped by the reader: another column read, an unlisted column, a collation, DISTINCT, an IN on another column"
 plan "SELECT eventName, max(eventTime) FROM t GROUP BY eventName"
 plan "SELECT sourceIPAddress, count(*) FROM t GROUP BY sourceIPAddress"
 plan "SELECT eventName, count(*) FROM t GROUP BY eventName COLLATE NOCASE"
 plan "SELECT DISTINCT eventName FROM t"
-plan "SELECT eventName, count(*) FROM t WHERE eventSource = 'iam.amazonaws.com' GROUP BY eventName"
+plan "SELECT eventName, count(*) FROM t WHERE eventSource IN ('iam.amazonaws.com', 'sts.amazonaws.com') GROUP BY eventName"
 
 # strict mode: the first problem is the error, grouped or not
 T=data/damaged

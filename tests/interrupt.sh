@@ -1,6 +1,7 @@
 #!/bin/sh
 # sqlite3_interrupt() and progress handlers stop scans that return no rows,
-# cloudtrail_files and detect_mfa_deactivation over a generated corpus ("interrupted"), and
+# cloudtrail_files, detect_mfa_deactivation and a GROUP BY whose rows the reader groups
+# (the whole scan runs before its first row) over a generated corpus ("interrupted"), and
 # scans over a corpus of 12,000 tiny files, which workers read in batches.
 [ -x /usr/bin/python3 ] || { echo "no /usr/bin/python3"; exit 77; }
 D=build/tmp/interrupt
@@ -19,6 +20,7 @@ queries = [
   ("no-rows scan counting copies", "SELECT count(*) FROM cloudtrail(?) WHERE copy = 9"),
   ("cloudtrail_files", "SELECT count(*) FROM cloudtrail_files(?) WHERE status = 'none'"),
   ("detect_mfa_deactivation", "SELECT count(*) FROM detect_mfa_deactivation(?)"),
+  ("grouped (GROUP BY eventName)", "SELECT eventName, count(*) FROM cloudtrail(?) GROUP BY eventName"),
   ("tiny files, 2 threads", "SELECT count(*) FROM cloudtrail(?, 0, 2) WHERE eventName = 'NoSuchEvent'"),
   ("tiny files, 4 threads", "SELECT count(*) FROM cloudtrail(?, 0, 4) WHERE eventName = 'NoSuchEvent'"),
 ]

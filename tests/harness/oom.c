@@ -261,6 +261,9 @@ static const Query aQuery[] = {
   { "pushdown_eq", 0, 0,
     "SELECT count(*), min(eventTime) FROM cloudtrail('data/AWSLogs', 0, 1) "
     "WHERE eventName = 'ConsoleLogin'" },
+  { "grouped", 0, 0,    /* rows handed out grouped (group.c), rowids found in a batch */
+    "SELECT eventName, readOnly, count(*), min(rowid), max(rowid) "
+    "FROM cloudtrail('data/AWSLogs/*/CloudTrail/us-east-1/2026/03/03/*') GROUP BY eventName, readOnly" },
   { "identity", 0, 0,
     "SELECT user_type, user_arn, principal_id, access_key_id, invoked_by, session_issuer_arn, "
     "source_identity, mfa_authenticated, user_name, account_id, actor "
