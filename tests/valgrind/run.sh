@@ -1,6 +1,6 @@
 #!/bin/sh
 # valgrind memcheck over representative queries: the reader (1 and 2 threads, pushdown),
-# the hygiene report, damaged files, detect on a path and on a table, the views.
+# grouped output (GROUP BY), the hygiene report, damaged files, detect on a path and on a table, the views.
 # Any memory error or definite leak fails (exit 1). Run from the repository root, after make.
 set -u
 EXT=${1:-build/cloudtrail}
@@ -23,6 +23,8 @@ run reader "SELECT count(*), sum(length(record)), count(actor), count(user_name)
            "SELECT count(*), count(target_user), count(mfa_authenticated) FROM cloudtrail('data/AWSLogs', 0, 2)"
 run pushdown "SELECT count(*) FROM cloudtrail('data/AWSLogs') WHERE eventName IN ('GetObject', 'ConsoleLogin') AND event_epoch > 1772500000 AND actor = 'arn:aws:iam::111122223333:user/alice'" \
              "SELECT count(*) FROM cloudtrail('data/AWSLogs') WHERE eventTime >= '2026-03-03' AND awsRegion = 'us-east-1'"
+run grouped "SELECT eventName, readOnly, count(*), min(rowid), max(rowid) FROM cloudtrail('data/AWSLogs') GROUP BY eventName, readOnly" \
+            "SELECT eventSource, eventName, count(*) FROM cloudtrail('data/AWSLogs') WHERE eventSource = 'iam.amazonaws.com' GROUP BY eventName"
 run fixtures "SELECT * FROM cloudtrail('tests/fixtures')" "SELECT * FROM cloudtrail_files('tests/fixtures')"
 run damaged "SELECT count(*), sum(length(record)) FROM cloudtrail('data/damaged')" "SELECT * FROM cloudtrail_files('data/damaged')" \
             "SELECT count(*) FROM cloudtrail('tests/fixtures/damaged', 1)"
