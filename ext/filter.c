@@ -535,10 +535,66 @@ static int any_value(const char *z, size_t nz, char **az, const size_t *an, int 
   return 0;
 }
 
+/* Does the eventTime value span [ts,te) (not null) pass the eventTime text comparisons? */
+static int time_text_ok(const Filter *p, const char *z, size_t ts, size_t te){
+  int k;
+  for(k=0; k<p->nTimeCmp; k++){
+    int c = json_text_cmp(z, ts, te, p->aTimeCmp[k].z, p->aTimeCmp[k].n), bOk;
+    switch( p->aTimeCmp[k].op ){
+      case FILTER_GT: bOk = c>0; break;
+      case FILTER_GE: bOk = c>=0; break;
+      case FILTER_LT: bOk = c<0; break;
+      default:        bOk = c<=0; break;
+    }
+    if( !bOk ) return 0;
+  }
+  return 1;
+}
+
+/* Can a record in z[0..n) pass the filter's time constraints (event_epoch bounds, eventTime
+** text comparisons)? Its eventTime key is spelled "eventTime" when the file has no \u
+** escape (the caller checks), so every place those bytes are followed by a colon is looked
+** at (a nested key too: one more place to look at, never one less), and a string value
+** checked as filter_record() checks it (record_time_span, time_text_ok). null has no time;
+** another value has no event_epoch, and its JSON text could pass a text comparison. None
+** passes: no record of the file does. */
+static int time_may_match(const Filter *p, const char *z, size_t n){
+  static const char zKey[] = "\"eventTime\"";
+  const size_t nKey = sizeof(zKey)-1;
+  size_t i = 0;
+  for(;;){
+    const char *q = find_pos(z+i, n-i, zKey, nKey, 6);       /* key byte: the 'T' */
+    size_t vs, ve;
+    long long t;
+    if( q==0 ) return 0;
+    i = (size_t)(q - z) + 1;                    /* the next search may overlap this place */
+    vs = json_ws(z, n, (size_t)(q - z) + nKey);
+    if( vs>=n || z[vs]!=':' ) continue;
+    vs = json_ws(z, n, vs+1);
+    if( vs>=n ) return 1;
+    if( z[vs]=='n' ) continue;
+    if( z[vs]!='"' ){
+      if( p->nTimeCmp && !p->bLo && !p->bHi ) return 1;
+      continue;
+    }
+    for(ve=vs+1; ve<n && z[ve]!='"'; ve++){
+      if( z[ve]=='\\' ) ve++;                               /* the escaped byte */
+    }
+    if( ve>=n ) return 1;                                    /* unterminated: cannot tell */
+    ve++;
+    if( (p->bLo || p->bHi)
+     && !(record_time_span(z, vs, ve, &t) && (!p->bLo || t>=p->iLo) && (!p->bHi || t<=p->iHi)) ){
+      continue;
+    }
+    if( time_text_ok(p, z, vs, ve) ) return 1;
+  }
+}
+
 /* Can the decompressed bytes of a file hold a match? A value whose column text equals a
 ** wanted text must occur in the file as has_value() looks for it, unless it is a string
 ** spelled with a \u or \/ escape: when the file has none, a missing value rules the
-** file out. */
+** file out; so do time constraints no eventTime in the file meets (time_may_match).
+** The time check comes last: the string searches rule out more files for less. */
 int filter_bytes(const Filter *p, const char *z, size_t n){
   int i;
   if( p->bMfaRule ){
@@ -561,6 +617,7 @@ int filter_bytes(const Filter *p, const char *z, size_t n){
       return has_escape(z, n);
     }
   }
+  if( (p->bLo || p->bHi || p->nTimeCmp) && !time_may_match(p, z, n) ) return has_escape(z, n);
   return 1;
 }
 
@@ -638,19 +695,9 @@ int filter_record_ex(const Filter *p, const char *z, size_t s, size_t e,
   }
   if( p->nTimeCmp ){
     size_t ts = s + pIdx->aS[RF_eventTime], te = s + pIdx->aE[RF_eventTime];
-    int k;
     /* a missing or null eventTime is NULL: it compares with nothing */
     if( pIdx->aE[RF_eventTime]==0 || z[ts]=='n' ) return 0;
-    for(k=0; k<p->nTimeCmp; k++){
-      int c = json_text_cmp(z, ts, te, p->aTimeCmp[k].z, p->aTimeCmp[k].n), bOk;
-      switch( p->aTimeCmp[k].op ){
-        case FILTER_GT: bOk = c>0; break;
-        case FILTER_GE: bOk = c>=0; break;
-        case FILTER_LT: bOk = c<0; break;
-        default:        bOk = c<=0; break;
-      }
-      if( !bOk ) return 0;
-    }
+    if( !time_text_ok(p, z, ts, te) ) return 0;
   }
   if( p->bLo || p->bHi ){
     long long t;

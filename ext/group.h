@@ -1,10 +1,9 @@
 /*
-** group.h: a scan's rows handed out grouped (GROUP BY on a few text columns), so that
-** SQLite needs no sorter: each row's group noted as it is read, then the groups one
-** after another, their rows counted out. Memory stays bounded: one small id per row, in a
-** temporary file past a budget; at most GROUP_MAX_PASS_GROUPS keys per pass over the
-** files, the rows of the others grouped by further passes. See ext/README.md, "Grouped
-** output".
+** group.h: a scan's rows handed out grouped (GROUP BY on columns of few values), so that
+** SQLite needs no sorter: each row's group noted as it is read, then the groups one after
+** another, their rows counted out. Memory stays bounded: 4 bytes a row, in a temporary
+** file past a budget; at most GROUP_MAX_PASS_GROUPS keys a pass over the files, the rows
+** of the others grouped by further passes. How and why: group.c; README, "Speed", 6.
 */
 #ifndef CLOUDTRAIL_GROUP_H
 #define CLOUDTRAIL_GROUP_H
