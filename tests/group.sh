@@ -8,6 +8,11 @@
 # (they go to a temporary file) and more names than one pass keeps (further passes over
 # the files group the rest, each pass's names all after the previous pass's).
 set -u
+# Under make asan-test the sanitizers are preloaded into every program; only sqlite3 (which
+# loads the extension) needs them, and each other tool would pay their start-up.
+PRE=${LD_PRELOAD:-}
+unset LD_PRELOAD
+sql() { LD_PRELOAD="$PRE" sqlite3 "$@"; }
 d=build/tmp/group
 rm -rf "$d" && mkdir -p "$d/big" || exit 1
 
@@ -37,7 +42,7 @@ say() {
 flush() {
   # run what was collected over the folder $T, then print each case in order
   for x in a b; do
-    sqlite3 :memory: -cmd ".load $EXT" -cmd "CREATE VIRTUAL TABLE temp.t USING cloudtrail('$T');" \
+    sql :memory: -cmd ".load $EXT" -cmd "CREATE VIRTUAL TABLE temp.t USING cloudtrail('$T');" \
       <"$d/$x.sql" 2>&1 | awk -v out="$d/$x." '/^@@[0-9]+$/ { f = out substr($0, 3); printf "" >f; next } { print >f }'
   done
   while IFS="$(printf '\t')" read -r k how label; do
@@ -91,9 +96,9 @@ flush
 
 # strict mode: the first problem is the error, grouped or not
 T=data/damaged
-sqlite3 :memory: -cmd ".load $EXT" "CREATE VIRTUAL TABLE temp.t USING cloudtrail('$T', strict=1);" \
+sql :memory: -cmd ".load $EXT" "CREATE VIRTUAL TABLE temp.t USING cloudtrail('$T', strict=1);" \
   "SELECT eventName, count(*) FROM t GROUP BY eventName" >"$d/a.txt" 2>&1
-sqlite3 :memory: -cmd ".load $EXT" "CREATE VIRTUAL TABLE temp.t USING cloudtrail('$T', strict=1);" \
+sql :memory: -cmd ".load $EXT" "CREATE VIRTUAL TABLE temp.t USING cloudtrail('$T', strict=1);" \
   "SELECT +eventName, count(*) FROM t GROUP BY +eventName" >"$d/b.txt" 2>&1
 echo "-- strict, damaged files: $(cmp -s "$d/a.txt" "$d/b.txt" && echo same as || echo DIFFERENT from) its twin"
 cat "$d/a.txt"

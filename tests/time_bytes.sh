@@ -9,6 +9,11 @@
 # text can pass them). Every bounded query must give what its twin gives, the same bounds
 # hidden from the reader (+event_epoch, +eventTime).
 set -u
+# Under make asan-test the sanitizers are preloaded into every program; only sqlite3 (which
+# loads the extension) needs them, and each other tool would pay their start-up.
+PRE=${LD_PRELOAD:-}
+unset LD_PRELOAD
+sql() { LD_PRELOAD="$PRE" sqlite3 "$@"; }
 d=build/tmp/time_bytes
 rm -rf "$d" && mkdir -p "$d/logs" || exit 1
 r() {  # r ID TIME-MEMBERS: one record
@@ -41,7 +46,7 @@ printf '{"version":"0","detail-type":"AWS API Call via CloudTrail","time":"2026-
   "$(r eventbridge-in '"eventTime":"2026-03-01T10:37:00Z"')" >"$d/logs/eventbridge.json"
 printf '{"Records":[%s,{"eventTime":"2026-03-01T10:38:00Z","eventName":"GetObject","eventID":"damaged-broken" "x"},%s]}\n' \
   "$(r damaged-out '"eventTime":"2026-03-01T05:00:00Z"')" "$(r damaged-in '"eventTime":"2026-03-01T10:39:00Z"')" >"$d/logs/damaged.json"
-echo "total: $(sqlite3 :memory: -cmd ".load $EXT" "SELECT count(*) FROM cloudtrail('$d/logs')") records"
+echo "total: $(sql :memory: -cmd ".load $EXT" "SELECT count(*) FROM cloudtrail('$d/logs')") records"
 for label in between open from to equal text text-wide mixed; do
   w=$(sqlite3 :memory: "SELECT CASE '$label'
     WHEN 'between' THEN 'event_epoch BETWEEN 1772359200 AND 1772362800'
@@ -52,8 +57,8 @@ for label in between open from to equal text text-wide mixed; do
     WHEN 'text' THEN 'eventTime >= ''2026-03-01T10'' AND eventTime < ''2026-03-01T11'''
     WHEN 'text-wide' THEN 'eventTime > ''2026-03-01T10'' AND eventTime < ''2027'''
     ELSE 'eventTime >= ''2026-03-01T10'' AND event_epoch <= 1772362800' END")
-  a=$(sqlite3 :memory: -cmd ".load $EXT" "SELECT count(*) || ': ' || group_concat(eventID, ' ') FROM (SELECT eventID FROM cloudtrail('$d/logs') WHERE $w ORDER BY eventID)")
-  b=$(sqlite3 :memory: -cmd ".load $EXT" "SELECT count(*) || ': ' || group_concat(eventID, ' ') FROM (SELECT eventID FROM cloudtrail('$d/logs') WHERE $(echo "$w" | sed 's/event_epoch/+event_epoch/g; s/eventTime/+eventTime/g') ORDER BY eventID)")
+  a=$(sql :memory: -cmd ".load $EXT" "SELECT count(*) || ': ' || group_concat(eventID, ' ') FROM (SELECT eventID FROM cloudtrail('$d/logs') WHERE $w ORDER BY eventID)")
+  b=$(sql :memory: -cmd ".load $EXT" "SELECT count(*) || ': ' || group_concat(eventID, ' ') FROM (SELECT eventID FROM cloudtrail('$d/logs') WHERE $(echo "$w" | sed 's/event_epoch/+event_epoch/g; s/eventTime/+eventTime/g') ORDER BY eventID)")
   echo "$label ($w): $a"
   [ "$a" = "$b" ] && echo "  same as its twin" || echo "  DIFFERENT from its twin: $b"
 done
