@@ -8,11 +8,7 @@
 # constraint kept from the reader (+column) gives: 80 rows (160 for the actors, who are in
 # both kinds of file).
 set -u
-# Under make asan-test the sanitizers are preloaded into every program; only sqlite3 (which
-# loads the extension) needs them, and each other tool would pay their start-up.
-PRE=${LD_PRELOAD:-}
-unset LD_PRELOAD
-sql() { LD_PRELOAD="$PRE" sqlite3 "$@"; }
+. tests/tools/sanitized_sqlite3.sh           # sql: sqlite3 with the sanitizers, if given
 d=build/tmp/find_bytes
 rm -rf "$d" && mkdir -p "$d/logs" || exit 1
 k=0

@@ -8,11 +8,7 @@
 # (they go to a temporary file) and more names than one pass keeps (further passes over
 # the files group the rest, each pass's names all after the previous pass's).
 set -u
-# Under make asan-test the sanitizers are preloaded into every program; only sqlite3 (which
-# loads the extension) needs them, and each other tool would pay their start-up.
-PRE=${LD_PRELOAD:-}
-unset LD_PRELOAD
-sql() { LD_PRELOAD="$PRE" sqlite3 "$@"; }
+. tests/tools/sanitized_sqlite3.sh           # sql: sqlite3 with the sanitizers, if given
 d=build/tmp/group
 rm -rf "$d" && mkdir -p "$d/big" || exit 1
 

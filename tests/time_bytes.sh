@@ -9,11 +9,7 @@
 # text can pass them). Every bounded query must give what its twin gives, the same bounds
 # hidden from the reader (+event_epoch, +eventTime).
 set -u
-# Under make asan-test the sanitizers are preloaded into every program; only sqlite3 (which
-# loads the extension) needs them, and each other tool would pay their start-up.
-PRE=${LD_PRELOAD:-}
-unset LD_PRELOAD
-sql() { LD_PRELOAD="$PRE" sqlite3 "$@"; }
+. tests/tools/sanitized_sqlite3.sh           # sql: sqlite3 with the sanitizers, if given
 d=build/tmp/time_bytes
 rm -rf "$d" && mkdir -p "$d/logs" || exit 1
 r() {  # r ID TIME-MEMBERS: one record
