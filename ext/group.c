@@ -14,7 +14,8 @@
 ** Bounded memory: the list stays in memory up to GROUP_MEM_IDS ids, then goes to a
 ** temporary file; one pass keeps at most GROUP_MAX_PASS_GROUPS keys and
 ** GROUP_MAX_KEY_BYTES of them: the first in output order (a heap of the kept keys, the
-** last on top, makes room for an earlier key). The rows of keys not kept are left to
+** last on top, makes room for an earlier key; the first key left out is the pass's ceiling,
+** and no key from it on is kept after it). The rows of keys not kept are left to
 ** another pass over the files, whose keys all come after this pass's; the previous pass's
 ** list tells which rows those are. Every pass reads the same rows in the same order (the
 ** walk is sorted and the filter is the same); a pass that sees another number of rows is
