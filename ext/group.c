@@ -384,8 +384,11 @@ void group_free(Grouper *g){
   ids_free(&g->cur);
   ids_free(&g->prev);
   sqlite3_free(g->aPrevDone);
+  sqlite3_free(g->pScratch);
   sqlite3_free(g->zErr);
   g->aPrevDone = 0;
+  g->pScratch = 0;
+  g->nScratch = 0;
   g->zErr = 0;
 }
 
@@ -420,71 +423,68 @@ int group_row_wanted(Grouper *g){
   return 0;
 }
 
+/* A copy of key pK that the grouper owns, or NULL (out of memory). */
+static GroupKey *key_dup(const GroupKey *pK){
+  GroupKey *pNew = sqlite3_malloc64(sizeof(GroupKey) + pK->n);
+  if( pNew ){
+    memset(pNew, 0, sizeof(GroupKey));
+    pNew->h = pK->h;
+    pNew->n = pK->n;
+    memcpy(pNew->a, pK->a, pK->n);
+  }
+  return pNew;
+}
+
 /* The next row, whose group columns have the values aVal[0..nCol). Returns SQLITE_OK or
-** an error (g->zErr says what, when it is not out of memory). */
+** an error (g->zErr says what, when it is not out of memory). The row's key is built in
+** g->pScratch (reused from row to row) and copied only when the pass keeps a new key. */
 int group_row(Grouper *g, const GroupVal *aVal){
-  unsigned char aStack[256], *a = aStack;
   size_t n = key_encode(g, aVal, 0);
-  uint32_t h, id = ID_NONE;
-  GroupKey *pK = 0;
+  uint32_t id = ID_NONE;
+  GroupKey *pRow, *pK = 0;
   int rc = SQLITE_OK;
-  if( n>sizeof(aStack) ){
-    a = sqlite3_malloc64(n);
-    if( a==0 ) return SQLITE_NOMEM;
+  if( g->pScratch==0 || n>g->nScratch ){
+    GroupKey *pNew = sqlite3_realloc64(g->pScratch, sizeof(GroupKey) + n);
+    if( pNew==0 ) return SQLITE_NOMEM;
+    g->pScratch = pNew;
+    g->nScratch = n;
   }
-  key_encode(g, aVal, a);
-  h = hash_bytes(a, n);
+  pRow = g->pScratch;
+  key_encode(g, aVal, pRow->a);
+  pRow->n = (uint32_t)n;
+  pRow->h = hash_bytes(pRow->a, n);
   if( g->nSlot ){
-    pK = g->apSlot[h & (g->nSlot-1)];
-    while( pK && !(pK->h==h && pK->n==n && memcmp(pK->a, a, n)==0) ) pK = pK->pNext;
+    pK = g->apSlot[pRow->h & (g->nSlot-1)];
+    while( pK && !(pK->h==pRow->h && pK->n==n && memcmp(pK->a, pRow->a, n)==0) ) pK = pK->pNext;
   }
-  if( pK==0 ){
-    pK = sqlite3_malloc64(sizeof(GroupKey) + n);
-    if( pK==0 ) rc = SQLITE_NOMEM;
-    if( rc==SQLITE_OK ){
-      memset(pK, 0, sizeof(GroupKey));
-      pK->h = h;
-      pK->n = (uint32_t)n;
-      memcpy(pK->a, a, n);
-      /* A pass keeps the keys that come out first, all before its ceiling (the first key
-      ** it left out): the keys of the next pass all come out after this pass's. Room for
-      ** a new key: the kept keys that come out after it make way (one key is always kept). */
-      if( g->pCeil && key_cmp(g, pK, g->pCeil)>=0 ){
-        sqlite3_free(pK);
-        pK = 0;
-      }else{
-        while( table_full(g, n) && key_cmp(g, pK, g->aHeap[0])<0 ) key_evict(g);
-      }
-      if( pK==0 ){
-        /* left for another pass */
-      }else if( table_full(g, n) ){
-        ceiling_set(g, pK);
-        pK = 0;
-      }else if( g->iSerial>=ID_DONE ){
-        sqlite3_free(pK);
-        pK = 0;
-        g->zErr = sqlite3_mprintf("cloudtrail: GROUP BY: more than 4,294,967,293 keys");
-        rc = SQLITE_ERROR;
-      }else{
-        if( (unsigned)g->nLive>=g->nSlot/2 ) rc = table_grow(g);
-        if( rc ){
-          sqlite3_free(pK);
-          pK = 0;
-        }else{
-          pK->iSerial = g->iSerial++;
-          pK->pNext = g->apSlot[h & (g->nSlot-1)];
-          g->apSlot[h & (g->nSlot-1)] = pK;
-          pK->pNextSerial = g->apSerial[serial_slot(g, pK->iSerial)];
-          g->apSerial[serial_slot(g, pK->iSerial)] = pK;
-          heap_set(g, g->nLive++, pK);
-          heap_up(g, g->nLive-1);
-          g->nKeyBytes += n;
-        }
-      }
+  /* A pass keeps the keys that come out first, all before its ceiling (the first key it
+  ** left out): the keys of the next pass all come out after this pass's. Room for a new
+  ** key: the kept keys that come out after it make way (one key is always kept). */
+  if( pK==0 && !(g->pCeil && key_cmp(g, pRow, g->pCeil)>=0) ){
+    while( table_full(g, n) && key_cmp(g, pRow, g->aHeap[0])<0 ) key_evict(g);
+    if( table_full(g, n) ){
+      /* it comes out after every kept key: the new ceiling */
+      GroupKey *pCeil = key_dup(pRow);
+      if( pCeil==0 ) return SQLITE_NOMEM;
+      ceiling_set(g, pCeil);
+    }else if( g->iSerial>=ID_DONE ){
+      g->zErr = sqlite3_mprintf("cloudtrail: GROUP BY: more than 4,294,967,293 keys");
+      return SQLITE_ERROR;
+    }else{
+      if( (unsigned)g->nLive>=g->nSlot/2 && (rc = table_grow(g))!=SQLITE_OK ) return rc;
+      if( (pK = key_dup(pRow))==0 ) return SQLITE_NOMEM;
+      pK->iSerial = g->iSerial++;
+      pK->pNext = g->apSlot[pK->h & (g->nSlot-1)];
+      g->apSlot[pK->h & (g->nSlot-1)] = pK;
+      pK->pNextSerial = g->apSerial[serial_slot(g, pK->iSerial)];
+      g->apSerial[serial_slot(g, pK->iSerial)] = pK;
+      heap_set(g, g->nLive++, pK);
+      heap_up(g, g->nLive-1);
+      g->nKeyBytes += n;
     }
+  }else if( pK==0 ){
+    g->bOverflow = 1;                           /* at or after the ceiling: another pass */
   }
-  if( a!=aStack ) sqlite3_free(a);
-  if( rc ) return rc;
   if( pK ){
     pK->nRow++;
     id = pK->iSerial;

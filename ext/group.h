@@ -47,6 +47,8 @@ typedef struct Grouper {
   int nLive;
   size_t nKeyBytes;
   GroupKey *pCeil;               /* the first key in output order this pass left out */
+  GroupKey *pScratch;            /* the current row's key, built in place (nScratch bytes) */
+  size_t nScratch;
   int bOverflow;                 /* some rows are left for another pass */
   GroupKey **aGroup;             /* after group_end_pass(): the keys in output order */
   int iOut;                      /* the group being handed out (index into aGroup) */
