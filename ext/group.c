@@ -18,8 +18,11 @@
 ** and no key from it on is kept after it). The rows of keys not kept are left to
 ** another pass over the files, whose keys all come after this pass's; the previous pass's
 ** list tells which rows those are. Every pass reads the same rows in the same order (the
-** walk is sorted and the filter is the same); a pass that sees another number of rows is
-** an error, never a wrong count.
+** walk is sorted and the filter is the same). Files changed between passes are an error,
+** never a wrong count, wherever the change shows: another list of files or sizes, another
+** number of rows, or a row left to a later pass whose group now comes at or before a group
+** already handed out. (A row an earlier pass counted is not read again: a change to it alone,
+** of the same size, goes unseen, as it would had it come after the read.)
 */
 #include "sqlite3ext.h"
 SQLITE_EXTENSION_INIT3
@@ -385,8 +388,10 @@ void group_free(Grouper *g){
   ids_free(&g->prev);
   sqlite3_free(g->aPrevDone);
   sqlite3_free(g->pScratch);
+  sqlite3_free(g->pFloor);
   sqlite3_free(g->zErr);
   g->aPrevDone = 0;
+  g->pFloor = 0;
   g->pScratch = 0;
   g->nScratch = 0;
   g->zErr = 0;
@@ -404,6 +409,16 @@ static int serial_in(const uint32_t *a, int n, uint32_t x){
     if( a[mid]<x ) lo = mid+1; else hi = mid;
   }
   return lo<n && a[lo]==x;
+}
+
+/* The next file of the pass (its rows follow): the pass's files must be the first pass's. */
+void group_file(Grouper *g, const char *zPath, long long nSize){
+  const unsigned char *u = (const unsigned char*)zPath;
+  uint64_t h = g->uFiles ^ 0x9e3779b97f4a7c15ull;
+  size_t i;
+  for(i=0; u[i]; i++){ h ^= u[i]; h *= 1099511628211ull; }      /* FNV-1a, 64 bits */
+  for(i=0; i<8; i++){ h ^= (unsigned char)((unsigned long long)nSize >> (8*i)); h *= 1099511628211ull; }
+  g->uFiles = h;
 }
 
 /* Does the next row need its key (1), or was it grouped by an earlier pass (0, noted)?
@@ -453,6 +468,11 @@ int group_row(Grouper *g, const GroupVal *aVal){
   key_encode(g, aVal, pRow->a);
   pRow->n = (uint32_t)n;
   pRow->h = hash_bytes(pRow->a, n);
+  if( g->pFloor && key_cmp(g, pRow, g->pFloor)<=0 ){
+    g->zErr = sqlite3_mprintf("cloudtrail: GROUP BY: the files changed while they were read "
+                              "again (a row's group comes before groups already handed out)");
+    return SQLITE_ERROR;
+  }
   if( g->nSlot ){
     pK = g->apSlot[pRow->h & (g->nSlot-1)];
     while( pK && !(pK->h==pRow->h && pK->n==n && memcmp(pK->a, pRow->a, n)==0) ) pK = pK->pNext;
@@ -500,6 +520,11 @@ int group_end_pass(Grouper *g){
   sqlite3_int64 iStart = 0;
   if( g->iPass==0 ){
     g->nRowFirst = g->nRow;
+    g->uFilesFirst = g->uFiles;
+  }else if( g->uFiles!=g->uFilesFirst ){
+    g->zErr = sqlite3_mprintf("cloudtrail: GROUP BY: the files changed while they were read "
+                              "again (other files, or other sizes)");
+    return SQLITE_ERROR;
   }else if( g->nRow!=g->nRowFirst ){
     g->zErr = sqlite3_mprintf("cloudtrail: GROUP BY: the files changed while they were read "
                               "again (%lld rows, then %lld)", g->nRowFirst, g->nRow);
@@ -556,12 +581,19 @@ int group_begin_pass(Grouper *g){
   for(i=0; i<g->nLive; i++) g->aPrevDone[i] = g->aGroup[i]->iSerial;
   g->nPrevDone = g->nLive;
   qsort(g->aPrevDone, (size_t)g->nPrevDone, sizeof(uint32_t), serial_cmp);
+  if( g->nLive ){
+    GroupKey *pLast = key_dup(g->aGroup[g->nLive-1]);
+    if( pLast==0 ) return SQLITE_NOMEM;
+    sqlite3_free(g->pFloor);
+    g->pFloor = pLast;
+  }
   keys_free(g);
   ids_free(&g->prev);
   g->prev = g->cur;
   ids_init(&g->cur);
   g->iPass++;
   g->nRow = 0;
+  g->uFiles = 0;
   g->bOverflow = 0;
   g->iOut = -1;
   g->nOutLeft = 0;

@@ -47,6 +47,9 @@ typedef struct Grouper {
   int nLive;
   size_t nKeyBytes;
   GroupKey *pCeil;               /* the first key in output order this pass left out */
+  GroupKey *pFloor;              /* the last key an earlier pass handed out: a later pass's
+                                 ** rows all come after it, unless the files changed */
+  uint64_t uFiles, uFilesFirst;  /* the files' paths and sizes, this pass and the first */
   GroupKey *pScratch;            /* the current row's key, built in place (nScratch bytes) */
   size_t nScratch;
   int bOverflow;                 /* some rows are left for another pass */
@@ -69,6 +72,7 @@ typedef struct GroupVal {
 
 void group_init(Grouper *g);
 void group_free(Grouper *g);
+void group_file(Grouper *g, const char *zPath, long long nSize);
 int group_row_wanted(Grouper *g);
 int group_row(Grouper *g, const GroupVal *aVal);
 int group_end_pass(Grouper *g);

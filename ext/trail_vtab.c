@@ -315,6 +315,10 @@ static int trailAdvance(TrailCursor *c){
     }
     c->bHaveFile = 1;
     c->nFileRecords = 0;
+    if( c->bGroup ){
+      const SourceFile *f = source_file(&c->src);
+      group_file(&c->grp, f->zPath, f->nSize);
+    }
   }
 }
 
