@@ -34,9 +34,18 @@ SQLITE_EXTENSION_INIT3
 
 #define ID_DONE       0xFFFFFFFEu   /* the row was grouped by an earlier pass */
 #define ID_NONE       0xFFFFFFFFu   /* its key was not kept: another pass groups it */
-#define GROUP_MEM_IDS ((size_t)1<<16)   /* 256 KiB of ids in memory before the file */
-#define GROUP_BLOCK   ((size_t)1<<14)   /* ids per block written or read back */
-#define GROUP_POS     ((size_t)1<<17)   /* rowids found per batch (1 MiB) */
+/* (The sizes below and GROUP_MAX_PASS_GROUPS may be set smaller when compiling:
+** tests/harness/run.sh does, so that a small query takes every path, several passes and a
+** temporary file included, under out-of-memory injection and threads.) */
+#ifndef GROUP_MEM_IDS
+# define GROUP_MEM_IDS ((size_t)1<<16)  /* 256 KiB of ids in memory before the file */
+#endif
+#ifndef GROUP_BLOCK
+# define GROUP_BLOCK   ((size_t)1<<14)  /* ids per block written or read back */
+#endif
+#ifndef GROUP_POS
+# define GROUP_POS     ((size_t)1<<17)  /* rowids found per batch (1 MiB) */
+#endif
 
 struct GroupKey {
   uint32_t h;                    /* hash of a[] */
@@ -130,7 +139,7 @@ static int ids_append(Grouper *g, GroupIds *p, uint32_t id){
       if( rc ) return rc;
       iMem = 0;
     }
-    nNew = p->fd>=0 ? GROUP_BLOCK : p->nAlloc ? p->nAlloc*2 : 4096;
+    nNew = p->fd>=0 ? GROUP_BLOCK : p->nAlloc ? p->nAlloc*2 : GROUP_MEM_IDS<4096 ? GROUP_MEM_IDS : 4096;
     if( nNew!=p->nAlloc ){
       aNew = sqlite3_realloc64(p->a, nNew*sizeof(uint32_t));
       if( aNew==0 ) return SQLITE_NOMEM;

@@ -12,7 +12,9 @@
 #include "sqlite3ext.h"
 
 #define GROUP_MAX_COL          8
-#define GROUP_MAX_PASS_GROUPS  16384       /* the keys one pass holds ... */
+#ifndef GROUP_MAX_PASS_GROUPS
+# define GROUP_MAX_PASS_GROUPS 16384       /* the keys one pass holds ... */
+#endif
 #define GROUP_MAX_KEY_BYTES    (8<<20)     /* ... and their bytes */
 
 /* One id per row, in row order: in memory up to a budget, then in a temporary file. */
