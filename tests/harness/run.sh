@@ -34,7 +34,7 @@ BASE="-std=c99 -D_GNU_SOURCE -g -O1 -DSQLITE_CORE -Wall -Wextra"
 # grouped output (ext/group.c) with tiny limits: the grouped queries (a few hundred rows,
 # tens of groups) then take several passes over their files, a temporary file for the ids
 # and several rowid batches, so those paths meet the failed allocations and the threads too
-BASE="$BASE -DGROUP_MAX_PASS_GROUPS=4 -DGROUP_MEM_IDS=((size_t)64) -DGROUP_BLOCK=((size_t)64) -DGROUP_POS=((size_t)100)"
+BASE="$BASE -DGROUP_MAX_PASS_GROUPS=16 -DGROUP_MEM_IDS=((size_t)64) -DGROUP_BLOCK=((size_t)64) -DGROUP_POS=((size_t)100)"
 ASAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all"
 TSAN="-fsanitize=thread"
 mkdir -p $OUT
