@@ -20,9 +20,10 @@
 ** list tells which rows those are. Every pass reads the same rows in the same order (the
 ** walk is sorted and the filter is the same). Files changed between passes are an error,
 ** never a wrong count, wherever the change shows: another list of files or sizes, another
-** number of rows, or a row left to a later pass whose group now comes at or before a group
-** already handed out. (A row an earlier pass counted is not read again: a change to it alone,
-** of the same size, goes unseen, as it would had it come after the read.)
+** number of rows, or a row left to a later pass whose group now comes before the previous
+** pass's ceiling (a group already handed out, or one that pass would have kept). A row an
+** earlier pass counted is not read again: a change to it alone, of the same size, goes
+** unseen, as it would had it come after the read.
 */
 #include "sqlite3ext.h"
 SQLITE_EXTENSION_INIT3
@@ -477,9 +478,9 @@ int group_row(Grouper *g, const GroupVal *aVal){
   key_encode(g, aVal, pRow->a);
   pRow->n = (uint32_t)n;
   pRow->h = hash_bytes(pRow->a, n);
-  if( g->pFloor && key_cmp(g, pRow, g->pFloor)<=0 ){
+  if( g->pFloor && key_cmp(g, pRow, g->pFloor)<0 ){
     g->zErr = sqlite3_mprintf("cloudtrail: GROUP BY: the files changed while they were read "
-                              "again (a row's group comes before groups already handed out)");
+                              "again (a row's group now comes before where the last pass stopped)");
     return SQLITE_ERROR;
   }
   if( g->nSlot ){
@@ -590,12 +591,10 @@ int group_begin_pass(Grouper *g){
   for(i=0; i<g->nLive; i++) g->aPrevDone[i] = g->aGroup[i]->iSerial;
   g->nPrevDone = g->nLive;
   qsort(g->aPrevDone, (size_t)g->nPrevDone, sizeof(uint32_t), serial_cmp);
-  if( g->nLive ){
-    GroupKey *pLast = key_dup(g->aGroup[g->nLive-1]);
-    if( pLast==0 ) return SQLITE_NOMEM;
-    sqlite3_free(g->pFloor);
-    g->pFloor = pLast;
-  }
+  /* the rows left to this pass all had keys from the last pass's ceiling on */
+  sqlite3_free(g->pFloor);
+  g->pFloor = g->pCeil;
+  g->pCeil = 0;
   keys_free(g);
   ids_free(&g->prev);
   g->prev = g->cur;

@@ -49,8 +49,8 @@ typedef struct Grouper {
   int nLive;
   size_t nKeyBytes;
   GroupKey *pCeil;               /* the first key in output order this pass left out */
-  GroupKey *pFloor;              /* the last key an earlier pass handed out: a later pass's
-                                 ** rows all come after it, unless the files changed */
+  GroupKey *pFloor;              /* the previous pass's ceiling: this pass's rows all come
+                                 ** from it on, unless the files changed */
   uint64_t uFiles, uFilesFirst;  /* the files' paths and sizes, this pass and the first */
   GroupKey *pScratch;            /* the current row's key, built in place (nScratch bytes) */
   size_t nScratch;

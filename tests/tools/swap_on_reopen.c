@@ -29,15 +29,16 @@ static void maybe_swap(const char *zPath){
   if( rename(getenv("SWAP_FROM"), getenv("SWAP_TO"))!=0 ) perror("swap_on_reopen: rename");
 }
 
+/* The mode argument, present only when the flags create a file. */
+#define MODE_ARG(flags, mode) do{ \
+  if( (flags) & (O_CREAT|O_TMPFILE) ){ \
+    va_list ap; va_start(ap, flags); mode = va_arg(ap, mode_t); va_end(ap); \
+  } }while(0)
+
 int openat(int dirfd, const char *zPath, int flags, ...){
   static int (*xReal)(int, const char*, int, ...);
   mode_t mode = 0;
-  if( flags & (O_CREAT|O_TMPFILE) ){
-    va_list ap;
-    va_start(ap, flags);
-    mode = va_arg(ap, mode_t);
-    va_end(ap);
-  }
+  MODE_ARG(flags, mode);
   if( xReal==0 ) xReal = (int(*)(int, const char*, int, ...))dlsym(RTLD_NEXT, "openat");
   maybe_swap(zPath);
   return xReal(dirfd, zPath, flags, mode);
@@ -46,12 +47,7 @@ int openat(int dirfd, const char *zPath, int flags, ...){
 int open(const char *zPath, int flags, ...){
   static int (*xReal)(const char*, int, ...);
   mode_t mode = 0;
-  if( flags & (O_CREAT|O_TMPFILE) ){
-    va_list ap;
-    va_start(ap, flags);
-    mode = va_arg(ap, mode_t);
-    va_end(ap);
-  }
+  MODE_ARG(flags, mode);
   if( xReal==0 ) xReal = (int(*)(const char*, int, ...))dlsym(RTLD_NEXT, "open");
   maybe_swap(zPath);
   return xReal(zPath, flags, mode);
